@@ -1,0 +1,75 @@
+import { AppError } from '../domain/errors.ts';
+
+export type HashAlgorithm = 'sm3' | 'sha256';
+
+export interface Config {
+  databaseUrl: string;
+  port: number;
+  host: string;
+  ledgerHash: HashAlgorithm;
+  /** Session idle timeout and absolute lifetime, in seconds. */
+  sessionIdleSeconds: number;
+  sessionAbsoluteSeconds: number;
+  /** Failed logins before an account is locked, and for how long (seconds). */
+  lockoutThreshold: number;
+  lockoutSeconds: number;
+  /** Login attempts allowed per client address per minute. */
+  loginRateLimit: number;
+  bodyLimitBytes: number;
+  uploadLimitBytes: number;
+  secureCookies: boolean;
+  logLevel: string;
+}
+
+const DEFAULT_DATABASE_URL = 'sqlite:./data/concord.db';
+
+function intFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 1): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') {
+    return fallback;
+  }
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min) {
+    throw new AppError('validation_failed', `${name} must be an integer ≥ ${min}, got "${raw}"`, {
+      field: name,
+    });
+  }
+  return value;
+}
+
+/** Reads and validates the configuration once, at start-up. `.env.example` lists the same variables. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const databaseUrl = env.CONCORD_DATABASE_URL || DEFAULT_DATABASE_URL;
+  if (!/^(sqlite:|postgres:\/\/|postgresql:\/\/)/.test(databaseUrl)) {
+    throw new AppError(
+      'validation_failed',
+      `CONCORD_DATABASE_URL must be sqlite:PATH or postgres://…, got "${databaseUrl}"`,
+      { field: 'CONCORD_DATABASE_URL' },
+    );
+  }
+  const ledgerHash = (env.CONCORD_LEDGER_HASH || 'sm3').toLowerCase();
+  if (ledgerHash !== 'sm3' && ledgerHash !== 'sha256') {
+    throw new AppError(
+      'validation_failed',
+      `CONCORD_LEDGER_HASH must be sm3 or sha256, got "${ledgerHash}"`,
+      {
+        field: 'CONCORD_LEDGER_HASH',
+      },
+    );
+  }
+  return {
+    databaseUrl,
+    port: intFromEnv(env, 'PORT', 3000, 0),
+    host: env.HOST || '0.0.0.0',
+    ledgerHash,
+    sessionIdleSeconds: intFromEnv(env, 'CONCORD_SESSION_IDLE_SECONDS', 30 * 60),
+    sessionAbsoluteSeconds: intFromEnv(env, 'CONCORD_SESSION_ABSOLUTE_SECONDS', 12 * 60 * 60),
+    lockoutThreshold: intFromEnv(env, 'CONCORD_LOCKOUT_THRESHOLD', 5),
+    lockoutSeconds: intFromEnv(env, 'CONCORD_LOCKOUT_SECONDS', 15 * 60),
+    loginRateLimit: intFromEnv(env, 'CONCORD_LOGIN_RATE_LIMIT', 20),
+    bodyLimitBytes: intFromEnv(env, 'CONCORD_BODY_LIMIT_BYTES', 1024 * 1024),
+    uploadLimitBytes: intFromEnv(env, 'CONCORD_UPLOAD_LIMIT_BYTES', 20 * 1024 * 1024),
+    secureCookies: env.CONCORD_SECURE_COOKIES === 'true',
+    logLevel: env.CONCORD_LOG_LEVEL || 'info',
+  };
+}

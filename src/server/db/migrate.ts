@@ -1,0 +1,23 @@
+import type { Migration, MigrationProvider, MigrationResultSet } from 'kysely';
+import { Migrator } from 'kysely';
+import { AppError } from '../../domain/errors.ts';
+import type { Database } from './database.ts';
+import * as foundation from './migrations/20261128_0001_foundation.ts';
+
+/** Every migration, in order. Listed statically so the set is the same in every runtime and bundle. */
+const MIGRATIONS: Record<string, Migration> = {
+  '20261128_0001_foundation': foundation,
+};
+
+const provider: MigrationProvider = { getMigrations: () => Promise.resolve(MIGRATIONS) };
+
+export async function migrateToLatest(database: Database): Promise<string[]> {
+  const migrator = new Migrator({ db: database.db, provider });
+  const result: MigrationResultSet = await migrator.migrateToLatest();
+  if (result.error) {
+    const failed = result.results?.find((r) => r.status === 'Error');
+    const reason = result.error instanceof Error ? result.error.message : String(result.error);
+    throw new AppError('internal', `Migration ${failed?.migrationName ?? '?'} failed: ${reason}`);
+  }
+  return (result.results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}

@@ -1,0 +1,71 @@
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { isAppError } from '../../domain/errors.ts';
+
+interface ErrorBody {
+  error: { code: string; message: string; details?: unknown };
+}
+
+/** Maps every error to one JSON shape `{error: {code, message, details}}`; 5xx never show internals. */
+export function registerErrorHandler(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (isAppError(error)) {
+      const body: ErrorBody = { error: { code: error.code, message: error.message } };
+      if (error.details !== undefined) {
+        body.error.details = error.details;
+      }
+      if (error.code === 'rate_limited') {
+        const retry = (error.details as { retryAfterSeconds?: number } | undefined)?.retryAfterSeconds;
+        if (retry) {
+          void reply.header('retry-after', String(retry));
+        }
+      }
+      if (error.status >= 500) {
+        request.log.error({ err: error }, 'request failed');
+        return reply
+          .status(error.status)
+          .send({ error: { code: 'internal', message: 'Internal server error.' } });
+      }
+      return reply.status(error.status).send(body);
+    }
+    if (error.validation) {
+      const details = error.validation.map((v) => {
+        const missing = (v.params as { missingProperty?: string } | undefined)?.missingProperty;
+        const path = v.instancePath.replace(/^\//, '').replaceAll('/', '.');
+        const field = [error.validationContext, path || missing].filter(Boolean).join('.');
+        return { field: missing && path ? `${field}.${missing}` : field, problem: v.message ?? 'is invalid' };
+      });
+      const first = details[0];
+      return reply.status(400).send({
+        error: {
+          code: 'validation_failed',
+          message: first ? `${first.field} ${first.problem}` : 'Invalid request.',
+          details,
+        },
+      });
+    }
+    const status = error.statusCode ?? 500;
+    if (
+      status === 413 ||
+      error.code === 'FST_REQ_FILE_TOO_LARGE' ||
+      error.code === 'FST_ERR_CTP_BODY_TOO_LARGE'
+    ) {
+      return reply
+        .status(413)
+        .send({ error: { code: 'payload_too_large', message: 'The request body or upload is too large.' } });
+    }
+    if (status >= 400 && status < 500) {
+      const code = status === 415 ? 'unsupported_type' : status === 404 ? 'not_found' : 'bad_request';
+      return reply.status(status).send({ error: { code, message: error.message } });
+    }
+    request.log.error({ err: error }, 'request failed');
+    return reply.status(500).send({ error: { code: 'internal', message: 'Internal server error.' } });
+  });
+
+  app.setNotFoundHandler((request, reply) =>
+    reply
+      .status(404)
+      .send({
+        error: { code: 'not_found', message: `No route ${request.method} ${request.url.split('?')[0]}` },
+      }),
+  );
+}
