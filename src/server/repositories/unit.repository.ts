@@ -1,6 +1,137 @@
+import type { Insertable, Updateable } from 'kysely';
+import { sql } from 'kysely';
 import type { Executor } from '../db/executor.ts';
-import type { UnitRow } from '../db/schema.ts';
+import type { UnitLevel, UnitRow, UnitTable } from '../db/schema.ts';
+
+export interface UnitRecord {
+  id: string;
+  code: string;
+  name: string;
+  parentId: string | null;
+  level: UnitLevel;
+  areas: string[];
+  keywords: string[];
+  createdAt: string;
+  updatedAt: string;
+}
+
+function parseList(json: string): string[] {
+  const value = JSON.parse(json) as unknown;
+  return Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : [];
+}
+
+export function toUnitRecord(row: UnitRow): UnitRecord {
+  return {
+    id: row.id,
+    code: row.code,
+    name: row.name,
+    parentId: row.parent_id,
+    level: row.level,
+    areas: parseList(row.areas),
+    keywords: parseList(row.keywords),
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
 
 export async function findUnitById(db: Executor, id: string): Promise<UnitRow | undefined> {
   return db.selectFrom('unit').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function findUnitRecord(db: Executor, id: string): Promise<UnitRecord | null> {
+  const row = await findUnitById(db, id);
+  return row ? toUnitRecord(row) : null;
+}
+
+export async function findUnitByCode(db: Executor, code: string): Promise<UnitRecord | null> {
+  const row = await db.selectFrom('unit').selectAll().where('code', '=', code).executeTakeFirst();
+  return row ? toUnitRecord(row) : null;
+}
+
+/** The whole directory, ordered by code. A planning office has hundreds of units, not millions. */
+export async function listUnits(db: Executor): Promise<UnitRecord[]> {
+  const rows = await db.selectFrom('unit').selectAll().orderBy('code').execute();
+  return rows.map(toUnitRecord);
+}
+
+export async function listChildUnits(db: Executor, parentId: string): Promise<UnitRecord[]> {
+  const rows = await db
+    .selectFrom('unit')
+    .selectAll()
+    .where('parent_id', '=', parentId)
+    .orderBy('code')
+    .execute();
+  return rows.map(toUnitRecord);
+}
+
+export async function countUnits(db: Executor): Promise<number> {
+  const row = await db
+    .selectFrom('unit')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+export async function insertUnit(db: Executor, row: Insertable<UnitTable>): Promise<void> {
+  await db.insertInto('unit').values(row).execute();
+}
+
+export async function updateUnit(db: Executor, id: string, changes: Updateable<UnitTable>): Promise<void> {
+  await db.updateTable('unit').set(changes).where('id', '=', id).execute();
+}
+
+// Bounds the recursive walks even if a cycle ever slipped into the data (the services refuse them).
+const MAX_DEPTH = 64;
+
+/** The unit and every unit below it, nearest first: the scope of a unit-level role. [] for an unknown id. */
+export async function listUnitSubtreeIds(db: Executor, unitId: string): Promise<string[]> {
+  const rows = await db
+    .withRecursive('subtree(id, depth)', (qb) =>
+      qb
+        .selectFrom('unit')
+        .select(['unit.id', sql<number>`0`.as('depth')])
+        .where('unit.id', '=', unitId)
+        .unionAll(
+          qb
+            .selectFrom('unit')
+            .innerJoin('subtree', 'subtree.id', 'unit.parent_id')
+            .select(['unit.id', sql<number>`subtree.depth + 1`.as('depth')])
+            .where('subtree.depth', '<', MAX_DEPTH),
+        ),
+    )
+    .selectFrom('subtree')
+    .select('subtree.id')
+    .select(sql<number>`min(subtree.depth)`.as('d'))
+    .groupBy('subtree.id')
+    .orderBy('d')
+    .orderBy('subtree.id')
+    .execute();
+  return rows.map((r) => r.id);
+}
+
+/** The units above a unit: its parent first, the root last; the unit itself is not included. */
+export async function listUnitAncestorIds(db: Executor, unitId: string): Promise<string[]> {
+  const rows = await db
+    .withRecursive('ancestor(id, parent_id, depth)', (qb) =>
+      qb
+        .selectFrom('unit')
+        .select(['unit.id', 'unit.parent_id', sql<number>`0`.as('depth')])
+        .where('unit.id', '=', unitId)
+        .unionAll(
+          qb
+            .selectFrom('unit')
+            .innerJoin('ancestor', 'ancestor.parent_id', 'unit.id')
+            .select(['unit.id', 'unit.parent_id', sql<number>`ancestor.depth + 1`.as('depth')])
+            .where('ancestor.depth', '<', MAX_DEPTH),
+        ),
+    )
+    .selectFrom('ancestor')
+    .select('ancestor.id')
+    .select(sql<number>`min(ancestor.depth)`.as('d'))
+    .where('ancestor.depth', '>', 0)
+    .where('ancestor.id', '<>', unitId)
+    .groupBy('ancestor.id')
+    .orderBy('d')
+    .execute();
+  return rows.map((r) => r.id);
 }

@@ -73,6 +73,53 @@ export async function findUserByLogin(
   return user && row ? { ...user, passwordHash: row.password_hash } : null;
 }
 
+export async function findPasswordHash(db: Executor, id: string): Promise<string | null> {
+  const row = await db.selectFrom('user').select('password_hash').where('id', '=', id).executeTakeFirst();
+  return row?.password_hash ?? null;
+}
+
+/** Accounts ordered by login, optionally of one unit and/or holding one role. */
+export async function listUsers(
+  db: Executor,
+  filter: { unitId?: string; role?: Role } = {},
+): Promise<UserRecord[]> {
+  let query = db.selectFrom('user').selectAll('user').orderBy('user.login');
+  if (filter.unitId !== undefined) {
+    query = query.where('user.unit_id', '=', filter.unitId);
+  }
+  if (filter.role !== undefined) {
+    const role = filter.role;
+    query = query.where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('user_role')
+          .select('user_role.user_id')
+          .whereRef('user_role.user_id', '=', 'user.id')
+          .where('user_role.role', '=', role),
+      ),
+    );
+  }
+  const rows = await query.execute();
+  const roles = await rolesOf(
+    db,
+    rows.map((r) => r.id),
+  );
+  return rows.map((row) => toUserRecord(row, roles.get(row.id) ?? []));
+}
+
+/** Active accounts holding the admin role, other than `excludingId`. */
+export async function countActiveAdmins(db: Executor, excludingId: string): Promise<number> {
+  const row = await db
+    .selectFrom('user')
+    .innerJoin('user_role', 'user_role.user_id', 'user.id')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('user_role.role', '=', 'admin')
+    .where('user.status', '=', 'active')
+    .where('user.id', '<>', excludingId)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
 export async function insertUser(db: Executor, row: Insertable<UserTable>, roles: Role[]): Promise<void> {
   await db.insertInto('user').values(row).execute();
   await setUserRoles(db, row.id, roles);
