@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, inject } from 'vitest';
 import type { Database, Dialect } from '../src/server/db/database.ts';
 import { openDatabase, openSqlite } from '../src/server/db/database.ts';
 import { migrateToLatest } from '../src/server/db/migrate.ts';
-import { PG_ADMIN_URL, pgUrlFor, withPgClient } from './pg.ts';
+import { PG_ADMIN_URL, pgUrlFor, testDatabasePrefix, withPgClient } from './pg.ts';
 
 let sqliteTemplate: Buffer | null = null;
 
@@ -33,7 +33,7 @@ export async function createTestDatabase(dialect: Dialect): Promise<Database> {
   if (!template) {
     throw new Error('PostgreSQL is not available in this run');
   }
-  const name = `concord_t_${randomBytes(6).toString('hex')}`;
+  const name = `${testDatabasePrefix(template)}${randomBytes(6).toString('hex')}`;
   await withPgClient(PG_ADMIN_URL, (client) =>
     client.query(`create database "${name}" template "${template}"`),
   );

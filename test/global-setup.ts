@@ -9,13 +9,14 @@ declare module 'vitest' {
   }
 }
 
-const TEMPLATE = `concord_template_${process.pid}`;
+const RUN = `concord_run${process.pid}`;
+const TEMPLATE = `${RUN}_template`;
 
 async function dropTestDatabases(): Promise<void> {
   await withPgClient(PG_ADMIN_URL, async (client) => {
     const { rows } = await client.query<{ datname: string }>(
-      `select datname from pg_database where datname like 'concord_t_%' or datname = $1`,
-      [TEMPLATE],
+      `select datname from pg_database where starts_with(datname, $1)`,
+      [RUN],
     );
     for (const { datname } of rows) {
       await client.query(`drop database if exists "${datname}" with (force)`);

@@ -22,3 +22,6 @@ export async function withPgClient<T>(url: string, fn: (client: pg.Client) => Pr
 /** PostgreSQL is required in CI (CI=true) and whenever CONCORD_REQUIRE_POSTGRES=1. */
 export const postgresRequired = (): boolean =>
   process.env.CI === 'true' || process.env.CONCORD_REQUIRE_POSTGRES === '1';
+
+/** Test databases of a run are named `<run>_t_…` after its template `<run>_template`, so concurrent runs never touch each other's. */
+export const testDatabasePrefix = (template: string): string => template.replace(/_template$/, '_t_');

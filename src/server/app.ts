@@ -8,7 +8,14 @@ import Fastify from 'fastify';
 import { registerAuth } from './plugins/auth.ts';
 import { registerErrorHandler } from './plugins/errors.ts';
 import { authRoutes } from './routes/auth.routes.ts';
+import { draftRoutes } from './routes/draft.routes.ts';
+import { eventsRoutes } from './routes/events.routes.ts';
+import { jobRoutes } from './routes/job.routes.ts';
+import { ledgerRoutes } from './routes/ledger.routes.ts';
+import { planRoutes } from './routes/plan.routes.ts';
 import { ErrorResponse } from './routes/schemas.ts';
+import { unitRoutes } from './routes/unit.routes.ts';
+import { userRoutes } from './routes/user.routes.ts';
 import type { Services } from './services/index.ts';
 
 export interface AppOptions {
@@ -63,8 +70,18 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(
     async (api) => {
       await api.register(authRoutes(services));
+      await api.register(eventsRoutes(services));
+      await api.register(jobRoutes(services));
+      await api.register(unitRoutes(services));
+      await api.register(userRoutes(services));
+      await api.register(planRoutes(services));
+      await api.register(draftRoutes(services));
+      await api.register(ledgerRoutes(services));
     },
     { prefix: API_PREFIX },
   );
+  app.addHook('onClose', async () => {
+    await services.bus.close();
+  });
   return app;
 }

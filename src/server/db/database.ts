@@ -44,7 +44,10 @@ export function openSqlite(connection: SQLite.Database, url = 'sqlite::memory:')
   };
 }
 
-export function openDatabase(url: string, options: { poolSize?: number } = {}): Database {
+export function openDatabase(
+  url: string,
+  options: { poolSize?: number; onError?: (error: Error) => void } = {},
+): Database {
   if (dialectOf(url) === 'sqlite') {
     const path = url.slice('sqlite:'.length) || './data/concord.db';
     if (path !== ':memory:') {
@@ -53,6 +56,9 @@ export function openDatabase(url: string, options: { poolSize?: number } = {}): 
     return openSqlite(new SQLite(path), url);
   }
   const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10 });
+  // An idle client that loses its connection (a server restart) must not take the process down: the pool
+  // drops it and opens a new one on the next query.
+  pool.on('error', (error) => options.onError?.(error));
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   return {
     db,

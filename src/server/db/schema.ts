@@ -71,7 +71,7 @@ export interface PlanTable {
   id: string;
   name: string;
   description: string | null;
-  owner_unit_id: string;
+  owner_unit_id: string | null;
   created_by: string | null;
   created_at: string;
   updated_at: string;

@@ -29,7 +29,12 @@ export function registerAuth(app: FastifyInstance, services: Services): void {
   app.decorateRequest('sessionId', null);
 
   app.addHook('onRequest', async (request) => {
-    if (!request.url.startsWith('/api/v1/') || request.routeOptions.config.public) {
+    // Unmatched routes fall through to the 404 handler; public routes need no identity.
+    if (
+      !request.url.startsWith('/api/v1/') ||
+      !request.routeOptions.url ||
+      request.routeOptions.config.public
+    ) {
       return;
     }
     const authorization = request.headers.authorization;

@@ -5,6 +5,12 @@ interface ErrorBody {
   error: { code: string; message: string; details?: unknown };
 }
 
+/** SQLite's and PostgreSQL's unique-constraint errors. */
+function isUniqueViolation(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === '23505';
+}
+
 /** Maps every error to one JSON shape `{error: {code, message, details}}`; 5xx never show internals. */
 export function registerErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
@@ -26,6 +32,12 @@ export function registerErrorHandler(app: FastifyInstance): void {
           .send({ error: { code: 'internal', message: 'Internal server error.' } });
       }
       return reply.status(error.status).send(body);
+    }
+    if (isUniqueViolation(error)) {
+      // Two requests raced past the service's own check for a taken name or code.
+      return reply.status(409).send({
+        error: { code: 'conflict', message: 'That already exists (a concurrent change got there first).' },
+      });
     }
     if (error.validation) {
       const details = error.validation.map((v) => {
@@ -62,10 +74,8 @@ export function registerErrorHandler(app: FastifyInstance): void {
   });
 
   app.setNotFoundHandler((request, reply) =>
-    reply
-      .status(404)
-      .send({
-        error: { code: 'not_found', message: `No route ${request.method} ${request.url.split('?')[0]}` },
-      }),
+    reply.status(404).send({
+      error: { code: 'not_found', message: `No route ${request.method} ${request.url.split('?')[0]}` },
+    }),
   );
 }

@@ -18,8 +18,17 @@ export async function deleteSession(db: Executor, id: string): Promise<void> {
   await db.deleteFrom('session').where('id', '=', id).execute();
 }
 
-export async function deleteSessionsOfUser(db: Executor, userId: string): Promise<void> {
-  await db.deleteFrom('session').where('user_id', '=', userId).execute();
+/** Ends a user's sessions, all of them or all but `exceptId` (the one changing the password). */
+export async function deleteSessionsOfUser(
+  db: Executor,
+  userId: string,
+  exceptId?: string | null,
+): Promise<void> {
+  let query = db.deleteFrom('session').where('user_id', '=', userId);
+  if (exceptId) {
+    query = query.where('id', '!=', exceptId);
+  }
+  await query.execute();
 }
 
 export async function deleteExpiredSessions(db: Executor, now: string, idleBefore: string): Promise<number> {

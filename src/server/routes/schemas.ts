@@ -41,6 +41,24 @@ export const UserSchema = Type.Object({
   createdAt: Type.String(),
 });
 
+export const UnitLevelSchema = Type.Union([
+  Type.Literal('province'),
+  Type.Literal('city'),
+  Type.Literal('county'),
+]);
+
+export const UnitSchema = Type.Object({
+  id: Type.String(),
+  code: Type.String(),
+  name: Type.String(),
+  parentId: Nullable(Type.String()),
+  level: UnitLevelSchema,
+  areas: Type.Array(Type.String()),
+  keywords: Type.Array(Type.String()),
+  createdAt: Type.String(),
+  updatedAt: Type.String(),
+});
+
 /** The error responses every authenticated route can give. */
 export const errorResponses = {
   400: ErrorResponse,

@@ -74,7 +74,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('id', 'text', (c) => c.primaryKey())
     .addColumn('name', 'text', (c) => c.notNull())
     .addColumn('description', 'text')
-    .addColumn('owner_unit_id', 'text', (c) => c.notNull().references('unit.id'))
+    .addColumn('owner_unit_id', 'text', (c) => c.references('unit.id'))
     .addColumn('created_by', 'text', (c) => c.references('user.id'))
     .addColumn('created_at', 'text', (c) => c.notNull())
     .addColumn('updated_at', 'text', (c) => c.notNull())

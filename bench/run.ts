@@ -1,0 +1,212 @@
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import SQLite from 'better-sqlite3';
+import pg from 'pg';
+import { importDraftDocument } from '../src/documents/read-document.ts';
+import { flattenClauses } from '../src/domain/clause.ts';
+import { loadConfig } from '../src/server/config.ts';
+import type { Database, Dialect } from '../src/server/db/database.ts';
+import { openDatabase, openSqlite } from '../src/server/db/database.ts';
+import { migrateToLatest } from '../src/server/db/migrate.ts';
+import { inTransaction } from '../src/server/db/executor.ts';
+import { CLI_ACTOR } from '../src/server/services/context.ts';
+import { createServices } from '../src/server/services/index.ts';
+import { syntheticDraft } from './synthetic.ts';
+
+const PG_URL = process.env.CONCORD_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const FIXTURES = process.env.CONCORD_FIXTURES ?? new URL('../../shared/fixtures/', import.meta.url).pathname;
+
+type Figures = Record<string, number | string>;
+
+async function pgDatabase(): Promise<Database | null> {
+  const admin = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 3000 });
+  try {
+    await admin.connect();
+  } catch {
+    return null;
+  }
+  await admin.query('drop database if exists concord_bench with (force)');
+  await admin.query('create database concord_bench');
+  await admin.end();
+  const url = new URL(PG_URL);
+  url.pathname = '/concord_bench';
+  return openDatabase(url.toString());
+}
+
+async function freshDatabase(dialect: Dialect, dir: string): Promise<Database | null> {
+  const database =
+    dialect === 'sqlite' ? openSqlite(new SQLite(join(dir, `bench-${Date.now()}.db`))) : await pgDatabase();
+  if (database) {
+    await migrateToLatest(database);
+  }
+  return database;
+}
+
+function drafts(): { name: string; data: Buffer }[] {
+  const list = [
+    {
+      name: 'synthetic-1000-articles.md',
+      data: Buffer.from(syntheticDraft({ chapters: 20, articlesPerChapter: 50 })),
+    },
+  ];
+  const dir = join(FIXTURES, 'drafts');
+  if (existsSync(dir)) {
+    for (const file of readdirSync(dir).filter((f) => f.endsWith('.md'))) {
+      list.push({ name: file, data: readFileSync(join(dir, file)) });
+    }
+  } else {
+    console.warn(`fixtures absent at ${dir}: benchmarking the synthetic draft only`);
+  }
+  return list;
+}
+
+async function benchParse(): Promise<Figures> {
+  const files = drafts();
+  const bytes = files.reduce((n, f) => n + f.data.length, 0);
+  let clauses = 0;
+  const rounds = 5;
+  const start = performance.now();
+  for (let r = 0; r < rounds; r++) {
+    for (const file of files) {
+      clauses += flattenClauses(await importDraftDocument({ fileName: file.name, data: file.data })).length;
+    }
+  }
+  const seconds = (performance.now() - start) / 1000;
+  return {
+    files: files.length,
+    clausesPerSecond: Math.round(clauses / seconds),
+    megabytesPerSecond: Number(((bytes * rounds) / 1e6 / seconds).toFixed(2)),
+  };
+}
+
+async function benchImport(dialect: Dialect, dir: string): Promise<Figures | null> {
+  const database = await freshDatabase(dialect, dir);
+  if (!database) {
+    return null;
+  }
+  try {
+    const services = createServices({
+      database,
+      config: loadConfig({ CONCORD_DATABASE_URL: 'sqlite::memory:' }),
+    });
+    const plan = await services.plans.createPlan(CLI_ACTOR, { name: 'bench' });
+    const versions = [0, 1, 2, 3].map((variant) =>
+      Buffer.from(syntheticDraft({ chapters: 20, articlesPerChapter: 50, variant })),
+    );
+    let clauses = 0;
+    const start = performance.now();
+    for (const [i, data] of versions.entries()) {
+      const result = await services.drafts.importVersion(CLI_ACTOR, {
+        planId: plan.id,
+        fileName: `v${i + 1}.md`,
+        data,
+      });
+      clauses += result.version.clauseCount;
+    }
+    const seconds = (performance.now() - start) / 1000;
+    return {
+      versions: versions.length,
+      clausesPerVersion: clauses / versions.length,
+      versionsPerSecond: Number((versions.length / seconds).toFixed(2)),
+      clausesPerSecond: Math.round(clauses / seconds),
+    };
+  } finally {
+    await database.close();
+  }
+}
+
+async function benchLedger(dialect: Dialect, dir: string, events: number): Promise<Figures | null> {
+  const database = await freshDatabase(dialect, dir);
+  if (!database) {
+    return null;
+  }
+  try {
+    const services = createServices({
+      database,
+      config: loadConfig({ CONCORD_DATABASE_URL: 'sqlite::memory:' }),
+    });
+    const payload = {
+      planId: 'p',
+      text: '建议将第十二条修改为：到2030年，全省数字经济核心产业增加值占比达到15%。',
+    };
+    // One event per transaction: the cost of a state change's ledger entry.
+    const single = Math.min(events, 2000);
+    let start = performance.now();
+    for (let i = 0; i < single; i++) {
+      await inTransaction(database, (tx) =>
+        services.ledger.append(tx, {
+          actor: 'bench',
+          entity: 'opinion',
+          id: `o${i}`,
+          event: 'opinion.submitted',
+          payload,
+        }),
+      );
+    }
+    const perTransaction = single / ((performance.now() - start) / 1000);
+    // Many events per transaction: bulk work such as an import.
+    start = performance.now();
+    const batch = 500;
+    for (let done = single; done < events; done += batch) {
+      await inTransaction(database, async (tx) => {
+        for (let i = 0; i < batch && done + i < events; i++) {
+          await services.ledger.append(tx, {
+            actor: 'bench',
+            entity: 'opinion',
+            id: `o${done + i}`,
+            event: 'opinion.submitted',
+            payload,
+          });
+        }
+      });
+    }
+    const batched = (events - single) / ((performance.now() - start) / 1000);
+    start = performance.now();
+    const result = await services.ledger.verify();
+    const verifySeconds = (performance.now() - start) / 1000;
+    if (!result.ok || result.checked !== events) {
+      throw new Error(`ledger verify failed in the benchmark: ${JSON.stringify(result)}`);
+    }
+    return {
+      events,
+      appendsPerSecondOnePerTransaction: Math.round(perTransaction),
+      appendsPerSecondBatched: Math.round(batched),
+      verifiedPerSecond: Math.round(events / verifySeconds),
+    };
+  } finally {
+    await database.close();
+  }
+}
+
+const dir = join(process.cwd(), 'data', 'bench');
+mkdirSync(dir, { recursive: true });
+const events = Number(process.env.BENCH_LEDGER_EVENTS ?? 50_000);
+const results: Record<string, unknown> = {
+  at: new Date().toISOString(),
+  node: process.version,
+  parse: await benchParse(),
+};
+for (const dialect of ['sqlite', 'postgres'] as const) {
+  const imported = await benchImport(dialect, dir);
+  if (!imported) {
+    console.warn(`PostgreSQL not reachable at ${PG_URL}: skipped its benchmarks`);
+    continue;
+  }
+  results[`draftImport.${dialect}`] = imported;
+  results[`ledger.${dialect}`] = await benchLedger(dialect, dir, events);
+}
+console.log(JSON.stringify(results, null, 2));
+mkdirSync(join(process.cwd(), 'bench', 'results'), { recursive: true });
+const file = join(
+  process.cwd(),
+  'bench',
+  'results',
+  `foundation-${results.at as string}.json`.replaceAll(':', '-'),
+);
+writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
+writeFileSync(
+  join(process.cwd(), 'bench', 'results', 'latest.json'),
+  `${JSON.stringify(results, null, 2)}\n`,
+);
+console.log(`written to ${file}`);

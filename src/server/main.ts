@@ -1,0 +1,70 @@
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from './app.ts';
+import type { Config } from './config.ts';
+import { openDatabase } from './db/database.ts';
+import type { Database } from './db/database.ts';
+import { migrateToLatest } from './db/migrate.ts';
+import { startWorker } from './jobs/worker.ts';
+import { createHandlers, scheduleSessionCleanup } from './jobs/handlers.ts';
+import { SYSTEM_ACTOR } from './services/context.ts';
+import { createServices } from './services/index.ts';
+
+export interface RunningServer {
+  app: FastifyInstance;
+  database: Database;
+  url: string;
+  firstAdmin: { login: string; password: string } | null;
+  stop(): Promise<void>;
+}
+
+/** Opens the database, applies migrations, creates the first administrator if needed, starts the worker and listens. */
+export async function startServer(config: Config): Promise<RunningServer> {
+  // Background failures go to the server log once it exists.
+  let logError: (error: unknown, message: string) => void = () => undefined;
+  const database = openDatabase(config.databaseUrl, {
+    onError: (error) => logError(error, 'database connection lost'),
+  });
+  await migrateToLatest(database);
+  const services = createServices({
+    database,
+    config,
+    onError: (error) => logError(error, 'live event bus'),
+  });
+  const firstAdmin = await services.users.ensureFirstAdmin(SYSTEM_ACTOR);
+  const app = await buildApp({ services, logger: { level: config.logLevel } });
+  logError = (error, message) => app.log.error({ err: error }, message);
+  const worker = startWorker({
+    queue: services.jobs,
+    handlers: createHandlers(services),
+    onError: (error) => logError(error, 'job worker'),
+  });
+  // Housekeeping once an hour; the hourly dedupe key keeps it to one run across every instance.
+  const schedule = (): void => {
+    scheduleSessionCleanup(services.jobs, services.ctx).catch((error: unknown) =>
+      logError(error, 'schedule'),
+    );
+  };
+  schedule();
+  const housekeeping = setInterval(schedule, 10 * 60 * 1000);
+  housekeeping.unref();
+  await app.listen({ port: config.port, host: config.host });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  let stopped = false;
+  return {
+    app,
+    database,
+    url: `http://localhost:${port}`,
+    firstAdmin,
+    async stop() {
+      if (stopped) {
+        return;
+      }
+      stopped = true;
+      clearInterval(housekeeping);
+      await worker.stop();
+      await app.close();
+      await database.close();
+    },
+  };
+}
