@@ -196,4 +196,21 @@ describeDb('auth API', (db) => {
       await limited.close();
     }
   });
+
+  it('holds a user with a one-time password to changing it before anything else', async () => {
+    const user = await createUser(db(), { roles: ['organizer'], unitId: (await createUnit(db())).id });
+    await db().db.updateTable('user').set({ must_change_password: 1 }).where('id', '=', user.id).execute();
+    const client = await t.signIn(user);
+    expect((await client.get('/api/v1/auth/me')).json().mustChangePassword).toBe(true);
+    const held = await client.get('/api/v1/plans');
+    expect(held.statusCode).toBe(403);
+    expect(held.json().error.code).toBe('password_change_required');
+    expect((await client.post('/api/v1/plans', { name: '规划' })).statusCode).toBe(403);
+    const changed = await client.post('/api/v1/auth/password', {
+      currentPassword: user.password,
+      newPassword: 'a-new-long-password',
+    });
+    expect(changed.statusCode).toBe(204);
+    expect((await client.get('/api/v1/plans')).statusCode).toBe(200);
+  });
 });

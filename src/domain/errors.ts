@@ -9,6 +9,7 @@ export type ErrorCode =
   | 'session_expired'
   | 'forbidden'
   | 'csrf_failed'
+  | 'password_change_required'
   | 'not_found'
   | 'conflict'
   | 'account_locked'
@@ -27,6 +28,7 @@ const STATUS: Record<ErrorCode, number> = {
   session_expired: 401,
   forbidden: 403,
   csrf_failed: 403,
+  password_change_required: 403,
   not_found: 404,
   conflict: 409,
   account_locked: 423,

@@ -20,6 +20,25 @@ declare module 'fastify' {
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
+/** What a user signed in with a one-time password may do before changing it. */
+const BEFORE_PASSWORD_CHANGE = new Set([
+  'GET /api/v1/auth/me',
+  'POST /api/v1/auth/password',
+  'POST /api/v1/auth/logout',
+]);
+
+function requirePasswordChanged(request: FastifyRequest, actor: Actor): void {
+  if (
+    actor.mustChangePassword &&
+    !BEFORE_PASSWORD_CHANGE.has(`${request.method} ${request.routeOptions.url ?? ''}`)
+  ) {
+    throw new AppError(
+      'password_change_required',
+      'Change your one-time password first (POST /api/v1/auth/password).',
+    );
+  }
+}
+
 /**
  * Authenticates every API request: an `Authorization: Bearer cnc_…` API token, or the session cookie.
  * Cookie-authenticated writes must echo the session's CSRF token in `x-csrf-token`.
@@ -44,6 +63,7 @@ export function registerAuth(app: FastifyInstance, services: Services): void {
         throw new AppError('unauthenticated', 'Authorization must be "Bearer <API token>".');
       }
       request.actor = await services.auth.authenticateApiToken(token);
+      requirePasswordChanged(request, request.actor);
       return;
     }
     const cookie = request.cookies[SESSION_COOKIE];
@@ -55,6 +75,7 @@ export function registerAuth(app: FastifyInstance, services: Services): void {
       const header = request.headers[CSRF_HEADER];
       services.auth.checkCsrf(session.csrfToken, Array.isArray(header) ? header[0] : header);
     }
+    requirePasswordChanged(request, session.actor);
     request.actor = session.actor;
     request.sessionId = session.sessionId;
   });

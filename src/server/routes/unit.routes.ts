@@ -96,9 +96,7 @@ export const unitRoutes =
           body: {
             content: {
               'multipart/form-data': {
-                schema: Type.Unsafe<unknown>({
-                  properties: { file: { type: 'string', format: 'binary', description: 'The CSV file' } },
-                }),
+                schema: Type.Unsafe<unknown>({ description: 'A form with one field "file": the CSV file' }),
               },
               'text/csv': {
                 schema: Type.Unsafe<unknown>({ description: 'CSV text, UTF-8 (BOM optional) or GB18030' }),

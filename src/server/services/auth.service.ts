@@ -58,7 +58,15 @@ export interface ApiTokenInfo {
 export const API_TOKEN_PREFIX = 'cnc_';
 
 function actorOf(user: UserRecord, via: Actor['via']): Actor {
-  return { userId: user.id, login: user.login, name: user.name, roles: user.roles, unitId: user.unitId, via };
+  return {
+    userId: user.id,
+    login: user.login,
+    name: user.name,
+    roles: user.roles,
+    unitId: user.unitId,
+    via,
+    mustChangePassword: user.mustChangePassword,
+  };
 }
 
 export class AuthService {

@@ -11,6 +11,8 @@ export interface Actor {
   roles: Role[];
   unitId: string | null;
   via: 'session' | 'token' | 'cli' | 'system';
+  /** Signed in with a one-time password that must be changed before anything else. */
+  mustChangePassword?: boolean;
 }
 
 export const SYSTEM_ACTOR: Actor = {
