@@ -33,7 +33,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     logger: options.logger ?? false,
     bodyLimit: config.bodyLimitBytes,
     trustProxy: true,
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false, strictTypes: true } },
+    ajv: {
+      customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false, strictTypes: true },
+    },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   registerErrorHandler(app);
