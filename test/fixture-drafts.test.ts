@@ -120,6 +120,9 @@ describeCli('draft import of real laws', (target) => {
       const { matched, changed, new: added, removed, uncertain } = second.match;
       expect(matched + changed + uncertain + added).toBe(after.length);
       expect(matched + changed + uncertain + removed).toBe(before.length);
+      // The report of this revision: 94 clauses in 2020, 111 in 2024.
+      expect([before.length, after.length]).toEqual([94, 111]);
+      expect(second.match).toEqual({ matched: 32, changed: 44, new: 19, removed: 2, uncertain: 16 });
 
       // Independently: articles whose whole block of text is the same in both files.
       const oldBlocks = articleBlocks(readFileSync(fixturePath(v2020), 'utf8'));

@@ -118,6 +118,11 @@ describeDb('plans and drafts API', (db) => {
     expect(body.match).toBeNull();
     expect(body.version).toMatchObject({ seq: 1, label: 'v1', format: 'markdown', clauseCount: 8 });
 
+    const versions = await organizer.get(`/api/v1/plans/${planId}/versions`);
+    expect(versions.statusCode).toBe(200);
+    expect(versions.json().map((v: { id: string }) => v.id)).toEqual([body.version.id]);
+    expect((await outsider.get(`/api/v1/plans/${planId}/versions`)).statusCode).toBe(403);
+
     const tree = await organizer.get(`/api/v1/versions/${body.version.id}`);
     expect(tree.statusCode).toBe(200);
     const chapters = tree.json().clauses;
