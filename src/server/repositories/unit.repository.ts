@@ -1,4 +1,4 @@
-import type { Insertable, Updateable } from 'kysely';
+import type { Updateable } from 'kysely';
 import { sql } from 'kysely';
 import type { Executor } from '../db/executor.ts';
 import type { UnitLevel, UnitRow, UnitTable } from '../db/schema.ts';
@@ -72,8 +72,31 @@ export async function countUnits(db: Executor): Promise<number> {
   return Number(row.n);
 }
 
-export async function insertUnit(db: Executor, row: Insertable<UnitTable>): Promise<void> {
-  await db.insertInto('unit').values(row).execute();
+export interface NewUnit {
+  id: string;
+  code: string;
+  name: string;
+  parentId: string | null;
+  level: UnitLevel;
+  areas: string[];
+  keywords: string[];
+}
+
+export async function insertUnit(db: Executor, unit: NewUnit, at: string): Promise<void> {
+  await db
+    .insertInto('unit')
+    .values({
+      id: unit.id,
+      code: unit.code,
+      name: unit.name,
+      parent_id: unit.parentId,
+      level: unit.level,
+      areas: JSON.stringify(unit.areas),
+      keywords: JSON.stringify(unit.keywords),
+      created_at: at,
+      updated_at: at,
+    })
+    .execute();
 }
 
 export async function updateUnit(db: Executor, id: string, changes: Updateable<UnitTable>): Promise<void> {

@@ -169,17 +169,7 @@ export class UnitService {
         }
       }
       const now = this.ctx.now().toISOString();
-      await insertUnit(tx, {
-        id,
-        code: unit.code,
-        name: unit.name,
-        parent_id: unit.parentId,
-        level: unit.level,
-        areas: JSON.stringify(unit.areas),
-        keywords: JSON.stringify(unit.keywords),
-        created_at: now,
-        updated_at: now,
-      });
+      await insertUnit(tx, { id, ...unit }, now);
       await this.ctx.ledger.append(tx, {
         actor: actorRef(actor),
         entity: 'unit',
@@ -275,17 +265,7 @@ export class UnitService {
         if (!prior) {
           const id = newId();
           ids.set(row.code, id);
-          await insertUnit(tx, {
-            id,
-            code: next.code,
-            name: next.name,
-            parent_id: next.parentId,
-            level: next.level,
-            areas: JSON.stringify(next.areas),
-            keywords: JSON.stringify(next.keywords),
-            created_at: now,
-            updated_at: now,
-          });
+          await insertUnit(tx, { id, ...next }, now);
           await this.ctx.ledger.append(tx, {
             actor: actorRef(actor),
             entity: 'unit',
