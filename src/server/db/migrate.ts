@@ -3,10 +3,12 @@ import { Migrator } from 'kysely';
 import { AppError } from '../../domain/errors.ts';
 import type { Database } from './database.ts';
 import * as foundation from './migrations/20261128_0001_foundation.ts';
+import * as consultation from './migrations/20261128_0002_consultation.ts';
 
 /** Every migration, in order. Listed statically so the set is the same in every runtime and bundle. */
 const MIGRATIONS: Record<string, Migration> = {
   '20261128_0001_foundation': foundation,
+  '20261128_0002_consultation': consultation,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(MIGRATIONS) };

@@ -175,6 +175,263 @@ export interface LiveEventTable {
   created_at: string;
 }
 
+// ---- the consultation loop ----------------------------------------------------------------------------
+
+export type RoundKind = 'internal' | 'public';
+export type RoundStatus = 'draft' | 'scheduled' | 'open' | 'closed' | 'assessing' | 'feedback' | 'finished';
+export type Visibility = 'never' | 'after_close' | 'always';
+export type SilencePolicy = 'no_reply' | 'deemed_no_objection';
+export type InvitationStatus =
+  | 'invited'
+  | 'acknowledged'
+  | 'drafting'
+  | 'in_review'
+  | 'signed_off'
+  | 'sent'
+  | 'silent'
+  | 'deemed_no_objection';
+export type ReplyPosition = 'no_opinion' | 'agree_in_principle' | 'agree_with_amendments' | 'disagree';
+export type OpinionKind = 'substantive' | 'editorial' | 'question';
+export type OpinionStatus = 'draft' | 'submitted' | 'withdrawn';
+export type DispositionCode =
+  | 'adopted'
+  | 'partially_adopted'
+  | 'not_adopted'
+  | 'already_reflected'
+  | 'explained'
+  | 'for_reference'
+  | 'out_of_scope';
+export type DispositionBasis = 'law_policy' | 'data' | 'responsibilities' | 'conflict' | 'out_of_scope' | 'other';
+export type DispositionStatus = 'proposed' | 'approved' | 'rejected' | 'superseded';
+export type ObjectionStatus = 'open' | 'upheld' | 'changed' | 'escalated' | 'dissent_recorded';
+export type FeedbackRating = 'satisfied' | 'basically_satisfied' | 'unsatisfied';
+
+export interface CalendarDayTable {
+  date: string;
+  kind: 'holiday' | 'workday';
+  name: string | null;
+  scope: 'national' | 'local';
+  created_by: string | null;
+  created_at: string;
+}
+
+export interface RoundTable {
+  id: string;
+  plan_id: string;
+  version_id: string;
+  seq: number;
+  title: string;
+  kind: RoundKind;
+  status: RoundStatus;
+  scope: string | null;
+  visibility: Visibility;
+  silence_policy: SilencePolicy;
+  opens_at: string;
+  deadline: string;
+  closes_at: string;
+  working_days: number;
+  urgent: number;
+  urgent_reason: string | null;
+  urgent_status: 'none' | 'pending' | 'approved' | 'refused';
+  urgent_decided_by: string | null;
+  objection_window_days: number;
+  max_objection_rounds: number;
+  previous_round_id: string | null;
+  created_by: string | null;
+  created_at: string;
+  updated_at: string;
+  opened_at: string | null;
+  closed_at: string | null;
+  finished_at: string | null;
+}
+
+export interface RoundInvitationTable {
+  id: string;
+  round_id: string;
+  unit_id: string;
+  mandatory: number;
+  level: UnitLevel;
+  forwarded_by_unit_id: string | null;
+  questions: string;
+  status: InvitationStatus;
+  deadline: string | null;
+  acknowledged_at: string | null;
+  acknowledged_by: string | null;
+  reply_version: number;
+  late: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ExtensionRequestTable {
+  id: string;
+  invitation_id: string;
+  requested_until: string;
+  reason: string;
+  status: 'pending' | 'granted' | 'refused';
+  requested_by: string | null;
+  decided_by: string | null;
+  decided_at: string | null;
+  created_at: string;
+}
+
+export interface UnitReplyTable {
+  id: string;
+  invitation_id: string;
+  version: number;
+  number: string;
+  position: ReplyPosition;
+  summary: string | null;
+  opinion_ids: string;
+  snapshot: string;
+  signed_off_by: string | null;
+  signed_off_at: string | null;
+  sent_by: string | null;
+  sent_at: string;
+  late: number;
+  ledger_seq: number;
+  ledger_hash: string;
+}
+
+export interface OpinionTable {
+  id: string;
+  round_id: string;
+  invitation_id: string | null;
+  unit_id: string | null;
+  author_id: string | null;
+  reg_no: string | null;
+  clause_stable_id: string | null;
+  clause_id: string | null;
+  quote: string | null;
+  suggestion: string;
+  reasons: string | null;
+  proposed_text: string | null;
+  kind: OpinionKind;
+  blocking: number;
+  status: OpinionStatus;
+  quality_score: number;
+  quality_flags: string;
+  priority: 'core' | 'secondary' | null;
+  assignee_id: string | null;
+  level: UnitLevel | null;
+  forwarded_by_unit_id: string | null;
+  carried_from_id: string | null;
+  disposition_status: 'pending' | 'proposed' | 'approved';
+  created_at: string;
+  updated_at: string;
+  submitted_at: string | null;
+  withdrawn_at: string | null;
+}
+
+export interface OpinionEvidenceTable {
+  id: string;
+  opinion_id: string;
+  file_name: string;
+  content_type: string;
+  size: number;
+  sha256: string;
+  data: Buffer;
+  created_at: string;
+}
+
+export interface ReasonTemplateTable {
+  id: string;
+  plan_id: string | null;
+  code: DispositionCode;
+  basis: DispositionBasis | null;
+  text: string;
+  created_by: string | null;
+  created_at: string;
+}
+
+export interface DispositionTable {
+  id: string;
+  opinion_id: string;
+  code: DispositionCode;
+  reason: string | null;
+  basis: DispositionBasis | null;
+  status: DispositionStatus;
+  proposed_by: string | null;
+  proposed_at: string;
+  decided_by: string | null;
+  decided_at: string | null;
+  objection_id: string | null;
+  created_at: string;
+}
+
+export interface FeedbackLetterTable {
+  id: string;
+  round_id: string;
+  unit_id: string;
+  status: 'draft' | 'sent';
+  sent_by: string | null;
+  sent_at: string | null;
+  objection_deadline: string | null;
+  created_at: string;
+}
+
+export interface FeedbackResponseTable {
+  id: string;
+  letter_id: string;
+  opinion_id: string;
+  response: 'confirmed' | 'rated' | 'objected';
+  rating: FeedbackRating | null;
+  responded_by: string | null;
+  responded_at: string;
+}
+
+export interface ObjectionTable {
+  id: string;
+  opinion_id: string;
+  disposition_id: string;
+  round_no: number;
+  reasons: string;
+  evidence: string;
+  status: ObjectionStatus;
+  raised_by: string | null;
+  raised_at: string;
+  reviewer_id: string | null;
+  reviewed_at: string | null;
+  review_note: string | null;
+}
+
+export interface FollowUpTable {
+  id: string;
+  plan_id: string;
+  opinion_id: string;
+  status: 'open' | 'done';
+  note: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface RevisionTable {
+  id: string;
+  plan_id: string;
+  base_version_id: string;
+  status: 'draft' | 'published';
+  published_version_id: string | null;
+  created_by: string | null;
+  created_at: string;
+  published_at: string | null;
+}
+
+export interface ClauseChangeTable {
+  id: string;
+  revision_id: string;
+  clause_stable_id: string;
+  kind: 'edit' | 'insert' | 'delete';
+  after_stable_id: string | null;
+  old_text: string | null;
+  new_text: string | null;
+  new_heading: string | null;
+  opinion_ids: string;
+  reason: string | null;
+  author_id: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
 export interface DB {
   unit: UnitTable;
   user: UserTable;
@@ -190,6 +447,21 @@ export interface DB {
   job: JobTable;
   rate_limit: RateLimitTable;
   live_event: LiveEventTable;
+  calendar_day: CalendarDayTable;
+  round: RoundTable;
+  round_invitation: RoundInvitationTable;
+  extension_request: ExtensionRequestTable;
+  unit_reply: UnitReplyTable;
+  opinion: OpinionTable;
+  opinion_evidence: OpinionEvidenceTable;
+  reason_template: ReasonTemplateTable;
+  disposition: DispositionTable;
+  feedback_letter: FeedbackLetterTable;
+  feedback_response: FeedbackResponseTable;
+  objection: ObjectionTable;
+  follow_up: FollowUpTable;
+  revision: RevisionTable;
+  clause_change: ClauseChangeTable;
 }
 
 export type UnitRow = Selectable<UnitTable>;
