@@ -464,6 +464,27 @@ describe('parseClauses: headings and boxes', () => {
     ]);
   });
 
+  it('puts a 专栏 after body items beside them, under their section', () => {
+    const doc = parseClauses(
+      lines(`
+        三、主要目标
+        （一）经济发展。地区生产总值年均增长5.5%左右。
+        （二）绿色转型。单位地区生产总值能源消耗降低13.5%。
+        专栏1 主要指标
+        1. 地区生产总值年均增长5.5%左右。
+        四、实施保障
+      `),
+    );
+    expect(outline(doc.clauses)).toEqual([
+      'cn-enum 三、 {主要目标}',
+      '  cn-paren （一） {经济发展} 地区生产总值年均增长5.5%左右。',
+      '  cn-paren （二） {绿色转型} 单位地区生产总值能源消耗降低13.5%。',
+      '  box 专栏1 {主要指标}',
+      '    arabic 1. {地区生产总值年均增长5.5%左右}',
+      'cn-enum 四、 {实施保障}',
+    ]);
+  });
+
   it('closes a box at the next item of the level its parent already uses', () => {
     const doc = parseClauses(
       lines(`

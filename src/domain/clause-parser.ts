@@ -442,6 +442,7 @@ interface Entry {
 
 const RANK_ARTICLE = NUMBERED_KIND_RANK.article ?? 3;
 const RANK_DEEPEST = NUMBERED_KIND_RANK.circled ?? 8;
+const RANK_LIST_ITEM = NUMBERED_KIND_RANK['cn-paren'] ?? 5;
 
 function rankOf(kind: ClauseKind): number | null {
   return NUMBERED_KIND_RANK[kind] ?? null;
@@ -540,7 +541,12 @@ class TreeBuilder {
   }
 
   private addBox(m: ClauseMarker, origin: 'heading' | 'paragraph', level: number | null): void {
-    this.closeFrom((e) => e.isParagraph || e.isBox);
+    // A 专栏 illustrates a section (一、, 第X节, a heading-only item), not the body item that happens to
+    // precede it: list items with text of their own are closed first.
+    this.closeFrom(
+      (e) =>
+        e.isParagraph || e.isBox || (e.rank !== null && e.rank >= RANK_LIST_ITEM && e.node.lines.length > 0),
+    );
     const parent = this.top();
     const siblings = parent ? parent.node.children : this.roots;
     const siblingRanks = siblings.map((s) => rankOf(s.kind)).filter((r): r is number => r !== null);
