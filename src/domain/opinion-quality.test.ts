@@ -1,0 +1,94 @@
+import { describe, expect, it } from 'vitest';
+import { checkOpinionQuality, passesQualityCheck } from './opinion-quality.ts';
+
+const COMPLETE = {
+  clauseStableId: 'c-2',
+  kind: 'substantive' as const,
+  quote: '达到15%',
+  suggestion: '建议将“达到15%”修改为“达到12%”，与全省产业基础相适应。',
+  reasons: '2025年全省核心产业增加值占比约为9.8%，年均提高1个百分点以上难度较大。',
+  proposedText: '到2030年，全省数字经济核心产业增加值占地区生产总值比重达到12%。',
+};
+
+describe('checkOpinionQuality', () => {
+  it('scores a complete opinion high with no flags', () => {
+    const result = checkOpinionQuality(COMPLETE);
+    expect(result.flags).toEqual([]);
+    expect(result.hints).toEqual([]);
+    expect(result.score).toBeGreaterThanOrEqual(0.9);
+    expect(passesQualityCheck(result)).toBe(true);
+  });
+
+  it.each([
+    '同意',
+    '无意见',
+    '原则同意。',
+    '建议进一步完善',
+    '建议加强',
+    '建议进一步研究相关内容',
+    '原则同意，建议进一步完善。',
+  ])('flags "%s" as vague and scores it low', (suggestion) => {
+    const result = checkOpinionQuality({ suggestion, clauseStableId: 'c-1', reasons: '理由是工作需要。' });
+    expect(result.flags).toContain('vague');
+    expect(result.score).toBeLessThanOrEqual(0.2);
+    expect(passesQualityCheck(result)).toBe(false);
+    expect(result.hints.join('')).toContain('具体');
+  });
+
+  it('does not call a stock phrase vague when something concrete follows', () => {
+    const result = checkOpinionQuality({
+      ...COMPLETE,
+      suggestion: '建议加强算力中心布局，在第三条增加“2027年前建成3个省级算力枢纽”的表述。',
+    });
+    expect(result.flags).not.toContain('vague');
+  });
+
+  it('flags a suggestion without reasons, except for a question', () => {
+    const noReasons = checkOpinionQuality({ ...COMPLETE, reasons: null });
+    expect(noReasons.flags).toEqual(['no_reasons']);
+    expect(noReasons.score).toBeLessThan(checkOpinionQuality(COMPLETE).score);
+    const question = checkOpinionQuality({
+      clauseStableId: 'c-1',
+      kind: 'question',
+      suggestion: '“算力调度平台”由哪个部门牵头建设运营？',
+    });
+    expect(question.flags).not.toContain('no_reasons');
+  });
+
+  it('flags very short text, a missing target and a lack of specifics', () => {
+    const result = checkOpinionQuality({ suggestion: '再改改', reasons: '' });
+    expect(result.flags).toEqual(
+      expect.arrayContaining(['no_target', 'too_short', 'no_reasons', 'not_specific']),
+    );
+    expect(result.hints.length).toBe(result.flags.length);
+    expect(result.score).toBeLessThan(0.3);
+  });
+
+  it('accepts the whole draft (null) as a target', () => {
+    const result = checkOpinionQuality({ ...COMPLETE, clauseStableId: null });
+    expect(result.flags).not.toContain('no_target');
+  });
+
+  it('rewards specificity: numbers, named measures, proposed text', () => {
+    const base = { clauseStableId: 'c-1', reasons: '目前各地标准不一，企业反映强烈，影响项目落地。' };
+    const general = checkOpinionQuality({
+      ...base,
+      suggestion: '希望对中小企业的数字化转型给予更多关注和帮助。',
+    });
+    const specific = checkOpinionQuality({
+      ...base,
+      suggestion: '建议设立中小企业数字化转型专项资金，每年不少于2亿元。',
+      proposedText: '设立中小企业数字化转型专项资金，每年安排不少于2亿元。',
+    });
+    expect(general.flags).toContain('not_specific');
+    expect(specific.flags).toEqual([]);
+    expect(specific.score).toBeGreaterThan(general.score);
+  });
+
+  it('is deterministic and bounded', () => {
+    expect(checkOpinionQuality(COMPLETE)).toEqual(checkOpinionQuality(COMPLETE));
+    const empty = checkOpinionQuality({ suggestion: '' });
+    expect(empty.score).toBeGreaterThanOrEqual(0);
+    expect(empty.flags).toContain('vague');
+  });
+});

@@ -1,0 +1,244 @@
+import type { Expression, Insertable, Selectable, SqlBool, Updateable } from 'kysely';
+import type { Executor } from '../db/executor.ts';
+import type {
+  OpinionEvidenceTable,
+  OpinionKind,
+  OpinionStatus,
+  OpinionTable,
+  UnitLevel,
+} from '../db/schema.ts';
+
+export type OpinionRow = Selectable<OpinionTable>;
+
+export interface OpinionRecord {
+  id: string;
+  roundId: string;
+  invitationId: string | null;
+  unitId: string | null;
+  authorId: string | null;
+  regNo: string | null;
+  clauseStableId: string | null;
+  clauseId: string | null;
+  quote: string | null;
+  suggestion: string;
+  reasons: string | null;
+  proposedText: string | null;
+  kind: OpinionKind;
+  blocking: boolean;
+  status: OpinionStatus;
+  quality: { score: number; flags: string[] };
+  level: UnitLevel | null;
+  createdAt: string;
+  updatedAt: string;
+  submittedAt: string | null;
+  withdrawnAt: string | null;
+}
+
+export interface EvidenceRecord {
+  id: string;
+  opinionId: string;
+  fileName: string;
+  contentType: string;
+  size: number;
+  sha256: string;
+  createdAt: string;
+}
+
+export function toOpinion(row: OpinionRow): OpinionRecord {
+  return {
+    id: row.id,
+    roundId: row.round_id,
+    invitationId: row.invitation_id,
+    unitId: row.unit_id,
+    authorId: row.author_id,
+    regNo: row.reg_no,
+    clauseStableId: row.clause_stable_id,
+    clauseId: row.clause_id,
+    quote: row.quote,
+    suggestion: row.suggestion,
+    reasons: row.reasons,
+    proposedText: row.proposed_text,
+    kind: row.kind,
+    blocking: Number(row.blocking) === 1,
+    status: row.status,
+    quality: { score: Number(row.quality_score), flags: JSON.parse(row.quality_flags) as string[] },
+    level: row.level,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    submittedAt: row.submitted_at,
+    withdrawnAt: row.withdrawn_at,
+  };
+}
+
+export async function insertOpinion(db: Executor, row: Insertable<OpinionTable>): Promise<void> {
+  await db.insertInto('opinion').values(row).execute();
+}
+
+export async function findOpinionRow(db: Executor, id: string): Promise<OpinionRow | undefined> {
+  return db.selectFrom('opinion').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function updateOpinion(
+  db: Executor,
+  id: string,
+  changes: Updateable<OpinionTable>,
+): Promise<void> {
+  await db.updateTable('opinion').set(changes).where('id', '=', id).execute();
+}
+
+/** Deletes a draft opinion and its evidence files. */
+export async function deleteOpinion(db: Executor, id: string): Promise<void> {
+  await db.deleteFrom('opinion_evidence').where('opinion_id', '=', id).execute();
+  await db.deleteFrom('opinion').where('id', '=', id).execute();
+}
+
+/** A unit's opinions in a round that are not withdrawn, oldest first (what a reply is built from). */
+export async function listLiveOpinionsOfInvitation(
+  db: Executor,
+  invitationId: string,
+): Promise<OpinionRow[]> {
+  return db
+    .selectFrom('opinion')
+    .selectAll()
+    .where('invitation_id', '=', invitationId)
+    .where('status', 'in', ['draft', 'submitted'])
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
+}
+
+/** How many of an invitation's opinions already carry a registration number. */
+export async function countRegistered(db: Executor, invitationId: string): Promise<number> {
+  const row = await db
+    .selectFrom('opinion')
+    .select((eb) => eb.fn.countAll<number | string>().as('n'))
+    .where('invitation_id', '=', invitationId)
+    .where('reg_no', 'is not', null)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/**
+ * What a reader may see of a round's opinions: everything of their own unit, and of other units either
+ * nothing, submitted ones, or submitted and withdrawn-after-submission ones (the organizer's view).
+ */
+export interface OpinionReadScope {
+  ownUnitId: string | null;
+  others: 'none' | 'submitted' | 'sent';
+}
+
+export interface OpinionFilters {
+  clauseStableId?: string;
+  unitId?: string;
+  status?: OpinionStatus;
+  kind?: OpinionKind;
+}
+
+export async function listOpinions(
+  db: Executor,
+  options: {
+    roundId: string;
+    scope: OpinionReadScope;
+    filters: OpinionFilters;
+    after: { createdAt: string; id: string } | null;
+    limit: number;
+  },
+): Promise<OpinionRow[]> {
+  const { scope, filters, after } = options;
+  let query = db
+    .selectFrom('opinion')
+    .selectAll()
+    .where('round_id', '=', options.roundId)
+    .where((eb) => {
+      const visible: Expression<SqlBool>[] = [];
+      if (scope.ownUnitId) {
+        visible.push(eb('unit_id', '=', scope.ownUnitId));
+      }
+      if (scope.others === 'submitted') {
+        visible.push(eb('status', '=', 'submitted'));
+      } else if (scope.others === 'sent') {
+        visible.push(eb('submitted_at', 'is not', null));
+      }
+      return visible.length > 0 ? eb.or(visible) : eb.val(false);
+    });
+  if (filters.clauseStableId) {
+    query = query.where('clause_stable_id', '=', filters.clauseStableId);
+  }
+  if (filters.unitId) {
+    query = query.where('unit_id', '=', filters.unitId);
+  }
+  if (filters.status) {
+    query = query.where('status', '=', filters.status);
+  }
+  if (filters.kind) {
+    query = query.where('kind', '=', filters.kind);
+  }
+  if (after) {
+    query = query.where((eb) =>
+      eb.or([
+        eb('created_at', '>', after.createdAt),
+        eb.and([eb('created_at', '=', after.createdAt), eb('id', '>', after.id)]),
+      ]),
+    );
+  }
+  return query.orderBy('created_at').orderBy('id').limit(options.limit).execute();
+}
+
+export async function insertEvidence(db: Executor, row: Insertable<OpinionEvidenceTable>): Promise<void> {
+  await db.insertInto('opinion_evidence').values(row).execute();
+}
+
+const EVIDENCE_COLUMNS = [
+  'id',
+  'opinion_id',
+  'file_name',
+  'content_type',
+  'size',
+  'sha256',
+  'created_at',
+] as const;
+
+function toEvidence(row: {
+  id: string;
+  opinion_id: string;
+  file_name: string;
+  content_type: string;
+  size: number | string;
+  sha256: string;
+  created_at: string;
+}): EvidenceRecord {
+  return {
+    id: row.id,
+    opinionId: row.opinion_id,
+    fileName: row.file_name,
+    contentType: row.content_type,
+    size: Number(row.size),
+    sha256: row.sha256,
+    createdAt: row.created_at,
+  };
+}
+
+export async function listEvidence(db: Executor, opinionId: string): Promise<EvidenceRecord[]> {
+  const rows = await db
+    .selectFrom('opinion_evidence')
+    .select(EVIDENCE_COLUMNS)
+    .where('opinion_id', '=', opinionId)
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
+  return rows.map(toEvidence);
+}
+
+export async function findEvidenceFile(
+  db: Executor,
+  opinionId: string,
+  evidenceId: string,
+): Promise<(EvidenceRecord & { data: Buffer }) | null> {
+  const row = await db
+    .selectFrom('opinion_evidence')
+    .selectAll()
+    .where('id', '=', evidenceId)
+    .where('opinion_id', '=', opinionId)
+    .executeTakeFirst();
+  return row ? { ...toEvidence(row), data: Buffer.from(row.data) } : null;
+}

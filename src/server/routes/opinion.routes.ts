@@ -1,0 +1,302 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
+import { Type } from 'typebox';
+import { AppError } from '../../domain/errors.ts';
+import { actorOf } from '../plugins/auth.ts';
+import type { Services } from '../services/index.ts';
+import { ErrorResponse, IdParams, Nullable, errorResponses } from './schemas.ts';
+
+const OpinionKindSchema = Type.Union([
+  Type.Literal('substantive'),
+  Type.Literal('editorial'),
+  Type.Literal('question'),
+]);
+const OpinionStatusSchema = Type.Union([
+  Type.Literal('draft'),
+  Type.Literal('submitted'),
+  Type.Literal('withdrawn'),
+]);
+
+const Evidence = Type.Object({
+  id: Type.String(),
+  opinionId: Type.String(),
+  fileName: Type.String(),
+  contentType: Type.String(),
+  size: Type.Integer(),
+  sha256: Type.String(),
+  createdAt: Type.String(),
+});
+
+export const OpinionSchema = Type.Object({
+  id: Type.String(),
+  roundId: Type.String(),
+  invitationId: Nullable(Type.String()),
+  unitId: Nullable(Type.String()),
+  authorId: Nullable(Type.String()),
+  regNo: Nullable(Type.String()),
+  clauseStableId: Nullable(Type.String()),
+  clauseId: Nullable(Type.String()),
+  quote: Nullable(Type.String()),
+  suggestion: Type.String(),
+  reasons: Nullable(Type.String()),
+  proposedText: Nullable(Type.String()),
+  kind: OpinionKindSchema,
+  blocking: Type.Boolean(),
+  status: OpinionStatusSchema,
+  quality: Type.Object({ score: Type.Number(), flags: Type.Array(Type.String()) }),
+  level: Nullable(Type.String()),
+  createdAt: Type.String(),
+  updatedAt: Type.String(),
+  submittedAt: Nullable(Type.String()),
+  withdrawnAt: Nullable(Type.String()),
+  evidence: Type.Optional(Type.Array(Evidence)),
+});
+
+const Text = (maxLength: number) => Nullable(Type.String({ maxLength }));
+
+const OpinionFields = {
+  clauseStableId: Nullable(Type.String({ minLength: 1, maxLength: 100 })),
+  quote: Type.Optional(Text(2000)),
+  suggestion: Type.String({ minLength: 1, maxLength: 10000 }),
+  reasons: Type.Optional(Text(20000)),
+  proposedText: Type.Optional(Text(20000)),
+  kind: OpinionKindSchema,
+  blocking: Type.Optional(Type.Boolean()),
+};
+
+const Quality = Type.Object({
+  score: Type.Number(),
+  flags: Type.Array(Type.String()),
+  hints: Type.Array(Type.String()),
+});
+
+const EvidenceParams = Type.Object({
+  id: Type.String({ minLength: 1, maxLength: 100 }),
+  evidenceId: Type.String({ minLength: 1, maxLength: 100 }),
+});
+
+const withRules = { ...errorResponses, 409: ErrorResponse, 422: ErrorResponse };
+
+/** Some clients percent-encode non-ASCII file names in the multipart header; show them as typed. */
+function decodeFileName(name: string): string {
+  if (!/%[0-9a-f]{2}/iu.test(name)) {
+    return name;
+  }
+  try {
+    return decodeURIComponent(name);
+  } catch {
+    return name;
+  }
+}
+
+/** Reads the one uploaded file (field `file`) of a multipart request, with its declared type. */
+async function readEvidenceUpload(
+  request: FastifyRequest,
+): Promise<{ fileName: string; contentType: string; data: Buffer }> {
+  if (!request.isMultipart()) {
+    throw new AppError('unsupported_type', 'Upload evidence as multipart/form-data with a field "file".', {
+      field: 'file',
+    });
+  }
+  let file: { fileName: string; contentType: string; data: Buffer } | null = null;
+  for await (const part of request.parts()) {
+    if (part.type === 'file') {
+      if (part.fieldname !== 'file' || file) {
+        await part.toBuffer();
+        throw new AppError('validation_failed', 'Send exactly one file, in the field "file".', {
+          field: 'file',
+        });
+      }
+      file = {
+        fileName: decodeFileName(part.filename),
+        contentType: part.mimetype,
+        data: await part.toBuffer(),
+      };
+    }
+  }
+  if (!file) {
+    throw new AppError('validation_failed', 'No file was uploaded (field "file").', { field: 'file' });
+  }
+  return file;
+}
+
+/** A content-disposition header that keeps Chinese file names (RFC 6266 / 5987). */
+const attachment = (fileName: string): string =>
+  `attachment; filename="${fileName.replace(/[^\x20-\x7e]|["\\]/gu, '_')}"; filename*=UTF-8''${encodeURIComponent(fileName)}`;
+
+export const opinionRoutes =
+  (services: Services): FastifyPluginAsyncTypebox =>
+  async (app) => {
+    app.post(
+      '/opinions/quality-check',
+      {
+        schema: {
+          tags: ['opinions'],
+          summary: 'Check the quality of an opinion while it is typed (意见质量检查)',
+          body: Type.Object({
+            suggestion: Type.String({ maxLength: 10000 }),
+            reasons: Type.Optional(Text(20000)),
+            proposedText: Type.Optional(Text(20000)),
+            quote: Type.Optional(Text(2000)),
+            clauseStableId: Type.Optional(Nullable(Type.String({ maxLength: 100 }))),
+            kind: Type.Optional(OpinionKindSchema),
+          }),
+          response: { 200: Quality, ...errorResponses },
+        },
+      },
+      async (request) => {
+        actorOf(request);
+        return services.opinions.checkQuality(request.body);
+      },
+    );
+
+    app.post(
+      '/rounds/:id/opinions',
+      {
+        schema: {
+          tags: ['opinions'],
+          summary: "Draft an opinion for the caller's unit (意见条目)",
+          params: IdParams,
+          body: Type.Object(OpinionFields),
+          response: { 201: OpinionSchema, ...withRules },
+        },
+      },
+      async (request, reply) =>
+        reply
+          .status(201)
+          .send(await services.opinions.createOpinion(actorOf(request), request.params.id, request.body)),
+    );
+
+    app.get(
+      '/rounds/:id/opinions',
+      {
+        schema: {
+          tags: ['opinions'],
+          summary: "A round's opinions the caller may see, oldest first, a page at a time",
+          params: IdParams,
+          querystring: Type.Object({
+            clause: Type.Optional(Type.String({ maxLength: 100 })),
+            unit: Type.Optional(Type.String({ maxLength: 100 })),
+            status: Type.Optional(OpinionStatusSchema),
+            kind: Type.Optional(OpinionKindSchema),
+            cursor: Type.Optional(Type.String({ maxLength: 500 })),
+            limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })),
+          }),
+          response: {
+            200: Type.Object({ items: Type.Array(OpinionSchema), nextCursor: Nullable(Type.String()) }),
+            ...errorResponses,
+          },
+        },
+      },
+      async (request) => {
+        const { clause, unit, status, kind, cursor, limit } = request.query;
+        return services.opinions.listOpinions(actorOf(request), request.params.id, {
+          ...(clause ? { clauseStableId: clause } : {}),
+          ...(unit ? { unitId: unit } : {}),
+          ...(status ? { status } : {}),
+          ...(kind ? { kind } : {}),
+          ...(cursor ? { cursor } : {}),
+          ...(limit ? { limit } : {}),
+        });
+      },
+    );
+
+    app.get(
+      '/opinions/:id',
+      {
+        schema: {
+          tags: ['opinions'],
+          summary: 'One opinion with its evidence files',
+          params: IdParams,
+          response: { 200: OpinionSchema, ...errorResponses },
+        },
+      },
+      async (request) => services.opinions.getOpinion(actorOf(request), request.params.id),
+    );
+
+    app.patch(
+      '/opinions/:id',
+      {
+        schema: {
+          tags: ['opinions'],
+          summary: 'Edit a draft opinion of your unit',
+          params: IdParams,
+          body: Type.Partial(Type.Object(OpinionFields)),
+          response: { 200: OpinionSchema, ...withRules },
+        },
+      },
+      async (request) => services.opinions.updateOpinion(actorOf(request), request.params.id, request.body),
+    );
+
+    app.delete(
+      '/opinions/:id',
+      {
+        schema: {
+          tags: ['opinions'],
+          summary: 'Delete a draft opinion of your unit',
+          params: IdParams,
+          response: { 204: Type.Null(), ...withRules },
+        },
+      },
+      async (request, reply) => {
+        await services.opinions.deleteOpinion(actorOf(request), request.params.id);
+        return reply.status(204).send(null);
+      },
+    );
+
+    app.post(
+      '/opinions/:id/withdraw',
+      {
+        schema: {
+          tags: ['opinions'],
+          summary: 'Withdraw an opinion (a submitted one only before the round closes)',
+          params: IdParams,
+          response: { 200: OpinionSchema, ...withRules },
+        },
+      },
+      async (request) => services.opinions.withdrawOpinion(actorOf(request), request.params.id),
+    );
+
+    app.post(
+      '/opinions/:id/evidence',
+      {
+        schema: {
+          tags: ['opinions'],
+          summary: 'Attach an evidence file to a draft opinion (multipart field "file")',
+          consumes: ['multipart/form-data'],
+          params: IdParams,
+          response: { 201: Evidence, ...withRules, 413: ErrorResponse, 415: ErrorResponse },
+        },
+      },
+      async (request, reply) => {
+        const file = await readEvidenceUpload(request);
+        return reply
+          .status(201)
+          .send(await services.opinions.addEvidence(actorOf(request), request.params.id, file));
+      },
+    );
+
+    app.get(
+      '/opinions/:id/evidence/:evidenceId',
+      {
+        schema: {
+          tags: ['opinions'],
+          summary: 'Download an evidence file',
+          params: EvidenceParams,
+        },
+      },
+      async (request, reply) => {
+        const file = await services.opinions.getEvidence(
+          actorOf(request),
+          request.params.id,
+          request.params.evidenceId,
+        );
+        return reply
+          .header('content-type', file.contentType)
+          .header('content-disposition', attachment(file.fileName))
+          .header('x-content-sha256', file.sha256)
+          .header('x-content-type-options', 'nosniff')
+          .send(file.data);
+      },
+    );
+  };
