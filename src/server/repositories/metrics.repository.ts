@@ -1,0 +1,281 @@
+import type { Executor } from '../db/executor.ts';
+import type { Expression, SqlBool } from 'kysely';
+import type { UnitLevel } from '../db/schema.ts';
+
+/*
+ * Every metric is counted in SQL with GROUP BY over (unit, level), so a round of 100,000 opinions costs a
+ * handful of aggregate queries, not 100,000 rows in memory. Sums come back as strings on PostgreSQL.
+ */
+
+export type MetricsScope = { roundId: string } | { planId: string };
+
+export interface RoundBasics {
+  id: string;
+  planId: string;
+  versionId: string;
+  seq: number;
+  title: string;
+  status: string;
+  deadline: string;
+  openedAt: string | null;
+  closedAt: string | null;
+}
+
+export interface GroupCounts {
+  unitId: string | null;
+  level: UnitLevel | null;
+  invited: number;
+  sent: number;
+  onTime: number;
+  opinions: number;
+  valid: number;
+  disposed: number;
+  adopted: number;
+  partiallyAdopted: number;
+  reflected: number;
+  rated: number;
+  satisfied: number;
+  objected: number;
+}
+
+const num = (value: string | number | bigint | null | undefined): number => Number(value ?? 0);
+
+function roundIds(db: Executor, scope: MetricsScope) {
+  return 'roundId' in scope
+    ? db.selectFrom('round').select('round.id').where('round.id', '=', scope.roundId)
+    : db.selectFrom('round').select('round.id').where('round.plan_id', '=', scope.planId);
+}
+
+export async function findRoundBasics(db: Executor, id: string): Promise<RoundBasics | null> {
+  const row = await db.selectFrom('round').selectAll().where('id', '=', id).executeTakeFirst();
+  return row
+    ? {
+        id: row.id,
+        planId: row.plan_id,
+        versionId: row.version_id,
+        seq: row.seq,
+        title: row.title,
+        status: row.status,
+        deadline: row.deadline,
+        openedAt: row.opened_at,
+        closedAt: row.closed_at,
+      }
+    : null;
+}
+
+/** Each round of the scope with its open/close instants and the instant of its last approved disposition. */
+export async function listRoundCycles(
+  db: Executor,
+  scope: MetricsScope,
+): Promise<
+  { roundId: string; openedAt: string | null; closedAt: string | null; lastApprovalAt: string | null }[]
+> {
+  const rows = await db
+    .selectFrom('round')
+    .select((eb) => [
+      'round.id',
+      'round.opened_at',
+      'round.closed_at',
+      eb
+        .selectFrom('disposition')
+        .innerJoin('opinion', 'opinion.id', 'disposition.opinion_id')
+        .whereRef('opinion.round_id', '=', 'round.id')
+        .where('disposition.status', '=', 'approved')
+        .select((e) => e.fn.max('disposition.decided_at').as('at'))
+        .as('last_approval_at'),
+    ])
+    .where('round.id', 'in', roundIds(db, scope))
+    .orderBy('round.seq')
+    .execute();
+  return rows.map((r) => ({
+    roundId: r.id,
+    openedAt: r.opened_at,
+    closedAt: r.closed_at,
+    lastApprovalAt: r.last_approval_at ?? null,
+  }));
+}
+
+/** Invitations, replies and on-time replies per (unit, level). */
+async function countInvitations(db: Executor, scope: MetricsScope) {
+  const rows = await db
+    .selectFrom('round_invitation as ri')
+    .select((eb) => {
+      const sent = eb.exists(
+        eb.selectFrom('unit_reply as ur').select('ur.id').whereRef('ur.invitation_id', '=', 'ri.id'),
+      );
+      const onTime = eb.exists(
+        eb
+          .selectFrom('unit_reply as ur')
+          .select('ur.id')
+          .whereRef('ur.invitation_id', '=', 'ri.id')
+          .where('ur.late', '=', 0),
+      );
+      return [
+        'ri.unit_id',
+        'ri.level',
+        eb.fn.countAll().as('invited'),
+        eb.fn.sum(eb.case().when(sent).then(1).else(0).end()).as('sent'),
+        eb.fn.sum(eb.case().when(onTime).then(1).else(0).end()).as('on_time'),
+      ];
+    })
+    .where('ri.round_id', 'in', roundIds(db, scope))
+    .groupBy(['ri.unit_id', 'ri.level'])
+    .execute();
+  return rows.map((r) => ({
+    unitId: r.unit_id,
+    level: r.level,
+    invited: num(r.invited),
+    sent: num(r.sent),
+    onTime: num(r.on_time),
+  }));
+}
+
+/** Submitted opinions, valid ones (no quality flag) and their approved dispositions per (unit, level). */
+async function countOpinions(db: Executor, scope: MetricsScope) {
+  const rows = await db
+    .selectFrom('opinion as o')
+    .leftJoin('disposition as d', (join) =>
+      join.onRef('d.opinion_id', '=', 'o.id').on('d.status', '=', 'approved'),
+    )
+    .select((eb) => {
+      const when = (condition: Expression<SqlBool>) =>
+        eb.fn.sum(eb.case().when(condition).then(1).else(0).end());
+      return [
+        'o.unit_id',
+        'o.level',
+        eb.fn.count('o.id').as('opinions'),
+        when(eb('o.quality_flags', '=', '[]')).as('valid'),
+        when(eb('d.id', 'is not', null)).as('disposed'),
+        when(eb('d.code', '=', 'adopted')).as('adopted'),
+        when(eb('d.code', '=', 'partially_adopted')).as('partially_adopted'),
+        when(eb('d.code', '=', 'already_reflected')).as('reflected'),
+      ];
+    })
+    .where('o.round_id', 'in', roundIds(db, scope))
+    .where('o.status', '=', 'submitted')
+    .groupBy(['o.unit_id', 'o.level'])
+    .execute();
+  return rows.map((r) => ({
+    unitId: r.unit_id,
+    level: r.level,
+    opinions: num(r.opinions),
+    valid: num(r.valid),
+    disposed: num(r.disposed),
+    adopted: num(r.adopted),
+    partiallyAdopted: num(r.partially_adopted),
+    reflected: num(r.reflected),
+  }));
+}
+
+/** Rated feedback and the share rated 满意 / 基本满意 per (unit, level). */
+async function countFeedback(db: Executor, scope: MetricsScope) {
+  const rows = await db
+    .selectFrom('feedback_response as fr')
+    .innerJoin('opinion as o', 'o.id', 'fr.opinion_id')
+    .select((eb) => [
+      'o.unit_id',
+      'o.level',
+      eb.fn.sum(eb.case().when('fr.rating', 'is not', null).then(1).else(0).end()).as('rated'),
+      eb.fn
+        .sum(eb.case().when('fr.rating', 'in', ['satisfied', 'basically_satisfied']).then(1).else(0).end())
+        .as('satisfied'),
+    ])
+    .where('o.round_id', 'in', roundIds(db, scope))
+    .groupBy(['o.unit_id', 'o.level'])
+    .execute();
+  return rows.map((r) => ({
+    unitId: r.unit_id,
+    level: r.level,
+    rated: num(r.rated),
+    satisfied: num(r.satisfied),
+  }));
+}
+
+/** Objections per (unit, level, status); `first` counts first-round objections, i.e. objected opinions. */
+export async function countObjections(db: Executor, scope: MetricsScope) {
+  const rows = await db
+    .selectFrom('objection as ob')
+    .innerJoin('opinion as o', 'o.id', 'ob.opinion_id')
+    .select((eb) => [
+      'o.unit_id',
+      'o.level',
+      'ob.status',
+      eb.fn.countAll().as('n'),
+      eb.fn.sum(eb.case().when('ob.round_no', '=', 1).then(1).else(0).end()).as('first'),
+    ])
+    .where('o.round_id', 'in', roundIds(db, scope))
+    .groupBy(['o.unit_id', 'o.level', 'ob.status'])
+    .execute();
+  return rows.map((r) => ({
+    unitId: r.unit_id,
+    level: r.level,
+    status: r.status,
+    n: num(r.n),
+    first: num(r.first),
+  }));
+}
+
+/** All counts of the scope per (unit, level), merged from the four aggregate queries. */
+export async function countByUnitAndLevel(
+  db: Executor,
+  scope: MetricsScope,
+): Promise<{
+  groups: GroupCounts[];
+  objections: Awaited<ReturnType<typeof countObjections>>;
+}> {
+  const [invitations, opinions, feedback, objections] = await Promise.all([
+    countInvitations(db, scope),
+    countOpinions(db, scope),
+    countFeedback(db, scope),
+    countObjections(db, scope),
+  ]);
+  const groups = new Map<string, GroupCounts>();
+  const group = (unitId: string | null, level: UnitLevel | null): GroupCounts => {
+    const key = `${unitId ?? ''}|${level ?? ''}`;
+    let g = groups.get(key);
+    if (!g) {
+      g = {
+        unitId,
+        level,
+        invited: 0,
+        sent: 0,
+        onTime: 0,
+        opinions: 0,
+        valid: 0,
+        disposed: 0,
+        adopted: 0,
+        partiallyAdopted: 0,
+        reflected: 0,
+        rated: 0,
+        satisfied: 0,
+        objected: 0,
+      };
+      groups.set(key, g);
+    }
+    return g;
+  };
+  for (const { unitId, level, ...rest } of [...invitations, ...opinions, ...feedback]) {
+    const g = group(unitId, level);
+    for (const [key, value] of Object.entries(rest) as [keyof GroupCounts, number][]) {
+      (g[key] as number) += value;
+    }
+  }
+  for (const o of objections) {
+    group(o.unitId, o.level).objected += o.first;
+  }
+  return { groups: [...groups.values()], objections };
+}
+
+export async function listUnitsByIds(
+  db: Executor,
+  ids: readonly string[],
+): Promise<{ id: string; name: string; code: string; level: UnitLevel }[]> {
+  if (ids.length === 0) {
+    return [];
+  }
+  return db
+    .selectFrom('unit')
+    .select(['id', 'name', 'code', 'level'])
+    .where('id', 'in', [...ids])
+    .execute();
+}

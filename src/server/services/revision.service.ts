@@ -1,0 +1,583 @@
+import type { ClauseKind } from '../../domain/clause.ts';
+import { countByKind } from '../../domain/clause.ts';
+import { AppError } from '../../domain/errors.ts';
+import type { BaseClause, RevisedClause } from '../../domain/revision.ts';
+import { applyChanges, publishable } from '../../domain/revision.ts';
+import type { Executor, Tx } from '../db/executor.ts';
+import { inTransaction } from '../db/executor.ts';
+import type { ClauseRow, NewClause } from '../db/schema.ts';
+import { newId } from '../lib/ids.ts';
+import type { PlanScope } from '../policies/plan.policy.ts';
+import { canEditRevision, canViewRevision } from '../policies/revision.policy.ts';
+import type { VersionRecord } from '../repositories/draft.repository.ts';
+import {
+  findVersion,
+  insertClauses,
+  insertVersion,
+  latestVersion,
+  listClauses,
+} from '../repositories/draft.repository.ts';
+import type { PlanRecord } from '../repositories/plan.repository.ts';
+import { touchPlan } from '../repositories/plan.repository.ts';
+import type { ClauseChangeRecord, RevisionRecord } from '../repositories/revision.repository.ts';
+import {
+  deleteChange,
+  findOpenRevision,
+  findOpinionForRevision,
+  findRevision,
+  insertChange,
+  insertRevision,
+  listAdoptedOpinionIds,
+  listChanges,
+  listOpenOpinionsOnVersion,
+  markRevisionPublished,
+  moveOpinionToClause,
+  updateChange,
+} from '../repositories/revision.repository.ts';
+import type { Actor, ServiceContext } from './context.ts';
+import { actorRef } from './context.ts';
+import type { PlanService } from './plan.service.ts';
+
+export interface RevisionView {
+  revision: RevisionRecord;
+  changes: ClauseChangeRecord[];
+  /** The resulting text per clause, in document order; deleted clauses are kept with status `deleted`. */
+  clauses: RevisedClause[];
+}
+
+export interface ConsistencyReport {
+  /** Opinions with an approved adopted / partially adopted disposition and no change linked to them. */
+  adoptedWithoutChange: string[];
+  /** Changes that no opinion caused. */
+  changesWithoutOpinion: string[];
+}
+
+export interface PublishResult {
+  revision: RevisionRecord;
+  version: VersionRecord;
+  carried: { opinionId: string; stableId: string; clauseId: string }[];
+  /** Open opinions whose clause was deleted: a person decides where they go. */
+  uncertain: { opinionId: string; stableId: string | null }[];
+}
+
+export interface ClauseEdit {
+  text: string;
+  heading?: string | null;
+  opinionIds?: string[];
+  reason?: string | null;
+}
+
+const union = (a: readonly string[], b: readonly string[]): string[] => [...new Set([...a, ...b])];
+
+/** Rows of a version as the revision builder sees them (parent by stable id). */
+export function toBaseClauses(rows: readonly ClauseRow[]): BaseClause[] {
+  const stableOf = new Map(rows.map((r) => [r.id, r.stable_id]));
+  return rows.map((r) => ({
+    stableId: r.stable_id,
+    parentStableId: r.parent_id ? (stableOf.get(r.parent_id) ?? null) : null,
+    kind: r.kind as ClauseKind,
+    number: r.number,
+    ordinal: r.ordinal,
+    heading: r.heading,
+    text: r.text,
+  }));
+}
+
+/**
+ * The next draft version, edited in place: accepted opinions become tracked changes linked to them, the
+ * organizers edit the rest, and publishing makes the next version with the same stable ids.
+ */
+export class RevisionService {
+  constructor(
+    private readonly ctx: ServiceContext,
+    private readonly plans: PlanService,
+  ) {}
+
+  private async load(
+    actor: Actor,
+    revisionId: string,
+    need: 'edit' | 'view',
+  ): Promise<{ revision: RevisionRecord; plan: PlanRecord; scope: PlanScope }> {
+    const revision = await findRevision(this.ctx.database.db, revisionId);
+    if (!revision) {
+      throw new AppError('not_found', 'No such revision.', { field: 'revisionId' });
+    }
+    const { plan, scope } = await this.plans.loadPlan(actor, revision.planId);
+    if (need === 'edit' ? !canEditRevision(actor, scope) : !canViewRevision(actor, scope)) {
+      throw new AppError('forbidden', "Only the plan's organizers revise its draft.");
+    }
+    if (need === 'edit' && revision.status !== 'draft') {
+      throw new AppError('conflict', 'This revision is already published.', { field: 'status' });
+    }
+    return { revision, plan, scope };
+  }
+
+  private async state(db: Executor, revision: RevisionRecord): Promise<RevisionView> {
+    const [rows, changes] = await Promise.all([
+      listClauses(db, revision.baseVersionId),
+      listChanges(db, revision.id),
+    ]);
+    const clauses = applyChanges(
+      toBaseClauses(rows),
+      changes.map((c) => ({
+        id: c.id,
+        stableId: c.stableId,
+        kind: c.kind,
+        afterStableId: c.afterStableId,
+        newText: c.newText,
+        newHeading: c.newHeading,
+        opinionIds: c.opinionIds,
+        reason: c.reason,
+      })),
+    );
+    return { revision, changes, clauses };
+  }
+
+  /** Starts a draft revision of the plan's latest version; one open revision per plan. */
+  async startRevision(actor: Actor, planId: string): Promise<RevisionView> {
+    const { plan, scope } = await this.plans.loadPlan(actor, planId);
+    if (!canEditRevision(actor, scope)) {
+      throw new AppError('forbidden', "Only the plan's organizers revise its draft.");
+    }
+    const id = newId();
+    await inTransaction(this.ctx.database, async (tx) => {
+      const open = await findOpenRevision(tx, plan.id);
+      if (open) {
+        throw new AppError('conflict', 'This plan already has an open revision.', { revisionId: open.id });
+      }
+      const base = await latestVersion(tx, plan.id);
+      if (!base) {
+        throw new AppError('conflict', 'The plan has no draft version to revise yet.', { field: 'planId' });
+      }
+      const now = this.ctx.now().toISOString();
+      await insertRevision(tx, {
+        id,
+        plan_id: plan.id,
+        base_version_id: base.id,
+        status: 'draft',
+        published_version_id: null,
+        created_by: actor.userId,
+        created_at: now,
+        published_at: null,
+      });
+      await this.ctx.ledger.append(tx, {
+        actor: actorRef(actor),
+        entity: 'revision',
+        id,
+        event: 'revision.started',
+        payload: { planId: plan.id, baseVersionId: base.id, baseSeq: base.seq },
+      });
+    });
+    return this.getRevision(actor, id);
+  }
+
+  async getRevision(actor: Actor, revisionId: string): Promise<RevisionView> {
+    const { revision } = await this.load(actor, revisionId, 'view');
+    return this.state(this.ctx.database.db, revision);
+  }
+
+  /** The open revision of a plan, or null. */
+  async openRevisionOf(actor: Actor, planId: string): Promise<RevisionRecord | null> {
+    await this.plans.loadPlan(actor, planId);
+    return findOpenRevision(this.ctx.database.db, planId);
+  }
+
+  /** Checks that every opinion id belongs to a submitted opinion of this plan. */
+  private async checkOpinions(tx: Tx, planId: string, opinionIds: readonly string[]): Promise<void> {
+    for (const opinionId of opinionIds) {
+      const opinion = await findOpinionForRevision(tx, opinionId);
+      if (!opinion || opinion.planId !== planId || opinion.status !== 'submitted') {
+        throw new AppError(
+          'validation_failed',
+          `Opinion ${opinionId} is not a submitted opinion of this plan.`,
+          {
+            field: 'opinionIds',
+          },
+        );
+      }
+    }
+  }
+
+  /** Puts the opinion's proposed text into its clause as a tracked change that records the opinion. */
+  async acceptOpinion(actor: Actor, revisionId: string, opinionId: string): Promise<RevisionView> {
+    const { revision } = await this.load(actor, revisionId, 'edit');
+    const opinion = await findOpinionForRevision(this.ctx.database.db, opinionId);
+    if (!opinion || opinion.planId !== revision.planId) {
+      throw new AppError('not_found', 'No such opinion on this plan.', { field: 'opinionId' });
+    }
+    if (opinion.status !== 'submitted') {
+      throw new AppError('conflict', 'Only submitted opinions are accepted.', { field: 'opinionId' });
+    }
+    if (!opinion.clauseStableId) {
+      throw new AppError('validation_failed', 'The opinion is on the whole draft, not on one clause.', {
+        field: 'opinionId',
+      });
+    }
+    if (!opinion.proposedText?.trim()) {
+      throw new AppError(
+        'validation_failed',
+        'The opinion proposes no replacement text; edit the clause instead.',
+        {
+          field: 'opinionId',
+        },
+      );
+    }
+    return this.recordEdit(
+      actor,
+      revision,
+      opinion.clauseStableId,
+      {
+        text: opinion.proposedText.trim(),
+        opinionIds: [opinion.id],
+        reason: null,
+      },
+      'revision.opinion_accepted',
+    );
+  }
+
+  async editClause(
+    actor: Actor,
+    revisionId: string,
+    stableId: string,
+    edit: ClauseEdit,
+  ): Promise<RevisionView> {
+    const { revision } = await this.load(actor, revisionId, 'edit');
+    return this.recordEdit(actor, revision, stableId, edit, 'revision.clause_edited');
+  }
+
+  private async recordEdit(
+    actor: Actor,
+    revision: RevisionRecord,
+    stableId: string,
+    edit: ClauseEdit,
+    event: string,
+  ): Promise<RevisionView> {
+    const text = edit.text.trim();
+    if (!text) {
+      throw new AppError(
+        'validation_failed',
+        'The clause text must not be empty; delete the clause instead.',
+        {
+          field: 'text',
+        },
+      );
+    }
+    await inTransaction(this.ctx.database, async (tx) => {
+      await this.checkOpinions(tx, revision.planId, edit.opinionIds ?? []);
+      const { clauses, changes } = await this.state(tx, revision);
+      const clause = clauses.find((c) => c.stableId === stableId);
+      if (!clause) {
+        throw new AppError('not_found', 'No such clause in this revision.', { field: 'stableId' });
+      }
+      if (clause.status === 'deleted') {
+        throw new AppError('conflict', 'This clause is deleted in the revision.', { field: 'stableId' });
+      }
+      const now = this.ctx.now().toISOString();
+      const existing = changes.find((c) => c.stableId === stableId);
+      const heading = edit.heading === undefined ? null : edit.heading;
+      let changeId: string;
+      if (existing) {
+        changeId = existing.id;
+        await updateChange(tx, existing.id, {
+          new_text: text,
+          ...(edit.heading === undefined ? {} : { new_heading: heading }),
+          opinion_ids: JSON.stringify(union(existing.opinionIds, edit.opinionIds ?? [])),
+          ...(edit.reason === undefined || edit.reason === null ? {} : { reason: edit.reason }),
+          updated_at: now,
+        });
+      } else {
+        changeId = newId();
+        await insertChange(tx, {
+          id: changeId,
+          revision_id: revision.id,
+          clause_stable_id: stableId,
+          kind: 'edit',
+          after_stable_id: null,
+          old_text: clause.text,
+          new_text: text,
+          new_heading: heading,
+          opinion_ids: JSON.stringify(edit.opinionIds ?? []),
+          reason: edit.reason ?? null,
+          author_id: actor.userId,
+          created_at: now,
+          updated_at: now,
+        });
+      }
+      await this.ctx.ledger.append(tx, {
+        actor: actorRef(actor),
+        entity: 'revision',
+        id: revision.id,
+        event,
+        payload: {
+          changeId,
+          stableId,
+          kind: existing?.kind ?? 'edit',
+          oldText: existing?.oldText ?? clause.text,
+          newText: text,
+          opinionIds: edit.opinionIds ?? [],
+          reason: edit.reason ?? null,
+        },
+      });
+    });
+    return this.state(this.ctx.database.db, revision);
+  }
+
+  /** Inserts a new clause after another (after that clause's subtree, as its sibling of the same kind). */
+  async insertClause(
+    actor: Actor,
+    revisionId: string,
+    input: ClauseEdit & { afterStableId: string },
+  ): Promise<RevisionView & { stableId: string }> {
+    const { revision } = await this.load(actor, revisionId, 'edit');
+    const text = input.text.trim();
+    if (!text) {
+      throw new AppError('validation_failed', 'The clause text must not be empty.', { field: 'text' });
+    }
+    const stableId = newId();
+    await inTransaction(this.ctx.database, async (tx) => {
+      await this.checkOpinions(tx, revision.planId, input.opinionIds ?? []);
+      const { clauses } = await this.state(tx, revision);
+      const after = clauses.find((c) => c.stableId === input.afterStableId);
+      if (!after || after.status === 'deleted') {
+        throw new AppError('validation_failed', 'The clause to insert after is not in this revision.', {
+          field: 'afterStableId',
+        });
+      }
+      const now = this.ctx.now().toISOString();
+      const changeId = newId();
+      await insertChange(tx, {
+        id: changeId,
+        revision_id: revision.id,
+        clause_stable_id: stableId,
+        kind: 'insert',
+        after_stable_id: after.stableId,
+        old_text: null,
+        new_text: text,
+        new_heading: input.heading ?? null,
+        opinion_ids: JSON.stringify(input.opinionIds ?? []),
+        reason: input.reason ?? null,
+        author_id: actor.userId,
+        created_at: now,
+        updated_at: now,
+      });
+      await this.ctx.ledger.append(tx, {
+        actor: actorRef(actor),
+        entity: 'revision',
+        id: revision.id,
+        event: 'revision.clause_inserted',
+        payload: {
+          changeId,
+          stableId,
+          afterStableId: after.stableId,
+          newText: text,
+          opinionIds: input.opinionIds ?? [],
+          reason: input.reason ?? null,
+        },
+      });
+    });
+    return { ...(await this.state(this.ctx.database.db, revision)), stableId };
+  }
+
+  /** Deletes a clause (and its subtree); deleting a clause inserted in this revision just drops the insert. */
+  async deleteClause(
+    actor: Actor,
+    revisionId: string,
+    stableId: string,
+    input: { opinionIds?: string[]; reason?: string | null } = {},
+  ): Promise<RevisionView> {
+    const { revision } = await this.load(actor, revisionId, 'edit');
+    await inTransaction(this.ctx.database, async (tx) => {
+      await this.checkOpinions(tx, revision.planId, input.opinionIds ?? []);
+      const { clauses, changes } = await this.state(tx, revision);
+      const clause = clauses.find((c) => c.stableId === stableId);
+      if (!clause) {
+        throw new AppError('not_found', 'No such clause in this revision.', { field: 'stableId' });
+      }
+      if (clause.status === 'deleted') {
+        throw new AppError('conflict', 'This clause is already deleted.', { field: 'stableId' });
+      }
+      const now = this.ctx.now().toISOString();
+      const existing = changes.find((c) => c.stableId === stableId);
+      let changeId: string;
+      if (existing?.kind === 'insert') {
+        changeId = existing.id;
+        await deleteChange(tx, existing.id);
+      } else if (existing) {
+        changeId = existing.id;
+        await updateChange(tx, existing.id, {
+          kind: 'delete',
+          new_text: null,
+          opinion_ids: JSON.stringify(union(existing.opinionIds, input.opinionIds ?? [])),
+          ...(input.reason ? { reason: input.reason } : {}),
+          updated_at: now,
+        });
+      } else {
+        changeId = newId();
+        await insertChange(tx, {
+          id: changeId,
+          revision_id: revision.id,
+          clause_stable_id: stableId,
+          kind: 'delete',
+          after_stable_id: null,
+          old_text: clause.text,
+          new_text: null,
+          new_heading: null,
+          opinion_ids: JSON.stringify(input.opinionIds ?? []),
+          reason: input.reason ?? null,
+          author_id: actor.userId,
+          created_at: now,
+          updated_at: now,
+        });
+      }
+      await this.ctx.ledger.append(tx, {
+        actor: actorRef(actor),
+        entity: 'revision',
+        id: revision.id,
+        event: existing?.kind === 'insert' ? 'revision.insert_dropped' : 'revision.clause_deleted',
+        payload: {
+          changeId,
+          stableId,
+          oldText: existing?.oldText ?? clause.text,
+          opinionIds: input.opinionIds ?? [],
+        },
+      });
+    });
+    return this.state(this.ctx.database.db, revision);
+  }
+
+  async checkConsistency(actor: Actor, revisionId: string): Promise<ConsistencyReport> {
+    const { revision } = await this.load(actor, revisionId, 'view');
+    const db = this.ctx.database.db;
+    const [changes, adopted] = await Promise.all([
+      listChanges(db, revision.id),
+      listAdoptedOpinionIds(db, revision.planId),
+    ]);
+    const linked = new Set(changes.flatMap((c) => c.opinionIds));
+    return {
+      adoptedWithoutChange: adopted.filter((id) => !linked.has(id)),
+      changesWithoutOpinion: changes.filter((c) => c.opinionIds.length === 0).map((c) => c.id),
+    };
+  }
+
+  /**
+   * Publishes the revision as the plan's next version (same stable ids, new ones for inserted clauses) and
+   * carries open opinions to the new clauses; those whose clause was deleted are returned as uncertain.
+   */
+  async publish(actor: Actor, revisionId: string, input: { label?: string } = {}): Promise<PublishResult> {
+    const { revision } = await this.load(actor, revisionId, 'edit');
+    const versionId = newId();
+    const result = await inTransaction(this.ctx.database, async (tx) => {
+      const latest = await latestVersion(tx, revision.planId);
+      const base = await findVersion(tx, revision.baseVersionId);
+      if (!base || !latest || latest.id !== base.id) {
+        throw new AppError('conflict', 'A newer version was imported since this revision started.', {
+          field: 'baseVersionId',
+        });
+      }
+      const { clauses, changes } = await this.state(tx, revision);
+      const kept = publishable(clauses);
+      const idOf = new Map(kept.map((c) => [c.stableId, newId()] as const));
+      const rows: NewClause[] = kept.map((c, position) => ({
+        id: idOf.get(c.stableId)!,
+        version_id: versionId,
+        stable_id: c.stableId,
+        parent_id: c.parentStableId ? (idOf.get(c.parentStableId) ?? null) : null,
+        position,
+        sibling_index: c.siblingIndex,
+        depth: c.depth,
+        kind: c.kind,
+        number: c.number,
+        ordinal: c.ordinal,
+        heading: c.heading,
+        text: c.text,
+        path: c.path,
+      }));
+      const counts = Object.fromEntries(
+        Object.entries(
+          countByKind(kept.map((c) => ({ ...c, key: c.stableId, parentKey: c.parentStableId }))),
+        ).filter(([, n]) => n > 0),
+      );
+      const match = {
+        matched: clauses.filter((c) => c.status === 'unchanged').length,
+        changed: clauses.filter((c) => c.status === 'edited').length,
+        new: clauses.filter((c) => c.status === 'inserted').length,
+        removed: clauses.filter((c) => c.status === 'deleted').length,
+        uncertain: 0,
+      };
+      const now = this.ctx.now().toISOString();
+      const seq = base.seq + 1;
+      const label = input.label?.trim() || `v${seq}`;
+      await insertVersion(tx, {
+        id: versionId,
+        plan_id: revision.planId,
+        seq,
+        label,
+        title: base.title,
+        source_name: `revision ${revision.id}`,
+        format: base.format,
+        clause_count: rows.length,
+        counts: JSON.stringify(counts),
+        warnings: '[]',
+        previous_version_id: base.id,
+        match_counts: JSON.stringify(match),
+        created_by: actor.userId,
+        created_at: now,
+      });
+      await insertClauses(tx, rows);
+      await markRevisionPublished(tx, revision.id, { versionId, at: now });
+      await touchPlan(tx, revision.planId, now);
+
+      const carried: PublishResult['carried'] = [];
+      const uncertain: PublishResult['uncertain'] = [];
+      for (const opinion of await listOpenOpinionsOnVersion(tx, base.id)) {
+        const clauseId = opinion.clauseStableId ? idOf.get(opinion.clauseStableId) : undefined;
+        if (clauseId && opinion.clauseStableId) {
+          await moveOpinionToClause(tx, opinion.id, { id: clauseId, stableId: opinion.clauseStableId }, now);
+          carried.push({ opinionId: opinion.id, stableId: opinion.clauseStableId, clauseId });
+          await this.ctx.ledger.append(tx, {
+            actor: actorRef(actor),
+            entity: 'opinion',
+            id: opinion.id,
+            event: 'opinion.carried_forward',
+            payload: { fromClauseId: opinion.clauseId, toClauseId: clauseId, versionId },
+          });
+        } else {
+          uncertain.push({ opinionId: opinion.id, stableId: opinion.clauseStableId });
+        }
+      }
+      await this.ctx.ledger.append(tx, {
+        actor: actorRef(actor),
+        entity: 'draft_version',
+        id: versionId,
+        event: 'draft.revised',
+        payload: {
+          planId: revision.planId,
+          seq,
+          label,
+          revisionId: revision.id,
+          previousVersionId: base.id,
+          match,
+        },
+      });
+      await this.ctx.ledger.append(tx, {
+        actor: actorRef(actor),
+        entity: 'revision',
+        id: revision.id,
+        event: 'revision.published',
+        payload: {
+          versionId,
+          seq,
+          changeIds: changes.map((c) => c.id),
+          carried: carried.length,
+          uncertain: uncertain.map((u) => u.opinionId),
+        },
+      });
+      return { carried, uncertain };
+    });
+    return {
+      revision: (await findRevision(this.ctx.database.db, revision.id))!,
+      version: (await findVersion(this.ctx.database.db, versionId))!,
+      ...result,
+    };
+  }
+}
