@@ -349,6 +349,32 @@ describeDb('job queue', (db, dialect) => {
       ])
       .execute();
 
+    const oldJob = (status: 'succeeded' | 'dead', id: string, updated: number) => ({
+      id,
+      kind: 'round.tick',
+      payload: '{}',
+      status,
+      dedupe_key: id,
+      run_at: iso(updated),
+      attempts: 1,
+      max_attempts: 5,
+      locked_by: null,
+      locked_until: null,
+      progress: null,
+      last_error: null,
+      result: null,
+      created_at: iso(updated),
+      updated_at: iso(updated),
+    });
+    await db()
+      .db.insertInto('job')
+      .values([
+        oldJob('succeeded', 'done-long-ago', -8 * 86400),
+        oldJob('succeeded', 'done-recently', -3600),
+        oldJob('dead', 'dead-long-ago', -8 * 86400),
+      ])
+      .execute();
+
     const scheduled = await scheduleSessionCleanup(queue, services.ctx);
     expect((await scheduleSessionCleanup(queue, services.ctx)).id).toBe(scheduled.id);
     const worker = startWorker({ queue, handlers: createHandlers(services), pollMs: 10 });
@@ -364,6 +390,14 @@ describeDb('job queue', (db, dialect) => {
     expect(sessions.map((s) => s.id)).toEqual(['fresh']);
     const limits = await db().db.selectFrom('rate_limit').select('key').execute();
     expect(limits.map((r) => r.key)).toEqual(['login:now']);
+    // Finished jobs older than a week are pruned; dead ones stay for an administrator.
+    const jobs = await db()
+      .db.selectFrom('job')
+      .select('id')
+      .where('kind', '=', 'round.tick')
+      .orderBy('id')
+      .execute();
+    expect(jobs.map((j) => j.id)).toEqual(['dead-long-ago', 'done-recently']);
 
     // Running it again (a retry, a second instance) changes nothing.
     const handler = createHandlers(services)[SESSION_CLEANUP]!;

@@ -14,6 +14,7 @@ import { CLI_ACTOR } from '../server/services/context.ts';
 import type { ClauseNode } from '../server/services/draft.service.ts';
 import type { Services } from '../server/services/index.ts';
 import { createServices } from '../server/services/index.ts';
+import { registerIntegrationCommands } from './integration-commands.ts';
 import type { Output } from './output.ts';
 import { createOutput, reportError } from './output.ts';
 
@@ -275,6 +276,8 @@ ledger
       }
     });
   });
+
+registerIntegrationCommands(program, { withServices, output, resolveUnit });
 
 try {
   await program.parseAsync(process.argv);

@@ -5,6 +5,8 @@
 export type ErrorCode =
   | 'bad_request'
   | 'validation_failed'
+  /** Well-formed input that breaks a rule of the domain (a period too short, a clause out of scope). */
+  | 'rule_violated'
   | 'unauthenticated'
   | 'session_expired'
   | 'forbidden'
@@ -24,6 +26,7 @@ export type ErrorCode =
 const STATUS: Record<ErrorCode, number> = {
   bad_request: 400,
   validation_failed: 400,
+  rule_violated: 422,
   unauthenticated: 401,
   session_expired: 401,
   forbidden: 403,

@@ -88,7 +88,7 @@ const EXPECTED: [Machine<string, string>, Table][] = [
     {
       open: { uphold: 'upheld', change: 'changed', escalate: 'escalated' },
       upheld: { record_dissent: 'dissent_recorded' },
-      changed: {},
+      changed: { record_dissent: 'dissent_recorded' },
       escalated: { uphold: 'upheld', change: 'changed', record_dissent: 'dissent_recorded' },
       dissent_recorded: {},
     },

@@ -159,7 +159,11 @@ export const objectionMachine = machine({
     change: { open: 'changed', escalated: 'changed' },
     escalate: { open: 'escalated' },
     // Past the bound on objection rounds, or decided above without agreement: 仍有分歧.
-    record_dissent: { upheld: 'dissent_recorded', escalated: 'dissent_recorded' },
+    record_dissent: {
+      upheld: 'dissent_recorded',
+      changed: 'dissent_recorded',
+      escalated: 'dissent_recorded',
+    },
   },
 });
 

@@ -8,12 +8,21 @@ import Fastify from 'fastify';
 import { registerAuth } from './plugins/auth.ts';
 import { registerErrorHandler } from './plugins/errors.ts';
 import { authRoutes } from './routes/auth.routes.ts';
+import { calendarRoutes } from './routes/calendar.routes.ts';
+import { dispositionRoutes } from './routes/disposition.routes.ts';
 import { draftRoutes } from './routes/draft.routes.ts';
+import { feedbackRoutes } from './routes/feedback.routes.ts';
 import { eventsRoutes } from './routes/events.routes.ts';
 import { jobRoutes } from './routes/job.routes.ts';
 import { ledgerRoutes } from './routes/ledger.routes.ts';
+import { opinionRoutes } from './routes/opinion.routes.ts';
 import { planRoutes } from './routes/plan.routes.ts';
+import { replyRoutes } from './routes/reply.routes.ts';
+import { roundRoutes } from './routes/round.routes.ts';
 import { ErrorResponse } from './routes/schemas.ts';
+import { exportRoutes } from './routes/export.routes.ts';
+import { metricsRoutes } from './routes/metrics.routes.ts';
+import { revisionRoutes } from './routes/revision.routes.ts';
 import { unitRoutes } from './routes/unit.routes.ts';
 import { userRoutes } from './routes/user.routes.ts';
 import type { Services } from './services/index.ts';
@@ -78,7 +87,16 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       await api.register(userRoutes(services));
       await api.register(planRoutes(services));
       await api.register(draftRoutes(services));
+      await api.register(revisionRoutes(services));
+      await api.register(exportRoutes(services));
+      await api.register(metricsRoutes(services));
       await api.register(ledgerRoutes(services));
+      await api.register(dispositionRoutes(services));
+      await api.register(feedbackRoutes(services));
+      await api.register(calendarRoutes(services));
+      await api.register(roundRoutes(services));
+      await api.register(opinionRoutes(services));
+      await api.register(replyRoutes(services));
     },
     { prefix: API_PREFIX },
   );

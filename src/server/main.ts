@@ -6,6 +6,7 @@ import type { Database } from './db/database.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import { startWorker } from './jobs/worker.ts';
 import { createHandlers, scheduleSessionCleanup } from './jobs/handlers.ts';
+import { scheduleRoundTick } from './jobs/round.jobs.ts';
 import { SYSTEM_ACTOR } from './services/context.ts';
 import { createServices } from './services/index.ts';
 
@@ -38,14 +39,15 @@ export async function startServer(config: Config): Promise<RunningServer> {
     handlers: createHandlers(services),
     onError: (error) => logError(error, 'job worker'),
   });
-  // Housekeeping once an hour; the hourly dedupe key keeps it to one run across every instance.
+  // Rounds open and close on time (a job a minute) and sessions are cleaned up (a job an hour); the
+  // dedupe keys name the minute and the hour, so several instances still run each once.
   const schedule = (): void => {
-    scheduleSessionCleanup(services.jobs, services.ctx).catch((error: unknown) =>
-      logError(error, 'schedule'),
-    );
+    for (const enqueue of [scheduleRoundTick, scheduleSessionCleanup]) {
+      enqueue(services.jobs, services.ctx).catch((error: unknown) => logError(error, 'schedule'));
+    }
   };
   schedule();
-  const housekeeping = setInterval(schedule, 10 * 60 * 1000);
+  const housekeeping = setInterval(schedule, 30 * 1000);
   housekeeping.unref();
   await app.listen({ port: config.port, host: config.host });
   const address = app.server.address();

@@ -201,7 +201,8 @@ export type DispositionCode =
   | 'explained'
   | 'for_reference'
   | 'out_of_scope';
-export type DispositionBasis = 'law_policy' | 'data' | 'responsibilities' | 'conflict' | 'out_of_scope' | 'other';
+export type DispositionBasis =
+  'law_policy' | 'data' | 'responsibilities' | 'conflict' | 'out_of_scope' | 'other';
 export type DispositionStatus = 'proposed' | 'approved' | 'rejected' | 'superseded';
 export type ObjectionStatus = 'open' | 'upheld' | 'changed' | 'escalated' | 'dissent_recorded';
 export type FeedbackRating = 'satisfied' | 'basically_satisfied' | 'unsatisfied';

@@ -1,9 +1,11 @@
 import { addSeconds } from '../lib/ids.ts';
+import { deleteFinishedJobs } from '../repositories/job.repository.ts';
 import { deleteStaleRateLimits } from '../repositories/rate-limit.repository.ts';
 import { deleteExpiredSessions } from '../repositories/session.repository.ts';
 import type { ServiceContext } from '../services/context.ts';
 import type { Services } from '../services/index.ts';
 import type { Job, JobQueue } from './queue.ts';
+import { createRoundHandlers } from './round.jobs.ts';
 import type { JobHandlers } from './worker.ts';
 
 /*
@@ -18,11 +20,13 @@ export const SESSION_CLEANUP = 'session.cleanup';
 
 /** The longest rate-limit window in use is a minute; a window older than this can no longer count. */
 const RATE_LIMIT_KEEP_SECONDS = 60 * 60;
+const FINISHED_JOB_KEEP_SECONDS = 7 * 24 * 60 * 60;
 
 /** The handler registry of the application, by job kind. Handlers reach the database through services. */
-export function createHandlers(services: Pick<Services, 'ctx'>): JobHandlers {
+export function createHandlers(services: Pick<Services, 'ctx' | 'rounds'>): JobHandlers {
   const { ctx } = services;
   return {
+    ...createRoundHandlers(services),
     /** Deletes expired and idle sessions and stale rate-limit counters. Deleting twice deletes nothing. */
     [SESSION_CLEANUP]: async () => {
       const now = ctx.now();
@@ -32,6 +36,8 @@ export function createHandlers(services: Pick<Services, 'ctx'>): JobHandlers {
         addSeconds(now, -ctx.config.sessionIdleSeconds).toISOString(),
       );
       await deleteStaleRateLimits(ctx.database.db, addSeconds(now, -RATE_LIMIT_KEEP_SECONDS).toISOString());
+      // Finished housekeeping jobs pile up a row a minute; a week of history is plenty.
+      await deleteFinishedJobs(ctx.database.db, addSeconds(now, -FINISHED_JOB_KEEP_SECONDS).toISOString());
       return sessions > 0
         ? { status: 'succeeded', result: { deletedSessions: sessions } }
         : { status: 'skipped', result: { deletedSessions: 0 } };

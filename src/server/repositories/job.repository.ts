@@ -200,3 +200,13 @@ export async function requeueDeadJob(
     .executeTakeFirst();
   return row ? toJob(row) : null;
 }
+
+/** Deletes succeeded and skipped jobs last touched before `before` (dead ones stay for an administrator). */
+export async function deleteFinishedJobs(db: Executor, before: string): Promise<number> {
+  const result = await db
+    .deleteFrom('job')
+    .where('status', 'in', ['succeeded', 'skipped'])
+    .where('updated_at', '<', before)
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
+}

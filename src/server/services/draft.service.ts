@@ -5,12 +5,13 @@ import type { ClauseDiff } from '../../domain/clause-diff.ts';
 import { diffVersions } from '../../domain/clause-diff.ts';
 import type { MatchCounts } from '../../domain/clause-match.ts';
 import { matchClauses } from '../../domain/clause-match.ts';
-import { AppError } from '../../domain/errors.ts';
+import { AppError, isAppError } from '../../domain/errors.ts';
 import { importDraftDocument } from '../../documents/read-document.ts';
 import type { ClauseMatchReviewRow, ClauseRow, NewClause } from '../db/schema.ts';
 import { inTransaction } from '../db/executor.ts';
 import { newId } from '../lib/ids.ts';
 import { canManagePlan } from '../policies/plan.policy.ts';
+import { canReadVersionThroughRound } from '../policies/round.policy.ts';
 import type { VersionRecord } from '../repositories/draft.repository.ts';
 import {
   clauseWithStableId,
@@ -30,6 +31,7 @@ import {
   updateVersionMatchCounts,
 } from '../repositories/draft.repository.ts';
 import { touchPlan } from '../repositories/plan.repository.ts';
+import { isUnitInvitedToVersion } from '../repositories/round.repository.ts';
 import type { Actor, ServiceContext } from './context.ts';
 import { actorRef } from './context.ts';
 import type { PlanService } from './plan.service.ts';
@@ -224,7 +226,19 @@ export class DraftService {
     if (!version) {
       throw new AppError('not_found', 'No such draft version.', { field: 'versionId' });
     }
-    await this.plans.loadPlan(actor, version.planId);
+    try {
+      await this.plans.loadPlan(actor, version.planId);
+    } catch (error) {
+      // Members of a unit invited to an opened round on this version read it through the round.
+      const invited =
+        isAppError(error) &&
+        error.code === 'forbidden' &&
+        actor.unitId !== null &&
+        (await isUnitInvitedToVersion(this.ctx.database.db, actor.unitId, version.id));
+      if (!canReadVersionThroughRound(actor, invited)) {
+        throw error;
+      }
+    }
     return version;
   }
 

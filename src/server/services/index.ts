@@ -2,14 +2,23 @@ import type { Config } from '../config.ts';
 import type { Database } from '../db/database.ts';
 import { JobQueue } from '../jobs/queue.ts';
 import { AuthService } from './auth.service.ts';
+import { CalendarService } from './calendar.service.ts';
+import { RoundService } from './round.service.ts';
 import { UnitService } from './unit.service.ts';
 import { UserService } from './user.service.ts';
 import type { ServiceContext } from './context.ts';
+import { DispositionService } from './disposition.service.ts';
 import { DraftService } from './draft.service.ts';
+import { FeedbackService } from './feedback.service.ts';
 import { LedgerService } from './ledger.service.ts';
 import { LiveBus } from './live-bus.ts';
+import { OpinionService } from './opinion.service.ts';
+import { ReplyService } from './reply.service.ts';
 import { PlanService } from './plan.service.ts';
 import { RateLimitService } from './rate-limit.service.ts';
+import { ExportService } from './export.service.ts';
+import { MetricsService } from './metrics.service.ts';
+import { RevisionService } from './revision.service.ts';
 
 export interface Services {
   ctx: ServiceContext;
@@ -22,6 +31,15 @@ export interface Services {
   units: UnitService;
   plans: PlanService;
   drafts: DraftService;
+  revisions: RevisionService;
+  metrics: MetricsService;
+  exports: ExportService;
+  dispositions: DispositionService;
+  feedback: FeedbackService;
+  calendar: CalendarService;
+  rounds: RoundService;
+  opinions: OpinionService;
+  replies: ReplyService;
 }
 
 /** Wires every service to one database, configuration and clock. */
@@ -41,10 +59,18 @@ export function createServices(options: {
     ...(options.onError ? { onError: options.onError } : {}),
   });
   const plans = new PlanService(ctx);
+  const calendar = new CalendarService(ctx);
   return {
+    calendar,
+    rounds: new RoundService(ctx, plans, calendar),
+    opinions: new OpinionService(ctx),
+    replies: new ReplyService(ctx),
     ctx,
     plans,
     drafts: new DraftService(ctx, plans),
+    ...createIntegrationServices(ctx, plans),
+    dispositions: new DispositionService(ctx),
+    feedback: new FeedbackService(ctx),
     ledger,
     jobs: new JobQueue(ctx, { bus }),
     bus,
@@ -53,4 +79,14 @@ export function createServices(options: {
     users: new UserService(ctx),
     units: new UnitService(ctx),
   };
+}
+
+/** Revision, metrics and exports: the services that integrate a round's outcome into the next draft. */
+function createIntegrationServices(
+  ctx: ServiceContext,
+  plans: PlanService,
+): Pick<Services, 'revisions' | 'metrics' | 'exports'> {
+  const revisions = new RevisionService(ctx, plans);
+  const metrics = new MetricsService(ctx, plans);
+  return { revisions, metrics, exports: new ExportService(ctx, plans, { revisions, metrics }) };
 }
