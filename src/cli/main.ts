@@ -17,6 +17,8 @@ import { createServices } from '../server/services/index.ts';
 import { registerIntegrationCommands } from './integration-commands.ts';
 import type { Output } from './output.ts';
 import { createOutput, reportError } from './output.ts';
+import type { DemoResult } from '../demo/load-demo.ts';
+import { isEmptyWorkspace, loadDemo } from '../demo/load-demo.ts';
 
 const program = new Command();
 program
@@ -70,8 +72,21 @@ async function resolveUnit(services: Services, ref: string): Promise<string> {
 program
   .command('serve')
   .description('start the HTTP server (port from PORT, default 3000)')
-  .action(async () => {
+  .option('--demo', 'load the demonstration into an empty database first')
+  .action(async (opts: { demo?: boolean }) => {
     const out = output();
+    if (opts.demo) {
+      await withServices(async (_services, database) => {
+        if (await isEmptyWorkspace(database)) {
+          printDemo(
+            out,
+            await loadDemo({ database, config: loadConfig(), onProgress: (s) => out.info(`demo: ${s}`) }),
+          );
+        } else {
+          out.info('demo: the database already has plans; not loading the demonstration.');
+        }
+      });
+    }
     const { startServer } = await import('../server/main.ts');
     const server = await startServer(loadConfig());
     if (server.firstAdmin) {
@@ -87,6 +102,33 @@ program
     };
     process.once('SIGINT', shutdown);
     process.once('SIGTERM', shutdown);
+  });
+
+function printDemo(out: Output, result: DemoResult): void {
+  out.result({ plans: result.plans, logins: result.logins }, () =>
+    [
+      `Demonstration loaded: plan ${result.plans[0]?.id ?? ''}, ${result.opinions} opinions in two rounds.`,
+      'Sign in with any of these accounts:',
+      ...result.logins.map(
+        (l) => `  ${l.username.padEnd(18)} ${l.password.padEnd(14)} ${l.role.padEnd(10)} ${l.unit}`,
+      ),
+    ].join('\n'),
+  );
+}
+
+program
+  .command('demo')
+  .description(
+    'load a realistic demonstration (a provincial 十五五 plan, 16 units, two rounds) into an empty database',
+  )
+  .action(async () => {
+    const out = output();
+    await withServices(async (_services, database) => {
+      printDemo(
+        out,
+        await loadDemo({ database, config: loadConfig(), onProgress: (s) => out.info(`demo: ${s}`) }),
+      );
+    });
   });
 
 const db = program.command('db').description('database maintenance');
