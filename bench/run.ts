@@ -12,6 +12,8 @@ import { migrateToLatest } from '../src/server/db/migrate.ts';
 import { inTransaction } from '../src/server/db/executor.ts';
 import { CLI_ACTOR } from '../src/server/services/context.ts';
 import { createServices } from '../src/server/services/index.ts';
+import { benchHttpOpinions } from './http-opinions.ts';
+import { benchMetricsExport } from './metrics-export.ts';
 import { syntheticDraft } from './synthetic.ts';
 
 const PG_URL = process.env.CONCORD_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -196,6 +198,47 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
   results[`draftImport.${dialect}`] = imported;
   results[`ledger.${dialect}`] = await benchLedger(dialect, dir, events);
 }
+
+// Consultation at scale: opinion intake through the HTTP API, metrics of a 100,000-opinion round, exports.
+const skipHttp = process.env.BENCH_SKIP_HTTP === '1';
+const http = {
+  seconds: Number(process.env.BENCH_HTTP_SECONDS ?? 15),
+  concurrency: Number(process.env.BENCH_HTTP_CONCURRENCY ?? 50),
+  maxRequests: Number(process.env.BENCH_HTTP_MAX_REQUESTS ?? 200_000),
+};
+const scale = {
+  metricsOpinions: Number(process.env.BENCH_METRICS_OPINIONS ?? 100_000),
+  exportOpinions: Number(process.env.BENCH_EXPORT_ROWS ?? 10_000),
+  units: 30,
+};
+const failures: string[] = [];
+for (const dialect of ['sqlite', 'postgres'] as const) {
+  if (skipHttp) {
+    console.warn(`BENCH_SKIP_HTTP=1: HTTP opinion intake on ${dialect} skipped`);
+  } else {
+    console.warn(`HTTP opinion intake on ${dialect}: ${http.concurrency} clients for ${http.seconds} s…`);
+    const figures = await benchHttpOpinions(dialect, dir, http);
+    if (!figures) {
+      console.warn(`PostgreSQL not reachable at ${PG_URL}: HTTP opinion intake on PostgreSQL skipped`);
+    } else {
+      results[`httpOpinions.${dialect}`] = figures;
+      if (figures.errors > 0 || figures.lost !== 0) {
+        failures.push(
+          `httpOpinions.${dialect}: ${figures.errors} errors, ${figures.lost} lost (${figures.firstError ?? ''})`,
+        );
+      }
+    }
+  }
+  console.warn(
+    `metrics (${scale.metricsOpinions} opinions) and exports (${scale.exportOpinions} rows) on ${dialect}…`,
+  );
+  const figures = await benchMetricsExport(dialect, dir, scale);
+  if (!figures) {
+    console.warn(`PostgreSQL not reachable at ${PG_URL}: metrics and export on PostgreSQL skipped`);
+  } else {
+    results[`metricsExport.${dialect}`] = figures;
+  }
+}
 console.log(JSON.stringify(results, null, 2));
 mkdirSync(join(process.cwd(), 'bench', 'results'), { recursive: true });
 const file = join(
@@ -210,3 +253,7 @@ writeFileSync(
   `${JSON.stringify(results, null, 2)}\n`,
 );
 console.log(`written to ${file}`);
+if (failures.length > 0) {
+  console.error(`benchmark checks failed:\n${failures.join('\n')}`);
+  process.exitCode = 1;
+}

@@ -318,7 +318,7 @@ export async function loadDemo(options: {
         basis: 'responsibilities',
       };
     }
-    if (JSON.parse(o.quality_flags).length > 0) {
+    if ((JSON.parse(o.quality_flags) as string[]).length > 0) {
       return { code: 'already_reflected', reason: '相关内容已在规划有关章节中体现。', basis: 'other' };
     }
     if (o.proposed_text) {

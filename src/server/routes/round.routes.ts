@@ -176,6 +176,7 @@ export const roundRoutes =
       ['open', 'Open a scheduled round now', 'openRound'],
       ['close', 'Close an open round now, recording silence by the round’s policy', 'closeRound'],
       ['start-assessment', 'Start assessing a closed round', 'startAssessment'],
+      ['finish', 'Finish a round whose feedback has gone out (closed for good)', 'finishRound'],
     ] as const;
     for (const [path, summary, action] of transitions) {
       app.post(

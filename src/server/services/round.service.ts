@@ -733,6 +733,20 @@ export class RoundService {
     return this.loadRound(id);
   }
 
+  /** Finishes a round whose feedback has gone out (feedback → finished): the round is closed for good. */
+  async finishRound(actor: Actor, id: string): Promise<RoundView> {
+    const { round } = await this.loadManagedRound(actor, id);
+    await inTransaction(this.ctx.database, (tx) => {
+      const now = this.ctx.now().toISOString();
+      return this.applyRoundEvent(tx, actor, round, 'finish', {
+        changes: { finished_at: now },
+        ledgerEvent: 'round.finished',
+        payload: { finishedAt: now },
+      });
+    });
+    return this.loadRound(id);
+  }
+
   /** A leader of the plan's lineage approves or refuses the shortened period of an urgent round. */
   async decideUrgent(actor: Actor, id: string, decision: 'approve' | 'refuse'): Promise<RoundView> {
     const round = await this.loadRound(id);
