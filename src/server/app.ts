@@ -22,6 +22,7 @@ import { roundRoutes } from './routes/round.routes.ts';
 import { ErrorResponse } from './routes/schemas.ts';
 import { exportRoutes } from './routes/export.routes.ts';
 import { metricsRoutes } from './routes/metrics.routes.ts';
+import { placementRoutes } from './routes/placement.routes.ts';
 import { revisionRoutes } from './routes/revision.routes.ts';
 import { unitRoutes } from './routes/unit.routes.ts';
 import { userRoutes } from './routes/user.routes.ts';
@@ -88,6 +89,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       await api.register(planRoutes(services));
       await api.register(draftRoutes(services));
       await api.register(revisionRoutes(services));
+      await api.register(placementRoutes(services));
       await api.register(exportRoutes(services));
       await api.register(metricsRoutes(services));
       await api.register(ledgerRoutes(services));

@@ -14,6 +14,7 @@ import { LedgerService } from './ledger.service.ts';
 import { LiveBus } from './live-bus.ts';
 import { OpinionService } from './opinion.service.ts';
 import { ReplyService } from './reply.service.ts';
+import { PlacementService } from './placement.service.ts';
 import { PlanService } from './plan.service.ts';
 import { RateLimitService } from './rate-limit.service.ts';
 import { ExportService } from './export.service.ts';
@@ -30,6 +31,7 @@ export interface Services {
   users: UserService;
   units: UnitService;
   plans: PlanService;
+  placement: PlacementService;
   drafts: DraftService;
   revisions: RevisionService;
   metrics: MetricsService;
@@ -68,6 +70,7 @@ export function createServices(options: {
     ctx,
     plans,
     drafts: new DraftService(ctx, plans),
+    placement: new PlacementService(ctx, plans),
     ...createIntegrationServices(ctx, plans),
     dispositions: new DispositionService(ctx),
     feedback: new FeedbackService(ctx),
