@@ -1,40 +1,19 @@
-import ExcelJS from 'exceljs';
 import JSZip from 'jszip';
-import mammoth from 'mammoth';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import type { TestApp, TestClient } from './app.ts';
 import { createTestApp } from './app.ts';
 import type { TestRound } from './consultation-factories.ts';
 import { createOpinion, createRound } from './consultation-factories.ts';
 import { describeDb } from './db.ts';
+import { docxText, firstSheet, sheetRows } from './documents.ts';
 import { createUnit, createUser } from './factories.ts';
 import { createDisposition, createObjection, createReply } from './integration-factories.ts';
 
 async function xlsxRows(data: Buffer): Promise<string[][]> {
-  const workbook = new ExcelJS.Workbook();
-  await workbook.xlsx.load(data as unknown as ArrayBuffer);
-  const sheet = workbook.worksheets[0]!;
+  const sheet = await firstSheet(data);
   expect(sheet.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
-  const rows: string[][] = [];
-  sheet.eachRow((row) => {
-    const values = row.values as unknown[];
-    rows.push(
-      values
-        .slice(1)
-        .map((v) =>
-          v === null || v === undefined
-            ? ''
-            : typeof v === 'object'
-              ? JSON.stringify(v)
-              : String(v as string | number),
-        ),
-    );
-  });
-  return rows;
+  return sheetRows(sheet);
 }
-
-const docxText = async (data: Buffer): Promise<string> =>
-  (await mammoth.extractRawText({ buffer: data })).value;
 
 describeDb('exports API', (db) => {
   let t: TestApp;

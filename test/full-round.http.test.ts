@@ -1,11 +1,10 @@
-import ExcelJS from 'exceljs';
 import JSZip from 'jszip';
-import mammoth from 'mammoth';
 import { afterEach, expect, it } from 'vitest';
 import type { TestApp } from './app.ts';
 import { createTestApp } from './app.ts';
 import { createRound } from './consultation-factories.ts';
 import { describeDb } from './db.ts';
+import { docxText, xlsxRows } from './documents.ts';
 import { createUser } from './factories.ts';
 
 /*
@@ -64,29 +63,6 @@ interface Clause {
 }
 
 const flatten = (nodes: Clause[]): Clause[] => nodes.flatMap((n) => [n, ...flatten(n.children)]);
-
-async function xlsxRows(data: Buffer): Promise<string[][]> {
-  const workbook = new ExcelJS.Workbook();
-  await workbook.xlsx.load(data as unknown as ArrayBuffer);
-  const rows: string[][] = [];
-  workbook.worksheets[0]!.eachRow((row) => {
-    rows.push(
-      (row.values as unknown[])
-        .slice(1)
-        .map((v) =>
-          v === null || v === undefined
-            ? ''
-            : typeof v === 'object'
-              ? JSON.stringify(v)
-              : String(v as string | number),
-        ),
-    );
-  });
-  return rows;
-}
-
-const docxText = async (data: Buffer): Promise<string> =>
-  (await mammoth.extractRawText({ buffer: data })).value;
 
 describeDb('a full consultation round over HTTP', (db) => {
   let t: TestApp;

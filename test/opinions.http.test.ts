@@ -3,10 +3,10 @@ import type { Database } from '../src/server/db/database.ts';
 import type { Visibility, RoundStatus } from '../src/server/db/schema.ts';
 import { CLI_ACTOR } from '../src/server/services/context.ts';
 import type { TestApp } from './app.ts';
-import { createTestApp } from './app.ts';
 import type { TestRound } from './consultation-factories.ts';
-import { SAMPLE_DRAFT, createOpinion, createRound } from './consultation-factories.ts';
+import { SAMPLE_DRAFT, createOpinion } from './consultation-factories.ts';
 import { describeDb } from './db.ts';
+import { createRoundApp } from './round-app.ts';
 import { createUnit, createUser } from './factories.ts';
 
 const GOOD = {
@@ -31,17 +31,11 @@ describeDb('opinions API', (db) => {
   let t: TestApp;
   afterEach(() => t.close());
 
-  const setup = async (options: Parameters<typeof createRound>[1] = {}) => {
-    const round = await createRound(db(), options);
-    t = await createTestApp(db());
-    const [a, b] = round.invited;
-    return {
-      round,
-      liaisonA: await t.signIn(a!.liaison),
-      headA: await t.signIn(a!.head),
-      liaisonB: await t.signIn(b!.liaison),
-      organizer: await t.signIn(round.organizer),
-    };
+  const setup = async (options: Parameters<typeof createRoundApp>[1] = {}) => {
+    const { unitA, ...app } = await createRoundApp(db(), options);
+    t = app.t;
+    const { round, liaisonB, organizer } = app;
+    return { round, liaisonA: unitA.liaison, headA: unitA.head, liaisonB, organizer };
   };
   const articleTwo = (round: TestRound) => round.articles[1]!;
 

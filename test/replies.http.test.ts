@@ -1,9 +1,9 @@
 import { afterEach, expect, it } from 'vitest';
 import type { TestApp, TestClient } from './app.ts';
-import { createTestApp } from './app.ts';
 import type { TestRound } from './consultation-factories.ts';
-import { createOpinion, createRound } from './consultation-factories.ts';
+import { createOpinion } from './consultation-factories.ts';
 import { describeDb } from './db.ts';
+import { createRoundApp } from './round-app.ts';
 
 const GOOD = {
   kind: 'substantive',
@@ -16,18 +16,11 @@ describeDb('unit replies API', (db) => {
   let t: TestApp;
   afterEach(() => t.close());
 
-  const setup = async (options: Parameters<typeof createRound>[1] = {}) => {
-    const round = await createRound(db(), options);
-    t = await createTestApp(db());
-    const [a, b] = round.invited;
-    return {
-      round,
-      invitationId: a!.invitationId,
-      liaison: await t.signIn(a!.liaison),
-      head: await t.signIn(a!.head),
-      otherLiaison: await t.signIn(b!.liaison),
-      organizer: await t.signIn(round.organizer),
-    };
+  const setup = async (options: Parameters<typeof createRoundApp>[1] = {}) => {
+    const { unitA, ...app } = await createRoundApp(db(), options);
+    t = app.t;
+    const { round, liaisonB: otherLiaison, organizer } = app;
+    return { round, ...unitA, otherLiaison, organizer };
   };
 
   const invitationRow = (id: string) =>

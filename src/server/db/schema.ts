@@ -477,3 +477,5 @@ export type ClauseMatchReviewRow = Selectable<ClauseMatchReviewTable>;
 export type LedgerEventRow = Selectable<LedgerEventTable>;
 export type JobRow = Selectable<JobTable>;
 export type JobUpdate = Updateable<JobTable>;
+export type NewClauseChange = Insertable<ClauseChangeTable>;
+export type ClauseChangeUpdate = Updateable<ClauseChangeTable>;

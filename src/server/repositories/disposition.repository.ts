@@ -85,10 +85,6 @@ export async function findRoundRow(db: Executor, id: string): Promise<RoundRow |
   return db.selectFrom('round').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-export async function findOpinionRow(db: Executor, id: string): Promise<OpinionRow | undefined> {
-  return db.selectFrom('opinion').selectAll().where('id', '=', id).executeTakeFirst();
-}
-
 /** The submitted opinions of a round among `ids`. */
 export async function listSubmittedOpinions(
   db: Executor,

@@ -167,17 +167,6 @@ export async function listDissent(db: Executor, roundId: string): Promise<Dissen
   }));
 }
 
-/** Whether the unit was invited to the round (its people may export their own rows). */
-export async function isUnitInvited(db: Executor, roundId: string, unitId: string): Promise<boolean> {
-  const row = await db
-    .selectFrom('round_invitation')
-    .select('id')
-    .where('round_id', '=', roundId)
-    .where('unit_id', '=', unitId)
-    .executeTakeFirst();
-  return row !== undefined;
-}
-
 /**
  * Ledger events about the round and everything in it (invitations, replies, opinions, dispositions,
  * feedback, objections, the revision of its version), in chain order, one page at a time.
@@ -191,14 +180,23 @@ export async function listRoundLedgerEvents(
     .selectFrom('ledger_event')
     .selectAll()
     .where('seq', '>', page.afterSeq)
-    .where((eb) =>
-      eb.or([
-        eb('entity_id', 'in', [round.id, round.versionId]),
+    .where((eb) => {
+      // Ids of the rows of `table` that belong to the round, directly or through their opinion.
+      const ofRound = (table: 'round_invitation' | 'opinion' | 'feedback_letter') =>
+        eb('entity_id', 'in', eb.selectFrom(table).select('id').where('round_id', '=', round.id));
+      const ofOpinion = (table: 'disposition' | 'objection') =>
         eb(
           'entity_id',
           'in',
-          eb.selectFrom('round_invitation').select('id').where('round_id', '=', round.id),
-        ),
+          eb
+            .selectFrom(table)
+            .innerJoin('opinion', 'opinion.id', `${table}.opinion_id`)
+            .select(`${table}.id`)
+            .where('opinion.round_id', '=', round.id),
+        );
+      return eb.or([
+        eb('entity_id', 'in', [round.id, round.versionId]),
+        ofRound('round_invitation'),
         eb(
           'entity_id',
           'in',
@@ -208,26 +206,10 @@ export async function listRoundLedgerEvents(
             .select('unit_reply.id')
             .where('round_invitation.round_id', '=', round.id),
         ),
-        eb('entity_id', 'in', eb.selectFrom('opinion').select('id').where('round_id', '=', round.id)),
-        eb(
-          'entity_id',
-          'in',
-          eb
-            .selectFrom('disposition')
-            .innerJoin('opinion', 'opinion.id', 'disposition.opinion_id')
-            .select('disposition.id')
-            .where('opinion.round_id', '=', round.id),
-        ),
-        eb(
-          'entity_id',
-          'in',
-          eb
-            .selectFrom('objection')
-            .innerJoin('opinion', 'opinion.id', 'objection.opinion_id')
-            .select('objection.id')
-            .where('opinion.round_id', '=', round.id),
-        ),
-        eb('entity_id', 'in', eb.selectFrom('feedback_letter').select('id').where('round_id', '=', round.id)),
+        ofRound('opinion'),
+        ofOpinion('disposition'),
+        ofOpinion('objection'),
+        ofRound('feedback_letter'),
         eb(
           'entity_id',
           'in',
@@ -242,8 +224,8 @@ export async function listRoundLedgerEvents(
           'in',
           eb.selectFrom('revision').select('id').where('base_version_id', '=', round.versionId),
         ),
-      ]),
-    )
+      ]);
+    })
     .orderBy('seq')
     .limit(page.limit)
     .execute();

@@ -128,16 +128,6 @@ export async function listUnitSubmittedOpinions(
     .execute();
 }
 
-export async function isUnitInvited(db: Executor, roundId: string, unitId: string): Promise<boolean> {
-  const row = await db
-    .selectFrom('round_invitation')
-    .select('id')
-    .where('round_id', '=', roundId)
-    .where('unit_id', '=', unitId)
-    .executeTakeFirst();
-  return row !== undefined;
-}
-
 export async function insertLetter(db: Executor, row: Insertable<FeedbackLetterTable>): Promise<void> {
   await db.insertInto('feedback_letter').values(row).execute();
 }

@@ -1,5 +1,7 @@
 import type { Executor } from '../db/executor.ts';
 import type { Expression, SqlBool } from 'kysely';
+import type { MetricCounts } from '../../domain/metrics.ts';
+import { addCounts, EMPTY_COUNTS } from '../../domain/metrics.ts';
 import type { UnitLevel } from '../db/schema.ts';
 
 /*
@@ -21,21 +23,9 @@ export interface RoundBasics {
   closedAt: string | null;
 }
 
-export interface GroupCounts {
+export interface GroupCounts extends MetricCounts {
   unitId: string | null;
   level: UnitLevel | null;
-  invited: number;
-  sent: number;
-  onTime: number;
-  opinions: number;
-  valid: number;
-  disposed: number;
-  adopted: number;
-  partiallyAdopted: number;
-  reflected: number;
-  rated: number;
-  satisfied: number;
-  objected: number;
 }
 
 const num = (value: string | number | bigint | null | undefined): number => Number(value ?? 0);
@@ -234,31 +224,14 @@ export async function countByUnitAndLevel(
     const key = `${unitId ?? ''}|${level ?? ''}`;
     let g = groups.get(key);
     if (!g) {
-      g = {
-        unitId,
-        level,
-        invited: 0,
-        sent: 0,
-        onTime: 0,
-        opinions: 0,
-        valid: 0,
-        disposed: 0,
-        adopted: 0,
-        partiallyAdopted: 0,
-        reflected: 0,
-        rated: 0,
-        satisfied: 0,
-        objected: 0,
-      };
+      g = { unitId, level, ...EMPTY_COUNTS };
       groups.set(key, g);
     }
     return g;
   };
   for (const { unitId, level, ...rest } of [...invitations, ...opinions, ...feedback]) {
     const g = group(unitId, level);
-    for (const [key, value] of Object.entries(rest) as [keyof GroupCounts, number][]) {
-      (g[key] as number) += value;
-    }
+    Object.assign(g, addCounts(g, rest));
   }
   for (const o of objections) {
     group(o.unitId, o.level).objected += o.first;

@@ -334,6 +334,17 @@ export async function listRoundIdsInvitingUnit(
   return rows.map((r) => r.id);
 }
 
+/** Whether the unit was invited to the round (its people may see their own rows). */
+export async function isUnitInvited(db: Executor, roundId: string, unitId: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('round_invitation')
+    .select('id')
+    .where('round_id', '=', roundId)
+    .where('unit_id', '=', unitId)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
 /** Whether `unitId` is invited to a round on `versionId` that has opened (so the draft was sent to it). */
 export async function isUnitInvitedToVersion(
   db: Executor,

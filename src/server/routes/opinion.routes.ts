@@ -1,10 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import { AppError } from '../../domain/errors.ts';
 import { actorOf } from '../plugins/auth.ts';
 import type { Services } from '../services/index.ts';
 import { ErrorResponse, IdParams, Nullable, errorResponses } from './schemas.ts';
+import { readUpload } from './upload.ts';
 
 const OpinionKindSchema = Type.Union([
   Type.Literal('substantive'),
@@ -87,37 +86,6 @@ function decodeFileName(name: string): string {
   } catch {
     return name;
   }
-}
-
-/** Reads the one uploaded file (field `file`) of a multipart request, with its declared type. */
-async function readEvidenceUpload(
-  request: FastifyRequest,
-): Promise<{ fileName: string; contentType: string; data: Buffer }> {
-  if (!request.isMultipart()) {
-    throw new AppError('unsupported_type', 'Upload evidence as multipart/form-data with a field "file".', {
-      field: 'file',
-    });
-  }
-  let file: { fileName: string; contentType: string; data: Buffer } | null = null;
-  for await (const part of request.parts()) {
-    if (part.type === 'file') {
-      if (part.fieldname !== 'file' || file) {
-        await part.toBuffer();
-        throw new AppError('validation_failed', 'Send exactly one file, in the field "file".', {
-          field: 'file',
-        });
-      }
-      file = {
-        fileName: decodeFileName(part.filename),
-        contentType: part.mimetype,
-        data: await part.toBuffer(),
-      };
-    }
-  }
-  if (!file) {
-    throw new AppError('validation_failed', 'No file was uploaded (field "file").', { field: 'file' });
-  }
-  return file;
 }
 
 /** A content-disposition header that keeps Chinese file names (RFC 6266 / 5987). */
@@ -269,7 +237,8 @@ export const opinionRoutes =
         },
       },
       async (request, reply) => {
-        const file = await readEvidenceUpload(request);
+        const { fileName, contentType, data } = await readUpload(request, 'evidence');
+        const file = { fileName: decodeFileName(fileName), contentType, data };
         return reply
           .status(201)
           .send(await services.opinions.addEvidence(actorOf(request), request.params.id, file));

@@ -1,10 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import { AppError } from '../../domain/errors.ts';
 import { actorOf } from '../plugins/auth.ts';
 import type { Services } from '../services/index.ts';
 import { ErrorResponse, IdParams, Nullable, errorResponses } from './schemas.ts';
+import { readUpload } from './upload.ts';
 
 const Plan = Type.Object({
   id: Type.String(),
@@ -44,36 +43,6 @@ export const VersionSchema = Type.Object({
   createdBy: Nullable(Type.String()),
   createdAt: Type.String(),
 });
-
-/** Reads the one uploaded file (field `file`) and the text fields of a multipart request. */
-async function readUpload(
-  request: FastifyRequest,
-): Promise<{ fileName: string; data: Buffer; fields: Record<string, string> }> {
-  if (!request.isMultipart()) {
-    throw new AppError('unsupported_type', 'Upload the draft as multipart/form-data with a field "file".', {
-      field: 'file',
-    });
-  }
-  let file: { fileName: string; data: Buffer } | null = null;
-  const fields: Record<string, string> = {};
-  for await (const part of request.parts()) {
-    if (part.type === 'file') {
-      if (part.fieldname !== 'file' || file) {
-        await part.toBuffer();
-        throw new AppError('validation_failed', 'Send exactly one file, in the field "file".', {
-          field: 'file',
-        });
-      }
-      file = { fileName: part.filename, data: await part.toBuffer() };
-    } else if (typeof part.value === 'string') {
-      fields[part.fieldname] = part.value;
-    }
-  }
-  if (!file) {
-    throw new AppError('validation_failed', 'No file was uploaded (field "file").', { field: 'file' });
-  }
-  return { ...file, fields };
-}
 
 export const planRoutes =
   (services: Services): FastifyPluginAsyncTypebox =>
@@ -158,7 +127,7 @@ export const planRoutes =
         },
       },
       async (request, reply) => {
-        const upload = await readUpload(request);
+        const upload = await readUpload(request, 'the draft');
         const result = await services.drafts.importVersion(actorOf(request), {
           planId: request.params.id,
           fileName: upload.fileName,

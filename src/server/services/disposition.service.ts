@@ -29,7 +29,6 @@ import {
   deleteReasonTemplate,
   findDisposition,
   findDispositionInStatus,
-  findOpinionRow,
   findReasonTemplate,
   findRoundRow,
   hasFollowUp,
@@ -45,6 +44,7 @@ import {
   updateDisposition,
   updateOpinionAssessment,
 } from '../repositories/disposition.repository.ts';
+import { findOpinionRow } from '../repositories/opinion.repository.ts';
 import { findPlan } from '../repositories/plan.repository.ts';
 import { listUnitAncestorIds } from '../repositories/unit.repository.ts';
 import { findUserById } from '../repositories/user.repository.ts';
@@ -177,6 +177,54 @@ export async function applyApproval(
   });
 }
 
+/**
+ * Inserts a proposed disposition in an open transaction and appends `disposition.proposed`, whose payload
+ * gets `extra` (what it supersedes, the objection it answers). Shared with objection reviews.
+ */
+export async function insertProposal(
+  tx: Tx,
+  options: {
+    opinionId: string;
+    disposition: ValidDisposition;
+    objectionId: string | null;
+    actor: Actor;
+    at: string;
+    ledger: ServiceContext['ledger'];
+    extra: Record<string, unknown>;
+  },
+): Promise<string> {
+  const { opinionId, disposition, actor, at } = options;
+  const id = newId();
+  await insertDisposition(tx, {
+    id,
+    opinion_id: opinionId,
+    code: disposition.code,
+    reason: disposition.reason,
+    basis: disposition.basis,
+    status: 'proposed',
+    proposed_by: actor.userId,
+    proposed_at: at,
+    decided_by: null,
+    decided_at: null,
+    objection_id: options.objectionId,
+    created_at: at,
+  });
+  await options.ledger.append(tx, {
+    actor: actorRef(actor),
+    entity: 'disposition',
+    id,
+    event: 'disposition.proposed',
+    payload: {
+      opinionId,
+      code: disposition.code,
+      reason: disposition.reason,
+      basis: disposition.basis,
+      ...options.extra,
+    },
+  });
+  return id;
+}
+
 export class DispositionService {
   constructor(private readonly ctx: ServiceContext) {}
 
@@ -296,36 +344,16 @@ export class DispositionService {
         status: transition(dispositionMachine, earlier.status, 'supersede'),
       });
     }
-    const id = newId();
-    await insertDisposition(tx, {
-      id,
-      opinion_id: opinion.id,
-      code: disposition.code,
-      reason: disposition.reason,
-      basis: disposition.basis,
-      status: 'proposed',
-      proposed_by: actor.userId,
-      proposed_at: at,
-      decided_by: null,
-      decided_at: null,
-      objection_id: null,
-      created_at: at,
+    const id = await insertProposal(tx, {
+      opinionId: opinion.id,
+      disposition,
+      objectionId: null,
+      actor,
+      at,
+      ledger: this.ctx.ledger,
+      extra: { supersedes: earlier?.id ?? null, bulk: options.bulk },
     });
     await updateOpinionAssessment(tx, opinion.id, { disposition_status: 'proposed', updated_at: at });
-    await this.ctx.ledger.append(tx, {
-      actor: actorRef(actor),
-      entity: 'disposition',
-      id,
-      event: 'disposition.proposed',
-      payload: {
-        opinionId: opinion.id,
-        code: disposition.code,
-        reason: disposition.reason,
-        basis: disposition.basis,
-        supersedes: earlier?.id ?? null,
-        bulk: options.bulk,
-      },
-    });
     return id;
   }
 

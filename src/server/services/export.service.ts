@@ -1,3 +1,4 @@
+import { BASIS_LABELS, DISPOSITION_LABELS } from '../../domain/disposition-rules.ts';
 import { AppError } from '../../domain/errors.ts';
 import type { RevisedClause } from '../../domain/revision.ts';
 import type { DocBlock } from '../../documents/export-docx.ts';
@@ -5,19 +6,12 @@ import { buildDocx } from '../../documents/export-docx.ts';
 import type { XlsxColumn, XlsxValue } from '../../documents/export-xlsx.ts';
 import { buildXlsx } from '../../documents/export-xlsx.ts';
 import { buildTrackedDocx } from '../../documents/tracked-changes.ts';
-import type {
-  DispositionBasis,
-  DispositionCode,
-  OpinionKind,
-  OpinionStatus,
-  UnitLevel,
-} from '../db/schema.ts';
+import type { DispositionCode, OpinionKind, OpinionStatus, UnitLevel } from '../db/schema.ts';
 import { canViewRevision } from '../policies/revision.policy.ts';
 import { findVersion } from '../repositories/draft.repository.ts';
 import type { OpinionExportRow } from '../repositories/export.repository.ts';
 import {
   countDispositionsByCode,
-  isUnitInvited,
   listDissent,
   listOpinionLabels,
   listOpinionsForExport,
@@ -25,6 +19,8 @@ import {
 } from '../repositories/export.repository.ts';
 import type { RoundBasics } from '../repositories/metrics.repository.ts';
 import { findRoundBasics } from '../repositories/metrics.repository.ts';
+import { isUnitInvited } from '../repositories/round.repository.ts';
+import { findUnitById } from '../repositories/unit.repository.ts';
 import { latestRevisionOnVersion } from '../repositories/revision.repository.ts';
 import type { Actor, ServiceContext } from './context.ts';
 import type { MetricsService } from './metrics.service.ts';
@@ -67,23 +63,6 @@ const FORMATS: Record<ExportKind, readonly ExportFormat[]> = {
 /** Kinds a unit's own people may export, narrowed to their unit's rows. */
 const PER_UNIT: ReadonlySet<ExportKind> = new Set(['opinions', 'dispositions']);
 
-export const CODE_LABELS: Record<DispositionCode, string> = {
-  adopted: '采纳',
-  partially_adopted: '部分采纳',
-  not_adopted: '不采纳',
-  already_reflected: '已体现',
-  explained: '解释说明',
-  for_reference: '留作参考',
-  out_of_scope: '不属于本规划范围',
-};
-const BASIS_LABELS: Record<DispositionBasis, string> = {
-  law_policy: '法律政策依据',
-  data: '数据论证',
-  responsibilities: '职责分工',
-  conflict: '与其他单位意见冲突',
-  out_of_scope: '不属于本规划范围',
-  other: '其他',
-};
 const KIND_LABELS: Record<OpinionKind, string> = {
   substantive: '实质性',
   editorial: '文字性',
@@ -100,16 +79,22 @@ const percent = (value: number | null): string => (value === null ? '—' : `${(
 const days = (value: number | null): string => (value === null ? '—' : `${value} 天`);
 const safeName = (name: string): string => name.replace(/[\\/:*?"<>|\r\n]+/g, '_').slice(0, 120);
 
-const OPINION_COLUMNS: (XlsxColumn & { value: (r: OpinionExportRow) => XlsxValue })[] = [
-  { header: '登记号', key: 'regNo', width: 12, value: (r) => r.regNo },
-  { header: '提出单位', key: 'unit', width: 22, value: (r) => r.unitName },
+type OpinionColumn = XlsxColumn & { value: (r: OpinionExportRow) => XlsxValue };
+
+const REG_NO_COLUMN: OpinionColumn = { header: '登记号', key: 'regNo', width: 12, value: (r) => r.regNo };
+const UNIT_COLUMN: OpinionColumn = { header: '提出单位', key: 'unit', width: 22, value: (r) => r.unitName };
+const CLAUSE_COLUMN: OpinionColumn = {
+  header: '条款',
+  key: 'clause',
+  width: 14,
+  value: (r) => r.clauseNumber ?? (r.clausePath ? null : '全文'),
+};
+
+const OPINION_COLUMNS: OpinionColumn[] = [
+  REG_NO_COLUMN,
+  UNIT_COLUMN,
   { header: '层级', key: 'level', width: 8, value: (r) => (r.level ? LEVEL_LABELS[r.level] : null) },
-  {
-    header: '条款',
-    key: 'clause',
-    width: 14,
-    value: (r) => r.clauseNumber ?? (r.clausePath ? null : '全文'),
-  },
+  CLAUSE_COLUMN,
   { header: '条款位置', key: 'path', width: 22, value: (r) => r.clausePath },
   { header: '具体建议', key: 'suggestion', width: 48, value: (r) => r.suggestion },
   { header: '理由依据', key: 'reasons', width: 40, value: (r) => r.reasons },
@@ -118,22 +103,21 @@ const OPINION_COLUMNS: (XlsxColumn & { value: (r: OpinionExportRow) => XlsxValue
   { header: '状态', key: 'status', width: 10, value: (r) => STATUS_LABELS[r.status] },
 ];
 
-const DISPOSITION_COLUMNS: (XlsxColumn & { value: (r: OpinionExportRow) => XlsxValue })[] = [
-  { header: '登记号', key: 'regNo', width: 12, value: (r) => r.regNo },
-  { header: '提出单位', key: 'unit', width: 22, value: (r) => r.unitName },
-  {
-    header: '条款',
-    key: 'clause',
-    width: 14,
-    value: (r) => r.clauseNumber ?? (r.clausePath ? null : '全文'),
-  },
+const DISPOSITION_COLUMNS: OpinionColumn[] = [
+  REG_NO_COLUMN,
+  UNIT_COLUMN,
+  CLAUSE_COLUMN,
   { header: '意见摘要', key: 'suggestion', width: 48, value: (r) => r.suggestion },
   {
     header: '处理意见',
     key: 'code',
     width: 14,
     value: (r) =>
-      r.status === 'withdrawn' ? '已撤回' : r.dispositionCode ? CODE_LABELS[r.dispositionCode] : '待处理',
+      r.status === 'withdrawn'
+        ? '已撤回'
+        : r.dispositionCode
+          ? DISPOSITION_LABELS[r.dispositionCode]
+          : '待处理',
   },
   { header: '理由', key: 'reason', width: 44, value: (r) => r.dispositionReason },
   {
@@ -214,21 +198,13 @@ export class ExportService {
   }
 
   private async unitName(unitId: string | undefined): Promise<string | null> {
-    if (!unitId) {
-      return null;
-    }
-    const row = await this.ctx.database.db
-      .selectFrom('unit')
-      .select('name')
-      .where('id', '=', unitId)
-      .executeTakeFirst();
-    return row?.name ?? null;
+    return unitId ? ((await findUnitById(this.ctx.database.db, unitId))?.name ?? null) : null;
   }
 
   private async opinionTable(
     base: { round: RoundBasics; planName: string; unitId: string | undefined; format: ExportFormat },
     title: string,
-    columns: (XlsxColumn & { value: (r: OpinionExportRow) => XlsxValue })[],
+    columns: OpinionColumn[],
   ): Promise<ExportFile> {
     const rows = await listOpinionsForExport(this.ctx.database.db, base.round.id, base.unitId);
     const unitName = await this.unitName(base.unitId);
@@ -397,8 +373,8 @@ export class ExportService {
       {
         type: 'table',
         columns: [{ header: '处理意见' }, { header: '条数' }],
-        rows: (Object.keys(CODE_LABELS) as DispositionCode[]).map((code) => [
-          CODE_LABELS[code],
+        rows: (Object.keys(DISPOSITION_LABELS) as DispositionCode[]).map((code) => [
+          DISPOSITION_LABELS[code],
           String(byCode.find((b) => b.code === code)?.n ?? 0),
         ]),
       },
@@ -430,7 +406,7 @@ export class ExportService {
                 d.unitName ?? '',
                 d.clauseNumber ?? '全文',
                 d.suggestion,
-                `${CODE_LABELS[d.dispositionCode]}${d.dispositionReason ? `：${d.dispositionReason}` : ''}`,
+                `${DISPOSITION_LABELS[d.dispositionCode]}${d.dispositionReason ? `：${d.dispositionReason}` : ''}`,
                 d.objectionReasons,
                 d.reviewNote ?? '',
               ]),

@@ -26,8 +26,6 @@ import type { DispositionRecord, OpinionRow } from '../repositories/disposition.
 import {
   findDisposition,
   findDispositionInStatus,
-  findOpinionRow,
-  insertDisposition,
   mapApprovedDispositions,
 } from '../repositories/disposition.repository.ts';
 import type {
@@ -45,7 +43,6 @@ import {
   insertLetter,
   insertObjection,
   insertResponse,
-  isUnitInvited,
   listLetters,
   listOpinionObjections,
   listResponses,
@@ -57,10 +54,17 @@ import {
   toObjection,
   updateObjection,
 } from '../repositories/feedback.repository.ts';
+import { findOpinionRow } from '../repositories/opinion.repository.ts';
+import { isUnitInvited } from '../repositories/round.repository.ts';
 import type { Actor, ServiceContext } from './context.ts';
 import { actorRef } from './context.ts';
 import type { RoundContext } from './disposition.service.ts';
-import { applyApproval, loadOpinionContext, loadRoundContext } from './disposition.service.ts';
+import {
+  applyApproval,
+  insertProposal,
+  loadOpinionContext,
+  loadRoundContext,
+} from './disposition.service.ts';
 
 export interface LetterItem {
   opinion: {
@@ -560,33 +564,14 @@ export class FeedbackService {
       });
     }
     const valid = validateDisposition(body, 'newDisposition.');
-    const id = newId();
-    await insertDisposition(tx, {
-      id,
-      opinion_id: context.opinion.id,
-      code: valid.code,
-      reason: valid.reason,
-      basis: valid.basis,
-      status: 'proposed',
-      proposed_by: actor.userId,
-      proposed_at: at,
-      decided_by: null,
-      decided_at: null,
-      objection_id: objection.id,
-      created_at: at,
-    });
-    await this.ctx.ledger.append(tx, {
-      actor: actorRef(actor),
-      entity: 'disposition',
-      id,
-      event: 'disposition.proposed',
-      payload: {
-        opinionId: context.opinion.id,
-        code: valid.code,
-        reason: valid.reason,
-        basis: valid.basis,
-        objectionId: objection.id,
-      },
+    const id = await insertProposal(tx, {
+      opinionId: context.opinion.id,
+      disposition: valid,
+      objectionId: objection.id,
+      actor,
+      at,
+      ledger: this.ctx.ledger,
+      extra: { objectionId: objection.id },
     });
     await applyApproval(tx, {
       disposition: (await findDisposition(tx, id))!,

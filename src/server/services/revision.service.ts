@@ -5,7 +5,7 @@ import type { BaseClause, RevisedClause } from '../../domain/revision.ts';
 import { applyChanges, publishable } from '../../domain/revision.ts';
 import type { Executor, Tx } from '../db/executor.ts';
 import { inTransaction } from '../db/executor.ts';
-import type { ClauseRow, NewClause } from '../db/schema.ts';
+import type { ClauseChangeUpdate, ClauseRow, NewClause, NewClauseChange } from '../db/schema.ts';
 import { newId } from '../lib/ids.ts';
 import type { PlanScope } from '../policies/plan.policy.ts';
 import { canEditRevision, canViewRevision } from '../policies/revision.policy.ts';
@@ -68,6 +68,24 @@ export interface ClauseEdit {
 }
 
 const union = (a: readonly string[], b: readonly string[]): string[] => [...new Set([...a, ...b])];
+
+/** One tracked change to write: the existing change of the clause is updated, or a new one inserted. */
+interface ChangeWrite {
+  revision: RevisionRecord;
+  stableId: string;
+  existing: ClauseChangeRecord | undefined;
+  /** The row of a new change, for when there is none yet. */
+  insert: Pick<
+    NewClauseChange,
+    'kind' | 'after_stable_id' | 'old_text' | 'new_text' | 'new_heading' | 'reason'
+  >;
+  /** What changes on an existing change besides its opinions and `updated_at`. */
+  update: ClauseChangeUpdate;
+  opinionIds: readonly string[];
+  event: string;
+  /** The ledger payload besides `changeId`. */
+  payload: Record<string, unknown>;
+}
 
 /** Rows of a version as the revision builder sees them (parent by stable id). */
 export function toBaseClauses(rows: readonly ClauseRow[]): BaseClause[] {
@@ -198,6 +216,40 @@ export class RevisionService {
     }
   }
 
+  /** Updates the clause's existing change or inserts a new one, then appends the ledger event. */
+  private async upsertChange(tx: Tx, actor: Actor, change: ChangeWrite): Promise<void> {
+    const now = this.ctx.now().toISOString();
+    const { revision, existing, opinionIds } = change;
+    let changeId: string;
+    if (existing) {
+      changeId = existing.id;
+      await updateChange(tx, existing.id, {
+        ...change.update,
+        opinion_ids: JSON.stringify(union(existing.opinionIds, opinionIds)),
+        updated_at: now,
+      });
+    } else {
+      changeId = newId();
+      await insertChange(tx, {
+        id: changeId,
+        revision_id: revision.id,
+        clause_stable_id: change.stableId,
+        ...change.insert,
+        opinion_ids: JSON.stringify(opinionIds),
+        author_id: actor.userId,
+        created_at: now,
+        updated_at: now,
+      });
+    }
+    await this.ctx.ledger.append(tx, {
+      actor: actorRef(actor),
+      entity: 'revision',
+      id: revision.id,
+      event: change.event,
+      payload: { changeId, ...change.payload },
+    });
+  }
+
   /** Puts the opinion's proposed text into its clause as a tracked change that records the opinion. */
   async acceptOpinion(actor: Actor, revisionId: string, opinionId: string): Promise<RevisionView> {
     const { revision } = await this.load(actor, revisionId, 'edit');
@@ -272,49 +324,33 @@ export class RevisionService {
       if (clause.status === 'deleted') {
         throw new AppError('conflict', 'This clause is deleted in the revision.', { field: 'stableId' });
       }
-      const now = this.ctx.now().toISOString();
       const existing = changes.find((c) => c.stableId === stableId);
-      const heading = edit.heading === undefined ? null : edit.heading;
-      let changeId: string;
-      if (existing) {
-        changeId = existing.id;
-        await updateChange(tx, existing.id, {
-          new_text: text,
-          ...(edit.heading === undefined ? {} : { new_heading: heading }),
-          opinion_ids: JSON.stringify(union(existing.opinionIds, edit.opinionIds ?? [])),
-          ...(edit.reason === undefined || edit.reason === null ? {} : { reason: edit.reason }),
-          updated_at: now,
-        });
-      } else {
-        changeId = newId();
-        await insertChange(tx, {
-          id: changeId,
-          revision_id: revision.id,
-          clause_stable_id: stableId,
+      const opinionIds = edit.opinionIds ?? [];
+      await this.upsertChange(tx, actor, {
+        revision,
+        stableId,
+        existing,
+        insert: {
           kind: 'edit',
           after_stable_id: null,
           old_text: clause.text,
           new_text: text,
-          new_heading: heading,
-          opinion_ids: JSON.stringify(edit.opinionIds ?? []),
+          new_heading: edit.heading ?? null,
           reason: edit.reason ?? null,
-          author_id: actor.userId,
-          created_at: now,
-          updated_at: now,
-        });
-      }
-      await this.ctx.ledger.append(tx, {
-        actor: actorRef(actor),
-        entity: 'revision',
-        id: revision.id,
+        },
+        update: {
+          new_text: text,
+          ...(edit.heading === undefined ? {} : { new_heading: edit.heading }),
+          ...(edit.reason === undefined || edit.reason === null ? {} : { reason: edit.reason }),
+        },
+        opinionIds,
         event,
         payload: {
-          changeId,
           stableId,
           kind: existing?.kind ?? 'edit',
           oldText: existing?.oldText ?? clause.text,
           newText: text,
-          opinionIds: edit.opinionIds ?? [],
+          opinionIds,
           reason: edit.reason ?? null,
         },
       });
@@ -343,34 +379,28 @@ export class RevisionService {
           field: 'afterStableId',
         });
       }
-      const now = this.ctx.now().toISOString();
-      const changeId = newId();
-      await insertChange(tx, {
-        id: changeId,
-        revision_id: revision.id,
-        clause_stable_id: stableId,
-        kind: 'insert',
-        after_stable_id: after.stableId,
-        old_text: null,
-        new_text: text,
-        new_heading: input.heading ?? null,
-        opinion_ids: JSON.stringify(input.opinionIds ?? []),
-        reason: input.reason ?? null,
-        author_id: actor.userId,
-        created_at: now,
-        updated_at: now,
-      });
-      await this.ctx.ledger.append(tx, {
-        actor: actorRef(actor),
-        entity: 'revision',
-        id: revision.id,
+      const opinionIds = input.opinionIds ?? [];
+      // A new stable id has no change yet: this always inserts.
+      await this.upsertChange(tx, actor, {
+        revision,
+        stableId,
+        existing: undefined,
+        insert: {
+          kind: 'insert',
+          after_stable_id: after.stableId,
+          old_text: null,
+          new_text: text,
+          new_heading: input.heading ?? null,
+          reason: input.reason ?? null,
+        },
+        update: {},
+        opinionIds,
         event: 'revision.clause_inserted',
         payload: {
-          changeId,
           stableId,
           afterStableId: after.stableId,
           newText: text,
-          opinionIds: input.opinionIds ?? [],
+          opinionIds,
           reason: input.reason ?? null,
         },
       });
@@ -396,50 +426,36 @@ export class RevisionService {
       if (clause.status === 'deleted') {
         throw new AppError('conflict', 'This clause is already deleted.', { field: 'stableId' });
       }
-      const now = this.ctx.now().toISOString();
       const existing = changes.find((c) => c.stableId === stableId);
-      let changeId: string;
+      const opinionIds = input.opinionIds ?? [];
+      const payload = { stableId, oldText: existing?.oldText ?? clause.text, opinionIds };
       if (existing?.kind === 'insert') {
-        changeId = existing.id;
         await deleteChange(tx, existing.id);
-      } else if (existing) {
-        changeId = existing.id;
-        await updateChange(tx, existing.id, {
-          kind: 'delete',
-          new_text: null,
-          opinion_ids: JSON.stringify(union(existing.opinionIds, input.opinionIds ?? [])),
-          ...(input.reason ? { reason: input.reason } : {}),
-          updated_at: now,
+        await this.ctx.ledger.append(tx, {
+          actor: actorRef(actor),
+          entity: 'revision',
+          id: revision.id,
+          event: 'revision.insert_dropped',
+          payload: { changeId: existing.id, ...payload },
         });
-      } else {
-        changeId = newId();
-        await insertChange(tx, {
-          id: changeId,
-          revision_id: revision.id,
-          clause_stable_id: stableId,
+        return;
+      }
+      await this.upsertChange(tx, actor, {
+        revision,
+        stableId,
+        existing,
+        insert: {
           kind: 'delete',
           after_stable_id: null,
           old_text: clause.text,
           new_text: null,
           new_heading: null,
-          opinion_ids: JSON.stringify(input.opinionIds ?? []),
           reason: input.reason ?? null,
-          author_id: actor.userId,
-          created_at: now,
-          updated_at: now,
-        });
-      }
-      await this.ctx.ledger.append(tx, {
-        actor: actorRef(actor),
-        entity: 'revision',
-        id: revision.id,
-        event: existing?.kind === 'insert' ? 'revision.insert_dropped' : 'revision.clause_deleted',
-        payload: {
-          changeId,
-          stableId,
-          oldText: existing?.oldText ?? clause.text,
-          opinionIds: input.opinionIds ?? [],
         },
+        update: { kind: 'delete', new_text: null, ...(input.reason ? { reason: input.reason } : {}) },
+        opinionIds,
+        event: 'revision.clause_deleted',
+        payload,
       });
     });
     return this.state(this.ctx.database.db, revision);

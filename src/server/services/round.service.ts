@@ -568,22 +568,12 @@ export class RoundService {
           urgent_decided_by: null,
         } satisfies Partial<RoundTable>);
       }
-      changes.updated_at = this.ctx.now().toISOString();
-      if (!(await updateRound(tx, round.id, 'draft', changes))) {
-        throw new AppError('conflict', 'The round changed meanwhile; load it again.', { field: 'status' });
-      }
       const before = Object.fromEntries(
-        Object.keys(changes)
-          .filter((k) => k !== 'updated_at')
-          .map((k) => [k, this.rowValue(round, k)] as const),
+        Object.keys(changes).map((k) => [k, this.rowValue(round, k)] as const),
       );
-      const after = Object.fromEntries(Object.entries(changes).filter(([k]) => k !== 'updated_at'));
-      await this.ctx.ledger.append(tx, {
-        actor: actorRef(actor),
-        entity: 'round',
-        id: round.id,
+      await this.updateAndRecord(tx, actor, round, changes, {
         event: 'round.updated',
-        payload: { before, after },
+        payload: { before, after: changes },
       });
     });
     return this.loadRound(round.id);
@@ -624,9 +614,29 @@ export class RoundService {
     extra: { changes?: Partial<RoundTable>; ledgerEvent: string; payload?: Record<string, unknown> },
   ): Promise<RoundStatus> {
     const next = transition(roundMachine, round.status, event);
+    await this.updateAndRecord(
+      tx,
+      actor,
+      round,
+      { ...extra.changes, status: next },
+      { event: extra.ledgerEvent, payload: { before: round.status, after: next, ...extra.payload } },
+    );
+    return next;
+  }
+
+  /**
+   * Updates the round only if it is still in the status it was loaded in (a conflict otherwise) and
+   * records `entry` in the ledger.
+   */
+  private async updateAndRecord(
+    tx: Tx,
+    actor: Actor,
+    round: RoundRecord,
+    changes: Partial<RoundTable>,
+    entry: { event: string; payload: Record<string, unknown> },
+  ): Promise<void> {
     const ok = await updateRound(tx, round.id, round.status, {
-      ...extra.changes,
-      status: next,
+      ...changes,
       updated_at: this.ctx.now().toISOString(),
     });
     if (!ok) {
@@ -636,15 +646,24 @@ export class RoundService {
       actor: actorRef(actor),
       entity: 'round',
       id: round.id,
-      event: extra.ledgerEvent,
-      payload: { before: round.status, after: next, ...extra.payload },
+      event: entry.event,
+      payload: entry.payload,
     });
-    return next;
+  }
+
+  /** Loads a round its actor manages, runs `step` on it in one transaction and returns the round anew. */
+  private async changeManagedRound(
+    actor: Actor,
+    id: string,
+    step: (tx: Tx, round: RoundRecord) => Promise<unknown>,
+  ): Promise<RoundView> {
+    const { round } = await this.loadManagedRound(actor, id);
+    await inTransaction(this.ctx.database, (tx) => step(tx, round));
+    return this.loadRound(id);
   }
 
   async scheduleRound(actor: Actor, id: string): Promise<RoundView> {
-    const { round } = await this.loadManagedRound(actor, id);
-    await inTransaction(this.ctx.database, async (tx) => {
+    return this.changeManagedRound(actor, id, async (tx, round) => {
       transition(roundMachine, round.status, 'schedule');
       if ((await countInvitations(tx, round.id)) === 0) {
         throw new AppError('conflict', 'Invite at least one unit before scheduling the round.', {
@@ -665,22 +684,17 @@ export class RoundService {
         payload: { opensAt: round.opensAt, closesAt: round.closesAt },
       });
     });
-    return this.loadRound(id);
   }
 
   async unscheduleRound(actor: Actor, id: string): Promise<RoundView> {
-    const { round } = await this.loadManagedRound(actor, id);
-    await inTransaction(this.ctx.database, (tx) =>
+    return this.changeManagedRound(actor, id, (tx, round) =>
       this.applyRoundEvent(tx, actor, round, 'unschedule', { ledgerEvent: 'round.unscheduled' }),
     );
-    return this.loadRound(id);
   }
 
   /** Opens a scheduled round now (before its opening time). */
   async openRound(actor: Actor, id: string): Promise<RoundView> {
-    const { round } = await this.loadManagedRound(actor, id);
-    await inTransaction(this.ctx.database, (tx) => this.open(tx, actor, round, 'manual'));
-    return this.loadRound(id);
+    return this.changeManagedRound(actor, id, (tx, round) => this.open(tx, actor, round, 'manual'));
   }
 
   private async open(tx: Tx, actor: Actor, round: RoundRecord, how: 'manual' | 'scheduled'): Promise<void> {
@@ -694,9 +708,7 @@ export class RoundService {
 
   /** Closes an open round now; silence is recorded for every unit that has not sent its reply. */
   async closeRound(actor: Actor, id: string): Promise<RoundView> {
-    const { round } = await this.loadManagedRound(actor, id);
-    await inTransaction(this.ctx.database, (tx) => this.close(tx, actor, round, 'manual'));
-    return this.loadRound(id);
+    return this.changeManagedRound(actor, id, (tx, round) => this.close(tx, actor, round, 'manual'));
   }
 
   private async close(tx: Tx, actor: Actor, round: RoundRecord, how: 'manual' | 'deadline'): Promise<void> {
@@ -726,17 +738,14 @@ export class RoundService {
   }
 
   async startAssessment(actor: Actor, id: string): Promise<RoundView> {
-    const { round } = await this.loadManagedRound(actor, id);
-    await inTransaction(this.ctx.database, (tx) =>
+    return this.changeManagedRound(actor, id, (tx, round) =>
       this.applyRoundEvent(tx, actor, round, 'start_assessment', { ledgerEvent: 'round.assessment_started' }),
     );
-    return this.loadRound(id);
   }
 
   /** Finishes a round whose feedback has gone out (feedback → finished): the round is closed for good. */
   async finishRound(actor: Actor, id: string): Promise<RoundView> {
-    const { round } = await this.loadManagedRound(actor, id);
-    await inTransaction(this.ctx.database, (tx) => {
+    return this.changeManagedRound(actor, id, (tx, round) => {
       const now = this.ctx.now().toISOString();
       return this.applyRoundEvent(tx, actor, round, 'finish', {
         changes: { finished_at: now },
@@ -744,7 +753,6 @@ export class RoundService {
         payload: { finishedAt: now },
       });
     });
-    return this.loadRound(id);
   }
 
   /** A leader of the plan's lineage approves or refuses the shortened period of an urgent round. */
@@ -769,21 +777,16 @@ export class RoundService {
         );
       }
       const urgentStatus = decision === 'approve' ? 'approved' : 'refused';
-      const ok = await updateRound(tx, round.id, round.status, {
-        urgent_status: urgentStatus,
-        urgent_decided_by: actor.userId,
-        updated_at: this.ctx.now().toISOString(),
-      });
-      if (!ok) {
-        throw new AppError('conflict', 'The round changed meanwhile; load it again.', { field: 'status' });
-      }
-      await this.ctx.ledger.append(tx, {
-        actor: actorRef(actor),
-        entity: 'round',
-        id: round.id,
-        event: decision === 'approve' ? 'round.urgent_approved' : 'round.urgent_refused',
-        payload: { before: 'pending', after: urgentStatus, reason: round.urgentReason },
-      });
+      await this.updateAndRecord(
+        tx,
+        actor,
+        round,
+        { urgent_status: urgentStatus, urgent_decided_by: actor.userId },
+        {
+          event: decision === 'approve' ? 'round.urgent_approved' : 'round.urgent_refused',
+          payload: { before: 'pending', after: urgentStatus, reason: round.urgentReason },
+        },
+      );
     });
     return this.loadRound(id);
   }
