@@ -1,0 +1,72 @@
+import { Alert, ConfigProvider, Spin } from 'antd';
+import { lazy, Suspense } from 'react';
+import { useTranslation } from 'react-i18next';
+import { BrowserRouter, Navigate, Route, Routes } from 'react-router';
+import { useMe } from '../features/auth/api.ts';
+import { ChangePasswordPage } from '../features/auth/ChangePasswordPage.tsx';
+import { SignInPage } from '../features/auth/SignInPage.tsx';
+import { antdLocales } from './locales.ts';
+import { Shell } from './Shell.tsx';
+
+// Routes load lazily: a liaison on a phone never downloads the organizer's pages.
+const page = <K extends string>(load: () => Promise<Record<K, React.ComponentType>>, name: K) =>
+  lazy(async () => ({ default: (await load())[name] }));
+const PlansPage = page(() => import('../pages/PlansPage.tsx'), 'PlansPage');
+const PlanWorkspacePage = page(() => import('../pages/organizer/PlanWorkspacePage.tsx'), 'PlanWorkspacePage');
+const RoundWizardPage = page(() => import('../pages/organizer/RoundWizardPage.tsx'), 'RoundWizardPage');
+const RoundPage = page(() => import('../pages/organizer/RoundPage.tsx'), 'RoundPage');
+const RevisionPage = page(() => import('../pages/organizer/RevisionPage.tsx'), 'RevisionPage');
+const InboxPage = page(() => import('../pages/unit/InboxPage.tsx'), 'InboxPage');
+const ReplyPage = page(() => import('../pages/unit/ReplyPage.tsx'), 'ReplyPage');
+const FeedbackPage = page(() => import('../pages/unit/FeedbackPage.tsx'), 'FeedbackPage');
+
+/** Each role lands on its own home. */
+function homeOf(roles: string[]): string {
+  return roles.some((r) => r === 'admin' || r === 'organizer' || r === 'leader') ? '/plans' : '/inbox';
+}
+
+function Routed() {
+  const { t } = useTranslation();
+  const me = useMe();
+  if (me.isPending) {
+    return <Spin fullscreen tip={t('common.loading')} />;
+  }
+  if (me.isError) {
+    return <Alert type="error" showIcon title={t('common.error', { message: me.error.message })} />;
+  }
+  if (!me.data) {
+    return <SignInPage />;
+  }
+  if (me.data.mustChangePassword) {
+    return <ChangePasswordPage />;
+  }
+  return (
+    <Shell me={me.data}>
+      <Suspense fallback={<Spin tip={t('common.loading')} />}>
+        <Routes>
+          <Route path="/" element={<Navigate to={homeOf(me.data.roles)} replace />} />
+          <Route path="/plans" element={<PlansPage />} />
+          <Route path="/plans/:planId" element={<PlanWorkspacePage />} />
+          <Route path="/plans/:planId/rounds/new" element={<RoundWizardPage />} />
+          <Route path="/plans/:planId/revision" element={<RevisionPage />} />
+          <Route path="/rounds/:roundId" element={<RoundPage />} />
+          <Route path="/inbox" element={<InboxPage />} />
+          <Route path="/invitations/:invitationId" element={<ReplyPage />} />
+          <Route path="/feedback/:letterId" element={<FeedbackPage />} />
+          <Route path="*" element={<Navigate to={homeOf(me.data.roles)} replace />} />
+        </Routes>
+      </Suspense>
+    </Shell>
+  );
+}
+
+export function App() {
+  const { i18n } = useTranslation();
+  return (
+    <ConfigProvider locale={antdLocales[i18n.language === 'en' ? 'en' : 'zh-CN']}>
+      <BrowserRouter>
+        <Routed />
+      </BrowserRouter>
+    </ConfigProvider>
+  );
+}

@@ -1,0 +1,42 @@
+import { Button, Layout, Space, Typography } from 'antd';
+import type { ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { Me } from '../features/auth/api.ts';
+import { useAuthActions } from '../features/auth/api.ts';
+import { switchLanguage } from '../i18n/index.ts';
+
+export function Shell({ me, children }: { me: Me; children: ReactNode }) {
+  const { t, i18n } = useTranslation();
+  const { signOut } = useAuthActions();
+  return (
+    <Layout style={{ minHeight: '100vh' }}>
+      <Layout.Header
+        style={{
+          display: 'flex',
+          alignItems: 'center',
+          justifyContent: 'space-between',
+          gap: 12,
+          paddingInline: 16,
+        }}
+      >
+        <Typography.Text strong style={{ color: '#fff', fontSize: 18, whiteSpace: 'nowrap' }}>
+          {t('app.name')}
+        </Typography.Text>
+        <Space wrap size="small">
+          <Typography.Text style={{ color: '#fff' }} data-testid="current-user">
+            {me.name} · {me.roles.map((r) => t(`roles.${r}`)).join('、')}
+          </Typography.Text>
+          <Button size="small" onClick={() => void switchLanguage(i18n.language === 'en' ? 'zh-CN' : 'en')}>
+            {t('nav.language')}
+          </Button>
+          <Button size="small" onClick={() => void signOut()}>
+            {t('nav.signOut')}
+          </Button>
+        </Space>
+      </Layout.Header>
+      <Layout.Content style={{ padding: 16, maxWidth: 1400, width: '100%', margin: '0 auto' }}>
+        {children}
+      </Layout.Content>
+    </Layout>
+  );
+}
