@@ -1,6 +1,7 @@
 import type { TestProject } from 'vitest/node';
 import { openDatabase } from '../src/server/db/database.ts';
 import { migrateToLatest } from '../src/server/db/migrate.ts';
+import { ensureWebBuilt } from '../src/server/web-build.ts';
 import { PG_ADMIN_URL, pgUrlFor, postgresRequired, withPgClient } from './pg.ts';
 
 declare module 'vitest' {
@@ -30,6 +31,8 @@ async function dropTestDatabases(): Promise<void> {
  * so — unless PostgreSQL is required (CI), where that is a failure.
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  // Built once here, not raced by browser test files running in parallel.
+  await ensureWebBuilt();
   try {
     await withPgClient(PG_ADMIN_URL, async (client) => {
       await client.query(`drop database if exists "${TEMPLATE}" with (force)`);

@@ -87,6 +87,8 @@ program
         }
       });
     }
+    const { ensureWebBuilt } = await import('../server/web-build.ts');
+    await ensureWebBuilt(() => out.info('Building the web app (first start, or its sources changed)…'));
     const { startServer } = await import('../server/main.ts');
     const server = await startServer(loadConfig());
     if (server.firstAdmin) {

@@ -7,6 +7,7 @@ import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import Fastify from 'fastify';
 import { registerAuth } from './plugins/auth.ts';
 import { registerErrorHandler } from './plugins/errors.ts';
+import { registerWeb } from './plugins/web.ts';
 import { authRoutes } from './routes/auth.routes.ts';
 import { calendarRoutes } from './routes/calendar.routes.ts';
 import { dispositionRoutes } from './routes/disposition.routes.ts';
@@ -31,6 +32,8 @@ import type { Services } from './services/index.ts';
 export interface AppOptions {
   services: Services;
   logger?: FastifyServerOptions['logger'];
+  /** The built web app to serve at `/` (dist/web); none in API-only tests. */
+  webRoot?: string | null;
 }
 
 export const API_PREFIX = '/api/v1';
@@ -48,7 +51,20 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
-  registerErrorHandler(app);
+  const webRoot = options.webRoot && (await registerWeb(app, options.webRoot)) ? options.webRoot : null;
+  registerErrorHandler(app, { spa: webRoot !== null });
+  // Defence in depth for the browser: no sniffing, no framing, no referrer leaks, same-origin scripts only.
+  app.addHook('onSend', async (_request, reply) => {
+    void reply.header('x-content-type-options', 'nosniff');
+    void reply.header('x-frame-options', 'DENY');
+    void reply.header('referrer-policy', 'same-origin');
+    if (String(reply.getHeader('content-type') ?? '').startsWith('text/html')) {
+      void reply.header(
+        'content-security-policy',
+        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; frame-ancestors 'none'",
+      );
+    }
+  });
   await app.register(cookie);
   await app.register(multipart, { limits: { fileSize: config.uploadLimitBytes, files: 1, fields: 20 } });
   app.addSchema(ErrorResponse);

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.ts';
+import { WEB_BUILD } from './web-build.ts';
 import type { Config } from './config.ts';
 import { openDatabase } from './db/database.ts';
 import type { Database } from './db/database.ts';
@@ -32,7 +33,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
     onError: (error) => logError(error, 'live event bus'),
   });
   const firstAdmin = await services.users.ensureFirstAdmin(SYSTEM_ACTOR);
-  const app = await buildApp({ services, logger: { level: config.logLevel } });
+  const app = await buildApp({ services, logger: { level: config.logLevel }, webRoot: WEB_BUILD });
   logError = (error, message) => app.log.error({ err: error }, message);
   const worker = startWorker({
     queue: services.jobs,

@@ -12,7 +12,7 @@ function isUniqueViolation(error: unknown): boolean {
 }
 
 /** Maps every error to one JSON shape `{error: {code, message, details}}`; 5xx never show internals. */
-export function registerErrorHandler(app: FastifyInstance): void {
+export function registerErrorHandler(app: FastifyInstance, options: { spa?: boolean } = {}): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (isAppError(error)) {
       const body: ErrorBody = { error: { code: error.code, message: error.message } };
@@ -73,9 +73,13 @@ export function registerErrorHandler(app: FastifyInstance): void {
     return reply.status(500).send({ error: { code: 'internal', message: 'Internal server error.' } });
   });
 
-  app.setNotFoundHandler((request, reply) =>
-    reply.status(404).send({
+  app.setNotFoundHandler((request, reply) => {
+    // Client-side routes of the web app (/plans/…, /inbox) get its page; the API answers in JSON.
+    if (options.spa && request.method === 'GET' && !request.url.startsWith('/api')) {
+      return reply.type('text/html').sendFile('index.html');
+    }
+    return reply.status(404).send({
       error: { code: 'not_found', message: `No route ${request.method} ${request.url.split('?')[0]}` },
-    }),
-  );
+    });
+  });
 }

@@ -63,7 +63,11 @@ function Routed() {
 export function App() {
   const { i18n } = useTranslation();
   return (
-    <ConfigProvider locale={antdLocales[i18n.language === 'en' ? 'en' : 'zh-CN']}>
+    <ConfigProvider
+      locale={antdLocales[i18n.language === 'en' ? 'en' : 'zh-CN']}
+      // "登录", not "登 录": the label people read and screen readers announce is the word itself.
+      button={{ autoInsertSpace: false }}
+    >
       <BrowserRouter>
         <Routed />
       </BrowserRouter>

@@ -39,8 +39,9 @@ export function useAuthActions() {
     },
     signOut: async (): Promise<void> => {
       await api('/auth/logout', { method: 'POST' });
-      client.clear();
-      await client.invalidateQueries({ queryKey: ['me'] });
+      // Nobody is signed in now, and nothing fetched for the last user may linger.
+      client.setQueryData(['me'], null);
+      client.removeQueries({ predicate: (query) => query.queryKey[0] !== 'me' });
     },
     changePassword: async (currentPassword: string, newPassword: string): Promise<void> => {
       await api('/auth/password', { method: 'POST', body: { currentPassword, newPassword } });

@@ -1,0 +1,41 @@
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The project root, the web app's sources and its build. */
+export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export const WEB_SOURCE = join(PROJECT_ROOT, 'src', 'web');
+export const WEB_BUILD = join(PROJECT_ROOT, 'dist', 'web');
+
+function newestMtime(path: string): number {
+  const stat = statSync(path);
+  if (!stat.isDirectory()) {
+    return stat.mtimeMs;
+  }
+  let newest = stat.mtimeMs;
+  for (const entry of readdirSync(path)) {
+    newest = Math.max(newest, newestMtime(join(path, entry)));
+  }
+  return newest;
+}
+
+/** True when the build is missing or older than any source of the web app. */
+export function webBuildIsStale(): boolean {
+  const index = join(WEB_BUILD, 'index.html');
+  if (!existsSync(index)) {
+    return true;
+  }
+  const sources = Math.max(newestMtime(WEB_SOURCE), newestMtime(join(PROJECT_ROOT, 'vite.config.ts')));
+  return statSync(index).mtimeMs < sources;
+}
+
+/** Builds the web app with Vite when the build is missing or stale; returns whether it built. */
+export async function ensureWebBuilt(onBuild?: () => void): Promise<boolean> {
+  if (!existsSync(WEB_SOURCE) || !webBuildIsStale()) {
+    return false;
+  }
+  onBuild?.();
+  const { build } = await import('vite');
+  await build({ configFile: join(PROJECT_ROOT, 'vite.config.ts'), root: WEB_SOURCE, logLevel: 'warn' });
+  return true;
+}
