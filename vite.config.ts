@@ -11,6 +11,7 @@ export default defineConfig({
     chunkSizeWarningLimit: 1500,
   },
   server: {
-    proxy: { '/api': 'http://localhost:3000' },
+    // '^/api/' and not '/api': the app's own module src/web/api.ts must not go to the server.
+    proxy: { '^/api/': 'http://localhost:3000' },
   },
 });

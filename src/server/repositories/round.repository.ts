@@ -334,6 +334,40 @@ export async function listRoundIdsInvitingUnit(
   return rows.map((r) => r.id);
 }
 
+/** A unit's invitations across rounds that have left draft, with their round and plan, newest round first. */
+export async function listInvitationsOfUnit(
+  db: Executor,
+  unitId: string,
+): Promise<{ invitation: InvitationRecord; round: RoundRecord; planName: string }[]> {
+  const rows = await selectInvitations(db)
+    .innerJoin('round', 'round.id', 'round_invitation.round_id')
+    .innerJoin('plan', 'plan.id', 'round.plan_id')
+    .select('plan.name as plan_name')
+    .where('round_invitation.unit_id', '=', unitId)
+    .where('round.status', '<>', 'draft')
+    .orderBy('round.opens_at', 'desc')
+    .orderBy('round_invitation.id')
+    .execute();
+  if (rows.length === 0) {
+    return [];
+  }
+  const rounds = await db
+    .selectFrom('round')
+    .selectAll()
+    .where(
+      'id',
+      'in',
+      rows.map((r) => r.round_id),
+    )
+    .execute();
+  const byId = new Map(rounds.map((r) => [r.id, toRoundRecord(r)] as const));
+  return rows.map((r) => ({
+    invitation: toInvitation(r),
+    round: byId.get(r.round_id)!,
+    planName: r.plan_name,
+  }));
+}
+
 /** Whether the unit was invited to the round (its people may see their own rows). */
 export async function isUnitInvited(db: Executor, roundId: string, unitId: string): Promise<boolean> {
   const row = await db

@@ -251,6 +251,33 @@ export const roundRoutes =
       async (request) => rounds.listExtensions(actorOf(request), request.params.id),
     );
 
+    app.get(
+      '/invitations/mine',
+      {
+        schema: {
+          tags: ['rounds'],
+          summary: "The caller's inbox: their unit's solicitations across rounds, with working days left",
+          response: {
+            200: Type.Array(
+              Type.Object({
+                ...Invitation.properties,
+                roundTitle: Type.String(),
+                roundSeq: Type.Integer(),
+                roundStatus: Type.String(),
+                roundKind: RoundKind,
+                planId: Type.String(),
+                planName: Type.String(),
+                versionId: Type.String(),
+                workingDaysLeft: Type.Integer({ description: 'Negative: working days overdue' }),
+              }),
+            ),
+            ...errorResponses,
+          },
+        },
+      },
+      async (request) => rounds.listMyInvitations(actorOf(request)),
+    );
+
     app.post(
       '/invitations/:id/acknowledge',
       {

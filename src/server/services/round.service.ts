@@ -12,7 +12,13 @@ import {
 } from '../../domain/round-rules.ts';
 import type { RoundEvent } from '../../domain/state-machines.ts';
 import { canTransition, invitationMachine, roundMachine, transition } from '../../domain/state-machines.ts';
-import { endOfChinaDay, isDateString } from '../../domain/working-days.ts';
+import {
+  chinaDate,
+  endOfChinaDay,
+  isDateString,
+  isWorkingDay,
+  workingDaysBetween,
+} from '../../domain/working-days.ts';
 import type { Tx } from '../db/executor.ts';
 import { inTransaction } from '../db/executor.ts';
 import type { RoundStatus, RoundTable, SilencePolicy, Visibility } from '../db/schema.ts';
@@ -40,6 +46,7 @@ import {
   insertRound,
   listExtensionsOfRound,
   listInvitations,
+  listInvitationsOfUnit,
   listRoundIdsInvitingUnit,
   listRoundsDueToOpen,
   listRoundsOfPlan,
@@ -65,6 +72,19 @@ export interface InvitationView extends Omit<InvitationRecord, 'deadline'> {
 }
 
 export type ExtensionView = ExtensionRecord & { unitId: string };
+
+/** One solicitation in a unit's inbox. */
+export interface MyInvitationView extends InvitationView {
+  roundTitle: string;
+  roundSeq: number;
+  roundStatus: string;
+  roundKind: 'internal' | 'public';
+  planId: string;
+  planName: string;
+  versionId: string;
+  /** Working days from today (counted if a working day) to the deadline; negative: working days overdue. */
+  workingDaysLeft: number;
+}
 
 export interface InvitationInput {
   unitId: string;
@@ -221,6 +241,37 @@ export class RoundService {
         canSeeInvitation(actor, { plan: scope, unitId: i.unitId, forwardedByUnitId: i.forwardedByUnitId }),
       )
       .map((i) => this.present(round, i));
+  }
+
+  /** The caller's inbox: the invitations of their unit across rounds that have left draft. */
+  async listMyInvitations(actor: Actor): Promise<MyInvitationView[]> {
+    if (!actor.unitId) {
+      return [];
+    }
+    const rows = await listInvitationsOfUnit(this.ctx.database.db, actor.unitId);
+    if (rows.length === 0) {
+      return [];
+    }
+    const calendar = await this.calendar.loadCalendar();
+    const today = chinaDate(this.ctx.now());
+    return rows.map(({ invitation, round, planName }) => {
+      const view = this.present(round, invitation);
+      const left =
+        view.deadline >= today
+          ? workingDaysBetween(calendar, today, view.deadline) + (isWorkingDay(calendar, today) ? 1 : 0)
+          : -workingDaysBetween(calendar, view.deadline, today);
+      return {
+        ...view,
+        roundTitle: round.title,
+        roundSeq: round.seq,
+        roundStatus: round.status,
+        roundKind: round.kind,
+        planId: round.planId,
+        planName,
+        versionId: round.versionId,
+        workingDaysLeft: left,
+      };
+    });
   }
 
   async listExtensions(actor: Actor, roundId: string): Promise<ExtensionView[]> {

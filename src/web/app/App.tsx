@@ -29,7 +29,7 @@ function Routed() {
   const { t } = useTranslation();
   const me = useMe();
   if (me.isPending) {
-    return <Spin fullscreen tip={t('common.loading')} />;
+    return <Spin fullscreen description={t('common.loading')} />;
   }
   if (me.isError) {
     return <Alert type="error" showIcon title={t('common.error', { message: me.error.message })} />;
@@ -42,7 +42,7 @@ function Routed() {
   }
   return (
     <Shell me={me.data}>
-      <Suspense fallback={<Spin tip={t('common.loading')} />}>
+      <Suspense fallback={<Spin description={t('common.loading')} />}>
         <Routes>
           <Route path="/" element={<Navigate to={homeOf(me.data.roles)} replace />} />
           <Route path="/plans" element={<PlansPage />} />

@@ -1,33 +1,93 @@
-import { useQuery } from '@tanstack/react-query';
-import { Alert, Card, Empty, List, Skeleton, Typography } from 'antd';
+import { Button, Card, Empty, Form, Input, List, Modal, Skeleton, Typography } from 'antd';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api } from '../api.ts';
+import { Link, useNavigate } from 'react-router';
+import { useMe } from '../features/auth/api.ts';
+import { useCreatePlan, usePlans } from '../features/plans/api.ts';
+import { ErrorAlert } from '../ui/ErrorAlert.tsx';
 
-interface Plan {
-  id: string;
+interface PlanForm {
   name: string;
-  description: string | null;
-  versionCount: number;
-  updatedAt: string;
+  description?: string;
+}
+
+function CreatePlanButton() {
+  const { t } = useTranslation();
+  const navigate = useNavigate();
+  const [open, setOpen] = useState(false);
+  const [form] = Form.useForm<PlanForm>();
+  const create = useCreatePlan();
+  const submit = (values: PlanForm) =>
+    create.mutate(
+      { name: values.name.trim(), description: values.description?.trim() || null },
+      {
+        onSuccess: (plan) => {
+          setOpen(false);
+          form.resetFields();
+          void navigate(`/plans/${plan.id}`);
+        },
+      },
+    );
+  return (
+    <>
+      <Button type="primary" onClick={() => setOpen(true)}>
+        {t('plans.create')}
+      </Button>
+      <Modal
+        open={open}
+        title={t('plans.create')}
+        okText={t('plans.createSubmit')}
+        cancelText={t('common.cancel')}
+        confirmLoading={create.isPending}
+        onOk={() => form.submit()}
+        onCancel={() => setOpen(false)}
+        destroyOnHidden
+      >
+        <Form form={form} layout="vertical" onFinish={submit}>
+          <Form.Item
+            name="name"
+            label={t('plans.name')}
+            rules={[{ required: true, whitespace: true, message: t('common.required') }]}
+          >
+            <Input maxLength={200} />
+          </Form.Item>
+          <Form.Item name="description" label={t('plans.description')}>
+            <Input.TextArea rows={3} maxLength={2000} />
+          </Form.Item>
+          {create.isError && <ErrorAlert error={create.error} />}
+        </Form>
+      </Modal>
+    </>
+  );
 }
 
 export function PlansPage() {
   const { t, i18n } = useTranslation();
-  const plans = useQuery({ queryKey: ['plans'], queryFn: () => api<Plan[]>('/plans') });
+  const me = useMe();
+  const plans = usePlans();
+  const canCreate = me.data?.roles.some((r) => r === 'organizer' || r === 'admin') ?? false;
   return (
-    <Card title={t('plans.title')}>
+    <Card title={t('plans.title')} extra={canCreate ? <CreatePlanButton /> : null}>
       {plans.isPending && <Skeleton active />}
-      {plans.isError && (
-        <Alert type="error" showIcon title={t('common.error', { message: plans.error.message })} />
-      )}
+      {plans.isError && <ErrorAlert error={plans.error} onRetry={() => void plans.refetch()} />}
       {plans.data && plans.data.length === 0 && <Empty description={t('plans.empty')} />}
       {plans.data && plans.data.length > 0 && (
         <List
           dataSource={plans.data}
           renderItem={(plan) => (
-            <List.Item>
+            <List.Item
+              actions={[
+                <Link key="open" to={`/plans/${plan.id}`} aria-label={`${t('plans.open')} ${plan.name}`}>
+                  {t('plans.open')}
+                </Link>,
+              ]}
+            >
               <List.Item.Meta
-                title={<Typography.Text strong>{plan.name}</Typography.Text>}
+                title={
+                  <Link to={`/plans/${plan.id}`}>
+                    <Typography.Text strong>{plan.name}</Typography.Text>
+                  </Link>
+                }
                 description={[
                   plan.description,
                   t('plans.versions', { count: plan.versionCount }),
