@@ -36,6 +36,19 @@ export async function ensureWebBuilt(onBuild?: () => void): Promise<boolean> {
   }
   onBuild?.();
   const { build } = await import('vite');
-  await build({ configFile: join(PROJECT_ROOT, 'vite.config.ts'), root: WEB_SOURCE, logLevel: 'warn' });
+  // Always a production build: under a test runner NODE_ENV is 'test', which would bundle React's and
+  // antd's development code (bigger and slower).
+  const nodeEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    await build({
+      configFile: join(PROJECT_ROOT, 'vite.config.ts'),
+      root: WEB_SOURCE,
+      mode: 'production',
+      logLevel: 'warn',
+    });
+  } finally {
+    process.env.NODE_ENV = nodeEnv;
+  }
   return true;
 }
