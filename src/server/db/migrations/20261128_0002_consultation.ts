@@ -135,6 +135,12 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('withdrawn_at', 'text')
     .execute();
   await db.schema.createIndex('opinion_round_idx').on('opinion').columns(['round_id', 'status']).execute();
+  // The opinion table pages through a round in creation order (keyset on created_at, id).
+  await db.schema
+    .createIndex('opinion_round_created_idx')
+    .on('opinion')
+    .columns(['round_id', 'created_at', 'id'])
+    .execute();
   await db.schema.createIndex('opinion_invitation_idx').on('opinion').column('invitation_id').execute();
   await db.schema
     .createIndex('opinion_clause_idx')
