@@ -1,18 +1,14 @@
 import { Flex, Tag, Tooltip } from 'antd';
+import { heatOpacity, shownCells, type HeatCell } from './heat.ts';
 
-export interface HeatCell {
-  key: string;
-  label: string;
-  value: number;
-  color: string;
-}
+export type { HeatCell } from './heat.ts';
 
 /**
  * A small strip of counts for one item (e.g. a clause's opinions), darker as the count grows.
  * Cells with zero are left out, so a quiet clause stays quiet.
  */
 export function HeatStrip({ cells, max = 10 }: { cells: HeatCell[]; max?: number }) {
-  const shown = cells.filter((c) => c.value > 0);
+  const shown = shownCells(cells);
   if (shown.length === 0) {
     return null;
   }
@@ -22,7 +18,7 @@ export function HeatStrip({ cells, max = 10 }: { cells: HeatCell[]; max?: number
         <Tooltip key={cell.key} title={`${cell.label}: ${cell.value}`}>
           <Tag
             color={cell.color}
-            style={{ marginInlineEnd: 0, opacity: 0.45 + 0.55 * Math.min(1, cell.value / max) }}
+            style={{ marginInlineEnd: 0, opacity: heatOpacity(cell.value, max) }}
             aria-label={`${cell.label}: ${cell.value}`}
           >
             {cell.label} {cell.value}
