@@ -15,6 +15,7 @@ import { createServices } from '../src/server/services/index.ts';
 import { benchHttpOpinions } from './http-opinions.ts';
 import { benchMetricsExport } from './metrics-export.ts';
 import { syntheticDraft } from './synthetic.ts';
+import { benchWeb } from './web.ts';
 
 const PG_URL = process.env.CONCORD_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const FIXTURES = process.env.CONCORD_FIXTURES ?? new URL('../../shared/fixtures/', import.meta.url).pathname;
@@ -238,6 +239,12 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
   } else {
     results[`metricsExport.${dialect}`] = figures;
   }
+}
+// The web app in headless Chromium: JavaScript sizes, and the opinion table of a 100,000-opinion round.
+console.warn(`web app in headless Chromium (opinion table of ${scale.metricsOpinions} opinions)…`);
+const web = await benchWeb(dir, { opinions: scale.metricsOpinions });
+if (web) {
+  results.web = web;
 }
 console.log(JSON.stringify(results, null, 2));
 mkdirSync(join(process.cwd(), 'bench', 'results'), { recursive: true });

@@ -15,8 +15,14 @@ export function Shell({ me, children }: { me: Me; children: ReactNode }) {
           display: 'flex',
           alignItems: 'center',
           justifyContent: 'space-between',
+          flexWrap: 'wrap',
           gap: 12,
           paddingInline: 16,
+          // On a phone the account menu wraps: the header grows instead of spilling over the page.
+          height: 'auto',
+          minHeight: 64,
+          paddingBlock: 8,
+          lineHeight: 1.5,
         }}
       >
         <Typography.Text strong style={{ color: '#fff', fontSize: 18, whiteSpace: 'nowrap' }}>

@@ -293,6 +293,8 @@ export const en: Messages = {
     deadlineDate: 'Deadline',
     calendarDays: 'Calendar days',
     closesAt: 'Closes at',
+    tooShort:
+      'Too short: {{workingDays}} working days, {{calendarDays}} calendar days; the minimum is {{minWorkingDays}} working days and {{minCalendarDays}} calendar days. Lengthen the period, or mark the round urgent and give a reason.',
     uncovered: 'The calendar has no holidays for {{years}}',
     urgent: 'Urgent (shorter period)',
     urgentReason: 'Reason for urgency (a leader approves)',

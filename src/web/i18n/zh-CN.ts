@@ -287,6 +287,8 @@ export const zhCN = {
     deadlineDate: '截止日',
     calendarDays: '自然日',
     closesAt: '截止时刻',
+    tooShort:
+      '期限不足：{{workingDays}} 个工作日、{{calendarDays}} 个自然日，少于最低 {{minWorkingDays}} 个工作日、{{minCalendarDays}} 个自然日。请延长期限，或标记为紧急征求并说明理由。',
     uncovered: '日历未覆盖 {{years}} 年的节假日安排',
     urgent: '紧急征求（缩短期限）',
     urgentReason: '紧急理由（须领导审批）',

@@ -23,7 +23,7 @@ import type { TreeDataNode } from 'antd';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
-import { usePlanOpinions, type Opinion } from '../../features/assessment/api.ts';
+import { usePlanOpinions } from '../../features/assessment/api.ts';
 import { OpinionCard } from '../../features/assessment/OpinionCard.tsx';
 import {
   useMatchReviews,
@@ -35,32 +35,10 @@ import {
   type Clause,
   type ImportResult,
 } from '../../features/plans/api.ts';
+import { countByClause, type ClauseCounts } from '../../features/plans/clause-counts.ts';
 import { usePlanRounds, useUnits } from '../../features/rounds/api.ts';
 import { ErrorAlert, errorMessage } from '../../ui/ErrorAlert.tsx';
 import { HeatStrip } from '../../ui/HeatStrip.tsx';
-
-interface ClauseCounts {
-  total: number;
-  blocking: number;
-  proposals: number;
-  flagged: number;
-}
-
-function countByClause(opinions: Opinion[]): Map<string, ClauseCounts> {
-  const counts = new Map<string, ClauseCounts>();
-  for (const opinion of opinions) {
-    if (!opinion.clauseStableId || opinion.status === 'withdrawn') {
-      continue;
-    }
-    const c = counts.get(opinion.clauseStableId) ?? { total: 0, blocking: 0, proposals: 0, flagged: 0 };
-    c.total += 1;
-    c.blocking += opinion.blocking ? 1 : 0;
-    c.proposals += opinion.proposedText ? 1 : 0;
-    c.flagged += opinion.quality.flags.length > 0 ? 1 : 0;
-    counts.set(opinion.clauseStableId, c);
-  }
-  return counts;
-}
 
 function clauseLabel(clause: Pick<Clause, 'number' | 'heading'>): string {
   return [clause.number, clause.heading].filter(Boolean).join(' ');

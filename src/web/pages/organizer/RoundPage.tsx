@@ -54,6 +54,12 @@ import {
   type Round,
   type RoundAction,
 } from '../../features/rounds/api.ts';
+import {
+  countMonitorStates,
+  MONITOR_STATES,
+  monitorState,
+  monitorStateColor,
+} from '../../features/rounds/monitor.ts';
 import { ErrorAlert } from '../../ui/ErrorAlert.tsx';
 import { PlainText } from '../../ui/PlainText.tsx';
 
@@ -98,33 +104,6 @@ function RoundActions({ round }: { round: Round }) {
   );
 }
 
-const MONITOR_STATES = ['acknowledged', 'drafting', 'sent', 'late', 'silent'] as const;
-
-function monitorState(inv: Invitation): (typeof MONITOR_STATES)[number] | 'invited' {
-  if (inv.status === 'sent' || inv.status === 'deemed_no_objection') {
-    return 'sent';
-  }
-  if (inv.status === 'silent') {
-    return 'silent';
-  }
-  if (inv.late) {
-    return 'late';
-  }
-  if (inv.status === 'drafting' || inv.status === 'in_review' || inv.status === 'signed_off') {
-    return 'drafting';
-  }
-  return inv.status === 'acknowledged' ? 'acknowledged' : 'invited';
-}
-
-const stateColor: Record<string, string> = {
-  invited: 'default',
-  acknowledged: 'cyan',
-  drafting: 'blue',
-  sent: 'green',
-  late: 'orange',
-  silent: 'red',
-};
-
 function Monitor({ roundId }: { roundId: string }) {
   const { t } = useTranslation();
   const invitations = useInvitations(roundId);
@@ -137,11 +116,7 @@ function Monitor({ roundId }: { roundId: string }) {
   if (invitations.data.length === 0) {
     return <Empty description={t('round.noInvitations')} />;
   }
-  const counts = new Map<string, number>();
-  for (const inv of invitations.data) {
-    const s = monitorState(inv);
-    counts.set(s, (counts.get(s) ?? 0) + 1);
-  }
+  const counts = countMonitorStates(invitations.data);
   const columns: TableColumnsType<Invitation> = [
     {
       title: t('round.unit'),
@@ -172,7 +147,7 @@ function Monitor({ roundId }: { roundId: string }) {
       key: 'state',
       render: (_, inv) => {
         const s = monitorState(inv);
-        return <Tag color={stateColor[s]}>{t(`round.monitor.${s}`)}</Tag>;
+        return <Tag color={monitorStateColor[s]}>{t(`round.monitor.${s}`)}</Tag>;
       },
     },
     {

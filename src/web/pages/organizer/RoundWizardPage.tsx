@@ -27,6 +27,7 @@ import type { TreeDataNode } from 'antd';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router';
+import { findPeriodShortfall } from '../../../domain/round-rules.ts';
 import { usePlan, useVersion, useVersions } from '../../features/plans/api.ts';
 import {
   useCreateRound,
@@ -208,6 +209,11 @@ export function RoundWizardPage() {
   const version = useVersion(versionId);
   const from = typeof opensAt === 'string' && opensAt.length >= 10 ? opensAt.slice(0, 10) : undefined;
   const deadline = useDeadline(from, typeof workingDays === 'number' ? workingDays : undefined);
+  // The server refuses a period shorter than the kind's minimum unless the round is marked urgent.
+  const shortfall =
+    deadline.data && !deadline.isFetching && !urgent
+      ? findPeriodShortfall(kind ?? 'internal', deadline.data, 'workingDays')
+      : null;
   const initial = useMemo(
     () => ({
       title: '',
@@ -342,6 +348,18 @@ export function RoundWizardPage() {
                     </Descriptions.Item>
                   </Descriptions>
                 )}
+                {shortfall && (
+                  <Alert
+                    type="error"
+                    showIcon
+                    title={t('wizard.tooShort', {
+                      workingDays: deadline.data?.workingDays,
+                      calendarDays: deadline.data?.calendarDays,
+                      minWorkingDays: shortfall.minimum.workingDays,
+                      minCalendarDays: shortfall.minimum.calendarDays,
+                    })}
+                  />
+                )}
                 {deadline.data && deadline.data.uncoveredYears.length > 0 && (
                   <Alert
                     type="warning"
@@ -428,7 +446,7 @@ export function RoundWizardPage() {
         )}
         {create.isError && <ErrorAlert error={create.error} />}
         <Flex justify="end" style={{ marginTop: 16 }}>
-          <Button type="primary" htmlType="submit" loading={create.isPending}>
+          <Button type="primary" htmlType="submit" loading={create.isPending} disabled={shortfall !== null}>
             {t('wizard.create')}
           </Button>
         </Flex>

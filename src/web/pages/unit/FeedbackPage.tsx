@@ -173,8 +173,13 @@ function ItemCard({ item, letterId, closed }: { item: LetterItem; letterId: stri
                 </Form.Item>
                 {objecting && (
                   <>
-                    <Form.Item label={t('feedback.objectReasons')} required>
+                    <Form.Item
+                      label={t('feedback.objectReasons')}
+                      required
+                      htmlFor={`objection-${opinion.id}`}
+                    >
                       <Input.TextArea
+                        id={`objection-${opinion.id}`}
                         value={reasons}
                         onChange={(e) => setReasons(e.target.value)}
                         autoSize={{ minRows: 3 }}

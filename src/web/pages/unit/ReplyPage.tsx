@@ -27,14 +27,7 @@ import type { Me } from '../../features/auth/api.ts';
 import { useMe } from '../../features/auth/api.ts';
 import type { MyInvitation } from '../../features/inbox/api.ts';
 import { useMyInvitations } from '../../features/inbox/api.ts';
-import type {
-  ClauseNode,
-  Opinion,
-  OpinionInput,
-  OpinionKind,
-  Position,
-  Quality,
-} from '../../features/reply/api.ts';
+import type { ClauseNode, Opinion, OpinionKind, Position, Quality } from '../../features/reply/api.ts';
 import {
   checkQuality,
   flattenClauses,
@@ -44,41 +37,17 @@ import {
   useUnitOpinions,
   useVersion,
 } from '../../features/reply/api.ts';
+import { emptyForm, orNull, toInput, WHOLE, type FormValues } from '../../features/reply/opinion-form.ts';
+import { qualityView, shouldCheckQuality } from '../../features/reply/quality.ts';
 import { DeadlineTag } from '../../ui/DeadlineTag.tsx';
 import { isPastChinaDay } from '../../ui/deadline.ts';
 import { ErrorAlert, errorMessage } from '../../ui/ErrorAlert.tsx';
 import { statusColor } from './InboxPage.tsx';
 
-const WHOLE = '__whole__';
 const DRAFTING_ROUNDS = new Set(['open', 'closed', 'assessing']);
 const RESTARTABLE = new Set(['invited', 'acknowledged', 'silent', 'deemed_no_objection', 'sent']);
 const POSITIONS: Position[] = ['no_opinion', 'agree_in_principle', 'agree_with_amendments', 'disagree'];
 const KINDS: OpinionKind[] = ['substantive', 'editorial', 'question'];
-
-interface FormValues {
-  clauseStableId: string;
-  quote?: string;
-  suggestion?: string;
-  reasons?: string;
-  proposedText?: string;
-  kind: OpinionKind;
-  blocking?: boolean;
-}
-
-const emptyForm: FormValues = { clauseStableId: WHOLE, kind: 'substantive', blocking: false };
-const orNull = (value: string | undefined): string | null => (value?.trim() ? value.trim() : null);
-
-function toInput(values: FormValues): OpinionInput {
-  return {
-    clauseStableId: values.clauseStableId === WHOLE ? null : values.clauseStableId,
-    quote: orNull(values.quote),
-    suggestion: (values.suggestion ?? '').trim(),
-    reasons: orNull(values.reasons),
-    proposedText: orNull(values.proposedText),
-    kind: values.kind,
-    blocking: values.blocking === true,
-  };
-}
 
 const clauseLabel = (c: Pick<ClauseNode, 'number' | 'heading' | 'text'>): string =>
   [c.number, c.heading].filter(Boolean).join(' ') || c.text.slice(0, 24);
@@ -92,7 +61,7 @@ function QualityHints({ form }: { form: ReturnType<typeof Form.useForm<FormValue
   const key = JSON.stringify(values ? toInput(values) : null);
   useEffect(() => {
     const input = values ? toInput(values) : null;
-    if (!input || input.suggestion === '') {
+    if (!input || !shouldCheckQuality(input)) {
       setQuality(null);
       return undefined;
     }
@@ -122,21 +91,20 @@ function QualityHints({ form }: { form: ReturnType<typeof Form.useForm<FormValue
   if (!quality) {
     return null;
   }
+  const view = qualityView(quality);
   return (
     <div aria-live="polite" data-testid="quality-hints">
-      {quality.flags.length === 0 ? (
-        <Alert type="success" showIcon title={t('reply.quality.ok', { score: Math.round(quality.score) })} />
+      {view.kind === 'ok' ? (
+        <Alert type="success" showIcon title={t('reply.quality.ok', { score: view.score })} />
       ) : (
         <Alert
           type="warning"
           showIcon
-          title={t('reply.quality.title', { score: Math.round(quality.score) })}
+          title={t('reply.quality.title', { score: view.score })}
           description={
             <ul style={{ margin: 0, paddingInlineStart: 18 }}>
-              {quality.flags.map((flag, i) => (
-                <li key={flag}>
-                  {t(`reply.quality.flags.${flag}`, { defaultValue: quality.hints[i] ?? flag })}
-                </li>
+              {view.items.map((item) => (
+                <li key={item.flag}>{t(item.key, { defaultValue: item.fallback })}</li>
               ))}
             </ul>
           }
