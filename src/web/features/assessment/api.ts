@@ -25,26 +25,14 @@ export interface OpinionPage {
   nextCursor: string | null;
 }
 
-export const dispositionCodes = [
-  'adopted',
-  'partially_adopted',
-  'not_adopted',
-  'already_reflected',
-  'explained',
-  'for_reference',
-  'out_of_scope',
-] as const;
-export type DispositionCode = (typeof dispositionCodes)[number];
+// One list of codes and bases for server and browser: the domain's (a pure module).
+import type { DispositionBasis as Basis, DispositionCode } from '../../../domain/disposition-rules.ts';
 
-export const basisCodes = [
-  'law_policy',
-  'data',
-  'responsibilities',
-  'conflict',
-  'out_of_scope',
-  'other',
-] as const;
-export type Basis = (typeof basisCodes)[number];
+export type { Basis, DispositionCode };
+export {
+  DISPOSITION_BASES as basisCodes,
+  DISPOSITION_CODES as dispositionCodes,
+} from '../../../domain/disposition-rules.ts';
 
 export interface Disposition {
   id: string;
