@@ -17,6 +17,7 @@ import type { Actor } from '../src/server/services/context.ts';
 import { CLI_ACTOR } from '../src/server/services/context.ts';
 import { createServices } from '../src/server/services/index.ts';
 import type { TestUser } from '../test/factories.ts';
+import { insertInvitationRow, insertRoundRow } from '../test/consultation-factories.ts';
 import { createUnit, createUser } from '../test/factories.ts';
 import { syntheticDraft } from './synthetic.ts';
 import { opinionText, prng } from './texts.ts';
@@ -119,63 +120,31 @@ export async function createBenchRound(
   const opensAt = new Date(now - (closed ? 40 : 3) * DAY).toISOString();
   const closesAt = new Date(now + (closed ? -25 : 10) * DAY).toISOString();
   const roundId = newId();
-  await database.db
-    .insertInto('round')
-    .values({
-      id: roundId,
-      plan_id: plan.id,
-      version_id: versionId,
-      seq: 1,
-      title: options.title,
-      kind: 'internal',
-      status: options.status,
-      scope: null,
-      visibility: 'after_close',
-      silence_policy: 'no_reply',
-      opens_at: opensAt,
-      deadline: closesAt.slice(0, 10),
-      closes_at: closesAt,
-      working_days: 10,
-      urgent: 0,
-      urgent_reason: null,
-      urgent_status: 'none',
-      urgent_decided_by: null,
-      objection_window_days: 5,
-      max_objection_rounds: 2,
-      previous_round_id: null,
-      created_by: organizer.id,
-      created_at: opensAt,
-      updated_at: opensAt,
-      opened_at: opensAt,
-      closed_at: closed ? closesAt : null,
-      finished_at: null,
-    })
-    .execute();
+  await insertRoundRow(database, {
+    id: roundId,
+    planId: plan.id,
+    versionId,
+    title: options.title,
+    status: options.status,
+    opensAt,
+    closesAt,
+    createdBy: organizer.id,
+    createdAt: opensAt,
+    closedAt: closed ? closesAt : null,
+  });
   const units: BenchUnit[] = [];
   for (let i = 0; i < options.units; i++) {
     const level = LEVELS[Math.floor((i * LEVELS.length) / options.units)]!;
     const unit = await createUnit(database, { level, name: `${level}单位${i + 1}-${stamp}` });
     const invitationId = newId();
-    await database.db
-      .insertInto('round_invitation')
-      .values({
-        id: invitationId,
-        round_id: roundId,
-        unit_id: unit.id,
-        mandatory: i % 3 === 0 ? 1 : 0,
-        level,
-        forwarded_by_unit_id: null,
-        questions: '[]',
-        status: 'invited',
-        deadline: null,
-        acknowledged_at: null,
-        acknowledged_by: null,
-        reply_version: 0,
-        late: 0,
-        created_at: opensAt,
-        updated_at: opensAt,
-      })
-      .execute();
+    await insertInvitationRow(database, {
+      id: invitationId,
+      roundId,
+      unitId: unit.id,
+      level,
+      mandatory: i % 3 === 0,
+      at: opensAt,
+    });
     units.push({
       unitId: unit.id,
       invitationId,

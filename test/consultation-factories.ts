@@ -7,6 +7,7 @@ import type {
   RoundKind,
   RoundStatus,
   SilencePolicy,
+  UnitLevel,
   Visibility,
 } from '../src/server/db/schema.ts';
 import { newId } from '../src/server/lib/ids.ts';
@@ -75,6 +76,90 @@ export interface TestRound {
 
 const stamp = (): string => new Date().toISOString();
 
+/** Inserts a round row directly (the factories and the bench build rounds in any state this way). */
+export async function insertRoundRow(
+  database: Database,
+  r: {
+    id: string;
+    planId: string;
+    versionId: string;
+    title: string;
+    status: RoundStatus;
+    opensAt: string;
+    closesAt: string;
+    createdBy: string;
+    createdAt?: string;
+    closedAt?: string | null;
+    kind?: RoundKind;
+    visibility?: Visibility;
+    silencePolicy?: SilencePolicy;
+    objectionWindowDays?: number;
+    maxObjectionRounds?: number;
+  },
+): Promise<void> {
+  const createdAt = r.createdAt ?? stamp();
+  await database.db
+    .insertInto('round')
+    .values({
+      id: r.id,
+      plan_id: r.planId,
+      version_id: r.versionId,
+      seq: 1,
+      title: r.title,
+      kind: r.kind ?? 'internal',
+      status: r.status,
+      scope: null,
+      visibility: r.visibility ?? 'after_close',
+      silence_policy: r.silencePolicy ?? 'no_reply',
+      opens_at: r.opensAt,
+      deadline: r.closesAt.slice(0, 10),
+      closes_at: r.closesAt,
+      working_days: 10,
+      urgent: 0,
+      urgent_reason: null,
+      urgent_status: 'none',
+      urgent_decided_by: null,
+      objection_window_days: r.objectionWindowDays ?? 5,
+      max_objection_rounds: r.maxObjectionRounds ?? 2,
+      previous_round_id: null,
+      created_by: r.createdBy,
+      created_at: createdAt,
+      updated_at: createdAt,
+      opened_at: r.opensAt,
+      closed_at: r.closedAt ?? null,
+      finished_at: null,
+    })
+    .execute();
+}
+
+/** Inserts an invitation of a unit to a round, not yet acknowledged. */
+export async function insertInvitationRow(
+  database: Database,
+  r: { id: string; roundId: string; unitId: string; level: UnitLevel; mandatory: boolean; at?: string },
+): Promise<void> {
+  const at = r.at ?? stamp();
+  await database.db
+    .insertInto('round_invitation')
+    .values({
+      id: r.id,
+      round_id: r.roundId,
+      unit_id: r.unitId,
+      mandatory: r.mandatory ? 1 : 0,
+      level: r.level,
+      forwarded_by_unit_id: null,
+      questions: '[]',
+      status: 'invited',
+      deadline: null,
+      acknowledged_at: null,
+      acknowledged_by: null,
+      reply_version: 0,
+      late: 0,
+      created_at: at,
+      updated_at: at,
+    })
+    .execute();
+}
+
 export async function createRound(
   database: Database,
   options: {
@@ -127,38 +212,24 @@ export async function createRound(
   const now = stamp();
   const opensAt = options.opensAt ?? new Date(Date.now() - 3 * 86400_000).toISOString();
   const closesAt = options.closesAt ?? new Date(Date.now() + 10 * 86400_000).toISOString();
-  await database.db
-    .insertInto('round')
-    .values({
-      id: roundId,
-      plan_id: plan.id,
-      version_id: versionId,
-      seq: 1,
-      title: '第一轮征求意见',
-      kind: options.kind ?? 'internal',
-      status: options.status ?? 'open',
-      scope: null,
-      visibility: options.visibility ?? 'after_close',
-      silence_policy: options.silencePolicy ?? 'no_reply',
-      opens_at: opensAt,
-      deadline: closesAt.slice(0, 10),
-      closes_at: closesAt,
-      working_days: 10,
-      urgent: 0,
-      urgent_reason: null,
-      urgent_status: 'none',
-      urgent_decided_by: null,
-      objection_window_days: options.objectionWindowDays ?? 5,
-      max_objection_rounds: options.maxObjectionRounds ?? 2,
-      previous_round_id: null,
-      created_by: organizer.id,
-      created_at: now,
-      updated_at: now,
-      opened_at: opensAt,
-      closed_at: null,
-      finished_at: null,
-    })
-    .execute();
+  await insertRoundRow(database, {
+    id: roundId,
+    planId: plan.id,
+    versionId,
+    title: '第一轮征求意见',
+    status: options.status ?? 'open',
+    opensAt,
+    closesAt,
+    createdBy: organizer.id,
+    createdAt: now,
+    ...(options.kind ? { kind: options.kind } : {}),
+    ...(options.visibility ? { visibility: options.visibility } : {}),
+    ...(options.silencePolicy ? { silencePolicy: options.silencePolicy } : {}),
+    ...(options.objectionWindowDays !== undefined
+      ? { objectionWindowDays: options.objectionWindowDays }
+      : {}),
+    ...(options.maxObjectionRounds !== undefined ? { maxObjectionRounds: options.maxObjectionRounds } : {}),
+  });
   const invited: InvitedUnit[] = [];
   for (let i = 0; i < (options.units ?? 2); i++) {
     const unit = await createUnit(database, {
@@ -166,26 +237,14 @@ export async function createRound(
       name: `省直部门${i + 1}-${randomBytes(2).toString('hex')}`,
     });
     const invitationId = newId();
-    await database.db
-      .insertInto('round_invitation')
-      .values({
-        id: invitationId,
-        round_id: roundId,
-        unit_id: unit.id,
-        mandatory: i === 0 ? 1 : 0,
-        level: unit.level,
-        forwarded_by_unit_id: null,
-        questions: '[]',
-        status: 'invited',
-        deadline: null,
-        acknowledged_at: null,
-        acknowledged_by: null,
-        reply_version: 0,
-        late: 0,
-        created_at: now,
-        updated_at: now,
-      })
-      .execute();
+    await insertInvitationRow(database, {
+      id: invitationId,
+      roundId,
+      unitId: unit.id,
+      level: unit.level,
+      mandatory: i === 0,
+      at: now,
+    });
     invited.push({
       unit,
       invitationId,

@@ -7,6 +7,9 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ImportedDocument } from '../src/documents/read-document.ts';
 import { importDraftDocument } from '../src/documents/read-document.ts';
+import type { Block, FlatClause } from '../src/domain/clause.ts';
+import { flattenClauses } from '../src/domain/clause.ts';
+import { parseClauses } from '../src/domain/clause-parser.ts';
 
 /** Absolute path of the fixtures folder (env CONCORD_FIXTURES, else ../shared/fixtures beside the project). */
 export function fixturesDir(): string {
@@ -55,4 +58,18 @@ export function warnIfFixturesAbsent(what: string, relPath = ''): boolean {
     console.warn(`fixtures absent (${fixturePath(relPath)}): skipped ${what}`);
   }
   return available;
+}
+
+/** The same local regulation before and after its revision: the real pair for matching and diffing. */
+export const SHANGHAI_2020 = 'drafts/上海市优化营商环境条例(2020-04-10).md';
+export const SHANGHAI_2024 = 'drafts/上海市优化营商环境条例(2024-09-27).md';
+
+/** Clauses of a small document written line by line, one paragraph a line. */
+export function clausesOfLines(text: string): FlatClause[] {
+  const blocks: Block[] = text
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '')
+    .map((line) => ({ type: 'paragraph', text: line }));
+  return flattenClauses(parseClauses(blocks));
 }

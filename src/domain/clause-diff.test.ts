@@ -1,26 +1,23 @@
 import { describe, expect, it } from 'vitest';
-import { fixturesAvailable, importFixture, warnIfFixturesAbsent } from '../../test/fixtures.ts';
-import type { Block, FlatClause } from './clause.ts';
+import {
+  SHANGHAI_2020,
+  SHANGHAI_2024,
+  clausesOfLines,
+  fixturesAvailable,
+  importFixture,
+  warnIfFixturesAbsent,
+} from '../../test/fixtures.ts';
+import type { FlatClause } from './clause.ts';
 import { flattenClauses } from './clause.ts';
 import type { ClauseDiff, DiffSegment } from './clause-diff.ts';
 import { diffText, diffVersions, summarizeDiff } from './clause-diff.ts';
 import { matchClauses } from './clause-match.ts';
-import { parseClauses } from './clause-parser.ts';
 
-const SHANGHAI_2020 = 'drafts/上海市优化营商环境条例(2020-04-10).md';
-const SHANGHAI_2024 = 'drafts/上海市优化营商环境条例(2024-09-27).md';
 const havePair =
   warnIfFixturesAbsent('the Shanghai 2020 → 2024 diff test', SHANGHAI_2020) &&
   fixturesAvailable(SHANGHAI_2024);
 
-function flat(text: string): FlatClause[] {
-  const blocks: Block[] = text
-    .split('\n')
-    .map((line) => line.trim())
-    .filter((line) => line !== '')
-    .map((line) => ({ type: 'paragraph', text: line }));
-  return flattenClauses(parseClauses(blocks));
-}
+const flat = clausesOfLines;
 
 /** Gives clauses stable ids by their text, so that the same text keeps the same id in both versions. */
 function idsByLabel(clauses: readonly FlatClause[], ids: Record<string, string>): FlatClause[] {

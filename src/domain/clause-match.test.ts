@@ -1,27 +1,23 @@
 import { describe, expect, it } from 'vitest';
-import { fixturesAvailable, importFixture, warnIfFixturesAbsent } from '../../test/fixtures.ts';
+import {
+  SHANGHAI_2020,
+  SHANGHAI_2024,
+  clausesOfLines,
+  fixturesAvailable,
+  importFixture,
+  warnIfFixturesAbsent,
+} from '../../test/fixtures.ts';
 import { toChineseNumber } from './chinese-numerals.ts';
-import type { Block, ClauseKind, FlatClause } from './clause.ts';
+import type { ClauseKind, FlatClause } from './clause.ts';
 import { flattenClauses } from './clause.ts';
 import type { MatchOutcome } from './clause-match.ts';
 import { clauseContent, matchClauses, normalizeForMatch, textSimilarity } from './clause-match.ts';
-import { parseClauses } from './clause-parser.ts';
 
-const SHANGHAI_2020 = 'drafts/上海市优化营商环境条例(2020-04-10).md';
-const SHANGHAI_2024 = 'drafts/上海市优化营商环境条例(2024-09-27).md';
 const havePair =
   warnIfFixturesAbsent('the Shanghai 2020 → 2024 matching test', SHANGHAI_2020) &&
   fixturesAvailable(SHANGHAI_2024);
 
-/** Clauses of a small document written line by line. */
-function flat(text: string): FlatClause[] {
-  const blocks: Block[] = text
-    .split('\n')
-    .map((line) => line.trim())
-    .filter((line) => line !== '')
-    .map((line) => ({ type: 'paragraph', text: line }));
-  return flattenClauses(parseClauses(blocks));
-}
+const flat = clausesOfLines;
 
 /** The previous version, with stable ids 'old-0', 'old-1', … */
 function withIds(clauses: readonly FlatClause[], prefix = 'old'): FlatClause[] {
