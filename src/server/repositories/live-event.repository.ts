@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Executor } from '../db/executor.ts';
 
 /* The live_event table: large payloads behind a NOTIFY, and the whole channel on SQLite. */
@@ -51,4 +52,9 @@ export async function pruneLiveEvents(
     query = query.where('seq', '<=', options.maxSeq);
   }
   await query.execute();
+}
+
+/** PostgreSQL NOTIFY inside the caller's transaction: delivered when it commits, dropped if it rolls back. */
+export async function notifyChannel(db: Executor, channel: string, message: string): Promise<void> {
+  await sql`select pg_notify(${channel}, ${message})`.execute(db);
 }

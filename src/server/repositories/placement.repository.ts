@@ -67,3 +67,17 @@ export async function setOpinionClause(
     .where('id', '=', options.opinionId)
     .execute();
 }
+
+/** The plan an opinion belongs to (through its round), with the clause it points at. */
+export async function findOpinionPlacement(
+  db: Executor,
+  opinionId: string,
+): Promise<{ id: string; clauseStableId: string | null; planId: string } | null> {
+  const row = await db
+    .selectFrom('opinion')
+    .innerJoin('round', 'round.id', 'opinion.round_id')
+    .select(['opinion.id', 'opinion.clause_stable_id', 'round.plan_id'])
+    .where('opinion.id', '=', opinionId)
+    .executeTakeFirst();
+  return row ? { id: row.id, clauseStableId: row.clause_stable_id, planId: row.plan_id } : null;
+}

@@ -1,5 +1,4 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { sql } from 'kysely';
 import type pg from 'pg';
 import { AppError } from '../../domain/errors.ts';
 import type { Database } from '../db/database.ts';
@@ -7,6 +6,7 @@ import type { Executor } from '../db/executor.ts';
 import {
   insertLiveEvent,
   maxLiveEventSeq,
+  notifyChannel,
   pruneLiveEvents,
   readLiveEvent,
   readLiveEventsAfter,
@@ -125,7 +125,7 @@ export class LiveBus {
       this.maybePrune(this.database.db, null).catch((error: unknown) => this.reportError(error));
     }
     // The nonce keeps PostgreSQL from folding identical notifications of one transaction into one.
-    await sql`select pg_notify(${this.pgChannel(channel)}, ${message})`.execute(executor);
+    await notifyChannel(executor, this.pgChannel(channel), message);
   }
 
   /**

@@ -3,7 +3,11 @@ import { inTransaction } from '../db/executor.ts';
 import { canManagePlan } from '../policies/plan.policy.ts';
 import { clauseWithStableId, latestVersion } from '../repositories/draft.repository.ts';
 import type { UnplacedOpinion } from '../repositories/placement.repository.ts';
-import { listUnplacedOpinions, setOpinionClause } from '../repositories/placement.repository.ts';
+import {
+  findOpinionPlacement,
+  listUnplacedOpinions,
+  setOpinionClause,
+} from '../repositories/placement.repository.ts';
 import type { Actor, ServiceContext } from './context.ts';
 import { actorRef } from './context.ts';
 import type { PlanService } from './plan.service.ts';
@@ -30,22 +34,17 @@ export class PlacementService {
   /** Points an unplaced opinion at a clause of the plan's current version (null: the whole draft). */
   async retarget(actor: Actor, opinionId: string, clauseStableId: string): Promise<UnplacedOpinion[]> {
     const db = this.ctx.database.db;
-    const opinion = await db
-      .selectFrom('opinion')
-      .innerJoin('round', 'round.id', 'opinion.round_id')
-      .select(['opinion.id', 'opinion.clause_stable_id', 'round.plan_id'])
-      .where('opinion.id', '=', opinionId)
-      .executeTakeFirst();
+    const opinion = await findOpinionPlacement(db, opinionId);
     if (!opinion) {
       throw new AppError('not_found', 'No such opinion.', { field: 'id' });
     }
-    const unplaced = await this.listUnplaced(actor, opinion.plan_id);
+    const unplaced = await this.listUnplaced(actor, opinion.planId);
     if (!unplaced.some((u) => u.id === opinionId)) {
       throw new AppError('conflict', 'This opinion already points at a clause of the current version.', {
         field: 'id',
       });
     }
-    const latest = (await latestVersion(db, opinion.plan_id))!;
+    const latest = (await latestVersion(db, opinion.planId))!;
     await inTransaction(this.ctx.database, async (tx) => {
       const clause = await clauseWithStableId(tx, latest.id, clauseStableId);
       if (!clause) {
@@ -64,9 +63,9 @@ export class PlacementService {
         entity: 'opinion',
         id: opinionId,
         event: 'opinion.retargeted',
-        payload: { from: opinion.clause_stable_id, to: clauseStableId, versionId: latest.id },
+        payload: { from: opinion.clauseStableId, to: clauseStableId, versionId: latest.id },
       });
     });
-    return this.listUnplaced(actor, opinion.plan_id);
+    return this.listUnplaced(actor, opinion.planId);
   }
 }
