@@ -5,7 +5,8 @@ import { fileURLToPath } from 'node:url';
 /** The project root, the web app's sources and its build. */
 export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const WEB_SOURCE = join(PROJECT_ROOT, 'src', 'web');
-export const WEB_BUILD = join(PROJECT_ROOT, 'dist', 'web');
+/** Where the app is built and served from; CONCORD_WEB_BUILD moves it (e.g. one build per checkout). */
+export const WEB_BUILD = process.env.CONCORD_WEB_BUILD ?? join(PROJECT_ROOT, 'dist', 'web');
 
 function newestMtime(path: string): number {
   const stat = statSync(path);
@@ -46,6 +47,7 @@ export async function ensureWebBuilt(onBuild?: () => void): Promise<boolean> {
       root: WEB_SOURCE,
       mode: 'production',
       logLevel: 'warn',
+      build: { outDir: WEB_BUILD, emptyOutDir: true },
     });
   } finally {
     process.env.NODE_ENV = nodeEnv;

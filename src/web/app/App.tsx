@@ -6,6 +6,7 @@ import { useMe } from '../features/auth/api.ts';
 import { ChangePasswordPage } from '../features/auth/ChangePasswordPage.tsx';
 import { SignInPage } from '../features/auth/SignInPage.tsx';
 import { antdLocales } from './locales.ts';
+import { homeOf } from './navigation.ts';
 import { Shell } from './Shell.tsx';
 
 // Routes load lazily: a liaison on a phone never downloads the organizer's pages.
@@ -19,11 +20,16 @@ const RevisionPage = page(() => import('../pages/organizer/RevisionPage.tsx'), '
 const InboxPage = page(() => import('../pages/unit/InboxPage.tsx'), 'InboxPage');
 const ReplyPage = page(() => import('../pages/unit/ReplyPage.tsx'), 'ReplyPage');
 const FeedbackPage = page(() => import('../pages/unit/FeedbackPage.tsx'), 'FeedbackPage');
-
-/** Each role lands on its own home. */
-function homeOf(roles: string[]): string {
-  return roles.some((r) => r === 'admin' || r === 'organizer' || r === 'leader') ? '/plans' : '/inbox';
-}
+const MetricsPage = page(() => import('../pages/organizer/MetricsPage.tsx'), 'MetricsPage');
+const VersionComparePage = page(
+  () => import('../pages/organizer/VersionComparePage.tsx'),
+  'VersionComparePage',
+);
+const DashboardPage = page(() => import('../pages/leader/DashboardPage.tsx'), 'DashboardPage');
+const ApprovalsPage = page(() => import('../pages/leader/ApprovalsPage.tsx'), 'ApprovalsPage');
+const UnitsPage = page(() => import('../pages/admin/UnitsPage.tsx'), 'UnitsPage');
+const UsersPage = page(() => import('../pages/admin/UsersPage.tsx'), 'UsersPage');
+const CalendarPage = page(() => import('../pages/admin/CalendarPage.tsx'), 'CalendarPage');
 
 function Routed() {
   const { t } = useTranslation();
@@ -53,6 +59,14 @@ function Routed() {
           <Route path="/inbox" element={<InboxPage />} />
           <Route path="/invitations/:invitationId" element={<ReplyPage />} />
           <Route path="/feedback/:letterId" element={<FeedbackPage />} />
+          <Route path="/plans/:planId/metrics" element={<MetricsPage />} />
+          <Route path="/rounds/:roundId/metrics" element={<MetricsPage />} />
+          <Route path="/versions/:versionId/compare" element={<VersionComparePage />} />
+          <Route path="/dashboard" element={<DashboardPage />} />
+          <Route path="/approvals" element={<ApprovalsPage />} />
+          <Route path="/admin/units" element={<UnitsPage />} />
+          <Route path="/admin/users" element={<UsersPage />} />
+          <Route path="/admin/calendar" element={<CalendarPage />} />
           <Route path="*" element={<Navigate to={homeOf(me.data.roles)} replace />} />
         </Routes>
       </Suspense>

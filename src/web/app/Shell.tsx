@@ -1,13 +1,18 @@
-import { Button, Layout, Space, Typography } from 'antd';
+import { Button, Layout, Menu, Space, Typography } from 'antd';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
+import { Link, useLocation } from 'react-router';
 import type { Me } from '../features/auth/api.ts';
 import { useAuthActions } from '../features/auth/api.ts';
 import { switchLanguage } from '../i18n/index.ts';
+import { navItems, selectedNav } from './navigation.ts';
 
 export function Shell({ me, children }: { me: Me; children: ReactNode }) {
   const { t, i18n } = useTranslation();
   const { signOut } = useAuthActions();
+  const { pathname } = useLocation();
+  const items = navItems(me.roles);
+  const selected = selectedNav(items, pathname);
   return (
     <Layout style={{ minHeight: '100vh' }}>
       <Layout.Header
@@ -28,6 +33,18 @@ export function Shell({ me, children }: { me: Me; children: ReactNode }) {
         <Typography.Text strong style={{ color: '#fff', fontSize: 18, whiteSpace: 'nowrap' }}>
           {t('app.name')}
         </Typography.Text>
+        <nav aria-label={t('nav.menu')} style={{ flex: '1 1 200px', minWidth: 0 }}>
+          <Menu
+            theme="dark"
+            mode="horizontal"
+            selectedKeys={selected ? [selected] : []}
+            style={{ background: 'transparent', borderBottom: 'none', lineHeight: '40px' }}
+            items={items.map((item) => ({
+              key: item.path,
+              label: <Link to={item.path}>{t(item.label)}</Link>,
+            }))}
+          />
+        </nav>
         <Space wrap size="small">
           <Typography.Text style={{ color: '#fff' }} data-testid="current-user">
             {me.name} · {me.roles.map((r) => t(`roles.${r}`)).join('、')}

@@ -1,9 +1,25 @@
 import type { Messages } from './zh-CN.ts';
+import * as adminArea from './areas/admin.ts';
+import * as leaderArea from './areas/leader.ts';
+import * as metricsArea from './areas/metrics.ts';
+import * as compareArea from './areas/compare.ts';
 
 /** English: complete, switchable at any time. */
 export const en: Messages = {
   app: { name: 'Concord', tagline: 'Soliciting and integrating opinions on draft plans' },
-  nav: { plans: 'Plans', home: 'Home', signOut: 'Sign out', language: '中文' },
+  nav: {
+    plans: 'Plans',
+    home: 'Home',
+    signOut: 'Sign out',
+    language: '中文',
+    inbox: 'Solicitations',
+    dashboard: 'Dashboard',
+    approvals: 'Approvals',
+    units: 'Units',
+    users: 'Users',
+    calendar: 'Holidays',
+    menu: 'Navigation',
+  },
   signIn: {
     title: 'Sign in',
     login: 'Login name',
@@ -497,4 +513,8 @@ export const en: Messages = {
     accept: 'Accept proposed text',
     accepted: 'Accepted',
   },
+  admin: adminArea.en,
+  leader: leaderArea.en,
+  metrics: metricsArea.en,
+  compare: compareArea.en,
 };

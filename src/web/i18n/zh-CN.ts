@@ -1,7 +1,24 @@
+import * as adminArea from './areas/admin.ts';
+import * as leaderArea from './areas/leader.ts';
+import * as metricsArea from './areas/metrics.ts';
+import * as compareArea from './areas/compare.ts';
+
 /** Simplified Chinese: the default language of the interface. */
 export const zhCN = {
   app: { name: '共识', tagline: '规划编制意见征求与整合平台' },
-  nav: { plans: '规划', home: '首页', signOut: '退出登录', language: 'English' },
+  nav: {
+    plans: '规划',
+    home: '首页',
+    signOut: '退出登录',
+    language: 'English',
+    inbox: '征求意见',
+    dashboard: '领导看板',
+    approvals: '待审批',
+    units: '单位管理',
+    users: '用户管理',
+    calendar: '节假日',
+    menu: '导航',
+  },
   signIn: {
     title: '登录',
     login: '账号',
@@ -481,6 +498,10 @@ export const zhCN = {
     accept: '采用建议文本',
     accepted: '已采用',
   },
+  admin: adminArea.zhCN,
+  leader: leaderArea.zhCN,
+  metrics: metricsArea.zhCN,
+  compare: compareArea.zhCN,
 };
 
 export type Messages = typeof zhCN;

@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { homeOf, navItems, selectedNav } from './navigation.ts';
+
+describe('navigation', () => {
+  it('sends each role to its own home', () => {
+    expect(homeOf(['organizer'])).toBe('/plans');
+    expect(homeOf(['admin'])).toBe('/plans');
+    expect(homeOf(['leader'])).toBe('/dashboard');
+    expect(homeOf(['leader', 'organizer'])).toBe('/plans');
+    expect(homeOf(['liaison'])).toBe('/inbox');
+    expect(homeOf(['unit_head'])).toBe('/inbox');
+  });
+
+  it('shows administration only to administrators and the dashboard only to leaders', () => {
+    const paths = (roles: string[]) => navItems(roles).map((i) => i.path);
+    expect(paths(['liaison'])).toEqual(['/inbox']);
+    expect(paths(['organizer'])).toEqual(['/plans']);
+    expect(paths(['leader'])).toEqual(['/dashboard', '/approvals', '/plans']);
+    expect(paths(['admin'])).toContain('/admin/users');
+    expect(paths(['organizer'])).not.toContain('/admin/users');
+  });
+
+  it('selects the most specific entry for a location', () => {
+    const items = navItems(['admin', 'leader']);
+    expect(selectedNav(items, '/plans/p1/metrics')).toBe('/plans');
+    expect(selectedNav(items, '/admin/units')).toBe('/admin/units');
+    expect(selectedNav(items, '/rounds/r1')).toBeUndefined();
+  });
+});

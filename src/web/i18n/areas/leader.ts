@@ -1,0 +1,8 @@
+/** Messages of the leader pages: Simplified Chinese, and English with the same keys. */
+export const zhCN = {
+  title: '',
+};
+
+export const en: typeof zhCN = {
+  title: '',
+};

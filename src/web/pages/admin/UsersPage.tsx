@@ -1,0 +1,7 @@
+import { Typography } from 'antd';
+import { useTranslation } from 'react-i18next';
+
+export function UsersPage() {
+  const { t } = useTranslation();
+  return <Typography.Title level={3}>{t('admin.title')}</Typography.Title>;
+}
