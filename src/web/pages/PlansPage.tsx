@@ -1,10 +1,11 @@
-import { Button, Card, Empty, Form, Input, List, Modal, Skeleton, Typography } from 'antd';
+import { Button, Card, Empty, Flex, Form, Input, Modal, Skeleton, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
 import { useMe } from '../features/auth/api.ts';
 import { useCreatePlan, usePlans } from '../features/plans/api.ts';
 import { ErrorAlert } from '../ui/ErrorAlert.tsx';
+import { ItemList } from '../ui/ItemList.tsx';
 
 interface PlanForm {
   name: string;
@@ -72,31 +73,29 @@ export function PlansPage() {
       {plans.isError && <ErrorAlert error={plans.error} onRetry={() => void plans.refetch()} />}
       {plans.data && plans.data.length === 0 && <Empty description={t('plans.empty')} />}
       {plans.data && plans.data.length > 0 && (
-        <List
-          dataSource={plans.data}
-          renderItem={(plan) => (
-            <List.Item
-              actions={[
-                <Link key="open" to={`/plans/${plan.id}`} aria-label={`${t('plans.open')} ${plan.name}`}>
-                  {t('plans.open')}
-                </Link>,
-              ]}
-            >
-              <List.Item.Meta
-                title={
-                  <Link to={`/plans/${plan.id}`}>
-                    <Typography.Text strong>{plan.name}</Typography.Text>
-                  </Link>
-                }
-                description={[
-                  plan.description,
-                  t('plans.versions', { count: plan.versionCount }),
-                  new Date(plan.updatedAt).toLocaleString(i18n.language),
-                ]
-                  .filter(Boolean)
-                  .join(' · ')}
-              />
-            </List.Item>
+        <ItemList
+          items={plans.data}
+          itemKey={(plan) => plan.id}
+          render={(plan) => (
+            <Flex justify="space-between" align="start" gap={12} wrap>
+              <Flex vertical gap={2} style={{ minWidth: 0, flex: '1 1 240px' }}>
+                <Link to={`/plans/${plan.id}`}>
+                  <Typography.Text strong>{plan.name}</Typography.Text>
+                </Link>
+                <Typography.Text type="secondary">
+                  {[
+                    plan.description,
+                    t('plans.versions', { count: plan.versionCount }),
+                    new Date(plan.updatedAt).toLocaleString(i18n.language),
+                  ]
+                    .filter(Boolean)
+                    .join(' · ')}
+                </Typography.Text>
+              </Flex>
+              <Link to={`/plans/${plan.id}`} aria-label={`${t('plans.open')} ${plan.name}`}>
+                {t('plans.open')}
+              </Link>
+            </Flex>
           )}
         />
       )}

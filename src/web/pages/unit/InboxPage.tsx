@@ -1,10 +1,11 @@
-import { Button, Card, Empty, Flex, List, message, Space, Spin, Tag, Typography } from 'antd';
+import { Button, Card, Empty, Flex, message, Space, Spin, Tag, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
 import type { MyInvitation } from '../../features/inbox/api.ts';
 import { useAcknowledge, useMyInvitations, useRoundLetters } from '../../features/inbox/api.ts';
 import { DeadlineTag } from '../../ui/DeadlineTag.tsx';
 import { ErrorAlert, errorMessage } from '../../ui/ErrorAlert.tsx';
+import { ItemList } from '../../ui/ItemList.tsx';
 
 const DONE = new Set(['sent', 'silent', 'deemed_no_objection']);
 const FEEDBACK_STATES = new Set(['feedback', 'finished']);
@@ -121,15 +122,11 @@ export function InboxPage() {
       ) : inbox.data.length === 0 ? (
         <Empty description={t('inbox.empty')} />
       ) : (
-        <List
-          dataSource={inbox.data}
-          rowKey="id"
-          grid={{ gutter: 12, xs: 1, sm: 1, md: 2 }}
-          renderItem={(invitation) => (
-            <List.Item>
-              <InvitationCard invitation={invitation} />
-            </List.Item>
-          )}
+        <ItemList
+          items={inbox.data}
+          itemKey={(invitation) => invitation.id}
+          minColumnWidth={420}
+          render={(invitation) => <InvitationCard invitation={invitation} />}
         />
       )}
     </Flex>

@@ -7,7 +7,6 @@ import {
   Flex,
   Form,
   Input,
-  List,
   message,
   Modal,
   Popconfirm,
@@ -42,6 +41,7 @@ import { qualityView, shouldCheckQuality } from '../../features/reply/quality.ts
 import { DeadlineTag } from '../../ui/DeadlineTag.tsx';
 import { isPastChinaDay } from '../../ui/deadline.ts';
 import { ErrorAlert, errorMessage } from '../../ui/ErrorAlert.tsx';
+import { ItemList } from '../../ui/ItemList.tsx';
 import { statusColor } from './InboxPage.tsx';
 
 const DRAFTING_ROUNDS = new Set(['open', 'closed', 'assessing']);
@@ -428,11 +428,12 @@ function ReplyPanel({ invitation, me }: { invitation: MyInvitation; me: Me }) {
         ) : replies.data.length === 0 ? (
           <Empty description={t('reply.receipts.empty')} />
         ) : (
-          <List
-            dataSource={[...replies.data].sort((a, b) => b.version - a.version)}
-            rowKey="id"
-            renderItem={(r) => (
-              <List.Item data-testid="receipt">
+          <ItemList
+            items={[...replies.data].sort((a, b) => b.version - a.version)}
+            itemKey={(r) => r.id}
+            itemProps={() => ({ 'data-testid': 'receipt' })}
+            render={(r) => (
+              <>
                 <Flex vertical gap={2} style={{ minWidth: 0, width: '100%' }}>
                   <Space wrap>
                     <Typography.Text strong>{r.number}</Typography.Text>
@@ -452,7 +453,7 @@ function ReplyPanel({ invitation, me }: { invitation: MyInvitation; me: Me }) {
                     {r.receipt.ledger.hash}
                   </Typography.Text>
                 </Flex>
-              </List.Item>
+              </>
             )}
           />
         )}
