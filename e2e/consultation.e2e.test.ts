@@ -123,6 +123,7 @@ describe.skipIf(!browserAvailable())(
       const organizer = await person('规划处张编制', ['organizer'], ndrc.id);
       const approver = await person('规划处李审核', ['organizer'], ndrc.id);
       const reviewer = await person('法规处王复核', ['organizer'], ndrc.id);
+      const leader = await person('发展改革委陈主任', ['leader'], ndrc.id);
       const liaison = await person('交通厅赵联络', ['liaison'], transport.id);
       const head = await person('交通厅钱处长', ['unit_head'], transport.id);
 
@@ -297,13 +298,29 @@ describe.skipIf(!browserAvailable())(
       await expect.poll(visible(rev, '维持原处理')).toBe(true);
       await snap(rev, 'consultation-17-objection-reviewed');
 
-      // ---- 5. the organizer accepts the proposed text, publishes, and downloads 意见采纳情况表 ----
+      // ---- 5. the organizer accepts the proposed text and submits it; a leader approves; the organizer
+      //         publishes and downloads 意见采纳情况表 ----
       await org.goto(`${planUrl}/revision`);
-      await org.getByRole('button', { name: '开始或继续修订' }).click();
+      await org.getByRole('button', { name: '开始修订' }).click();
       await org.getByRole('button', { name: /采用建议文本/ }).click();
       await expect.poll(visible(org, '已采用')).toBe(true);
       await expect.poll(visible(org, '共 1 处修改')).toBe(true);
       await snap(org, 'consultation-18-revision');
+      await org.getByRole('button', { name: '提交审批' }).click();
+      await confirm(org, '提交审批');
+      await expect.poll(() => org.getByTestId('revision-status').textContent()).toBe('待审批');
+
+      const ldr = await signIn(leader);
+      await ldr.goto(`${e2e.url}/approvals`);
+      const pendingRevision = ldr.getByTestId('pending-revision');
+      await expect.poll(() => pendingRevision.textContent()).toContain('共 1 处修改');
+      await pendingRevision.getByRole('button', { name: /^批准/ }).click();
+      await confirm(ldr, '批准');
+      await expect.poll(visible(ldr, '没有待审批的修改稿')).toBe(true);
+      await snap(ldr, 'consultation-18b-revision-approved');
+
+      await org.reload();
+      await expect.poll(() => org.getByTestId('revision-status').textContent()).toBe('已批准');
       await org.getByRole('button', { name: '发布修改稿' }).click();
       await confirm(org, '确定');
       await expect.poll(visible(org, /已发布 v2/), { timeout: 10_000 }).toBe(true);

@@ -423,6 +423,11 @@ describeDb('a full consultation round over HTTP', (db) => {
       }),
     );
     expect(await consistency()).toEqual({ adoptedWithoutChange: [], changesWithoutOpinion: [] });
+    // The leader approves the submitted revision before the organizer publishes it.
+    ok(await organizer.post(`${API}/revisions/${revisionId}/submit`));
+    const approved = await leader.post(`${API}/revisions/${revisionId}/approve`);
+    ok(approved);
+    expect(approved.json().revision).toMatchObject({ status: 'approved', approvedBy: leaderU.id });
     const published = await organizer.post(`${API}/revisions/${revisionId}/publish`);
     ok(published, 201);
     const v2 = published.json<{ version: { id: string; seq: number; previousVersionId: string } }>().version;
@@ -522,6 +527,8 @@ describeDb('a full consultation round over HTTP', (db) => {
       'round.feedback_sent',
       'objection.reviewed',
       'revision.opinion_accepted',
+      'revision.submitted',
+      'revision.approved',
       'revision.published',
     ]) {
       expect(events, expected).toContain(expected);

@@ -24,6 +24,9 @@ describeDb('placing opinions after a revision deleted their clause', (db) => {
       (await organizer.delete(`/api/v1/revisions/${revision.revision.id}/clauses/${deleted.stableId}`))
         .statusCode,
     ).toBe(200);
+    expect((await organizer.post(`/api/v1/revisions/${revision.revision.id}/submit`)).statusCode).toBe(200);
+    const leader = await t.signIn(round.leader);
+    expect((await leader.post(`/api/v1/revisions/${revision.revision.id}/approve`)).statusCode).toBe(200);
     const published = await organizer.post(`/api/v1/revisions/${revision.revision.id}/publish`, {});
     expect(published.statusCode).toBe(201);
     expect(published.json().uncertain.map((u: { opinionId: string }) => u.opinionId)).toEqual([onDeleted.id]);

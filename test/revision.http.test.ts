@@ -127,6 +127,10 @@ describeDb('revision API', (db) => {
     });
     expect((await liaison.get(`/api/v1/revisions/${id}/consistency`)).statusCode).toBe(403);
 
+    // Publishing needs a leader's approval first.
+    expect((await organizer.post(`/api/v1/revisions/${id}/publish`)).statusCode).toBe(409);
+    expect((await organizer.post(`/api/v1/revisions/${id}/submit`)).statusCode).toBe(200);
+    expect((await leader.post(`/api/v1/revisions/${id}/approve`)).statusCode).toBe(200);
     expect((await leader.post(`/api/v1/revisions/${id}/publish`)).statusCode).toBe(403);
     const published = await organizer.post(`/api/v1/revisions/${id}/publish`);
     expect(published.statusCode).toBe(201);
@@ -187,6 +191,8 @@ describeDb('revision API', (db) => {
       'revision.clause_edited',
       'revision.clause_inserted',
       'revision.clause_deleted',
+      'revision.submitted',
+      'revision.approved',
       'opinion.carried_forward',
       'draft.revised',
       'revision.published',

@@ -437,6 +437,10 @@ export async function loadDemo(options: {
       await services.revisions.acceptOpinion(organizer.actor, revision.revision.id, o.id);
     }
   }
+  advance(1);
+  await services.revisions.submitRevision(organizer.actor, revision.revision.id);
+  advance(1);
+  await services.revisions.approveRevision(leader.actor, revision.revision.id);
   const published = await services.revisions.publish(organizer.actor, revision.revision.id, {
     label: '送审稿',
   });

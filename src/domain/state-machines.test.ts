@@ -6,6 +6,7 @@ import {
   invitationMachine,
   objectionMachine,
   opinionMachine,
+  revisionMachine,
   roundMachine,
   transition,
 } from './state-machines.ts';
@@ -91,6 +92,15 @@ const EXPECTED: [Machine<string, string>, Table][] = [
       changed: { record_dissent: 'dissent_recorded' },
       escalated: { uphold: 'upheld', change: 'changed', record_dissent: 'dissent_recorded' },
       dissent_recorded: {},
+    },
+  ],
+  [
+    revisionMachine,
+    {
+      draft: { edit: 'draft', submit: 'submitted' },
+      submitted: { approve: 'approved', return: 'draft', withdraw: 'draft' },
+      approved: { withdraw: 'draft', publish: 'published' },
+      published: {},
     },
   ],
 ];

@@ -167,6 +167,25 @@ export const objectionMachine = machine({
   },
 });
 
+/**
+ * 修改稿: edited as a draft, submitted by the organizers for a leader's approval (read-only meanwhile),
+ * approved or returned with a note, and published as the next version only once approved. The organizers
+ * may withdraw a submitted or approved revision to edit it again (the approval is then lost).
+ */
+export const revisionMachine = machine({
+  name: 'revision',
+  states: ['draft', 'submitted', 'approved', 'published'] as const,
+  events: ['edit', 'submit', 'approve', 'return', 'withdraw', 'publish'] as const,
+  transitions: {
+    edit: { draft: 'draft' },
+    submit: { draft: 'submitted' },
+    approve: { submitted: 'approved' },
+    return: { submitted: 'draft' },
+    withdraw: { submitted: 'draft', approved: 'draft' },
+    publish: { approved: 'published' },
+  },
+});
+
 export type RoundState = (typeof roundMachine.states)[number];
 export type RoundEvent = (typeof roundMachine.events)[number];
 export type InvitationState = (typeof invitationMachine.states)[number];
@@ -174,3 +193,5 @@ export type InvitationEvent = (typeof invitationMachine.events)[number];
 export type OpinionState = (typeof opinionMachine.states)[number];
 export type DispositionState = (typeof dispositionMachine.states)[number];
 export type ObjectionState = (typeof objectionMachine.states)[number];
+export type RevisionState = (typeof revisionMachine.states)[number];
+export type RevisionEvent = (typeof revisionMachine.events)[number];

@@ -25,6 +25,7 @@ import { exportRoutes } from './routes/export.routes.ts';
 import { metricsRoutes } from './routes/metrics.routes.ts';
 import { placementRoutes } from './routes/placement.routes.ts';
 import { revisionRoutes } from './routes/revision.routes.ts';
+import { dashboardRoutes } from './routes/dashboard.routes.ts';
 import { unitRoutes } from './routes/unit.routes.ts';
 import { userRoutes } from './routes/user.routes.ts';
 import type { Services } from './services/index.ts';
@@ -115,6 +116,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       await api.register(roundRoutes(services));
       await api.register(opinionRoutes(services));
       await api.register(replyRoutes(services));
+      await api.register(dashboardRoutes(services));
     },
     { prefix: API_PREFIX },
   );

@@ -4,11 +4,15 @@ import { AppError } from '../../domain/errors.ts';
 import type { Database } from './database.ts';
 import * as foundation from './migrations/20261128_0001_foundation.ts';
 import * as consultation from './migrations/20261128_0002_consultation.ts';
+import * as revisionApproval from './migrations/20261128_0003_revision_approval.ts';
+import * as invitationReminders from './migrations/20261128_0004_invitation_reminders.ts';
 
 /** Every migration, in order. Listed statically so the set is the same in every runtime and bundle. */
 const MIGRATIONS: Record<string, Migration> = {
   '20261128_0001_foundation': foundation,
   '20261128_0002_consultation': consultation,
+  '20261128_0003_revision_approval': revisionApproval,
+  '20261128_0004_invitation_reminders': invitationReminders,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(MIGRATIONS) };

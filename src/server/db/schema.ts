@@ -262,6 +262,9 @@ export interface RoundInvitationTable {
   late: number;
   created_at: string;
   updated_at: string;
+  /** Reminders to send the reply (migration 0004). */
+  last_reminded_at: string | null;
+  reminder_count: Generated<number>;
 }
 
 export interface ExtensionRequestTable {
@@ -406,15 +409,25 @@ export interface FollowUpTable {
   updated_at: string;
 }
 
+export type RevisionStatus = 'draft' | 'submitted' | 'approved' | 'published';
+
 export interface RevisionTable {
   id: string;
   plan_id: string;
   base_version_id: string;
-  status: 'draft' | 'published';
+  status: RevisionStatus;
   published_version_id: string | null;
   created_by: string | null;
   created_at: string;
   published_at: string | null;
+  // Leader approval (20261128_0003): the latest submission, approval and return.
+  submitted_by: string | null;
+  submitted_at: string | null;
+  approved_by: string | null;
+  approved_at: string | null;
+  returned_by: string | null;
+  returned_at: string | null;
+  return_note: string | null;
 }
 
 export interface ClauseChangeTable {

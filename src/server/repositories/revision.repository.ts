@@ -1,10 +1,18 @@
 import type { Insertable, Updateable } from 'kysely';
+import type { Dialect } from '../db/database.ts';
 import type { Executor } from '../db/executor.ts';
-import type { ClauseChangeTable, DispositionCode, OpinionStatus, RevisionTable } from '../db/schema.ts';
+import type {
+  ClauseChangeTable,
+  DispositionCode,
+  OpinionStatus,
+  RevisionStatus,
+  RevisionTable,
+} from '../db/schema.ts';
 import type { Selectable } from 'kysely';
 
 export type RevisionRow = Selectable<RevisionTable>;
 export type ClauseChangeRow = Selectable<ClauseChangeTable>;
+export type RevisionUpdate = Updateable<RevisionTable>;
 
 export interface RevisionRecord {
   id: string;
@@ -15,7 +23,27 @@ export interface RevisionRecord {
   createdBy: string | null;
   createdAt: string;
   publishedAt: string | null;
+  submittedBy: string | null;
+  submittedAt: string | null;
+  approvedBy: string | null;
+  approvedAt: string | null;
+  returnedBy: string | null;
+  returnedAt: string | null;
+  returnNote: string | null;
 }
+
+/** A revision in a plan's list: with its base version, its number of changes and the people's names. */
+export interface RevisionSummary extends RevisionRecord {
+  baseVersion: { id: string; seq: number; label: string };
+  changeCount: number;
+  createdByName: string | null;
+  submittedByName: string | null;
+  approvedByName: string | null;
+  returnedByName: string | null;
+}
+
+/** The states in which a plan's revision is still open (one per plan). */
+export const OPEN_REVISION_STATES: readonly RevisionStatus[] = ['draft', 'submitted', 'approved'];
 
 export interface ClauseChangeRecord {
   id: string;
@@ -42,6 +70,13 @@ export const toRevision = (row: RevisionRow): RevisionRecord => ({
   createdBy: row.created_by,
   createdAt: row.created_at,
   publishedAt: row.published_at,
+  submittedBy: row.submitted_by,
+  submittedAt: row.submitted_at,
+  approvedBy: row.approved_by,
+  approvedAt: row.approved_at,
+  returnedBy: row.returned_by,
+  returnedAt: row.returned_at,
+  returnNote: row.return_note,
 });
 
 export const toChange = (row: ClauseChangeRow): ClauseChangeRecord => ({
@@ -69,14 +104,89 @@ export async function findRevision(db: Executor, id: string): Promise<RevisionRe
   return row ? toRevision(row) : null;
 }
 
+/**
+ * Reads a revision inside a transaction that is about to change it (or its changes), locking its row on
+ * PostgreSQL so that an edit and a submission cannot interleave; SQLite serialises writers already.
+ */
+export async function lockRevision(
+  tx: Executor,
+  id: string,
+  dialect: Dialect,
+): Promise<RevisionRecord | null> {
+  let query = tx.selectFrom('revision').selectAll().where('id', '=', id);
+  if (dialect === 'postgres') {
+    query = query.forUpdate();
+  }
+  const row = await query.executeTakeFirst();
+  return row ? toRevision(row) : null;
+}
+
+/** The plan's open revision (being edited, waiting for approval, or approved and not yet published). */
 export async function findOpenRevision(db: Executor, planId: string): Promise<RevisionRecord | null> {
   const row = await db
     .selectFrom('revision')
     .selectAll()
     .where('plan_id', '=', planId)
-    .where('status', '=', 'draft')
+    .where('status', 'in', OPEN_REVISION_STATES)
+    .orderBy('created_at', 'desc')
     .executeTakeFirst();
   return row ? toRevision(row) : null;
+}
+
+/** Every revision of a plan, newest first, with its base version, change count and people's names. */
+export async function listRevisionsOfPlan(db: Executor, planId: string): Promise<RevisionSummary[]> {
+  const rows = await db
+    .selectFrom('revision')
+    .innerJoin('draft_version as v', 'v.id', 'revision.base_version_id')
+    .leftJoin('user as creator', 'creator.id', 'revision.created_by')
+    .leftJoin('user as submitter', 'submitter.id', 'revision.submitted_by')
+    .leftJoin('user as approver', 'approver.id', 'revision.approved_by')
+    .leftJoin('user as returner', 'returner.id', 'revision.returned_by')
+    .selectAll('revision')
+    .select((eb) => [
+      'v.seq as base_seq',
+      'v.label as base_label',
+      'creator.name as created_by_name',
+      'submitter.name as submitted_by_name',
+      'approver.name as approved_by_name',
+      'returner.name as returned_by_name',
+      eb
+        .selectFrom('clause_change')
+        .whereRef('clause_change.revision_id', '=', 'revision.id')
+        .select(eb.fn.countAll<number>().as('n'))
+        .as('change_count'),
+    ])
+    .where('revision.plan_id', '=', planId)
+    .orderBy('revision.created_at', 'desc')
+    .orderBy('revision.id', 'desc')
+    .execute();
+  return rows.map((row) => ({
+    ...toRevision(row),
+    baseVersion: { id: row.base_version_id, seq: row.base_seq, label: row.base_label },
+    changeCount: Number(row.change_count ?? 0),
+    createdByName: row.created_by_name,
+    submittedByName: row.submitted_by_name,
+    approvedByName: row.approved_by_name,
+    returnedByName: row.returned_by_name,
+  }));
+}
+
+/**
+ * Moves a revision from one state to another with the columns that record the step; returns false when it
+ * was no longer in `from` (the caller holds the row lock, so this is a safeguard, not the check).
+ */
+export async function updateRevisionState(
+  db: Executor,
+  id: string,
+  change: { from: RevisionStatus; set: RevisionUpdate & { status: RevisionStatus } },
+): Promise<boolean> {
+  const result = await db
+    .updateTable('revision')
+    .set(change.set)
+    .where('id', '=', id)
+    .where('status', '=', change.from)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
 }
 
 /** The latest revision (open or published) based on a version: what a round's exports show. */
@@ -104,6 +214,7 @@ export async function markRevisionPublished(
     .updateTable('revision')
     .set({ status: 'published', published_version_id: change.versionId, published_at: change.at })
     .where('id', '=', id)
+    .where('status', '=', 'approved')
     .execute();
 }
 

@@ -14,6 +14,23 @@ const Revision = Type.Object({
   createdBy: Nullable(Type.String()),
   createdAt: Type.String(),
   publishedAt: Nullable(Type.String()),
+  submittedBy: Nullable(Type.String()),
+  submittedAt: Nullable(Type.String()),
+  approvedBy: Nullable(Type.String()),
+  approvedAt: Nullable(Type.String()),
+  returnedBy: Nullable(Type.String()),
+  returnedAt: Nullable(Type.String()),
+  returnNote: Nullable(Type.String()),
+});
+
+const RevisionSummary = Type.Object({
+  ...Revision.properties,
+  baseVersion: Type.Object({ id: Type.String(), seq: Type.Integer(), label: Type.String() }),
+  changeCount: Type.Integer(),
+  createdByName: Nullable(Type.String()),
+  submittedByName: Nullable(Type.String()),
+  approvedByName: Nullable(Type.String()),
+  returnedByName: Nullable(Type.String()),
 });
 
 const Change = Type.Object({
@@ -80,6 +97,73 @@ export const revisionRoutes =
       },
       async (request, reply) =>
         reply.status(201).send(await services.revisions.startRevision(actorOf(request), request.params.id)),
+    );
+
+    app.get(
+      '/plans/:id/revisions',
+      {
+        schema: {
+          tags: ['revisions'],
+          summary: "A plan's revisions, newest first (the open one is draft, submitted or approved)",
+          params: IdParams,
+          response: { 200: Type.Array(RevisionSummary), ...errorResponses },
+        },
+      },
+      async (request) => services.revisions.listRevisions(actorOf(request), request.params.id),
+    );
+
+    app.post(
+      '/revisions/:id/submit',
+      {
+        schema: {
+          tags: ['revisions'],
+          summary: "Submit the revision for a leader's approval; it is read-only until approved or returned",
+          params: IdParams,
+          response: { 200: RevisionView, ...withConflict },
+        },
+      },
+      async (request) => services.revisions.submitRevision(actorOf(request), request.params.id),
+    );
+
+    app.post(
+      '/revisions/:id/approve',
+      {
+        schema: {
+          tags: ['revisions'],
+          summary: "A leader of the plan's unit or above approves the submitted revision",
+          params: IdParams,
+          response: { 200: RevisionView, ...withConflict },
+        },
+      },
+      async (request) => services.revisions.approveRevision(actorOf(request), request.params.id),
+    );
+
+    app.post(
+      '/revisions/:id/return',
+      {
+        schema: {
+          tags: ['revisions'],
+          summary: 'A leader returns the submitted revision to the organizers with a note',
+          params: IdParams,
+          body: Type.Object({ note: Type.String({ minLength: 1, maxLength: 5000 }) }),
+          response: { 200: RevisionView, ...withConflict },
+        },
+      },
+      async (request) => services.revisions.returnRevision(actorOf(request), request.params.id, request.body),
+    );
+
+    app.post(
+      '/revisions/:id/withdraw',
+      {
+        schema: {
+          tags: ['revisions'],
+          summary:
+            'The organizers take a submitted or approved revision back to edit it (the approval is lost)',
+          params: IdParams,
+          response: { 200: RevisionView, ...withConflict },
+        },
+      },
+      async (request) => services.revisions.withdrawRevision(actorOf(request), request.params.id),
     );
 
     app.get(
@@ -196,7 +280,8 @@ export const revisionRoutes =
       {
         schema: {
           tags: ['revisions'],
-          summary: 'Publish the revision as the next draft version; open opinions follow their clauses',
+          summary:
+            'Publish the approved revision as the next draft version; open opinions follow their clauses',
           params: IdParams,
           body: Type.Optional(Type.Object({ label: Type.Optional(Type.String({ maxLength: 100 })) })),
           response: {

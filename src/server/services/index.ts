@@ -20,6 +20,7 @@ import { RateLimitService } from './rate-limit.service.ts';
 import { ExportService } from './export.service.ts';
 import { MetricsService } from './metrics.service.ts';
 import { RevisionService } from './revision.service.ts';
+import { DashboardService } from './dashboard.service.ts';
 
 export interface Services {
   ctx: ServiceContext;
@@ -42,6 +43,7 @@ export interface Services {
   rounds: RoundService;
   opinions: OpinionService;
   replies: ReplyService;
+  dashboard: DashboardService;
 }
 
 /** Wires every service to one database, configuration and clock. */
@@ -81,6 +83,7 @@ export function createServices(options: {
     auth: new AuthService(ctx, rateLimits),
     users: new UserService(ctx),
     units: new UnitService(ctx),
+    dashboard: new DashboardService(ctx, plans),
   };
 }
 

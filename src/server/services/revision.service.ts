@@ -1,6 +1,8 @@
 import type { ClauseKind } from '../../domain/clause.ts';
 import { countByKind } from '../../domain/clause.ts';
 import { AppError } from '../../domain/errors.ts';
+import type { RevisionEvent } from '../../domain/state-machines.ts';
+import { revisionMachine, transition } from '../../domain/state-machines.ts';
 import type { BaseClause, RevisedClause } from '../../domain/revision.ts';
 import { applyChanges, publishable } from '../../domain/revision.ts';
 import type { Executor, Tx } from '../db/executor.ts';
@@ -8,7 +10,12 @@ import { inTransaction } from '../db/executor.ts';
 import type { ClauseChangeUpdate, ClauseRow, NewClause, NewClauseChange } from '../db/schema.ts';
 import { newId } from '../lib/ids.ts';
 import type { PlanScope } from '../policies/plan.policy.ts';
-import { canEditRevision, canViewRevision } from '../policies/revision.policy.ts';
+import {
+  canApproveRevision,
+  canEditRevision,
+  canViewRevision,
+  isOwnSubmission,
+} from '../policies/revision.policy.ts';
 import type { VersionRecord } from '../repositories/draft.repository.ts';
 import {
   findVersion,
@@ -19,7 +26,12 @@ import {
 } from '../repositories/draft.repository.ts';
 import type { PlanRecord } from '../repositories/plan.repository.ts';
 import { touchPlan } from '../repositories/plan.repository.ts';
-import type { ClauseChangeRecord, RevisionRecord } from '../repositories/revision.repository.ts';
+import type {
+  ClauseChangeRecord,
+  RevisionRecord,
+  RevisionSummary,
+  RevisionUpdate,
+} from '../repositories/revision.repository.ts';
 import {
   deleteChange,
   findOpenRevision,
@@ -30,9 +42,12 @@ import {
   listAdoptedOpinionIds,
   listChanges,
   listOpenOpinionsOnVersion,
+  listRevisionsOfPlan,
+  lockRevision,
   markRevisionPublished,
   moveOpinionToClause,
   updateChange,
+  updateRevisionState,
 } from '../repositories/revision.repository.ts';
 import type { Actor, ServiceContext } from './context.ts';
 import { actorRef } from './context.ts';
@@ -103,7 +118,8 @@ export function toBaseClauses(rows: readonly ClauseRow[]): BaseClause[] {
 
 /**
  * The next draft version, edited in place: accepted opinions become tracked changes linked to them, the
- * organizers edit the rest, and publishing makes the next version with the same stable ids.
+ * organizers edit the rest, submit it for a leader's approval, and publishing the approved revision makes
+ * the next version with the same stable ids.
  */
 export class RevisionService {
   constructor(
@@ -124,10 +140,23 @@ export class RevisionService {
     if (need === 'edit' ? !canEditRevision(actor, scope) : !canViewRevision(actor, scope)) {
       throw new AppError('forbidden', "Only the plan's organizers revise its draft.");
     }
-    if (need === 'edit' && revision.status !== 'draft') {
-      throw new AppError('conflict', 'This revision is already published.', { field: 'status' });
+    if (need === 'edit') {
+      transition(revisionMachine, revision.status, 'edit');
     }
     return { revision, plan, scope };
+  }
+
+  /**
+   * Reads the revision again inside the writing transaction, with its row locked, and checks that its
+   * current state allows `event`: a submission that committed meanwhile refuses the edit.
+   */
+  private async lockFor(tx: Tx, revisionId: string, event: RevisionEvent): Promise<RevisionRecord> {
+    const revision = await lockRevision(tx, revisionId, this.ctx.database.dialect);
+    if (!revision) {
+      throw new AppError('not_found', 'No such revision.', { field: 'revisionId' });
+    }
+    transition(revisionMachine, revision.status, event);
+    return revision;
   }
 
   private async state(db: Executor, revision: RevisionRecord): Promise<RevisionView> {
@@ -198,6 +227,140 @@ export class RevisionService {
   async openRevisionOf(actor: Actor, planId: string): Promise<RevisionRecord | null> {
     await this.plans.loadPlan(actor, planId);
     return findOpenRevision(this.ctx.database.db, planId);
+  }
+
+  /** Every revision of the plan, newest first: how the organizers and leaders find the open one. */
+  async listRevisions(actor: Actor, planId: string): Promise<RevisionSummary[]> {
+    const { plan, scope } = await this.plans.loadPlan(actor, planId);
+    if (!canViewRevision(actor, scope)) {
+      throw new AppError('forbidden', "Only the plan's organizers and leaders see its revisions.");
+    }
+    return listRevisionsOfPlan(this.ctx.database.db, plan.id);
+  }
+
+  // ---- approval by a leader ----------------------------------------------------------------------------
+
+  /** The organizers submit the revision for a leader's approval; it is read-only until decided. */
+  async submitRevision(actor: Actor, revisionId: string): Promise<RevisionView> {
+    const { revision, scope } = await this.load(actor, revisionId, 'view');
+    if (!canEditRevision(actor, scope)) {
+      throw new AppError('forbidden', "Only the plan's organizers submit its revision for approval.");
+    }
+    await inTransaction(this.ctx.database, async (tx) => {
+      const current = await this.lockFor(tx, revision.id, 'submit');
+      const changes = await listChanges(tx, revision.id);
+      const now = this.ctx.now().toISOString();
+      await this.moveState(tx, actor, current, {
+        event: 'submit',
+        set: { submitted_by: actor.userId, submitted_at: now, approved_by: null, approved_at: null },
+        ledgerEvent: 'revision.submitted',
+        payload: { changeIds: changes.map((c) => c.id) },
+      });
+    });
+    return this.getRevision(actor, revision.id);
+  }
+
+  /** A leader of the plan's unit or above approves the submitted revision; the organizers may then publish. */
+  async approveRevision(actor: Actor, revisionId: string): Promise<RevisionView> {
+    await this.decide(actor, revisionId, 'approve', null);
+    return this.getRevision(actor, revisionId);
+  }
+
+  /** A leader returns the submitted revision to the organizers with a note saying what to change. */
+  async returnRevision(actor: Actor, revisionId: string, input: { note: string }): Promise<RevisionView> {
+    const note = input.note.trim();
+    if (!note) {
+      throw new AppError('validation_failed', 'Returning a revision needs a note.', { field: 'note' });
+    }
+    await this.decide(actor, revisionId, 'return', note);
+    return this.getRevision(actor, revisionId);
+  }
+
+  private async decide(
+    actor: Actor,
+    revisionId: string,
+    event: 'approve' | 'return',
+    note: string | null,
+  ): Promise<void> {
+    const { revision, scope } = await this.load(actor, revisionId, 'view');
+    if (!canApproveRevision(actor, scope)) {
+      throw new AppError(
+        'forbidden',
+        "Only a leader of the plan's unit or a unit above it approves or returns a revision.",
+      );
+    }
+    await inTransaction(this.ctx.database, async (tx) => {
+      const current = await this.lockFor(tx, revision.id, event);
+      if (isOwnSubmission(actor, current)) {
+        throw new AppError(
+          'forbidden',
+          'Four-eyes rule: a revision is approved by someone other than who submitted it (审核分离).',
+          { field: 'submittedBy', rule: 'four_eyes' },
+        );
+      }
+      const changes = await listChanges(tx, revision.id);
+      const now = this.ctx.now().toISOString();
+      await this.moveState(tx, actor, current, {
+        event,
+        set:
+          event === 'approve'
+            ? { approved_by: actor.userId, approved_at: now }
+            : { returned_by: actor.userId, returned_at: now, return_note: note },
+        ledgerEvent: event === 'approve' ? 'revision.approved' : 'revision.returned',
+        payload: {
+          submittedBy: current.submittedBy,
+          changeIds: changes.map((c) => c.id),
+          ...(note === null ? {} : { note }),
+        },
+      });
+    });
+  }
+
+  /** The organizers take a submitted or approved revision back to edit it again; an approval is lost. */
+  async withdrawRevision(actor: Actor, revisionId: string): Promise<RevisionView> {
+    const { revision, scope } = await this.load(actor, revisionId, 'view');
+    if (!canEditRevision(actor, scope)) {
+      throw new AppError('forbidden', "Only the plan's organizers withdraw its revision.");
+    }
+    await inTransaction(this.ctx.database, async (tx) => {
+      const current = await this.lockFor(tx, revision.id, 'withdraw');
+      await this.moveState(tx, actor, current, {
+        event: 'withdraw',
+        set: { approved_by: null, approved_at: null },
+        ledgerEvent: 'revision.withdrawn',
+        payload: { approvedBy: current.approvedBy },
+      });
+    });
+    return this.getRevision(actor, revision.id);
+  }
+
+  /** Applies one event of the revision machine to a locked revision and records it in the ledger. */
+  private async moveState(
+    tx: Tx,
+    actor: Actor,
+    revision: RevisionRecord,
+    step: {
+      event: RevisionEvent;
+      set: Omit<RevisionUpdate, 'status'>;
+      ledgerEvent: string;
+      payload: Record<string, unknown>;
+    },
+  ): Promise<void> {
+    const status = transition(revisionMachine, revision.status, step.event);
+    const moved = await updateRevisionState(tx, revision.id, {
+      from: revision.status,
+      set: { ...step.set, status },
+    });
+    if (!moved) {
+      throw new AppError('conflict', 'The revision changed meanwhile; reload it.', { field: 'status' });
+    }
+    await this.ctx.ledger.append(tx, {
+      actor: actorRef(actor),
+      entity: 'revision',
+      id: revision.id,
+      event: step.ledgerEvent,
+      payload: { before: revision.status, after: status, ...step.payload },
+    });
   }
 
   /** Checks that every opinion id belongs to a submitted opinion of this plan. */
@@ -315,6 +478,7 @@ export class RevisionService {
       );
     }
     await inTransaction(this.ctx.database, async (tx) => {
+      await this.lockFor(tx, revision.id, 'edit');
       await this.checkOpinions(tx, revision.planId, edit.opinionIds ?? []);
       const { clauses, changes } = await this.state(tx, revision);
       const clause = clauses.find((c) => c.stableId === stableId);
@@ -371,6 +535,7 @@ export class RevisionService {
     }
     const stableId = newId();
     await inTransaction(this.ctx.database, async (tx) => {
+      await this.lockFor(tx, revision.id, 'edit');
       await this.checkOpinions(tx, revision.planId, input.opinionIds ?? []);
       const { clauses } = await this.state(tx, revision);
       const after = clauses.find((c) => c.stableId === input.afterStableId);
@@ -417,6 +582,7 @@ export class RevisionService {
   ): Promise<RevisionView> {
     const { revision } = await this.load(actor, revisionId, 'edit');
     await inTransaction(this.ctx.database, async (tx) => {
+      await this.lockFor(tx, revision.id, 'edit');
       await this.checkOpinions(tx, revision.planId, input.opinionIds ?? []);
       const { clauses, changes } = await this.state(tx, revision);
       const clause = clauses.find((c) => c.stableId === stableId);
@@ -476,13 +642,18 @@ export class RevisionService {
   }
 
   /**
-   * Publishes the revision as the plan's next version (same stable ids, new ones for inserted clauses) and
-   * carries open opinions to the new clauses; those whose clause was deleted are returned as uncertain.
+   * Publishes the approved revision as the plan's next version (same stable ids, new ones for inserted
+   * clauses) and carries open opinions to the new clauses; those whose clause was deleted are returned as
+   * uncertain.
    */
   async publish(actor: Actor, revisionId: string, input: { label?: string } = {}): Promise<PublishResult> {
-    const { revision } = await this.load(actor, revisionId, 'edit');
+    const { revision: loaded, scope } = await this.load(actor, revisionId, 'view');
+    if (!canEditRevision(actor, scope)) {
+      throw new AppError('forbidden', "Only the plan's organizers publish its revision.");
+    }
     const versionId = newId();
     const result = await inTransaction(this.ctx.database, async (tx) => {
+      const revision = await this.lockFor(tx, loaded.id, 'publish');
       const latest = await latestVersion(tx, revision.planId);
       const base = await findVersion(tx, revision.baseVersionId);
       if (!base || !latest || latest.id !== base.id) {
@@ -581,6 +752,9 @@ export class RevisionService {
         id: revision.id,
         event: 'revision.published',
         payload: {
+          before: revision.status,
+          after: 'published',
+          approvedBy: revision.approvedBy,
           versionId,
           seq,
           changeIds: changes.map((c) => c.id),
@@ -591,7 +765,7 @@ export class RevisionService {
       return { carried, uncertain };
     });
     return {
-      revision: (await findRevision(this.ctx.database.db, revision.id))!,
+      revision: (await findRevision(this.ctx.database.db, loaded.id))!,
       version: (await findVersion(this.ctx.database.db, versionId))!,
       ...result,
     };

@@ -1,10 +1,12 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, ApiError } from '../../api.ts';
+import type { RevisionStatus } from './revision-state.ts';
 
 export interface RevisionChange {
   id: string;
   stableId: string;
   kind: string;
+  afterStableId: string | null;
   oldText: string | null;
   newText: string | null;
   newHeading: string | null;
@@ -25,16 +27,36 @@ export interface RevisionClause {
   changeId: string | null;
 }
 
+export interface Revision {
+  id: string;
+  planId: string;
+  baseVersionId: string;
+  status: RevisionStatus;
+  publishedVersionId: string | null;
+  createdBy: string | null;
+  createdAt: string;
+  publishedAt: string | null;
+  submittedBy: string | null;
+  submittedAt: string | null;
+  approvedBy: string | null;
+  approvedAt: string | null;
+  returnedBy: string | null;
+  returnedAt: string | null;
+  returnNote: string | null;
+}
+
+/** A revision in the plan's list, with its base version, number of changes and the people's names. */
+export interface RevisionSummary extends Revision {
+  baseVersion: { id: string; seq: number; label: string };
+  changeCount: number;
+  createdByName: string | null;
+  submittedByName: string | null;
+  approvedByName: string | null;
+  returnedByName: string | null;
+}
+
 export interface RevisionView {
-  revision: {
-    id: string;
-    planId: string;
-    baseVersionId: string;
-    status: string;
-    publishedVersionId: string | null;
-    createdAt: string;
-    publishedAt: string | null;
-  };
+  revision: Revision;
   changes: RevisionChange[];
   clauses: RevisionClause[];
 }
@@ -44,19 +66,14 @@ export interface Consistency {
   changesWithoutOpinion: string[];
 }
 
-const storageKey = (planId: string) => `concord.revision.${planId}`;
+const revisionsKey = (planId: string) => ['plan', planId, 'revisions'];
 
-/** The id of the plan's open revision this browser knows of (the API has no listing of revisions). */
-export function rememberedRevision(planId: string): string | null {
-  return localStorage.getItem(storageKey(planId));
-}
-
-export function rememberRevision(planId: string, revisionId: string | null): void {
-  if (revisionId) {
-    localStorage.setItem(storageKey(planId), revisionId);
-  } else {
-    localStorage.removeItem(storageKey(planId));
-  }
+/** The plan's revisions, newest first: the open one is found here. */
+export function useRevisions(planId: string) {
+  return useQuery({
+    queryKey: revisionsKey(planId),
+    queryFn: () => api<RevisionSummary[]>(`/plans/${planId}/revisions`),
+  });
 }
 
 export function useRevision(revisionId: string | null) {
@@ -68,7 +85,7 @@ export function useRevision(revisionId: string | null) {
   });
 }
 
-/** Starts a revision, or finds the plan's open one (the server answers 409 with its id). */
+/** Starts a revision; when someone else started one meanwhile, the server names it (409) and it is used. */
 export function useStartRevision(planId: string) {
   const client = useQueryClient();
   return useMutation({
@@ -85,7 +102,7 @@ export function useStartRevision(planId: string) {
         throw error;
       }
     },
-    onSuccess: (id) => rememberRevision(planId, id),
+    onSuccess: () => client.invalidateQueries({ queryKey: revisionsKey(planId) }),
   });
 }
 
@@ -99,6 +116,7 @@ function useRevisionWrite<I>(
     onSuccess: async (view) => {
       client.setQueryData(['revision', revisionId], view);
       await client.invalidateQueries({ queryKey: ['revision', revisionId, 'consistency'] });
+      await client.invalidateQueries({ queryKey: revisionsKey(view.revision.planId) });
     },
   });
 }
@@ -109,29 +127,64 @@ export function useAcceptOpinion(revisionId: string | null) {
   );
 }
 
+export interface ClauseInput {
+  text: string;
+  heading?: string | null;
+  reason?: string | null;
+  opinionIds?: string[];
+}
+
+const clauseBody = (input: ClauseInput) => ({
+  text: input.text,
+  heading: input.heading ?? null,
+  reason: input.reason ?? null,
+  ...(input.opinionIds ? { opinionIds: input.opinionIds } : {}),
+});
+
 export function useEditClause(revisionId: string | null) {
-  return useRevisionWrite(
-    revisionId,
-    (
-      id,
-      input: {
-        stableId: string;
-        text: string;
-        heading?: string | null;
-        reason?: string | null;
-        opinionIds?: string[];
-      },
-    ) =>
-      api<RevisionView>(`/revisions/${id}/clauses/${input.stableId}`, {
-        method: 'PUT',
-        body: {
-          text: input.text,
-          heading: input.heading ?? null,
-          reason: input.reason ?? null,
-          ...(input.opinionIds ? { opinionIds: input.opinionIds } : {}),
-        },
-      }),
+  return useRevisionWrite(revisionId, (id, input: ClauseInput & { stableId: string }) =>
+    api<RevisionView>(`/revisions/${id}/clauses/${input.stableId}`, {
+      method: 'PUT',
+      body: clauseBody(input),
+    }),
   );
+}
+
+/** Inserts a new clause after another, as its sibling of the same kind. */
+export function useInsertClause(revisionId: string | null) {
+  return useRevisionWrite(revisionId, (id, input: ClauseInput & { afterStableId: string }) =>
+    api<RevisionView>(`/revisions/${id}/clauses`, {
+      method: 'POST',
+      body: { afterStableId: input.afterStableId, ...clauseBody(input) },
+    }),
+  );
+}
+
+/** Deletes a clause and its subtree (an inserted clause is simply dropped). */
+export function useDeleteClause(revisionId: string | null) {
+  return useRevisionWrite(revisionId, (id, stableId: string) =>
+    api<RevisionView>(`/revisions/${id}/clauses/${stableId}`, { method: 'DELETE' }),
+  );
+}
+
+export type RevisionStep =
+  { action: 'submit' } | { action: 'withdraw' } | { action: 'approve' } | { action: 'return'; note: string };
+
+/** Submits for approval, withdraws, approves or returns the revision; the dashboard follows. */
+export function useRevisionStep(revisionId: string | null) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (step: RevisionStep) =>
+      api<RevisionView>(`/revisions/${revisionId}/${step.action}`, {
+        method: 'POST',
+        body: step.action === 'return' ? { note: step.note } : {},
+      }),
+    onSuccess: async (view) => {
+      client.setQueryData(['revision', revisionId], view);
+      await client.invalidateQueries({ queryKey: revisionsKey(view.revision.planId) });
+      await client.invalidateQueries({ queryKey: ['dashboard'] });
+    },
+  });
 }
 
 export function useConsistency(revisionId: string | null, enabled: boolean) {
@@ -151,10 +204,10 @@ export function usePublishRevision(planId: string, revisionId: string | null) {
         body: label ? { label } : {},
       }),
     onSuccess: async () => {
-      rememberRevision(planId, null);
       await client.invalidateQueries({ queryKey: ['revision', revisionId] });
       await client.invalidateQueries({ queryKey: ['plan', planId] });
       await client.invalidateQueries({ queryKey: ['plans'] });
+      await client.invalidateQueries({ queryKey: ['dashboard'] });
     },
   });
 }

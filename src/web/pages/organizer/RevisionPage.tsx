@@ -23,18 +23,26 @@ import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import { usePlanOpinions } from '../../features/assessment/api.ts';
 import { OpinionCard } from '../../features/assessment/OpinionCard.tsx';
+import { useMe } from '../../features/auth/api.ts';
 import { usePlan } from '../../features/plans/api.ts';
+import type { RevisionClause, RevisionSummary, RevisionView } from '../../features/revision/api.ts';
 import {
-  rememberedRevision,
   useAcceptOpinion,
   useConsistency,
+  useDeleteClause,
   useEditClause,
+  useInsertClause,
   usePublishRevision,
   useRevision,
+  useRevisions,
+  useRevisionStep,
   useStartRevision,
-  type RevisionChange,
-  type RevisionClause,
 } from '../../features/revision/api.ts';
+import { ChangeView } from '../../features/revision/ChangeView.tsx';
+import { RevisionDecision } from '../../features/revision/RevisionDecision.tsx';
+import type { RevisionActions } from '../../features/revision/revision-state.ts';
+import { clauseLabel, findOpenRevision, revisionActions } from '../../features/revision/revision-state.ts';
+import { versionName } from '../../features/dashboard/figures.ts';
 import { usePlanRounds } from '../../features/rounds/api.ts';
 import { ErrorAlert } from '../../ui/ErrorAlert.tsx';
 import { PlainText } from '../../ui/PlainText.tsx';
@@ -46,58 +54,73 @@ const statusColor: Record<string, string> = {
   unchanged: 'default',
 };
 
-interface EditForm {
+const revisionColor: Record<string, string> = {
+  draft: 'blue',
+  submitted: 'orange',
+  approved: 'green',
+  published: 'default',
+};
+
+interface ClauseForm {
   heading?: string;
   text: string;
   reason?: string;
 }
 
-function EditClause({
+/** Editing an existing clause, or writing a new one to insert after `clause`. */
+function ClauseEditor({
+  mode,
   clause,
   revisionId,
   onDone,
 }: {
+  mode: 'edit' | 'insert';
   clause: RevisionClause;
   revisionId: string;
   onDone: () => void;
 }) {
   const { t } = useTranslation();
   const edit = useEditClause(revisionId);
-  const [form] = Form.useForm<EditForm>();
+  const insert = useInsertClause(revisionId);
+  const write = mode === 'edit' ? edit : insert;
+  const [form] = Form.useForm<ClauseForm>();
+  const submit = (v: ClauseForm) => {
+    const input = { text: v.text, heading: v.heading?.trim() || null, reason: v.reason?.trim() || null };
+    if (mode === 'edit') {
+      edit.mutate({ ...input, stableId: clause.stableId }, { onSuccess: onDone });
+    } else {
+      insert.mutate({ ...input, afterStableId: clause.stableId }, { onSuccess: onDone });
+    }
+  };
   return (
-    <Form<EditForm>
+    <Form<ClauseForm>
       form={form}
       layout="vertical"
-      initialValues={{ heading: clause.heading ?? '', text: clause.text }}
-      onFinish={(v) =>
-        edit.mutate(
-          {
-            stableId: clause.stableId,
-            text: v.text,
-            heading: v.heading?.trim() || null,
-            reason: v.reason?.trim() || null,
-          },
-          { onSuccess: onDone },
-        )
-      }
+      initialValues={mode === 'edit' ? { heading: clause.heading ?? '', text: clause.text } : {}}
+      onFinish={submit}
     >
+      {mode === 'insert' && (
+        <Typography.Paragraph type="secondary">
+          {t('leader.revision.insertHint', { clause: clauseLabel(clause) })}
+        </Typography.Paragraph>
+      )}
       <Form.Item name="heading" label={t('revision.heading')}>
-        <Input />
+        <Input maxLength={500} />
       </Form.Item>
       <Form.Item
         name="text"
         label={t('revision.text')}
-        rules={[{ required: true, message: t('common.required') }]}
+        rules={[{ required: true, whitespace: true, message: t('common.required') }]}
       >
-        <Input.TextArea autoSize={{ minRows: 3, maxRows: 12 }} />
+        <Input.TextArea autoSize={{ minRows: 3, maxRows: 12 }} maxLength={50_000} />
       </Form.Item>
       <Form.Item name="reason" label={t('revision.reason')}>
-        <Input />
+        <Input maxLength={5000} />
       </Form.Item>
-      {edit.isError && <ErrorAlert error={edit.error} />}
+      {write.isError && <ErrorAlert error={write.error} />}
       <Space>
-        <Button type="primary" htmlType="submit" loading={edit.isPending}>
-          {t('revision.save')}
+        <Button type="primary" htmlType="submit" loading={write.isPending}>
+          {mode === 'edit' ? t('revision.save') : t('leader.revision.insert')}
         </Button>
         <Button onClick={onDone}>{t('common.cancel')}</Button>
       </Space>
@@ -105,49 +128,92 @@ function EditClause({
   );
 }
 
-function ChangeView({ change }: { change: RevisionChange }) {
-  const { t } = useTranslation();
+/** Where the revision stands: submitted, approved or returned, by whom and when. */
+function RevisionStatus({
+  view,
+  summary,
+  actions,
+}: {
+  view: RevisionView;
+  summary: RevisionSummary | undefined;
+  actions: RevisionActions;
+}) {
+  const { t, i18n } = useTranslation();
+  const { revision } = view;
+  const when = (at: string | null) => (at ? new Date(at).toLocaleString(i18n.language) : '—');
+  const who = (name: string | null | undefined) => name ?? t('leader.none');
   return (
-    <div style={{ marginTop: 8 }}>
-      {change.oldText !== null && (
-        <Typography.Paragraph delete type="danger" style={{ whiteSpace: 'pre-wrap', marginBottom: 4 }}>
-          {change.oldText}
-        </Typography.Paragraph>
+    <>
+      {revision.status === 'draft' && !actions.showReturnNote && actions.canSubmit && (
+        <Alert type="info" showIcon title={t('leader.revision.draftHint')} />
       )}
-      {change.newText !== null && (
-        <Typography.Paragraph style={{ whiteSpace: 'pre-wrap', marginBottom: 4, color: '#237804' }}>
-          <ins>{change.newText}</ins>
-        </Typography.Paragraph>
+      {actions.showReturnNote && (
+        <Alert
+          type="warning"
+          showIcon
+          data-testid="return-note"
+          title={t('leader.revision.returned')}
+          description={
+            <>
+              <PlainText text={revision.returnNote} />
+              <Typography.Text type="secondary">
+                {t('leader.revision.returnedBy', {
+                  name: who(summary?.returnedByName),
+                  time: when(revision.returnedAt),
+                })}
+              </Typography.Text>
+            </>
+          }
+        />
       )}
-      {change.reason && (
-        <Typography.Text type="secondary">
-          {t('revision.reasonIs', { reason: change.reason })}
-        </Typography.Text>
+      {revision.status === 'submitted' && (
+        <Alert
+          type="info"
+          showIcon
+          title={t('leader.revision.submittedHint')}
+          description={t('leader.revision.submittedBy', {
+            name: who(summary?.submittedByName),
+            time: when(revision.submittedAt),
+          })}
+        />
       )}
-      {change.opinionIds.length > 0 && (
-        <Typography.Text type="secondary" style={{ display: 'block' }}>
-          {t('revision.linkedOpinions', { count: change.opinionIds.length })}
-        </Typography.Text>
+      {revision.status === 'approved' && (
+        <Alert
+          type="success"
+          showIcon
+          title={t('leader.revision.approvedHint')}
+          description={t('leader.revision.approvedBy', {
+            name: who(summary?.approvedByName),
+            time: when(revision.approvedAt),
+          })}
+        />
       )}
-    </div>
+      {actions.ownSubmission && <Alert type="warning" showIcon title={t('leader.revision.ownSubmission')} />}
+    </>
   );
 }
 
 export function RevisionPage() {
   const { t } = useTranslation();
   const { planId = '' } = useParams();
+  const me = useMe();
   const plan = usePlan(planId);
-  const [revisionId, setRevisionId] = useState<string | null>(() => rememberedRevision(planId));
+  const revisions = useRevisions(planId);
+  const [startedId, setStartedId] = useState<string | null>(null);
+  const open = findOpenRevision(revisions.data ?? []);
+  const revisionId = open?.id ?? startedId;
   const revision = useRevision(revisionId);
   const start = useStartRevision(planId);
+  const step = useRevisionStep(revisionId);
   const accept = useAcceptOpinion(revisionId);
+  const remove = useDeleteClause(revisionId);
   const publish = usePublishRevision(planId, revisionId);
   const [checking, setChecking] = useState(false);
   const consistency = useConsistency(revisionId, checking);
   const rounds = usePlanRounds(planId);
   const roundIds = useMemo(() => (rounds.data ?? []).map((r) => r.id), [rounds.data]);
   const opinions = usePlanOpinions(roundIds);
-  const [editing, setEditing] = useState<RevisionClause | null>(null);
+  const [editing, setEditing] = useState<{ mode: 'edit' | 'insert'; clause: RevisionClause } | null>(null);
   const [clauseFilter, setClauseFilter] = useState<string | undefined>();
   const [label, setLabel] = useState('');
 
@@ -159,41 +225,64 @@ export function RevisionPage() {
   );
   const opinionsById = useMemo(() => new Map(opinions.data.map((o) => [o.id, o])), [opinions.data]);
 
-  if (plan.isPending) {
+  if (plan.isPending || me.isPending) {
     return <Skeleton active />;
   }
   if (plan.isError) {
     return <ErrorAlert error={plan.error} onRetry={() => void plan.refetch()} />;
   }
+  const roles = me.data?.roles ?? [];
+  const isEditor = roles.includes('organizer') || roles.includes('admin');
+  const actions = view
+    ? revisionActions(view.revision, { id: me.data?.id ?? '', roles })
+    : revisionActions({ status: 'published', submittedBy: null, returnNote: null }, { id: '', roles: [] });
+  const summary = revisions.data?.find((r) => r.id === revisionId);
   const header = (
     <Card
       title={`${t('revision.title')} · ${plan.data.name}`}
       extra={<Link to={`/plans/${planId}`}>{t('round.backToPlan')}</Link>}
     >
       {!view && (
-        <Space orientation="vertical">
-          <Typography.Text>{t('revision.intro')}</Typography.Text>
-          <Button
-            type="primary"
-            loading={start.isPending}
-            onClick={() => start.mutate(undefined, { onSuccess: setRevisionId })}
-          >
-            {t('revision.start')}
-          </Button>
+        <Space orientation="vertical" style={{ width: '100%' }}>
+          {revisions.isPending && <Skeleton active />}
+          {revisions.isError && (
+            <ErrorAlert error={revisions.error} onRetry={() => void revisions.refetch()} />
+          )}
+          {revisions.isSuccess && !revisionId && isEditor && (
+            <>
+              <Typography.Text>{t('revision.intro')}</Typography.Text>
+              <Button
+                type="primary"
+                loading={start.isPending}
+                onClick={() => start.mutate(undefined, { onSuccess: setStartedId })}
+              >
+                {t('leader.revision.start')}
+              </Button>
+            </>
+          )}
+          {revisions.isSuccess && !revisionId && !isEditor && (
+            <Empty description={t('leader.revision.noneLeader')} />
+          )}
           {start.isError && <ErrorAlert error={start.error} />}
           {revisionId && revision.isPending && <Skeleton active />}
-          {revision.isError && <ErrorAlert error={revision.error} />}
+          {revision.isError && <ErrorAlert error={revision.error} onRetry={() => void revision.refetch()} />}
         </Space>
       )}
       {view && (
         <Space orientation="vertical" style={{ width: '100%' }}>
           <Flex gap={8} wrap align="center">
-            <Tag color={view.revision.status === 'published' ? 'green' : 'blue'}>
-              {t(`revision.statuses.${view.revision.status}`, { defaultValue: view.revision.status })}
+            <Tag color={revisionColor[view.revision.status] ?? 'blue'} data-testid="revision-status">
+              {t(`leader.revision.statuses.${view.revision.status}`)}
             </Tag>
+            {summary && (
+              <Typography.Text type="secondary">
+                {t('leader.revision.baseVersion', { version: versionName(summary.baseVersion) })}
+              </Typography.Text>
+            )}
             <Typography.Text>{t('revision.changeCount', { count: view.changes.length })}</Typography.Text>
           </Flex>
-          {view.revision.status !== 'published' && (
+          <RevisionStatus view={view} summary={summary} actions={actions} />
+          {isEditor && view.revision.status !== 'published' && (
             <Flex gap={8} wrap align="end">
               <Button
                 onClick={() => (checking ? void consistency.refetch() : setChecking(true))}
@@ -201,27 +290,68 @@ export function RevisionPage() {
               >
                 {t('revision.check')}
               </Button>
+              {actions.canSubmit && (
+                <Popconfirm
+                  title={t('leader.revision.confirmSubmit')}
+                  okText={t('leader.revision.submit')}
+                  cancelText={t('common.cancel')}
+                  onConfirm={() => step.mutate({ action: 'submit' })}
+                >
+                  <Button type="primary" loading={step.isPending}>
+                    {t('leader.revision.submit')}
+                  </Button>
+                </Popconfirm>
+              )}
+              {actions.canWithdraw && (
+                <Popconfirm
+                  title={t('leader.revision.confirmWithdraw')}
+                  okText={t('leader.revision.withdraw')}
+                  cancelText={t('common.cancel')}
+                  onConfirm={() => step.mutate({ action: 'withdraw' })}
+                >
+                  <Button loading={step.isPending}>{t('leader.revision.withdraw')}</Button>
+                </Popconfirm>
+              )}
+            </Flex>
+          )}
+          {actions.showPublish && (
+            <Flex gap={8} wrap align="end">
               <Form layout="inline">
                 <Form.Item label={t('revision.label')}>
                   <Input
                     value={label}
                     onChange={(e) => setLabel(e.target.value)}
                     placeholder={t('revision.labelPlaceholder')}
+                    maxLength={100}
+                    disabled={!actions.canPublish}
                   />
                 </Form.Item>
               </Form>
-              <Popconfirm
-                title={t('revision.confirmPublish')}
-                okText={t('common.confirm')}
-                cancelText={t('common.cancel')}
-                onConfirm={() => publish.mutate(label.trim() || undefined)}
-              >
-                <Button type="primary" loading={publish.isPending}>
-                  {t('revision.publish')}
-                </Button>
-              </Popconfirm>
+              {actions.canPublish ? (
+                <Popconfirm
+                  title={t('revision.confirmPublish')}
+                  okText={t('common.confirm')}
+                  cancelText={t('common.cancel')}
+                  onConfirm={() => publish.mutate(label.trim() || undefined)}
+                >
+                  <Button type="primary" loading={publish.isPending}>
+                    {t('revision.publish')}
+                  </Button>
+                </Popconfirm>
+              ) : (
+                <>
+                  <Button type="primary" disabled>
+                    {t('revision.publish')}
+                  </Button>
+                  <Typography.Text type="secondary">
+                    {t('leader.revision.publishNeedsApproval')}
+                  </Typography.Text>
+                </>
+              )}
             </Flex>
           )}
+          {actions.canDecide && revisionId && <RevisionDecision revisionId={revisionId} />}
+          {step.isError && <ErrorAlert error={step.error} />}
           {publish.isError && <ErrorAlert error={publish.error} />}
           {consistency.isError && <ErrorAlert error={consistency.error} />}
           {checking && consistency.data && (
@@ -275,7 +405,7 @@ export function RevisionPage() {
   if (!view) {
     return header;
   }
-  const editable = view.revision.status !== 'published';
+  const { editable } = actions;
   return (
     <Space orientation="vertical" size="middle" style={{ width: '100%' }}>
       {header}
@@ -283,12 +413,17 @@ export function RevisionPage() {
         <Col xs={24} lg={14}>
           <Card title={t('revision.clauses')}>
             {view.clauses.length === 0 && <Empty />}
+            {remove.isError && <ErrorAlert error={remove.error} />}
             <List
               dataSource={view.clauses}
               renderItem={(clause) => {
                 const change = clause.changeId ? changes.get(clause.changeId) : undefined;
+                const name = clauseLabel(clause);
                 return (
-                  <List.Item style={{ paddingInlineStart: Math.min(clause.depth, 4) * 12, display: 'block' }}>
+                  <List.Item
+                    style={{ paddingInlineStart: Math.min(clause.depth, 4) * 12, display: 'block' }}
+                    data-testid="revision-clause"
+                  >
                     <Flex gap={6} wrap align="center" justify="space-between">
                       <Flex gap={6} wrap align="center">
                         <Typography.Text strong>
@@ -301,13 +436,38 @@ export function RevisionPage() {
                         )}
                       </Flex>
                       {editable && clause.status !== 'deleted' && (
-                        <Button
-                          size="small"
-                          onClick={() => setEditing(clause)}
-                          aria-label={`${t('revision.edit')} ${[clause.path, clause.heading].filter(Boolean).join(' ')}`}
-                        >
-                          {t('revision.edit')}
-                        </Button>
+                        <Space size={4} wrap>
+                          <Button
+                            size="small"
+                            onClick={() => setEditing({ mode: 'edit', clause })}
+                            aria-label={`${t('revision.edit')} ${name}`}
+                          >
+                            {t('revision.edit')}
+                          </Button>
+                          <Button
+                            size="small"
+                            onClick={() => setEditing({ mode: 'insert', clause })}
+                            aria-label={`${t('leader.revision.insertAfter')} ${name}`}
+                          >
+                            {t('leader.revision.insertAfter')}
+                          </Button>
+                          <Popconfirm
+                            title={t('leader.revision.confirmDelete', { clause: name })}
+                            okText={t('leader.revision.delete')}
+                            okButtonProps={{ danger: true }}
+                            cancelText={t('common.cancel')}
+                            onConfirm={() => remove.mutate(clause.stableId)}
+                          >
+                            <Button
+                              size="small"
+                              danger
+                              loading={remove.isPending && remove.variables === clause.stableId}
+                              aria-label={`${t('leader.revision.delete')} ${name}`}
+                            >
+                              {t('leader.revision.delete')}
+                            </Button>
+                          </Popconfirm>
+                        </Space>
                       )}
                     </Flex>
                     {change ? (
@@ -369,13 +529,18 @@ export function RevisionPage() {
       </Row>
       <Modal
         open={editing !== null}
-        title={t('revision.editTitle')}
+        title={editing?.mode === 'insert' ? t('leader.revision.insertTitle') : t('revision.editTitle')}
         footer={null}
         onCancel={() => setEditing(null)}
         destroyOnHidden
       >
         {editing && revisionId && (
-          <EditClause clause={editing} revisionId={revisionId} onDone={() => setEditing(null)} />
+          <ClauseEditor
+            mode={editing.mode}
+            clause={editing.clause}
+            revisionId={revisionId}
+            onDone={() => setEditing(null)}
+          />
         )}
       </Modal>
     </Space>
