@@ -9,9 +9,10 @@ import type { TestApp, TestClient } from './app.ts';
 import { createTestApp } from './app.ts';
 import { describeCli, runCli } from './cli.ts';
 import type { TestRound } from './consultation-factories.ts';
-import { createOpinion, createRound } from './consultation-factories.ts';
+import { createOpinion, createRound, insertInvitationRow } from './consultation-factories.ts';
 import { describeDb } from './db.ts';
 import { createUnit, createUser } from './factories.ts';
+import { newId } from '../src/server/lib/ids.ts';
 import {
   closeRound,
   createDisposition,
@@ -22,8 +23,8 @@ import {
 } from './integration-factories.ts';
 
 /**
- * A hand-built round: three invited units (two province, one county); unit 1 replies on time, unit 2 late,
- * unit 3 not at all. Unit 1 sends 3 opinions (one vague), unit 2 one. Approved: adopted, partially adopted,
+ * A hand-built round: three invited units (two province, one county); unit 1 replies on time (and re-sends),
+ * unit 2 late, unit 3 not at all. Unit 1 sends 3 opinions (one vague), unit 2 one. Approved: adopted, partially adopted,
  * not adopted; the fourth is only proposed. Ratings: satisfied, basically satisfied, unsatisfied. The
  * not-adopted one draws an objection (upheld) and a second one (dissent recorded).
  */
@@ -44,8 +45,11 @@ async function buildRound(database: Database): Promise<TestRound> {
     openedAt: '2026-03-01T00:00:00.000Z',
     closedAt: '2026-03-11T00:00:00.000Z',
   });
-  await createReply(database, u1);
-  await createReply(database, u2, { late: true });
+  await createReply(database, u1, { sentAt: '2026-03-05T02:00:00.000Z' });
+  // A re-sent reply (version 2) is the same unit replying again: it counts once, on its first day.
+  await createReply(database, u1, { sentAt: '2026-03-09T03:00:00.000Z', version: 2 });
+  // 17:00 UTC is 01:00 the next day in Beijing.
+  await createReply(database, u2, { late: true, sentAt: '2026-03-12T17:00:00.000Z' });
   const o1 = await createOpinion(database, round, { invited: u1 });
   const o2 = await createOpinion(database, round, { invited: u1 });
   const o3 = await createOpinion(database, round, { invited: u1, suggestion: '同意', reasons: null });
@@ -154,6 +158,100 @@ describeDb('metrics API', (db) => {
       levelFit: 0.5,
     });
     expect(m.byLevel[1]).toMatchObject({ invited: 1, sent: 0, participationRate: 0, opinions: 0 });
+  });
+
+  it('gives the charts their figures: replies per day, dispositions per code, ratings, schedules', async () => {
+    const m = (await organizer.get(`/api/v1/rounds/${round.roundId}/metrics`)).json();
+    expect(m.timeline).toEqual([
+      { date: '2026-03-05', onTime: 1, late: 0 },
+      { date: '2026-03-13', onTime: 0, late: 1 },
+    ]);
+    expect(m.byCode).toEqual({
+      adopted: 1,
+      partially_adopted: 1,
+      not_adopted: 1,
+      already_reflected: 0,
+      explained: 0,
+      for_reference: 0,
+      out_of_scope: 0,
+    });
+    const [u1, u2] = round.invited;
+    const unit = (id: string) => (m.byUnit as { unitId: string }[]).find((u) => u.unitId === id) as never;
+    expect(unit(u1!.unit.id)).toMatchObject({ byCode: { adopted: 1, partially_adopted: 1, not_adopted: 1 } });
+    // The fourth opinion's disposition is only proposed: not counted.
+    expect(Object.values((unit(u2!.unit.id) as { byCode: Record<string, number> }).byCode)).toEqual([
+      0, 0, 0, 0, 0, 0, 0,
+    ]);
+    expect(m.ratings).toEqual({
+      satisfied: 1,
+      basicallySatisfied: 1,
+      unsatisfied: 1,
+      confirmed: 0,
+      objected: 0,
+    });
+    expect(m.rounds).toHaveLength(1);
+    expect(m.rounds[0]).toMatchObject({
+      roundId: round.roundId,
+      seq: 1,
+      title: '第一轮征求意见',
+      status: 'assessing',
+      openedAt: '2026-03-01T00:00:00.000Z',
+      closedAt: '2026-03-11T00:00:00.000Z',
+      solicitationDays: 10,
+      integrationDays: 4.5,
+    });
+    expect(m.rounds[0].deadline).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+  });
+
+  it("sums a plan's rounds: the second round's replies join the timeline", async () => {
+    const first = await db()
+      .db.selectFrom('round')
+      .selectAll()
+      .where('id', '=', round.roundId)
+      .executeTakeFirstOrThrow();
+    const secondId = newId();
+    await db()
+      .db.insertInto('round')
+      .values({
+        ...first,
+        id: secondId,
+        seq: 2,
+        title: '第二轮征求意见',
+        status: 'open',
+        opens_at: '2026-04-01T00:00:00.000Z',
+        deadline: '2026-04-10',
+        closes_at: '2026-04-10T16:00:00.000Z',
+        opened_at: '2026-04-01T00:00:00.000Z',
+        closed_at: null,
+      })
+      .execute();
+    const [u1] = round.invited;
+    const invitationId = newId();
+    await insertInvitationRow(db(), {
+      id: invitationId,
+      roundId: secondId,
+      unitId: u1!.unit.id,
+      level: 'province',
+      mandatory: true,
+    });
+    await createReply(db(), { ...u1!, invitationId }, { sentAt: '2026-04-03T01:00:00.000Z' });
+
+    const plan = (await organizer.get(`/api/v1/plans/${round.planId}/metrics`)).json();
+    expect(plan.timeline).toEqual([
+      { date: '2026-03-05', onTime: 1, late: 0 },
+      { date: '2026-03-13', onTime: 0, late: 1 },
+      { date: '2026-04-03', onTime: 1, late: 0 },
+    ]);
+    expect(plan.counts).toMatchObject({ invited: 4, sent: 3, onTime: 2 });
+    expect(plan.rounds.map((r: { seq: number; deadline: string }) => [r.seq, r.deadline])).toEqual([
+      [1, first.deadline],
+      [2, '2026-04-10'],
+    ]);
+    expect(plan.rounds[1]).toMatchObject({ title: '第二轮征求意见', closedAt: null, solicitationDays: null });
+    // The round alone is unchanged.
+    const alone = (await organizer.get(`/api/v1/rounds/${round.roundId}/metrics`)).json();
+    expect(alone.timeline).toHaveLength(2);
+    expect(alone.counts).toMatchObject({ invited: 3, sent: 2 });
   });
 
   it('computes plan metrics over its rounds and refuses other users', async () => {

@@ -2,11 +2,15 @@ import { describe, expect, it } from 'vitest';
 import {
   EMPTY_COUNTS,
   addCounts,
+  chinaDateOfHour,
   computeRates,
+  countDispositionCodes,
+  countRatings,
   daysBetween,
   meanOf,
   rate,
   summarizeDurations,
+  sumRepliesByChinaDay,
   unitScore,
 } from './metrics.ts';
 
@@ -68,5 +72,65 @@ describe('metrics formulas', () => {
     expect(
       unitScore({ timeliness: 0, validity: 1, adoption: 1 }, { timeliness: 1, validity: 0, adoption: 1 }),
     ).toBe(50);
+  });
+});
+
+describe('replies per China-local day', () => {
+  it('reads the China date of a UTC hour', () => {
+    expect(chinaDateOfHour('2026-03-01T15')).toBe('2026-03-01');
+    expect(chinaDateOfHour('2026-03-01T16')).toBe('2026-03-02');
+    expect(chinaDateOfHour('2026-12-31T23')).toBe('2027-01-01');
+    expect(chinaDateOfHour('2026-03-01')).toBeNull();
+    expect(chinaDateOfHour('not an hour')).toBeNull();
+  });
+
+  it('sums hours into days at the Beijing midnight, in date order', () => {
+    expect(
+      sumRepliesByChinaDay([
+        { hour: '2026-03-03T02', onTime: 0, late: 1 },
+        { hour: '2026-03-01T01', onTime: 2, late: 0 },
+        { hour: '2026-03-01T15', onTime: 1, late: 0 },
+        { hour: '2026-03-01T16', onTime: 1, late: 0 },
+        { hour: 'garbage', onTime: 9, late: 9 },
+      ]),
+    ).toEqual([
+      { date: '2026-03-01', onTime: 3, late: 0 },
+      { date: '2026-03-02', onTime: 1, late: 0 },
+      { date: '2026-03-03', onTime: 0, late: 1 },
+    ]);
+    expect(sumRepliesByChinaDay([])).toEqual([]);
+  });
+});
+
+describe('dispositions per code and feedback ratings', () => {
+  it('keeps every code in one order and ignores unknown ones', () => {
+    const counts = countDispositionCodes([
+      { code: 'not_adopted', n: 2 },
+      { code: 'adopted', n: 3 },
+      { code: 'adopted', n: 1 },
+      { code: 'something_else', n: 5 },
+    ]);
+    expect(Object.keys(counts)).toEqual([
+      'adopted',
+      'partially_adopted',
+      'not_adopted',
+      'already_reflected',
+      'explained',
+      'for_reference',
+      'out_of_scope',
+    ]);
+    expect(counts).toMatchObject({ adopted: 4, not_adopted: 2, partially_adopted: 0 });
+  });
+
+  it('counts ratings, confirmations and objections apart', () => {
+    expect(
+      countRatings([
+        { response: 'rated', rating: 'satisfied', n: 3 },
+        { response: 'rated', rating: 'basically_satisfied', n: 2 },
+        { response: 'rated', rating: 'unsatisfied', n: 1 },
+        { response: 'confirmed', rating: null, n: 4 },
+        { response: 'objected', rating: null, n: 1 },
+      ]),
+    ).toEqual({ satisfied: 3, basicallySatisfied: 2, unsatisfied: 1, confirmed: 4, objected: 1 });
   });
 });

@@ -4,6 +4,9 @@
  * denominator is 0, so "nobody was invited" never reads as 0%.
  */
 
+import type { DispositionCode } from './disposition-rules.ts';
+import { DISPOSITION_CODES } from './disposition-rules.ts';
+
 /** numerator / denominator, or null when there is nothing to divide by. */
 export function rate(numerator: number, denominator: number): number | null {
   if (!Number.isFinite(denominator) || denominator <= 0) {
@@ -142,4 +145,96 @@ export function computeRates(c: MetricCounts): MetricRates {
     objectionRate: rate(c.objected, c.disposed),
     levelFit: rate(c.adopted + c.partiallyAdopted + c.reflected, c.opinions),
   };
+}
+
+/** First replies of one UTC hour (`YYYY-MM-DDTHH`), as the repository groups them. */
+export interface HourlyReplies {
+  hour: string;
+  onTime: number;
+  late: number;
+}
+
+/** First replies of one China-local day (UTC+8), for the "replies over time against the deadline" chart. */
+export interface DailyReplies {
+  date: string;
+  onTime: number;
+  late: number;
+}
+
+const CHINA_OFFSET_MS = 8 * 60 * 60 * 1000;
+
+/** The China-local date (`YYYY-MM-DD`) of a UTC hour `YYYY-MM-DDTHH`; null when it is not one. */
+export function chinaDateOfHour(hour: string): string | null {
+  const instant = Date.parse(`${hour}:00:00.000Z`);
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}$/.test(hour) || Number.isNaN(instant)) {
+    return null;
+  }
+  return new Date(instant + CHINA_OFFSET_MS).toISOString().slice(0, 10);
+}
+
+/**
+ * Sums hourly counts into China-local days, in date order. SQL groups by the UTC hour because both
+ * dialects can cut it from ISO text; the day boundary of Beijing time falls on a UTC hour (16:00).
+ */
+export function sumRepliesByChinaDay(hours: readonly HourlyReplies[]): DailyReplies[] {
+  const days = new Map<string, DailyReplies>();
+  for (const h of hours) {
+    const date = chinaDateOfHour(h.hour);
+    if (date === null) {
+      continue;
+    }
+    const day = days.get(date) ?? { date, onTime: 0, late: 0 };
+    day.onTime += h.onTime;
+    day.late += h.late;
+    days.set(date, day);
+  }
+  return [...days.values()].sort((a, b) => a.date.localeCompare(b.date));
+}
+
+/** Approved dispositions per code, every code present (zero when unused) so charts keep one order. */
+export type DispositionCounts = Record<DispositionCode, number>;
+
+export function countDispositionCodes(rows: readonly { code: string; n: number }[]): DispositionCounts {
+  const out = Object.fromEntries(DISPOSITION_CODES.map((c) => [c, 0])) as DispositionCounts;
+  for (const row of rows) {
+    if ((DISPOSITION_CODES as readonly string[]).includes(row.code)) {
+      out[row.code as DispositionCode] += row.n;
+    }
+  }
+  return out;
+}
+
+/** Feedback responses: the three ratings, plain confirmations and objections. */
+export interface RatingCounts {
+  satisfied: number;
+  basicallySatisfied: number;
+  unsatisfied: number;
+  confirmed: number;
+  objected: number;
+}
+
+export function countRatings(
+  rows: readonly { response: string; rating: string | null; n: number }[],
+): RatingCounts {
+  const out: RatingCounts = {
+    satisfied: 0,
+    basicallySatisfied: 0,
+    unsatisfied: 0,
+    confirmed: 0,
+    objected: 0,
+  };
+  for (const row of rows) {
+    if (row.rating === 'satisfied') {
+      out.satisfied += row.n;
+    } else if (row.rating === 'basically_satisfied') {
+      out.basicallySatisfied += row.n;
+    } else if (row.rating === 'unsatisfied') {
+      out.unsatisfied += row.n;
+    } else if (row.response === 'confirmed') {
+      out.confirmed += row.n;
+    } else if (row.response === 'objected') {
+      out.objected += row.n;
+    }
+  }
+  return out;
 }

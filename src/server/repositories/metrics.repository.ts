@@ -1,5 +1,6 @@
 import type { Executor } from '../db/executor.ts';
 import type { Expression, SqlBool } from 'kysely';
+import { sql } from 'kysely';
 import type { MetricCounts } from '../../domain/metrics.ts';
 import { addCounts, EMPTY_COUNTS } from '../../domain/metrics.ts';
 import type { UnitLevel } from '../db/schema.ts';
@@ -53,17 +54,34 @@ export async function findRoundBasics(db: Executor, id: string): Promise<RoundBa
     : null;
 }
 
-/** Each round of the scope with its open/close instants and the instant of its last approved disposition. */
-export async function listRoundCycles(
-  db: Executor,
-  scope: MetricsScope,
-): Promise<
-  { roundId: string; openedAt: string | null; closedAt: string | null; lastApprovalAt: string | null }[]
-> {
+export interface RoundCycle {
+  roundId: string;
+  seq: number;
+  title: string;
+  status: string;
+  opensAt: string;
+  deadline: string;
+  closesAt: string;
+  openedAt: string | null;
+  closedAt: string | null;
+  lastApprovalAt: string | null;
+}
+
+/**
+ * Each round of the scope with its schedule, its open/close instants and the instant of its last approved
+ * disposition.
+ */
+export async function listRoundCycles(db: Executor, scope: MetricsScope): Promise<RoundCycle[]> {
   const rows = await db
     .selectFrom('round')
     .select((eb) => [
       'round.id',
+      'round.seq',
+      'round.title',
+      'round.status',
+      'round.opens_at',
+      'round.deadline',
+      'round.closes_at',
       'round.opened_at',
       'round.closed_at',
       eb
@@ -76,13 +94,89 @@ export async function listRoundCycles(
     ])
     .where('round.id', 'in', roundIds(db, scope))
     .orderBy('round.seq')
+    .orderBy('round.opens_at')
     .execute();
   return rows.map((r) => ({
     roundId: r.id,
+    seq: r.seq,
+    title: r.title,
+    status: r.status,
+    opensAt: r.opens_at,
+    deadline: r.deadline,
+    closesAt: r.closes_at,
     openedAt: r.opened_at,
     closedAt: r.closed_at,
     lastApprovalAt: r.last_approval_at ?? null,
   }));
+}
+
+/**
+ * Each replying invitation counted once, at the UTC hour of its first reply, split by whether it replied
+ * on time (the same rule as `onTime`: some reply not marked late).
+ */
+export async function countFirstRepliesByHour(
+  db: Executor,
+  scope: MetricsScope,
+): Promise<{ hour: string; onTime: number; late: number }[]> {
+  const first = db
+    .selectFrom('unit_reply as ur')
+    .innerJoin('round_invitation as ri', 'ri.id', 'ur.invitation_id')
+    .select((eb) => [
+      'ur.invitation_id',
+      eb.fn.min('ur.sent_at').as('first_at'),
+      eb.fn.max(eb.case().when('ur.late', '=', 0).then(1).else(0).end()).as('on_time'),
+    ])
+    .where('ri.round_id', 'in', roundIds(db, scope))
+    .groupBy('ur.invitation_id')
+    .as('f');
+  const hour = sql<string>`substr(${sql.ref('f.first_at')}, 1, 13)`;
+  const rows = await db
+    .selectFrom(first)
+    .select((eb) => [
+      hour.as('hour'),
+      eb.fn.sum(eb.case().when('f.on_time', '=', 1).then(1).else(0).end()).as('on_time'),
+      eb.fn.countAll().as('n'),
+    ])
+    .groupBy(hour)
+    .execute();
+  return rows.map((r) => ({
+    hour: r.hour,
+    onTime: num(r.on_time),
+    late: num(r.n) - num(r.on_time),
+  }));
+}
+
+/** Approved dispositions of submitted opinions per (unit, code). */
+export async function countDispositionsByUnitAndCode(
+  db: Executor,
+  scope: MetricsScope,
+): Promise<{ unitId: string | null; code: string; n: number }[]> {
+  const rows = await db
+    .selectFrom('opinion as o')
+    .innerJoin('disposition as d', (join) =>
+      join.onRef('d.opinion_id', '=', 'o.id').on('d.status', '=', 'approved'),
+    )
+    .select((eb) => ['o.unit_id', 'd.code', eb.fn.countAll().as('n')])
+    .where('o.round_id', 'in', roundIds(db, scope))
+    .where('o.status', '=', 'submitted')
+    .groupBy(['o.unit_id', 'd.code'])
+    .execute();
+  return rows.map((r) => ({ unitId: r.unit_id, code: r.code, n: num(r.n) }));
+}
+
+/** Feedback responses per (response, rating). */
+export async function countFeedbackResponses(
+  db: Executor,
+  scope: MetricsScope,
+): Promise<{ response: string; rating: string | null; n: number }[]> {
+  const rows = await db
+    .selectFrom('feedback_response as fr')
+    .innerJoin('opinion as o', 'o.id', 'fr.opinion_id')
+    .select((eb) => ['fr.response', 'fr.rating', eb.fn.countAll().as('n')])
+    .where('o.round_id', 'in', roundIds(db, scope))
+    .groupBy(['fr.response', 'fr.rating'])
+    .execute();
+  return rows.map((r) => ({ response: r.response, rating: r.rating, n: num(r.n) }));
 }
 
 /** Invitations, replies and on-time replies per (unit, level). */

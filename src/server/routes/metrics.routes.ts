@@ -29,6 +29,16 @@ const rateFields = {
   levelFit: Rate,
 };
 
+const dispositionCodeFields = Type.Object({
+  adopted: Type.Integer(),
+  partially_adopted: Type.Integer(),
+  not_adopted: Type.Integer(),
+  already_reflected: Type.Integer(),
+  explained: Type.Integer(),
+  for_reference: Type.Integer(),
+  out_of_scope: Type.Integer(),
+});
+
 export const MetricsSchema = Type.Object({
   scope: Type.Object({ kind: Type.String(), id: Type.String(), planId: Type.String() }),
   counts: Type.Object(countFields),
@@ -48,6 +58,14 @@ export const MetricsSchema = Type.Object({
   rounds: Type.Array(
     Type.Object({
       roundId: Type.String(),
+      seq: Type.Integer(),
+      title: Type.String(),
+      status: Type.String(),
+      opensAt: Type.String(),
+      deadline: Type.String({ description: 'the last China-local day on which a reply is on time' }),
+      closesAt: Type.String(),
+      openedAt: Nullable(Type.String()),
+      closedAt: Nullable(Type.String()),
       solicitationDays: Nullable(Type.Number()),
       integrationDays: Nullable(Type.Number()),
     }),
@@ -61,9 +79,26 @@ export const MetricsSchema = Type.Object({
       ...countFields,
       ...rateFields,
       score: Nullable(Type.Number()),
+      byCode: dispositionCodeFields,
     }),
   ),
   byLevel: Type.Array(Type.Object({ level: Type.String(), ...countFields, ...rateFields })),
+  timeline: Type.Array(
+    Type.Object({
+      date: Type.String({ description: 'China-local day (UTC+8)' }),
+      onTime: Type.Integer(),
+      late: Type.Integer(),
+    }),
+    { description: "units' first replies per day: each replying invitation counted once" },
+  ),
+  byCode: dispositionCodeFields,
+  ratings: Type.Object({
+    satisfied: Type.Integer(),
+    basicallySatisfied: Type.Integer(),
+    unsatisfied: Type.Integer(),
+    confirmed: Type.Integer(),
+    objected: Type.Integer(),
+  }),
 });
 
 export const metricsRoutes =

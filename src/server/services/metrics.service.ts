@@ -1,10 +1,19 @@
-import type { MetricCounts, MetricRates } from '../../domain/metrics.ts';
+import type {
+  DailyReplies,
+  DispositionCounts,
+  MetricCounts,
+  MetricRates,
+  RatingCounts,
+} from '../../domain/metrics.ts';
 import {
   EMPTY_COUNTS,
   addCounts,
   computeRates,
+  countDispositionCodes,
+  countRatings,
   daysBetween,
   meanOf,
+  sumRepliesByChinaDay,
   unitScore,
 } from '../../domain/metrics.ts';
 import { AppError } from '../../domain/errors.ts';
@@ -13,6 +22,9 @@ import { canViewRevision } from '../policies/revision.policy.ts';
 import type { MetricsScope, RoundBasics } from '../repositories/metrics.repository.ts';
 import {
   countByUnitAndLevel,
+  countDispositionsByUnitAndCode,
+  countFeedbackResponses,
+  countFirstRepliesByHour,
   findRoundBasics,
   listRoundCycles,
   listUnitsByIds,
@@ -29,6 +41,8 @@ export interface UnitMetrics extends GroupMetrics {
   level: UnitLevel;
   /** 部门考核: weighted timeliness, validity and adoption, 0..100. */
   score: number | null;
+  /** The unit's approved dispositions per code. */
+  byCode: DispositionCounts;
 }
 
 export interface LevelMetrics extends GroupMetrics {
@@ -45,6 +59,21 @@ export interface ObjectionOutcome {
   dissent: number;
 }
 
+export interface RoundCycleMetrics {
+  roundId: string;
+  seq: number;
+  title: string;
+  status: string;
+  opensAt: string;
+  /** The last China-local day on which a reply counts as on time. */
+  deadline: string;
+  closesAt: string;
+  openedAt: string | null;
+  closedAt: string | null;
+  solicitationDays: number | null;
+  integrationDays: number | null;
+}
+
 export interface Metrics extends MetricRates {
   scope: { kind: 'round' | 'plan'; id: string; planId: string };
   counts: MetricCounts;
@@ -53,9 +82,15 @@ export interface Metrics extends MetricRates {
   /** Median and maximum days from conflict opened to resolved; null until conflicts are recorded. */
   conflictResolutionDays: { median: number; max: number } | null;
   objections: ObjectionOutcome;
-  rounds: { roundId: string; solicitationDays: number | null; integrationDays: number | null }[];
+  rounds: RoundCycleMetrics[];
   byUnit: UnitMetrics[];
   byLevel: LevelMetrics[];
+  /** Units' first replies per China-local day, on time or late (one count per replying invitation). */
+  timeline: DailyReplies[];
+  /** Approved dispositions per code. */
+  byCode: DispositionCounts;
+  /** Feedback responses: ratings, confirmations, objections. */
+  ratings: RatingCounts;
 }
 
 const LEVEL_ORDER: readonly UnitLevel[] = ['province', 'city', 'county'];
@@ -96,9 +131,12 @@ export class MetricsService {
   /** The computation itself, for callers that already checked access (exports). */
   async compute(scope: MetricsScope, label: Metrics['scope']): Promise<Metrics> {
     const db = this.ctx.database.db;
-    const [{ groups, objections }, cycles] = await Promise.all([
+    const [{ groups, objections }, cycles, hourly, codes, responses] = await Promise.all([
       countByUnitAndLevel(db, scope),
       listRoundCycles(db, scope),
+      countFirstRepliesByHour(db, scope),
+      countDispositionsByUnitAndCode(db, scope),
+      countFeedbackResponses(db, scope),
     ]);
     const total = groups.reduce((acc, g) => addCounts(acc, g), EMPTY_COUNTS);
 
@@ -118,6 +156,7 @@ export class MetricsService {
       .map(([unitId, counts]) => {
         const unit = units.get(unitId);
         const rates = computeRates(counts);
+        const byCode = countDispositionCodes(codes.filter((c) => c.unitId === unitId));
         return {
           unitId,
           name: unit?.name ?? unitId,
@@ -130,6 +169,7 @@ export class MetricsService {
             validity: rates.validOpinionRatio,
             adoption: rates.adoptionRate,
           }),
+          byCode,
         };
       })
       .sort(
@@ -157,6 +197,14 @@ export class MetricsService {
     };
     const rounds = cycles.map((c) => ({
       roundId: c.roundId,
+      seq: c.seq,
+      title: c.title,
+      status: c.status,
+      opensAt: c.opensAt,
+      deadline: c.deadline,
+      closesAt: c.closesAt,
+      openedAt: c.openedAt,
+      closedAt: c.closedAt,
       solicitationDays: daysBetween(c.openedAt, c.closedAt),
       integrationDays:
         c.closedAt && c.lastApprovalAt && c.lastApprovalAt > c.closedAt
@@ -176,6 +224,9 @@ export class MetricsService {
       rounds,
       byUnit,
       byLevel,
+      timeline: sumRepliesByChinaDay(hourly),
+      byCode: countDispositionCodes(codes),
+      ratings: countRatings(responses),
     };
   }
 }

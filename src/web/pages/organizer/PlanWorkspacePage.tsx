@@ -351,9 +351,14 @@ export function PlanWorkspacePage() {
       <Card
         title={plan.data.name}
         extra={
-          <Link to={`/plans/${planId}/revision`}>
-            <Button>{t('workspace.revision')}</Button>
-          </Link>
+          <Space wrap>
+            <Link to={`/plans/${planId}/metrics`}>
+              <Button>{t('metrics.title')}</Button>
+            </Link>
+            <Link to={`/plans/${planId}/revision`}>
+              <Button>{t('workspace.revision')}</Button>
+            </Link>
+          </Space>
         }
       >
         {plan.data.description && <Typography.Paragraph>{plan.data.description}</Typography.Paragraph>}
