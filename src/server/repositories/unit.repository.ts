@@ -158,3 +158,74 @@ export async function listUnitAncestorIds(db: Executor, unitId: string): Promise
     .execute();
   return rows.map((r) => r.id);
 }
+
+/** What keeps a unit in the directory: rows elsewhere that point at it. */
+export interface UnitReferences {
+  subUnits: number;
+  users: number;
+  plans: number;
+  invitations: number;
+  opinions: number;
+  feedbackLetters: number;
+}
+
+/** Counts, in one statement, every row that refers to a unit. */
+export async function countUnitReferences(db: Executor, id: string): Promise<UnitReferences> {
+  const row = await db
+    .selectNoFrom((eb) => [
+      eb
+        .selectFrom('unit')
+        .select(eb.fn.countAll<number>().as('n'))
+        .where('parent_id', '=', id)
+        .as('subUnits'),
+      eb.selectFrom('user').select(eb.fn.countAll<number>().as('n')).where('unit_id', '=', id).as('users'),
+      eb
+        .selectFrom('plan')
+        .select(eb.fn.countAll<number>().as('n'))
+        .where('owner_unit_id', '=', id)
+        .as('plans'),
+      eb
+        .selectFrom('round_invitation')
+        .select(eb.fn.countAll<number>().as('n'))
+        .where((w) => w.or([w('unit_id', '=', id), w('forwarded_by_unit_id', '=', id)]))
+        .as('invitations'),
+      eb
+        .selectFrom('opinion')
+        .select(eb.fn.countAll<number>().as('n'))
+        .where((w) => w.or([w('unit_id', '=', id), w('forwarded_by_unit_id', '=', id)]))
+        .as('opinions'),
+      eb
+        .selectFrom('feedback_letter')
+        .select(eb.fn.countAll<number>().as('n'))
+        .where('unit_id', '=', id)
+        .as('feedbackLetters'),
+    ])
+    .executeTakeFirstOrThrow();
+  return {
+    subUnits: Number(row.subUnits),
+    users: Number(row.users),
+    plans: Number(row.plans),
+    invitations: Number(row.invitations),
+    opinions: Number(row.opinions),
+    feedbackLetters: Number(row.feedbackLetters),
+  };
+}
+
+/** SQLite's and PostgreSQL's foreign-key errors: a row added elsewhere still points at the unit. */
+function isForeignKeyViolation(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === 'SQLITE_CONSTRAINT_FOREIGNKEY' || code === '23503';
+}
+
+/** Removes a unit; 'referenced' when some row still points at it (the delete then did nothing). */
+export async function deleteUnit(db: Executor, id: string): Promise<'deleted' | 'missing' | 'referenced'> {
+  try {
+    const result = await db.deleteFrom('unit').where('id', '=', id).executeTakeFirst();
+    return Number(result.numDeletedRows) > 0 ? 'deleted' : 'missing';
+  } catch (error) {
+    if (isForeignKeyViolation(error)) {
+      return 'referenced';
+    }
+    throw error;
+  }
+}

@@ -141,4 +141,21 @@ export const unitRoutes =
       },
       async (request) => services.units.updateUnit(actorOf(request), request.params.id, request.body),
     );
+
+    app.delete(
+      '/units/:id',
+      {
+        schema: {
+          tags: ['units'],
+          summary:
+            'Delete a unit nothing refers to (no sub-units, accounts, plans, invitations, opinions or feedback letters); 409 otherwise (administrators)',
+          params: IdParams,
+          response: { 204: Type.Null(), ...errorResponses, 409: ErrorResponse },
+        },
+      },
+      async (request, reply) => {
+        await services.units.deleteUnit(actorOf(request), request.params.id);
+        return reply.status(204).send(null);
+      },
+    );
   };

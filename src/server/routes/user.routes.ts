@@ -10,6 +10,14 @@ const Email = Nullable(Type.String({ maxLength: 200 }));
 const UnitId = Nullable(Type.String({ minLength: 1, maxLength: 100 }));
 const Roles = Type.Array(RoleSchema, { maxItems: 6 });
 
+/** An account with the one-time password the server drew for it: shown once, never stored in clear. */
+const UserWithPassword = Type.Object({
+  ...UserSchema.properties,
+  oneTimePassword: Type.Optional(
+    Type.String({ description: 'Present only when the server drew the password; shown this once' }),
+  ),
+});
+
 export const userRoutes =
   (services: Services): FastifyPluginAsyncTypebox =>
   async (app) => {
@@ -41,15 +49,23 @@ export const userRoutes =
             email: Type.Optional(Email),
             unitId: Type.Optional(UnitId),
             roles: Roles,
-            password: Password,
+            password: Type.Optional(
+              Type.String({
+                minLength: 1,
+                maxLength: 500,
+                description:
+                  'Omit to have the server draw a one-time password, returned once as oneTimePassword',
+              }),
+            ),
             mustChangePassword: Type.Optional(
               Type.Boolean({
                 default: true,
-                description: 'Whether the user must choose a new password at first sign-in (default true)',
+                description:
+                  'Whether the user must choose a new password at first sign-in (default true; always with a drawn password)',
               }),
             ),
           }),
-          response: { 201: UserSchema, ...errorResponses, 409: ErrorResponse },
+          response: { 201: UserWithPassword, ...errorResponses, 409: ErrorResponse },
         },
       },
       async (request, reply) =>
@@ -111,10 +127,10 @@ export const userRoutes =
         schema: {
           tags: ['users'],
           summary:
-            'Set a new password for a user, who must change it at next sign-in; signs them out (administrators)',
+            'Set a new password for a user (or omit it to have the server draw one, returned once), who must change it at next sign-in; signs them out (administrators)',
           params: IdParams,
-          body: Type.Object({ password: Password }),
-          response: { 200: UserSchema, ...errorResponses },
+          body: Type.Object({ password: Type.Optional(Password) }),
+          response: { 200: UserWithPassword, ...errorResponses },
         },
       },
       async (request) => services.users.resetPassword(actorOf(request), request.params.id, request.body),

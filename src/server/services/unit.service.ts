@@ -16,8 +16,10 @@ import { UNIT_LEVELS } from '../db/schema.ts';
 import { newId } from '../lib/ids.ts';
 import { canManageUnits, canReadUnits } from '../policies/unit.policy.ts';
 import { lockLedgerHead } from '../repositories/ledger.repository.ts';
-import type { UnitRecord } from '../repositories/unit.repository.ts';
+import type { UnitRecord, UnitReferences } from '../repositories/unit.repository.ts';
 import {
+  countUnitReferences,
+  deleteUnit,
   findUnitByCode,
   findUnitRecord,
   insertUnit,
@@ -227,6 +229,37 @@ export class UnitService {
   }
 
   /**
+   * Removes a unit entered by mistake. A unit that anything refers to (sub-units, accounts, plans,
+   * invitations, opinions, feedback letters) stays: its history must keep pointing at it. The refusal's
+   * details count the references, so the administrator knows what to move first.
+   */
+  async deleteUnit(actor: Actor, id: string): Promise<void> {
+    this.requireManage(actor);
+    await inTransaction(this.ctx.database, async (tx) => {
+      await this.serialiseHierarchyChanges(tx);
+      const current = await findUnitRecord(tx, id);
+      if (!current) {
+        throw new AppError('not_found', 'No such unit.', { field: 'id' });
+      }
+      const references = nonZero(await countUnitReferences(tx, id));
+      if (Object.keys(references).length > 0) {
+        throw unitInUse(current, references);
+      }
+      const outcome = await deleteUnit(tx, id);
+      if (outcome === 'referenced') {
+        throw unitInUse(current, {});
+      }
+      await this.ctx.ledger.append(tx, {
+        actor: actorRef(actor),
+        entity: 'unit',
+        id,
+        event: 'unit.deleted',
+        payload: { before: snapshotOf(current) },
+      });
+    });
+  }
+
+  /**
    * Upserts units by code from a CSV file, all or nothing. Every bad row is reported at once, with its line
    * number, as an `invalid_csv` error whose details are `{row, field, problem}`.
    */
@@ -353,6 +386,20 @@ export class UnitService {
       throw new AppError('forbidden', 'Only administrators manage units.');
     }
   }
+}
+
+const nonZero = (references: UnitReferences): Partial<UnitReferences> =>
+  Object.fromEntries(Object.entries(references).filter(([, n]) => n > 0));
+
+function unitInUse(unit: UnitRecord, references: Partial<UnitReferences>): AppError {
+  const what = Object.entries(references)
+    .map(([kind, n]) => `${n} ${kind}`)
+    .join(', ');
+  return new AppError(
+    'conflict',
+    `The unit "${unit.code}" is in use${what ? ` (${what})` : ''}; it cannot be deleted.`,
+    { field: 'id', references },
+  );
 }
 
 function invalidCsv(problems: UnitCsvProblem[]): AppError {

@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import { verify } from '@node-rs/argon2';
 import { AppError } from '../../domain/errors.ts';
 import type { Tx } from '../db/executor.ts';
@@ -31,9 +32,13 @@ export interface CreateUserInput {
   email?: string | null;
   unitId?: string | null;
   roles: Role[];
-  password: string;
+  /** Omitted: the server draws a one-time password and returns it once, in `oneTimePassword`. */
+  password?: string;
   mustChangePassword?: boolean;
 }
+
+/** An account just created or reset, with the one-time password the server drew, if it drew one. */
+export type UserWithPassword = UserRecord & { oneTimePassword?: string };
 
 export interface UpdateUserInput {
   name?: string;
@@ -49,6 +54,16 @@ export interface ListUsersFilter {
 }
 
 const LOGIN_PATTERN = /^[A-Za-z0-9._@-]{2,64}$/;
+
+// No 0/O, 1/l/I: a one-time password is often read out or typed from a printout.
+const PASSWORD_ALPHABET = 'abcdefghjkmnpqrstuvwxyzABCDEFGHJKMNPQRSTUVWXYZ23456789';
+
+/** A one-time password in three groups of four, e.g. `k7Pq-x3Mz-9Rtw` (about 68 bits). */
+export function newOneTimePassword(): string {
+  const group = () =>
+    Array.from({ length: 4 }, () => PASSWORD_ALPHABET[randomInt(PASSWORD_ALPHABET.length)]).join('');
+  return [group(), group(), group()].join('-');
+}
 
 function checkRoles(roles: readonly Role[]): Role[] {
   const badRole = roles.find((r) => !ROLES.includes(r));
@@ -102,7 +117,11 @@ export class UserService {
     return listUsers(db, { unitId: scope.unitId, ...(filter.role ? { role: filter.role } : {}) });
   }
 
-  async createUser(actor: Actor, input: CreateUserInput): Promise<UserRecord> {
+  /**
+   * Creates an account. Without a password the server draws a one-time password, returns it once and
+   * requires the user to change it at first sign-in.
+   */
+  async createUser(actor: Actor, input: CreateUserInput): Promise<UserWithPassword> {
     this.requireManage(actor);
     if (!LOGIN_PATTERN.test(input.login)) {
       throw new AppError('validation_failed', 'login must be 2–64 letters, digits or . _ @ -', {
@@ -110,8 +129,11 @@ export class UserService {
       });
     }
     checkRoles(input.roles);
-    checkPasswordStrength(input.password);
-    const passwordHash = await hashPassword(input.password);
+    const drawn = input.password === undefined ? newOneTimePassword() : null;
+    const password = drawn ?? input.password ?? '';
+    checkPasswordStrength(password);
+    const mustChangePassword = drawn !== null || input.mustChangePassword === true;
+    const passwordHash = await hashPassword(password);
     const id = newId();
     await inTransaction(this.ctx.database, async (tx) => {
       if (await loginExists(tx, input.login)) {
@@ -133,7 +155,7 @@ export class UserService {
           status: 'active',
           failed_logins: 0,
           locked_until: null,
-          must_change_password: input.mustChangePassword ? 1 : 0,
+          must_change_password: mustChangePassword ? 1 : 0,
           last_login_at: null,
           created_at: now,
           updated_at: now,
@@ -153,7 +175,8 @@ export class UserService {
         },
       });
     });
-    return (await findUserById(this.ctx.database.db, id))!;
+    const created = (await findUserById(this.ctx.database.db, id))!;
+    return drawn === null ? created : { ...created, oneTimePassword: drawn };
   }
 
   /**
@@ -230,12 +253,17 @@ export class UserService {
     });
   }
 
-  /** An administrator sets a new password: the user must change it at next sign-in and is signed out now. */
-  async resetPassword(actor: Actor, id: string, input: { password: string }): Promise<UserRecord> {
+  /**
+   * An administrator sets a new password, or has the server draw a one-time password (returned once): the
+   * user must change it at next sign-in and is signed out now.
+   */
+  async resetPassword(actor: Actor, id: string, input: { password?: string }): Promise<UserWithPassword> {
     this.requireManage(actor);
-    checkPasswordStrength(input.password);
-    const passwordHash = await hashPassword(input.password);
-    return inTransaction(this.ctx.database, async (tx) => {
+    const drawn = input.password === undefined ? newOneTimePassword() : null;
+    const password = drawn ?? input.password ?? '';
+    checkPasswordStrength(password);
+    const passwordHash = await hashPassword(password);
+    const user = await inTransaction(this.ctx.database, async (tx) => {
       if (!(await findUserById(tx, id))) {
         throw notFound();
       }
@@ -250,10 +278,11 @@ export class UserService {
         entity: 'user',
         id,
         event: 'user.password_reset',
-        payload: { mustChangePassword: true, sessionsRevoked: true },
+        payload: { mustChangePassword: true, sessionsRevoked: true, drawnByServer: drawn !== null },
       });
       return (await findUserById(tx, id))!;
     });
+    return drawn === null ? user : { ...user, oneTimePassword: drawn };
   }
 
   /** Lifts a lockout after repeated failed logins. */
