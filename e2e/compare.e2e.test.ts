@@ -77,7 +77,9 @@ describe.skipIf(!browserAvailable() || !fixturesAvailable(SHANGHAI_2024))(
       expect(count('changed')).toBeGreaterThan(10);
 
       const page = await signIn(login, { width: 1280, height: 900 });
-      await page.goto(`${e2e.url}/versions/${v2.version.id}/compare`);
+      await page.goto(`${e2e.url}/plans/${plan.id}`);
+      await page.getByRole('link', { name: '版本对照' }).click();
+      await expect.poll(() => page.url()).toContain(`/versions/${v2.version.id}/compare`);
       const summary = page.getByTestId('diff-summary');
       await expect.poll(() => summary.textContent()).toContain(`共 ${diff.length} 条`);
       expect(await summary.textContent()).toContain(`修改 ${count('changed')}`);

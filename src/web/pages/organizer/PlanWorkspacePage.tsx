@@ -370,13 +370,18 @@ export function PlanWorkspacePage() {
             title={t('workspace.draft')}
             extra={
               versions.data && versions.data.length > 0 ? (
-                <Select
-                  aria-label={t('workspace.version')}
-                  value={versionId}
-                  onChange={setChosen}
-                  style={{ minWidth: 160, maxWidth: '100%' }}
-                  options={versions.data.map((v) => ({ value: v.id, label: `v${v.seq} ${v.label}` }))}
-                />
+                <Space wrap>
+                  <Select
+                    aria-label={t('workspace.version')}
+                    value={versionId}
+                    onChange={setChosen}
+                    style={{ minWidth: 160, maxWidth: '100%' }}
+                    options={versions.data.map((v) => ({ value: v.id, label: `v${v.seq} ${v.label}` }))}
+                  />
+                  {versions.data.length > 1 && versionId && (
+                    <Link to={`/versions/${versionId}/compare`}>{t('compare.open')}</Link>
+                  )}
+                </Space>
               ) : null
             }
           >
