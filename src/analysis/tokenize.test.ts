@@ -1,0 +1,174 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { PLANNING_TERMS } from './planning-terms.ts';
+import { CHINESE_STOP_WORDS, ENGLISH_STOP_WORDS, isStopWord } from './stopwords.ts';
+import {
+  addUserTerms,
+  getChineseSegmenterName,
+  segmentChinese,
+  selectChineseSegmenter,
+  tokenize,
+  tokenizeEnglish,
+} from './tokenize.ts';
+
+afterEach(() => {
+  selectChineseSegmenter('jieba');
+});
+
+function checkOffsets(text: string): void {
+  for (const token of tokenize(text).tokens) {
+    const original = text.slice(token.start, token.end).normalize('NFKC').toLowerCase().replaceAll('’', "'");
+    expect(original).toBe(token.text);
+  }
+}
+
+describe('tokenize', () => {
+  it('segments Chinese with jieba and keeps planning terms whole', () => {
+    expect(getChineseSegmenterName()).toBe('jieba');
+    const { words } = tokenize('推动高质量发展，促进城乡融合，持续优化营商环境，编制“十五五”规划。');
+    expect(words).toEqual(
+      expect.arrayContaining(['推动', '高质量发展', '城乡融合', '营商环境', '十五五', '规划']),
+    );
+    expect(words).not.toContain('，');
+  });
+
+  it('tokenises English in lower case with numbers and inner apostrophes', () => {
+    const { tokens } = tokenize("The Plan's target: 2,025.5 tonnes by 2030, don't delay!");
+    expect(tokens.map((t) => t.text)).toEqual([
+      'the',
+      "plan's",
+      'target',
+      '2,025.5',
+      'tonnes',
+      'by',
+      '2030',
+      "don't",
+      'delay',
+    ]);
+    expect(tokens.find((t) => t.text === '2030')?.kind).toBe('number');
+    expect(tokens.find((t) => t.text === 'the')?.stop).toBe(true);
+  });
+
+  it('gives nothing for empty or blank text', () => {
+    expect(tokenize('').tokens).toEqual([]);
+    expect(tokenize('  \n\t ').words).toEqual([]);
+    expect(tokenize('，。！？').terms).toEqual([]);
+  });
+
+  it('handles one-character texts', () => {
+    expect(tokenize('好').tokens).toEqual([{ text: '好', start: 0, end: 1, kind: 'han', stop: false }]);
+    expect(tokenize('a').words).toEqual(['a']);
+    expect(tokenize('7').tokens[0]?.kind).toBe('number');
+    expect(tokenize('的').terms).toEqual([]);
+  });
+
+  it('keeps emoji sequences as single tokens', () => {
+    const { tokens } = tokenize('支持👍🏽👨‍👩‍👧🇨🇳😀');
+    expect(tokens.map((t) => [t.text, t.kind])).toEqual([
+      ['支持', 'han'],
+      ['👍🏽', 'emoji'],
+      ['👨‍👩‍👧', 'emoji'],
+      ['🇨🇳', 'emoji'],
+      ['😀', 'emoji'],
+    ]);
+  });
+
+  it('splits mixed scripts and normalises full-width letters', () => {
+    const text = 'iPhone SE真的被低估了，ＡＰＰ体验5G网络 café';
+    const { tokens, words } = tokenize(text);
+    expect(words).toEqual(expect.arrayContaining(['iphone', 'se', '低估', 'app', '5g', '网络', 'café']));
+    expect(tokens.find((t) => t.text === 'iphone')?.kind).toBe('word');
+    checkOffsets(text);
+  });
+
+  it('offsets point into the original text', () => {
+    checkOffsets('建议将第十二条修改为：到2030年，全省数字经济核心产业增加值占比达到15%。Hello, world 👋');
+  });
+
+  it('separates terms from stop words and numbers', () => {
+    const { terms } = tokenize('我们的建议是在2025年前完成');
+    expect(terms).not.toContain('我们');
+    expect(terms).not.toContain('的');
+    expect(terms).not.toContain('2025');
+    expect(terms).toContain('建议');
+  });
+
+  it('tokenises 100 KB of text quickly and completely', () => {
+    const unit = '推进新型城镇化，Support the plan 👍 第3条建议删除。';
+    const text = unit.repeat(Math.ceil(100_000 / unit.length));
+    const start = performance.now();
+    const { tokens } = tokenize(text);
+    expect(performance.now() - start).toBeLessThan(5000);
+    const perUnit = tokenize(unit).tokens.length;
+    expect(tokens.length).toBe(perUnit * Math.ceil(100_000 / unit.length));
+    expect(tokens.at(-1)!.end).toBeLessThanOrEqual(text.length);
+  });
+
+  it('is deterministic', () => {
+    const text = '开放二胎政策利国利民，但配套的托育服务要跟上。';
+    expect(tokenize(text)).toEqual(tokenize(text));
+  });
+});
+
+describe('Intl.Segmenter fallback', () => {
+  it('segments Chinese and still joins planning terms', () => {
+    expect(selectChineseSegmenter('intl')).toBe('intl');
+    const text = '推动高质量发展，促进城乡融合。';
+    const { words } = tokenize(text);
+    expect(words).toEqual(expect.arrayContaining(['高质量发展', '城乡融合']));
+    expect(words.join('')).toBe('推动高质量发展促进城乡融合');
+    checkOffsets(text);
+  });
+
+  it('handles the same edge cases', () => {
+    selectChineseSegmenter('intl');
+    expect(tokenize('').tokens).toEqual([]);
+    expect(tokenize('好').words).toEqual(['好']);
+    expect(tokenize('好👍ok').words).toEqual(['好', '👍', 'ok']);
+  });
+});
+
+describe('user terms', () => {
+  it('adds a plan’s own terms to the dictionary', () => {
+    expect(tokenize('实施青蓝紫绿工程').words).not.toContain('青蓝紫绿工程');
+    addUserTerms(['青蓝紫绿工程']);
+    expect(tokenize('实施青蓝紫绿工程').words).toContain('青蓝紫绿工程');
+    selectChineseSegmenter('intl');
+    expect(tokenize('实施青蓝紫绿工程').words).toContain('青蓝紫绿工程');
+  });
+
+  it('ignores blank and known terms', () => {
+    expect(() => addUserTerms(['', '  ', '高质量发展'])).not.toThrow();
+  });
+});
+
+describe('segmentChinese and tokenizeEnglish', () => {
+  it('returns only Chinese words', () => {
+    expect(segmentChinese('优化营商环境 OK 2025')).toEqual(['优化', '营商环境']);
+    expect(segmentChinese('')).toEqual([]);
+    expect(segmentChinese('only english')).toEqual([]);
+  });
+
+  it('returns English words and numbers, optionally without stop words', () => {
+    expect(tokenizeEnglish('The 2 plans are GOOD 好')).toEqual(['the', '2', 'plans', 'are', 'good']);
+    expect(tokenizeEnglish('The 2 plans are GOOD', false)).toEqual(['2', 'plans', 'good']);
+    expect(tokenizeEnglish('')).toEqual([]);
+  });
+});
+
+describe('stop words and planning terms', () => {
+  it('covers function words of both languages but no stance words', () => {
+    expect(isStopWord('的')).toBe(true);
+    expect(isStopWord('the')).toBe(true);
+    for (const word of ['不', '没有', '反对', '支持', 'not', 'against']) {
+      expect(isStopWord(word)).toBe(false);
+    }
+    expect(CHINESE_STOP_WORDS.size).toBeGreaterThan(100);
+    expect(ENGLISH_STOP_WORDS.size).toBeGreaterThan(100);
+  });
+
+  it('lists a few hundred distinct planning terms', () => {
+    expect(PLANNING_TERMS.length).toBeGreaterThan(300);
+    expect(new Set(PLANNING_TERMS).size).toBe(PLANNING_TERMS.length);
+    expect(PLANNING_TERMS).toEqual(expect.arrayContaining(['高质量发展', '碳达峰', '十五五', '新型城镇化']));
+  });
+});
