@@ -182,26 +182,70 @@ async function benchLedger(dialect: Dialect, dir: string, events: number): Promi
   }
 }
 
+const SECTIONS = ['parse', 'import', 'ledger', 'http', 'metrics', 'web'] as const;
+type Section = (typeof SECTIONS)[number];
+const USAGE = `usage: npx tsx bench/run.ts [--only <section>[,<section>…]]
+
+Runs the benchmarks and writes bench/results/*.json (latest.json only for a full run).
+sections: ${SECTIONS.join(', ')}
+  parse    draft parsing                      import   draft import (SQLite, PostgreSQL)
+  ledger   ledger appends and verification    http     opinion intake over HTTP
+  metrics  metrics and exports at scale       web      the web app in headless Chromium
+environment: BENCH_LEDGER_EVENTS, BENCH_SKIP_HTTP=1, BENCH_HTTP_SECONDS, BENCH_HTTP_CONCURRENCY,
+  BENCH_HTTP_MAX_REQUESTS, BENCH_METRICS_OPINIONS, BENCH_EXPORT_ROWS, CONCORD_WEB_BUILD, CONCORD_CHROMIUM`;
+
+function parseArgs(argv: string[]): ReadonlySet<Section> {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    console.log(USAGE);
+    process.exit(0);
+  }
+  const at = argv.indexOf('--only');
+  if (at === -1) {
+    return new Set(SECTIONS);
+  }
+  const names = (argv[at + 1] ?? '').split(',').filter(Boolean);
+  const unknown = names.filter((n) => !(SECTIONS as readonly string[]).includes(n));
+  if (names.length === 0 || unknown.length > 0) {
+    console.error(
+      `--only takes one or more of ${SECTIONS.join(', ')}${unknown.length ? `, not ${unknown.join(', ')}` : ''}`,
+    );
+    process.exit(2);
+  }
+  return new Set(names as Section[]);
+}
+
+const only = parseArgs(process.argv.slice(2));
+const full = only.size === SECTIONS.length;
 const dir = join(process.cwd(), 'data', 'bench');
 mkdirSync(dir, { recursive: true });
 const events = Number(process.env.BENCH_LEDGER_EVENTS ?? 50_000);
 const results: Record<string, unknown> = {
   at: new Date().toISOString(),
   node: process.version,
-  parse: await benchParse(),
+  ...(full ? {} : { only: [...only] }),
 };
+if (only.has('parse')) {
+  results.parse = await benchParse();
+}
 for (const dialect of ['sqlite', 'postgres'] as const) {
+  if (!only.has('import') && !only.has('ledger')) {
+    break;
+  }
   const imported = await benchImport(dialect, dir);
   if (!imported) {
     console.warn(`PostgreSQL not reachable at ${PG_URL}: skipped its benchmarks`);
     continue;
   }
-  results[`draftImport.${dialect}`] = imported;
-  results[`ledger.${dialect}`] = await benchLedger(dialect, dir, events);
+  if (only.has('import')) {
+    results[`draftImport.${dialect}`] = imported;
+  }
+  if (only.has('ledger')) {
+    results[`ledger.${dialect}`] = await benchLedger(dialect, dir, events);
+  }
 }
 
 // Consultation at scale: opinion intake through the HTTP API, metrics of a 100,000-opinion round, exports.
-const skipHttp = process.env.BENCH_SKIP_HTTP === '1';
+const skipHttp = process.env.BENCH_SKIP_HTTP === '1' || !only.has('http');
 const http = {
   seconds: Number(process.env.BENCH_HTTP_SECONDS ?? 15),
   concurrency: Number(process.env.BENCH_HTTP_CONCURRENCY ?? 50),
@@ -214,8 +258,11 @@ const scale = {
 };
 const failures: string[] = [];
 for (const dialect of ['sqlite', 'postgres'] as const) {
+  if (!only.has('http') && !only.has('metrics')) {
+    break;
+  }
   if (skipHttp) {
-    console.warn(`BENCH_SKIP_HTTP=1: HTTP opinion intake on ${dialect} skipped`);
+    console.warn(`HTTP opinion intake on ${dialect} skipped`);
   } else {
     console.warn(`HTTP opinion intake on ${dialect}: ${http.concurrency} clients for ${http.seconds} s…`);
     const figures = await benchHttpOpinions(dialect, dir, http);
@@ -230,6 +277,9 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       }
     }
   }
+  if (!only.has('metrics')) {
+    continue;
+  }
   console.warn(
     `metrics (${scale.metricsOpinions} opinions) and exports (${scale.exportOpinions} rows) on ${dialect}…`,
   );
@@ -241,10 +291,12 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
   }
 }
 // The web app in headless Chromium: JavaScript sizes, and the opinion table of a 100,000-opinion round.
-console.warn(`web app in headless Chromium (opinion table of ${scale.metricsOpinions} opinions)…`);
-const web = await benchWeb(dir, { opinions: scale.metricsOpinions });
-if (web) {
-  results.web = web;
+if (only.has('web')) {
+  console.warn(`web app in headless Chromium (opinion table of ${scale.metricsOpinions} opinions)…`);
+  const web = await benchWeb(dir, { opinions: scale.metricsOpinions });
+  if (web) {
+    results.web = web;
+  }
 }
 console.log(JSON.stringify(results, null, 2));
 mkdirSync(join(process.cwd(), 'bench', 'results'), { recursive: true });
@@ -252,13 +304,16 @@ const file = join(
   process.cwd(),
   'bench',
   'results',
-  `foundation-${results.at as string}.json`.replaceAll(':', '-'),
+  `${full ? 'foundation' : [...only].join('-')}-${results.at as string}.json`.replaceAll(':', '-'),
 );
 writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
-writeFileSync(
-  join(process.cwd(), 'bench', 'results', 'latest.json'),
-  `${JSON.stringify(results, null, 2)}\n`,
-);
+// A partial run does not stand for the whole set of figures.
+if (full) {
+  writeFileSync(
+    join(process.cwd(), 'bench', 'results', 'latest.json'),
+    `${JSON.stringify(results, null, 2)}\n`,
+  );
+}
 console.log(`written to ${file}`);
 if (failures.length > 0) {
   console.error(`benchmark checks failed:\n${failures.join('\n')}`);

@@ -69,21 +69,54 @@ describeDb('assessment and dispositions API', (db) => {
     expect(await opinionRow(first.id)).toMatchObject({ priority: 'core', assignee_id: assessor.id });
 
     const queue = `${API}/rounds/${round.roundId}/assessment-queue`;
+    const ids = (response: { json(): { items: { id: string }[] } }) => response.json().items.map((o) => o.id);
     const mine = await second.get(`${queue}?assignee=me`);
     expect(mine.statusCode).toBe(200);
-    expect(mine.json().map((o: { id: string }) => o.id)).toEqual([first.id]);
-    expect((await organizer.get(`${queue}?assignee=me`)).json()).toEqual([]);
+    expect(mine.json()).toMatchObject({ nextCursor: null });
+    expect(ids(mine)).toEqual([first.id]);
+    expect(ids(await organizer.get(`${queue}?assignee=me`))).toEqual([]);
     const all = await organizer.get(`${queue}?status=pending`);
-    expect(
-      all
-        .json()
-        .map((o: { id: string }) => o.id)
-        .sort(),
-    ).toEqual([first.id, other.id].sort());
-    expect((await organizer.get(`${queue}?assignee=${assessor.id}&status=approved`)).json()).toEqual([]);
+    expect(ids(all).sort()).toEqual([first.id, other.id].sort());
+    expect(ids(await organizer.get(`${queue}?assignee=${assessor.id}&status=approved`))).toEqual([]);
     expect((await liaison.get(queue)).statusCode).toBe(403);
     expect((await foreign.get(queue)).statusCode).toBe(403);
     expect((await t.anonymous.get(queue)).statusCode).toBe(401);
+  });
+
+  it('pages the assessment queue by registration number, a missing number first, on every dialect', async () => {
+    const created = [];
+    for (let i = 0; i < 5; i++) {
+      created.push(await createOpinion(db(), round, { invited: round.invited[i % 2]! }));
+    }
+    // A submitted opinion without a registration number sorts first, as the empty string.
+    await db().db.updateTable('opinion').set({ reg_no: null }).where('id', '=', created[3]!.id).execute();
+    await createOpinion(db(), round, { status: 'draft' });
+    const expected = [created[3]!, ...created.filter((_, i) => i !== 3)].map((o) => o.id);
+    const queue = `${API}/rounds/${round.roundId}/assessment-queue`;
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    let pages = 0;
+    do {
+      const response = await organizer.get(
+        `${queue}?limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+      );
+      expect(response.statusCode).toBe(200);
+      const page = response.json<{ items: { id: string }[]; nextCursor: string | null }>();
+      expect(page.items.length).toBeLessThanOrEqual(2);
+      seen.push(...page.items.map((o) => o.id));
+      cursor = page.nextCursor;
+      pages += 1;
+    } while (cursor && pages < 10);
+    expect(seen).toEqual(expected);
+    expect(pages).toBe(3);
+
+    const badLimit = await organizer.get(`${queue}?limit=500`);
+    expect(badLimit.statusCode).toBe(400);
+    expect(badLimit.json().error.details[0].field).toBe('querystring.limit');
+    const badCursor = await organizer.get(`${queue}?cursor=not-a-cursor`);
+    expect(badCursor.statusCode).toBe(400);
+    expect(badCursor.json().error.details).toMatchObject({ field: 'cursor' });
+    expect((await leader.get(queue)).statusCode).toBe(403);
   });
 
   it('requires a reason and basis for every code but adopted, and only the plan’s organizers propose', async () => {

@@ -148,6 +148,35 @@ describeDb('exports API', (db) => {
     expect((await organizer.get(url('comparison', '?format=xlsx'))).statusCode).toBe(400);
   });
 
+  it('exports the opinion summary per unit, and refuses a unitId that is not invited or a kind without units', async () => {
+    const [first, second] = round.invited;
+    const perUnit = await organizer.get(url('opinions', `?unitId=${second!.unit.id}&format=xlsx`));
+    expect(perUnit.statusCode).toBe(200);
+    expect(perUnit.headers['content-disposition']).toContain(encodeURIComponent(second!.unit.name));
+    const rows = await xlsxRows(perUnit.rawPayload);
+    expect(rows.slice(1).map((r) => r[0])).toEqual([opinions[1]!.regNo, opinions[2]!.regNo]);
+    expect(rows.slice(1).every((r) => r[1] === second!.unit.name)).toBe(true);
+    const docx = await organizer.get(url('opinions', `?unitId=${first!.unit.id}&format=docx`));
+    const text = await docxText(docx.rawPayload);
+    expect(text).toContain(first!.unit.name);
+    expect(text).not.toContain('建议明确公共数据授权运营的牵头部门。');
+
+    const stranger = await createUnit(db());
+    const notInvited = await organizer.get(url('opinions', `?unitId=${stranger.id}`));
+    expect(notInvited.statusCode).toBe(400);
+    expect(notInvited.json().error.details).toMatchObject({ field: 'unitId' });
+    const wholeRound = await organizer.get(url('report', `?unitId=${first!.unit.id}`));
+    expect(wholeRound.statusCode).toBe(400);
+    expect(wholeRound.json().error.details).toMatchObject({ field: 'unitId' });
+    const empty = await organizer.get(url('opinions', '?unitId='));
+    expect(empty.statusCode).toBe(400);
+    expect(empty.json().error.details[0].field).toBe('querystring.unitId');
+    // A unit's liaison gets its own rows, with or without naming its unit, never another's.
+    const liaison = await t.signIn(first!.liaison);
+    expect((await liaison.get(url('opinions', `?unitId=${first!.unit.id}`))).statusCode).toBe(200);
+    expect((await liaison.get(url('opinions', `?unitId=${second!.unit.id}`))).statusCode).toBe(403);
+  });
+
   it('exports the comparison table (修改对照表) and the revised draft with real tracked changes', async () => {
     const comparison = await organizer.get(url('comparison'));
     expect(comparison.statusCode).toBe(200);

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { checkOpinionQuality, passesQualityCheck } from './opinion-quality.ts';
+import {
+  checkOpinionQuality,
+  passesQualityCheck,
+  QUALITY_FILTERS,
+  QUALITY_FLAGS,
+} from './opinion-quality.ts';
 
 const COMPLETE = {
   clauseStableId: 'c-2',
@@ -90,5 +95,20 @@ describe('checkOpinionQuality', () => {
     const empty = checkOpinionQuality({ suggestion: '' });
     expect(empty.score).toBeGreaterThanOrEqual(0);
     expect(empty.flags).toContain('vague');
+  });
+});
+
+describe('the quality filters', () => {
+  it('list every flag the check can raise, and valid/invalid first', () => {
+    const raised = new Set(
+      [
+        checkOpinionQuality({ suggestion: '' }),
+        checkOpinionQuality({ suggestion: '同意', kind: 'substantive' }),
+        checkOpinionQuality({ suggestion: '建议进一步完善', clauseStableId: null }),
+      ].flatMap((q) => q.flags),
+    );
+    expect([...raised].every((flag) => QUALITY_FLAGS.includes(flag))).toBe(true);
+    expect(raised.size).toBe(QUALITY_FLAGS.length);
+    expect(QUALITY_FILTERS).toEqual(['valid', 'invalid', ...QUALITY_FLAGS]);
   });
 });

@@ -18,6 +18,17 @@ export interface OpinionQualityInput {
 
 /** Stable codes; the web app and the metrics count them. */
 export type QualityFlag = 'no_target' | 'vague' | 'too_short' | 'no_reasons' | 'not_specific';
+export const QUALITY_FLAGS: readonly QualityFlag[] = [
+  'no_target',
+  'vague',
+  'too_short',
+  'no_reasons',
+  'not_specific',
+];
+
+/** What a list of opinions can be narrowed to: valid (有效) or not, or carrying one flag. */
+export type QualityFilter = 'valid' | 'invalid' | QualityFlag;
+export const QUALITY_FILTERS: readonly QualityFilter[] = ['valid', 'invalid', ...QUALITY_FLAGS];
 
 export interface OpinionQuality {
   /** 0..1, two decimals. */

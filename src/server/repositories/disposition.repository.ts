@@ -1,4 +1,5 @@
 import type { Insertable, Selectable, Updateable } from 'kysely';
+import { sql } from 'kysely';
 import type { Executor } from '../db/executor.ts';
 import type {
   DispositionStatus,
@@ -111,11 +112,22 @@ export async function updateOpinionAssessment(
   await db.updateTable('opinion').set(changes).where('id', '=', id).execute();
 }
 
-/** A round's submitted opinions for assessment, by registration number. */
+/**
+ * A round's submitted opinions for assessment, by registration number, a page at a time (keyset on
+ * registration number and id). A missing number sorts as the empty string: SQLite and PostgreSQL place NULL
+ * differently, and the keyset must see the same order the query sorts by on both.
+ */
 export async function listAssessmentQueue(
   db: Executor,
-  options: { roundId: string; assigneeId?: string; status?: OpinionRow['disposition_status'] },
-): Promise<AssessedOpinion[]> {
+  options: {
+    roundId: string;
+    assigneeId?: string;
+    status?: OpinionRow['disposition_status'];
+    after: { regNo: string; id: string } | null;
+    limit: number;
+  },
+): Promise<OpinionRow[]> {
+  const regNo = sql<string>`coalesce(reg_no, '')`;
   let query = db
     .selectFrom('opinion')
     .selectAll()
@@ -127,8 +139,13 @@ export async function listAssessmentQueue(
   if (options.status !== undefined) {
     query = query.where('disposition_status', '=', options.status);
   }
-  const rows = await query.orderBy('reg_no').orderBy('id').execute();
-  return rows.map(toAssessedOpinion);
+  const after = options.after;
+  if (after) {
+    query = query.where((eb) =>
+      eb.or([eb(regNo, '>', after.regNo), eb.and([eb(regNo, '=', after.regNo), eb('id', '>', after.id)])]),
+    );
+  }
+  return query.orderBy(regNo).orderBy('id').limit(options.limit).execute();
 }
 
 export async function insertDisposition(db: Executor, row: Insertable<DispositionTable>): Promise<void> {

@@ -1,6 +1,9 @@
-import type { Expression, Insertable, Selectable, SqlBool, Updateable } from 'kysely';
+import type { Expression, ExpressionBuilder, Insertable, Selectable, SqlBool, Updateable } from 'kysely';
+import type { QualityFilter } from '../../domain/opinion-quality.ts';
+import { QUALITY_PASS_SCORE } from '../../domain/opinion-quality.ts';
 import type { Executor } from '../db/executor.ts';
 import type {
+  DB,
   OpinionEvidenceTable,
   OpinionKind,
   OpinionStatus,
@@ -33,6 +36,19 @@ export interface OpinionRecord {
   submittedAt: string | null;
   withdrawnAt: string | null;
 }
+
+/** The plan side's own fields of an opinion, internal until feedback goes out. */
+export interface OpinionAssessment {
+  priority: OpinionTable['priority'];
+  assigneeId: string | null;
+  dispositionStatus: OpinionTable['disposition_status'];
+}
+
+export const toOpinionAssessment = (row: OpinionRow): OpinionAssessment => ({
+  priority: row.priority,
+  assigneeId: row.assignee_id,
+  dispositionStatus: row.disposition_status,
+});
 
 export interface EvidenceRecord {
   id: string;
@@ -130,24 +146,39 @@ export interface OpinionReadScope {
 export interface OpinionFilters {
   clauseStableId?: string;
   unitId?: string;
+  level?: UnitLevel;
   status?: OpinionStatus;
   kind?: OpinionKind;
+  quality?: QualityFilter;
+  /** Plan side only: `none` for opinions without a priority. */
+  priority?: 'core' | 'secondary' | 'none';
+  /** Plan side only. */
+  dispositionStatus?: OpinionTable['disposition_status'];
 }
 
-export async function listOpinions(
+/**
+ * Valid (有效) as the domain's quality check has it: score at or above the pass mark and not vague. Flags
+ * are stored as a JSON array of fixed codes, so `"code"` occurs in the text exactly when the flag is set.
+ */
+function qualityCondition(eb: ExpressionBuilder<DB, 'opinion'>, filter: QualityFilter): Expression<SqlBool> {
+  const vague = eb('quality_flags', 'like', '%"vague"%');
+  if (filter === 'valid') {
+    return eb.and([eb('quality_score', '>=', QUALITY_PASS_SCORE), eb.not(vague)]);
+  }
+  if (filter === 'invalid') {
+    return eb.or([eb('quality_score', '<', QUALITY_PASS_SCORE), vague]);
+  }
+  return eb('quality_flags', 'like', `%"${filter}"%`);
+}
+
+/** The round's opinions visible in `scope` that match `filters` (shared by the page and its count). */
+function selectVisibleOpinions(
   db: Executor,
-  options: {
-    roundId: string;
-    scope: OpinionReadScope;
-    filters: OpinionFilters;
-    after: { createdAt: string; id: string } | null;
-    limit: number;
-  },
-): Promise<OpinionRow[]> {
-  const { scope, filters, after } = options;
+  options: { roundId: string; scope: OpinionReadScope; filters: OpinionFilters },
+) {
+  const { scope, filters } = options;
   let query = db
     .selectFrom('opinion')
-    .selectAll()
     .where('round_id', '=', options.roundId)
     .where((eb) => {
       const visible: Expression<SqlBool>[] = [];
@@ -167,12 +198,54 @@ export async function listOpinions(
   if (filters.unitId) {
     query = query.where('unit_id', '=', filters.unitId);
   }
+  if (filters.level) {
+    query = query.where('level', '=', filters.level);
+  }
   if (filters.status) {
     query = query.where('status', '=', filters.status);
   }
   if (filters.kind) {
     query = query.where('kind', '=', filters.kind);
   }
+  if (filters.quality) {
+    const quality = filters.quality;
+    query = query.where((eb) => qualityCondition(eb, quality));
+  }
+  if (filters.priority) {
+    query =
+      filters.priority === 'none'
+        ? query.where('priority', 'is', null)
+        : query.where('priority', '=', filters.priority);
+  }
+  if (filters.dispositionStatus) {
+    query = query.where('disposition_status', '=', filters.dispositionStatus);
+  }
+  return query;
+}
+
+/** How many of the round's opinions are visible in `scope` and match `filters`. */
+export async function countOpinions(
+  db: Executor,
+  options: { roundId: string; scope: OpinionReadScope; filters: OpinionFilters },
+): Promise<number> {
+  const row = await selectVisibleOpinions(db, options)
+    .select((eb) => eb.fn.countAll<number | string>().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+export async function listOpinions(
+  db: Executor,
+  options: {
+    roundId: string;
+    scope: OpinionReadScope;
+    filters: OpinionFilters;
+    after: { createdAt: string; id: string } | null;
+    limit: number;
+  },
+): Promise<OpinionRow[]> {
+  const { after } = options;
+  let query = selectVisibleOpinions(db, options).selectAll();
   if (after) {
     query = query.where((eb) =>
       eb.or([

@@ -1,4 +1,4 @@
-import type { Insertable, Updateable } from 'kysely';
+import type { Insertable, Selectable, Updateable } from 'kysely';
 import type { Executor } from '../db/executor.ts';
 import type {
   ExtensionRequestTable,
@@ -93,6 +93,8 @@ export interface InvitationRecord {
   late: boolean;
   createdAt: string;
   updatedAt: string;
+  lastRemindedAt: string | null;
+  reminderCount: number;
 }
 
 export interface ExtensionRecord {
@@ -245,7 +247,11 @@ function selectInvitations(db: Executor) {
 }
 
 function toInvitation(
-  row: RoundInvitationTable & { unit_name: string; unit_code: string; forwarder_name: string | null },
+  row: Selectable<RoundInvitationTable> & {
+    unit_name: string;
+    unit_code: string;
+    forwarder_name: string | null;
+  },
 ): InvitationRecord {
   return {
     id: row.id,
@@ -266,6 +272,8 @@ function toInvitation(
     late: Number(row.late) === 1,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
+    lastRemindedAt: row.last_reminded_at,
+    reminderCount: Number(row.reminder_count),
   };
 }
 
@@ -311,6 +319,29 @@ export async function updateInvitation(
   const result = await db
     .updateTable('round_invitation')
     .set(changes)
+    .where('id', '=', id)
+    .where('status', '=', from)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}
+
+/**
+ * Records a reminder to an invitation still in `from` (counts it, stamps it); false when the invitation has
+ * moved on meanwhile, e.g. the unit sent its reply.
+ */
+export async function recordReminder(
+  db: Executor,
+  id: string,
+  from: InvitationStatus,
+  at: string,
+): Promise<boolean> {
+  const result = await db
+    .updateTable('round_invitation')
+    .set((eb) => ({
+      last_reminded_at: at,
+      reminder_count: eb('reminder_count', '+', 1),
+      updated_at: at,
+    }))
     .where('id', '=', id)
     .where('status', '=', from)
     .executeTakeFirst();

@@ -113,20 +113,33 @@ export const dispositionRoutes =
       {
         schema: {
           tags: ['dispositions'],
-          summary: 'Submitted opinions of a round per assessor (`me` or a user id) and disposition status',
+          summary:
+            'Submitted opinions of a round per assessor (`me` or a user id) and disposition status, by registration number, a page at a time',
           params: IdParams,
           querystring: Type.Object({
             assignee: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
             status: Type.Optional(DispositionStatusSchema),
+            cursor: Type.Optional(Type.String({ maxLength: 500 })),
+            limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })),
           }),
-          response: { 200: Type.Array(AssessedOpinionSchema), ...errorResponses },
+          response: {
+            200: Type.Object({
+              items: Type.Array(AssessedOpinionSchema),
+              nextCursor: Nullable(Type.String()),
+            }),
+            ...errorResponses,
+          },
         },
       },
-      async (request) =>
-        services.dispositions.assessmentQueue(actorOf(request), request.params.id, {
-          ...(request.query.assignee ? { assignee: request.query.assignee } : {}),
-          ...(request.query.status ? { status: request.query.status } : {}),
-        }),
+      async (request) => {
+        const { assignee, status, cursor, limit } = request.query;
+        return services.dispositions.assessmentQueue(actorOf(request), request.params.id, {
+          ...(assignee ? { assignee } : {}),
+          ...(status ? { status } : {}),
+          ...(cursor ? { cursor } : {}),
+          ...(limit ? { limit } : {}),
+        });
+      },
     );
 
     app.post(

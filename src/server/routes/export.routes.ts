@@ -27,7 +27,14 @@ export const exportRoutes =
             format: Type.Optional(
               Type.Union([Type.Literal('xlsx'), Type.Literal('docx'), Type.Literal('jsonl')]),
             ),
-            unitId: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+            unitId: Type.Optional(
+              Type.String({
+                minLength: 1,
+                maxLength: 100,
+                description:
+                  "opinions and dispositions only: one invited unit's rows (a unit's own people get only theirs)",
+              }),
+            ),
           }),
           response: {
             200: Type.Unsafe<Buffer>({ type: 'string', format: 'binary', description: 'the file' }),

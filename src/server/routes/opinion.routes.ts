@@ -1,8 +1,12 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import type { QualityFilter } from '../../domain/opinion-quality.ts';
+import { QUALITY_FILTERS } from '../../domain/opinion-quality.ts';
+import type { OpinionKind, OpinionStatus, UnitLevel } from '../db/schema.ts';
 import { actorOf } from '../plugins/auth.ts';
 import type { Services } from '../services/index.ts';
-import { ErrorResponse, IdParams, Nullable, errorResponses } from './schemas.ts';
+import type { OpinionFilters } from '../services/opinion.service.ts';
+import { ErrorResponse, IdParams, Nullable, UnitLevelSchema, errorResponses } from './schemas.ts';
 import { readUpload } from './upload.ts';
 
 const OpinionKindSchema = Type.Union([
@@ -49,6 +53,60 @@ export const OpinionSchema = Type.Object({
   submittedAt: Nullable(Type.String()),
   withdrawnAt: Nullable(Type.String()),
   evidence: Type.Optional(Type.Array(Evidence)),
+});
+
+const PrioritySchema = Type.Union([Type.Literal('core'), Type.Literal('secondary')]);
+const DispositionStatusSchema = Type.Union([
+  Type.Literal('pending'),
+  Type.Literal('proposed'),
+  Type.Literal('approved'),
+]);
+
+/** A row of the list: the plan's side also gets the assessment fields, which units never receive. */
+const ListedOpinionSchema = Type.Object({
+  ...OpinionSchema.properties,
+  priority: Type.Optional(Nullable(PrioritySchema)),
+  assigneeId: Type.Optional(Nullable(Type.String())),
+  dispositionStatus: Type.Optional(DispositionStatusSchema),
+});
+
+/** The filters of a round's opinion list (and of its count). */
+const ListFilters = {
+  clause: Type.Optional(Type.String({ maxLength: 100 })),
+  unit: Type.Optional(Type.String({ maxLength: 100 })),
+  level: Type.Optional(UnitLevelSchema),
+  status: Type.Optional(OpinionStatusSchema),
+  kind: Type.Optional(OpinionKindSchema),
+  quality: Type.Optional(
+    Type.Union(
+      QUALITY_FILTERS.map((q) => Type.Literal(q)),
+      { description: 'valid (有效), invalid, or one quality flag' },
+    ),
+  ),
+  priority: Type.Optional(
+    Type.Union([PrioritySchema, Type.Literal('none')], { description: "The plan's side only" }),
+  ),
+  dispositionStatus: Type.Optional(DispositionStatusSchema),
+};
+
+const listFilters = (query: {
+  clause?: string;
+  unit?: string;
+  level?: UnitLevel;
+  status?: OpinionStatus;
+  kind?: OpinionKind;
+  quality?: QualityFilter;
+  priority?: 'core' | 'secondary' | 'none';
+  dispositionStatus?: 'pending' | 'proposed' | 'approved';
+}): OpinionFilters => ({
+  ...(query.clause ? { clauseStableId: query.clause } : {}),
+  ...(query.unit ? { unitId: query.unit } : {}),
+  ...(query.level ? { level: query.level } : {}),
+  ...(query.status ? { status: query.status } : {}),
+  ...(query.kind ? { kind: query.kind } : {}),
+  ...(query.quality ? { quality: query.quality } : {}),
+  ...(query.priority ? { priority: query.priority } : {}),
+  ...(query.dispositionStatus ? { dispositionStatus: query.dispositionStatus } : {}),
 });
 
 const Text = (maxLength: number) => Nullable(Type.String({ maxLength }));
@@ -140,33 +198,43 @@ export const opinionRoutes =
       {
         schema: {
           tags: ['opinions'],
-          summary: "A round's opinions the caller may see, oldest first, a page at a time",
+          summary:
+            "A round's opinions the caller may see, oldest first, a page at a time; the plan's side also gets (and filters by) priority, assignee and disposition status",
           params: IdParams,
           querystring: Type.Object({
-            clause: Type.Optional(Type.String({ maxLength: 100 })),
-            unit: Type.Optional(Type.String({ maxLength: 100 })),
-            status: Type.Optional(OpinionStatusSchema),
-            kind: Type.Optional(OpinionKindSchema),
+            ...ListFilters,
             cursor: Type.Optional(Type.String({ maxLength: 500 })),
             limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })),
           }),
           response: {
-            200: Type.Object({ items: Type.Array(OpinionSchema), nextCursor: Nullable(Type.String()) }),
+            200: Type.Object({ items: Type.Array(ListedOpinionSchema), nextCursor: Nullable(Type.String()) }),
             ...errorResponses,
           },
         },
       },
       async (request) => {
-        const { clause, unit, status, kind, cursor, limit } = request.query;
+        const { cursor, limit, ...filters } = request.query;
         return services.opinions.listOpinions(actorOf(request), request.params.id, {
-          ...(clause ? { clauseStableId: clause } : {}),
-          ...(unit ? { unitId: unit } : {}),
-          ...(status ? { status } : {}),
-          ...(kind ? { kind } : {}),
+          ...listFilters(filters),
           ...(cursor ? { cursor } : {}),
           ...(limit ? { limit } : {}),
         });
       },
+    );
+
+    app.get(
+      '/rounds/:id/opinions/count',
+      {
+        schema: {
+          tags: ['opinions'],
+          summary: 'How many opinions the same list (with the same filters) holds',
+          params: IdParams,
+          querystring: Type.Object(ListFilters),
+          response: { 200: Type.Object({ total: Type.Integer() }), ...errorResponses },
+        },
+      },
+      async (request) =>
+        services.opinions.countOpinions(actorOf(request), request.params.id, listFilters(request.query)),
     );
 
     app.get(

@@ -89,6 +89,8 @@ const Invitation = Type.Object({
   replyVersion: Type.Integer(),
   createdAt: Type.String(),
   updatedAt: Type.String(),
+  lastRemindedAt: Nullable(Type.String()),
+  reminderCount: Type.Integer(),
 });
 
 const Extension = Type.Object({
@@ -102,6 +104,7 @@ const Extension = Type.Object({
   decidedBy: Nullable(Type.String()),
   decidedAt: Nullable(Type.String()),
   createdAt: Type.String(),
+  extraWorkingDays: Type.Integer({ description: "Working days beyond the round's own deadline" }),
 });
 
 const changeResponses = { ...errorResponses, 409: ErrorResponse, 422: ErrorResponse };
@@ -311,6 +314,24 @@ export const roundRoutes =
         reply
           .status(201)
           .send(await rounds.forward(actorOf(request), request.params.id, request.body.unitIds)),
+    );
+
+    app.post(
+      '/invitations/:id/remind',
+      {
+        schema: {
+          tags: ['rounds'],
+          summary:
+            "The plan's organizers remind a unit that has not sent its reply, while the round is open (recorded; delivered later)",
+          params: IdParams,
+          body: Type.Optional(
+            Type.Object({ note: Type.Optional(Nullable(Type.String({ maxLength: 500 }))) }),
+          ),
+          response: { 200: Invitation, ...changeResponses },
+        },
+      },
+      async (request) =>
+        rounds.remind(actorOf(request), request.params.id, { note: request.body?.note ?? null }),
     );
 
     app.post(

@@ -50,6 +50,7 @@ import { listUnitAncestorIds } from '../repositories/unit.repository.ts';
 import { findUserById } from '../repositories/user.repository.ts';
 import type { Actor, ServiceContext } from './context.ts';
 import { actorRef } from './context.ts';
+import { decodeCursor, encodeCursor } from './opinion.service.ts';
 
 /** Round states in which opinions are assessed and disposed (并行处理: from the moment the round opens). */
 const ASSESSABLE: readonly RoundStatus[] = ['open', 'closed', 'assessing'];
@@ -273,12 +274,20 @@ export class DispositionService {
     });
   }
 
-  /** A round's queue of submitted opinions, per assessor (`me` or a user id) and disposition status. */
+  /**
+   * A round's queue of submitted opinions, per assessor (`me` or a user id) and disposition status, by
+   * registration number, a page at a time.
+   */
   async assessmentQueue(
     actor: Actor,
     roundId: string,
-    filter: { assignee?: string; status?: 'pending' | 'proposed' | 'approved' },
-  ): Promise<AssessedOpinion[]> {
+    filter: {
+      assignee?: string;
+      status?: 'pending' | 'proposed' | 'approved';
+      cursor?: string;
+      limit?: number;
+    },
+  ): Promise<{ items: AssessedOpinion[]; nextCursor: string | null }> {
     const db = this.ctx.database.db;
     const { scope } = await loadRoundContext(db, roundId);
     if (!canAssess(actor, scope)) {
@@ -293,11 +302,21 @@ export class DispositionService {
     } else if (filter.assignee) {
       assigneeId = filter.assignee;
     }
-    return listAssessmentQueue(db, {
+    const limit = Math.min(Math.max(filter.limit ?? 50, 1), 200);
+    const key = filter.cursor ? decodeCursor(filter.cursor, 2) : null;
+    const rows = await listAssessmentQueue(db, {
       roundId,
       ...(assigneeId ? { assigneeId } : {}),
       ...(filter.status ? { status: filter.status } : {}),
+      after: key ? { regNo: key[0]!, id: key[1]! } : null,
+      limit: limit + 1,
     });
+    const page = rows.slice(0, limit);
+    const last = page.at(-1);
+    return {
+      items: page.map(toAssessedOpinion),
+      nextCursor: rows.length > limit && last ? encodeCursor([last.reg_no ?? '', last.id]) : null,
+    };
   }
 
   // ---- dispositions -----------------------------------------------------------------------------------

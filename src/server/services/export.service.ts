@@ -152,8 +152,20 @@ export class ExportService {
       }
       throw error;
     });
+    if (input.unitId !== undefined && !PER_UNIT.has(input.kind)) {
+      throw new AppError(
+        'validation_failed',
+        `${input.kind} is exported for the whole round; unitId narrows only ${[...PER_UNIT].join(' and ')}.`,
+        { field: 'unitId' },
+      );
+    }
     const full = scope !== null && canViewRevision(actor, scope);
     let unitId = input.unitId;
+    if (full && unitId !== undefined && !(await isUnitInvited(db, round.id, unitId))) {
+      throw new AppError('validation_failed', 'unitId is not a unit invited to this round.', {
+        field: 'unitId',
+      });
+    }
     if (!full) {
       const ownUnit =
         PER_UNIT.has(input.kind) &&

@@ -19,12 +19,14 @@ import {
 import { clauseWithStableId, findClause } from '../repositories/draft.repository.ts';
 import type {
   EvidenceRecord,
+  OpinionAssessment,
   OpinionFilters,
   OpinionReadScope,
   OpinionRecord,
   OpinionRow,
 } from '../repositories/opinion.repository.ts';
 import {
+  countOpinions,
   deleteOpinion,
   findEvidenceFile,
   findOpinionRow,
@@ -33,6 +35,7 @@ import {
   listEvidence,
   listOpinions,
   toOpinion,
+  toOpinionAssessment,
   updateOpinion,
 } from '../repositories/opinion.repository.ts';
 import { findPlan } from '../repositories/plan.repository.ts';
@@ -59,10 +62,16 @@ export interface OpinionInput {
 
 export type OpinionPatch = Partial<OpinionInput>;
 
+export type { OpinionFilters };
+
 export interface OpinionPage {
-  items: OpinionRecord[];
+  /** The plan's side also gets each opinion's assessment fields; units never do. */
+  items: (OpinionRecord & Partial<OpinionAssessment>)[];
   nextCursor: string | null;
 }
+
+/** Filters on fields internal to the plan's side until feedback goes out. */
+const PLAN_SIDE_FILTERS = ['priority', 'dispositionStatus'] as const;
 
 /** The plan a round belongs to, as the policies see it. */
 export async function loadPlanScope(db: Executor, planId: string): Promise<PlanScope> {
@@ -93,15 +102,17 @@ const trimOrNull = (value: string | null | undefined): string | null => {
 
 const squash = (text: string): string => text.replace(/\s+/gu, '');
 
-function encodeCursor(row: { created_at: string; id: string }): string {
-  return Buffer.from(JSON.stringify([row.created_at, row.id])).toString('base64url');
+/** A keyset cursor: the sort key of the last row of a page, opaque to clients. */
+export function encodeCursor(key: readonly string[]): string {
+  return Buffer.from(JSON.stringify(key)).toString('base64url');
 }
 
-function decodeCursor(cursor: string): { createdAt: string; id: string } {
+/** The sort key of a cursor this API gave out, with `length` parts; a 400 naming `cursor` otherwise. */
+export function decodeCursor(cursor: string, length: number): string[] {
   try {
     const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
-    if (Array.isArray(value) && typeof value[0] === 'string' && typeof value[1] === 'string') {
-      return { createdAt: value[0], id: value[1] };
+    if (Array.isArray(value) && value.length === length && value.every((v) => typeof v === 'string')) {
+      return value;
     }
   } catch {
     // fall through to the error below
@@ -285,11 +296,15 @@ export class OpinionService {
     return { ...toOpinion(opinion), evidence: await listEvidence(db, id) };
   }
 
-  async listOpinions(
+  /**
+   * Who may list a round's opinions and what they see: the plan's side everything sent, with the filters
+   * on its own fields; an invited unit its own and, as the round allows, others' submitted ones.
+   */
+  private async listingScope(
     actor: Actor,
     roundId: string,
-    options: OpinionFilters & { cursor?: string; limit?: number },
-  ): Promise<OpinionPage> {
+    options: OpinionFilters,
+  ): Promise<{ planSide: boolean; scope: OpinionReadScope; filters: OpinionFilters }> {
     const db = this.ctx.database.db;
     const round = await findRound(db, roundId);
     if (!round) {
@@ -301,29 +316,62 @@ export class OpinionService {
     if (!planSide && !invitation) {
       throw new AppError('forbidden', 'Your unit is not invited to this round.', { field: 'roundId' });
     }
-    const scope: OpinionReadScope = {
-      ownUnitId: invitation && isUnitMember(actor, invitation.unit_id) ? invitation.unit_id : null,
-      others: planSide ? 'sent' : othersVisible(round.visibility, round.status) ? 'submitted' : 'none',
-    };
-    const limit = Math.min(Math.max(options.limit ?? 50, 1), 200);
-    const rows = await listOpinions(db, {
-      roundId,
-      scope,
+    const internal = planSide ? undefined : PLAN_SIDE_FILTERS.find((f) => options[f] !== undefined);
+    if (internal) {
+      throw new AppError('forbidden', `Only the plan's side filters by ${internal}.`, { field: internal });
+    }
+    return {
+      planSide,
+      scope: {
+        ownUnitId: invitation && isUnitMember(actor, invitation.unit_id) ? invitation.unit_id : null,
+        others: planSide ? 'sent' : othersVisible(round.visibility, round.status) ? 'submitted' : 'none',
+      },
       filters: {
         ...(options.clauseStableId ? { clauseStableId: options.clauseStableId } : {}),
         ...(options.unitId ? { unitId: options.unitId } : {}),
+        ...(options.level ? { level: options.level } : {}),
         ...(options.status ? { status: options.status } : {}),
         ...(options.kind ? { kind: options.kind } : {}),
+        ...(options.quality ? { quality: options.quality } : {}),
+        ...(options.priority ? { priority: options.priority } : {}),
+        ...(options.dispositionStatus ? { dispositionStatus: options.dispositionStatus } : {}),
       },
-      after: options.cursor ? decodeCursor(options.cursor) : null,
+    };
+  }
+
+  async listOpinions(
+    actor: Actor,
+    roundId: string,
+    options: OpinionFilters & { cursor?: string; limit?: number },
+  ): Promise<OpinionPage> {
+    const { planSide, scope, filters } = await this.listingScope(actor, roundId, options);
+    const limit = Math.min(Math.max(options.limit ?? 50, 1), 200);
+    const key = options.cursor ? decodeCursor(options.cursor, 2) : null;
+    const after = key ? { createdAt: key[0]!, id: key[1]! } : null;
+    const rows = await listOpinions(this.ctx.database.db, {
+      roundId,
+      scope,
+      filters,
+      after,
       limit: limit + 1,
     });
     const page = rows.slice(0, limit);
     const last = page.at(-1);
     return {
-      items: page.map(toOpinion),
-      nextCursor: rows.length > limit && last ? encodeCursor(last) : null,
+      items: page.map((row) =>
+        planSide ? { ...toOpinion(row), ...toOpinionAssessment(row) } : toOpinion(row),
+      ),
+      nextCursor: rows.length > limit && last ? encodeCursor([last.created_at, last.id]) : null,
     };
+  }
+
+  /**
+   * How many of a round's opinions the caller would list with these filters. Apart from the list so that a
+   * page of a large round never waits for the count.
+   */
+  async countOpinions(actor: Actor, roundId: string, options: OpinionFilters): Promise<{ total: number }> {
+    const { scope, filters } = await this.listingScope(actor, roundId, options);
+    return { total: await countOpinions(this.ctx.database.db, { roundId, scope, filters }) };
   }
 
   async addEvidence(

@@ -53,6 +53,7 @@ import {
   listRoundsPastCloseTime,
   listVersionClauses,
   nextRoundSeq,
+  recordReminder,
   setInvitationDeadline,
   updateInvitation,
   updateRound,
@@ -71,7 +72,11 @@ export interface InvitationView extends Omit<InvitationRecord, 'deadline'> {
   extended: boolean;
 }
 
-export type ExtensionView = ExtensionRecord & { unitId: string };
+export type ExtensionView = ExtensionRecord & {
+  unitId: string;
+  /** Working days the requested date lies beyond the round's own deadline. */
+  extraWorkingDays: number;
+};
 
 /** One solicitation in a unit's inbox. */
 export interface MyInvitationView extends InvitationView {
@@ -126,6 +131,10 @@ function parseInstant(value: string, field: string): Date {
 }
 
 const TERMINAL_REPLY: ReadonlySet<string> = new Set(['sent']);
+
+/** A unit has replied once it sent a version (even if it now drafts the next) or was deemed to have. */
+const hasReplied = (invitation: Pick<InvitationRecord, 'status' | 'replyVersion'>): boolean =>
+  invitation.status === 'sent' || invitation.status === 'deemed_no_objection' || invitation.replyVersion > 0;
 
 /**
  * Solicitation rounds (征求轮次) on a draft version: creation with invitations and targeted questions,
@@ -278,19 +287,38 @@ export class RoundService {
     const { round, scope } = await this.loadReadableRound(actor, roundId);
     const db = this.ctx.database.db;
     const unitOf = new Map((await listInvitations(db, round.id)).map((i) => [i.id, i] as const));
-    return (await listExtensionsOfRound(db, round.id))
-      .map((e) => ({ ...e, unitId: unitOf.get(e.invitationId)?.unitId ?? '' }))
-      .filter((e) => {
-        const invitation = unitOf.get(e.invitationId);
-        return (
-          invitation !== undefined &&
-          canSeeInvitation(actor, {
-            plan: scope,
-            unitId: invitation.unitId,
-            forwardedByUnitId: invitation.forwardedByUnitId,
-          })
-        );
-      });
+    const visible = (await listExtensionsOfRound(db, round.id)).filter((e) => {
+      const invitation = unitOf.get(e.invitationId);
+      return (
+        invitation !== undefined &&
+        canSeeInvitation(actor, {
+          plan: scope,
+          unitId: invitation.unitId,
+          forwardedByUnitId: invitation.forwardedByUnitId,
+        })
+      );
+    });
+    const calendar = visible.length > 0 ? await this.calendar.loadCalendar() : null;
+    return visible.map((e) => ({
+      ...e,
+      unitId: unitOf.get(e.invitationId)?.unitId ?? '',
+      extraWorkingDays: calendar ? workingDaysBetween(calendar, round.deadline, e.requestedUntil) : 0,
+    }));
+  }
+
+  /** An extension request as the API shows it, with its unit and the working days it adds. */
+  private async presentExtension(
+    round: RoundRecord,
+    invitation: InvitationRecord,
+    extensionId: string,
+  ): Promise<ExtensionView> {
+    const extension = (await findExtension(this.ctx.database.db, extensionId))!;
+    const calendar = await this.calendar.loadCalendar();
+    return {
+      ...extension,
+      unitId: invitation.unitId,
+      extraWorkingDays: workingDaysBetween(calendar, round.deadline, extension.requestedUntil),
+    };
   }
 
   // ---- creating and editing ----------------------------------------------------------------------------
@@ -1031,6 +1059,56 @@ export class RoundService {
       .map((i) => this.present(round, i));
   }
 
+  /**
+   * Reminds an invited unit that has not sent its reply, while the round is open: counted and stamped on the
+   * invitation and recorded in the ledger in one transaction. Delivery (mail, messages) reads the ledger
+   * event; nothing is sent from here.
+   */
+  async remind(actor: Actor, invitationId: string, input: { note?: string | null }): Promise<InvitationView> {
+    const { invitation } = await this.loadInvitation(invitationId);
+    const { round } = await this.loadManagedRound(actor, invitation.roundId);
+    const note = input.note?.trim() || null;
+    await inTransaction(this.ctx.database, async (tx) => {
+      if (round.status !== 'open') {
+        throw new AppError(
+          'conflict',
+          `Units are reminded only while the round is open, not ${round.status}.`,
+          {
+            field: 'status',
+            state: round.status,
+          },
+        );
+      }
+      if (hasReplied(invitation)) {
+        throw new AppError('conflict', `${invitation.unitName} has already sent its reply.`, {
+          field: 'status',
+          state: invitation.status,
+        });
+      }
+      const now = this.ctx.now().toISOString();
+      if (!(await recordReminder(tx, invitation.id, invitation.status, now))) {
+        throw new AppError('conflict', 'The invitation changed meanwhile; load it again.', {
+          field: 'status',
+        });
+      }
+      await this.ctx.ledger.append(tx, {
+        actor: actorRef(actor),
+        entity: 'round_invitation',
+        id: invitation.id,
+        event: 'invitation.reminded',
+        payload: {
+          roundId: round.id,
+          unitId: invitation.unitId,
+          status: invitation.status,
+          deadline: invitation.deadline ?? round.deadline,
+          reminder: invitation.reminderCount + 1,
+          note,
+        },
+      });
+    });
+    return this.present(round, (await findInvitation(this.ctx.database.db, invitationId))!);
+  }
+
   // ---- extensions --------------------------------------------------------------------------------------
 
   async requestExtension(
@@ -1096,7 +1174,7 @@ export class RoundService {
         },
       });
     });
-    return { ...(await findExtension(this.ctx.database.db, id))!, unitId: invitation.unitId };
+    return this.presentExtension(round, invitation, id);
   }
 
   /**
@@ -1155,7 +1233,7 @@ export class RoundService {
         },
       });
     });
-    return { ...(await findExtension(this.ctx.database.db, extensionId))!, unitId: invitation.unitId };
+    return this.presentExtension(round, invitation, extensionId);
   }
 }
 

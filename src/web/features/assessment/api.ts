@@ -1,6 +1,18 @@
-import { useInfiniteQuery, useMutation, useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useEffect } from 'react';
+import type { InfiniteData, QueryClient } from '@tanstack/react-query';
+import {
+  infiniteQueryOptions,
+  useInfiniteQuery,
+  useMutation,
+  usePrefetchInfiniteQuery,
+  useQueries,
+  useQuery,
+  useQueryClient,
+} from '@tanstack/react-query';
 import { api } from '../../api.ts';
+import type { OpinionFilter } from './opinion-filter.ts';
+import { filterQuery, opinionQuery } from './opinion-filter.ts';
+
+export type { OpinionFilter };
 
 export interface Opinion {
   id: string;
@@ -18,6 +30,10 @@ export interface Opinion {
   quality: { score: number; flags: string[] };
   level: string | null;
   submittedAt: string | null;
+  /** The plan's side only: internal until feedback goes out. */
+  priority?: 'core' | 'secondary' | null;
+  assigneeId?: string | null;
+  dispositionStatus?: 'pending' | 'proposed' | 'approved';
 }
 
 export interface OpinionPage {
@@ -47,12 +63,6 @@ export interface Disposition {
   decidedAt: string | null;
 }
 
-export interface AssessedOpinion {
-  id: string;
-  priority: 'core' | 'secondary' | null;
-  dispositionStatus: 'pending' | 'proposed' | 'approved';
-}
-
 export interface Objection {
   id: string;
   opinionId: string;
@@ -68,51 +78,54 @@ export interface Objection {
 
 export interface ReasonTemplate {
   id: string;
+  /** Null: a global template, for every plan. */
+  planId: string | null;
   code: DispositionCode;
   basis: Basis | null;
   text: string;
 }
 
-export interface OpinionFilter {
-  clause?: string;
-  unit?: string;
-  status?: Opinion['status'];
-  kind?: Opinion['kind'];
-}
-
-const PAGE = 200;
+/** Rows per page of the opinion table: a screenful and a half at a time. */
+export const OPINION_PAGE = 200;
 
 function opinionsPath(roundId: string, filter: OpinionFilter, cursor: string | null): string {
-  const params = new URLSearchParams({ limit: String(PAGE) });
-  for (const [key, value] of Object.entries(filter)) {
-    if (value) {
-      params.set(key, String(value));
-    }
-  }
-  if (cursor) {
-    params.set('cursor', cursor);
-  }
-  return `/rounds/${roundId}/opinions?${params.toString()}`;
+  return `/rounds/${roundId}/opinions?${opinionQuery(filter, { limit: OPINION_PAGE, cursor }).toString()}`;
 }
 
-/**
- * A round's opinions, page by page: the first page shows at once and the rest load in the background,
- * so a round of 100,000 opinions shows its first rows without waiting for the last.
- */
-export function useRoundOpinions(roundId: string, filter: OpinionFilter = {}) {
-  const query = useInfiniteQuery({
+const roundOpinions = (roundId: string, filter: OpinionFilter) =>
+  infiniteQueryOptions({
     queryKey: ['round', roundId, 'opinions', filter],
     queryFn: ({ pageParam }) => api<OpinionPage>(opinionsPath(roundId, filter, pageParam)),
     initialPageParam: null as string | null,
     getNextPageParam: (last) => last.nextCursor,
+    // The prefetched first page is not fetched again when the table shows it; changes mark it stale.
+    staleTime: 30_000,
   });
-  const { hasNextPage, isFetchingNextPage, fetchNextPage, isError } = query;
-  useEffect(() => {
-    if (hasNextPage && !isFetchingNextPage && !isError) {
-      void fetchNextPage();
-    }
-  }, [hasNextPage, isFetchingNextPage, isError, fetchNextPage]);
-  return query;
+
+/**
+ * A round's opinions, a page at a time as the table scrolls (`fetchNextPage`): a round of 100,000 opinions
+ * shows its first rows after one request, and only the pages someone scrolls to are ever loaded.
+ */
+export function useRoundOpinions(roundId: string, filter: OpinionFilter = {}) {
+  return useInfiniteQuery(roundOpinions(roundId, filter));
+}
+
+/** Starts loading the first page of a round's opinions (unfiltered) while the rest of the page loads. */
+export function usePrefetchRoundOpinions(roundId: string) {
+  usePrefetchInfiniteQuery(roundOpinions(roundId, {}));
+}
+
+/**
+ * How many opinions match `filter`. Asked for only once the first page is in (and only when there is more
+ * than one page), so that the first rows never wait for counting a large round.
+ */
+export function useOpinionCount(roundId: string, filter: OpinionFilter, enabled: boolean) {
+  return useQuery({
+    queryKey: ['round', roundId, 'opinions', 'count', filter],
+    queryFn: () =>
+      api<{ total: number }>(`/rounds/${roundId}/opinions/count?${filterQuery(filter).toString()}`),
+    enabled,
+  });
 }
 
 async function allOpinions(roundId: string): Promise<Opinion[]> {
@@ -141,12 +154,29 @@ export function usePlanOpinions(roundIds: string[]) {
   });
 }
 
-export function useAssessmentQueue(roundId: string, enabled = true) {
-  return useQuery({
-    queryKey: ['round', roundId, 'assessment-queue'],
-    queryFn: () => api<AssessedOpinion[]>(`/rounds/${roundId}/assessment-queue`),
-    enabled,
-  });
+/**
+ * Applies `patch` to the loaded rows of the round's opinion table, whatever its filter, and marks the
+ * lists stale without refetching every loaded page now: a filter that no longer matches is refetched when
+ * it is next shown.
+ */
+async function patchOpinions(
+  client: QueryClient,
+  roundId: string,
+  ids: ReadonlySet<string>,
+  patch: Partial<Opinion>,
+): Promise<void> {
+  client.setQueriesData<InfiniteData<OpinionPage>>({ queryKey: ['round', roundId, 'opinions'] }, (data) =>
+    data?.pages
+      ? {
+          ...data,
+          pages: data.pages.map((page) => ({
+            ...page,
+            items: page.items.map((o) => (ids.has(o.id) ? { ...o, ...patch } : o)),
+          })),
+        }
+      : data,
+  );
+  await client.invalidateQueries({ queryKey: ['round', roundId, 'opinions'], refetchType: 'none' });
 }
 
 export function useDispositions(opinionId: string | undefined) {
@@ -157,17 +187,41 @@ export function useDispositions(opinionId: string | undefined) {
   });
 }
 
-export function useReasonTemplates() {
+/** The reason templates an organizer can use in a plan: global ones and the plan's own. */
+export function useReasonTemplates(planId?: string) {
   return useQuery({
-    queryKey: ['reason-templates'],
-    queryFn: () => api<ReasonTemplate[]>('/reason-templates'),
+    queryKey: ['reason-templates', planId ?? null],
+    queryFn: () =>
+      api<ReasonTemplate[]>(
+        planId ? `/reason-templates?planId=${encodeURIComponent(planId)}` : '/reason-templates',
+      ),
+  });
+}
+
+export function useCreateReasonTemplate() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (input: {
+      planId: string | null;
+      code: DispositionCode;
+      basis: Basis | null;
+      text: string;
+    }) => api<ReasonTemplate>('/reason-templates', { method: 'POST', body: input }),
+    onSuccess: () => client.invalidateQueries({ queryKey: ['reason-templates'] }),
+  });
+}
+
+export function useDeleteReasonTemplate() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (id: string) => api<void>(`/reason-templates/${id}`, { method: 'DELETE' }),
+    onSuccess: () => client.invalidateQueries({ queryKey: ['reason-templates'] }),
   });
 }
 
 function useInvalidateAssessment(roundId: string) {
   const client = useQueryClient();
   return async (opinionId?: string) => {
-    await client.invalidateQueries({ queryKey: ['round', roundId, 'assessment-queue'] });
     await client.invalidateQueries({ queryKey: ['round', roundId, 'objections'] });
     if (opinionId) {
       await client.invalidateQueries({ queryKey: ['opinion', opinionId] });
@@ -175,7 +229,21 @@ function useInvalidateAssessment(roundId: string) {
   };
 }
 
+/** Sets an opinion's priority (研判); the table's row shows it at once. */
+export function useAssessOpinion(roundId: string) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (input: { opinionId: string; priority: 'core' | 'secondary' | null }) =>
+      api<{ id: string; priority: 'core' | 'secondary' | null }>(`/opinions/${input.opinionId}/assessment`, {
+        method: 'PATCH',
+        body: { priority: input.priority },
+      }),
+    onSuccess: (o) => patchOpinions(client, roundId, new Set([o.id]), { priority: o.priority }),
+  });
+}
+
 export function useProposeDisposition(roundId: string) {
+  const client = useQueryClient();
   const invalidate = useInvalidateAssessment(roundId);
   return useMutation({
     mutationFn: (input: {
@@ -188,11 +256,38 @@ export function useProposeDisposition(roundId: string) {
         method: 'POST',
         body: { code: input.code, reason: input.reason ?? null, basis: input.basis ?? null },
       }),
-    onSuccess: (d) => invalidate(d.opinionId),
+    onSuccess: async (d) => {
+      await patchOpinions(client, roundId, new Set([d.opinionId]), { dispositionStatus: 'proposed' });
+      await invalidate(d.opinionId);
+    },
+  });
+}
+
+/**
+ * Proposes one disposition for many opinions at once (all or nothing on the server); the error of a
+ * refusal carries the opinions that could not take it.
+ */
+export function useProposeBulk(roundId: string) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (input: {
+      opinionIds: string[];
+      code: DispositionCode;
+      reason: string | null;
+      basis: Basis | null;
+      templateId: string | null;
+    }) => api<Disposition[]>(`/rounds/${roundId}/dispositions/bulk`, { method: 'POST', body: input }),
+    onSuccess: async (created) => {
+      await patchOpinions(client, roundId, new Set(created.map((d) => d.opinionId)), {
+        dispositionStatus: 'proposed',
+      });
+      await client.invalidateQueries({ queryKey: ['opinion'] });
+    },
   });
 }
 
 export function useDecideDisposition(roundId: string) {
+  const client = useQueryClient();
   const invalidate = useInvalidateAssessment(roundId);
   return useMutation({
     mutationFn: (input: { id: string; decision: 'approve' | 'reject' }) =>
@@ -200,7 +295,21 @@ export function useDecideDisposition(roundId: string) {
         method: 'POST',
         ...(input.decision === 'reject' ? { body: {} } : {}),
       }),
-    onSuccess: (d) => invalidate(d.opinionId),
+    onSuccess: async (d) => {
+      await invalidate(d.opinionId);
+      // A rejection leaves the opinion approved if an earlier disposition was, else pending.
+      const history =
+        d.status === 'approved'
+          ? []
+          : await client.fetchQuery({
+              queryKey: ['opinion', d.opinionId, 'dispositions'],
+              queryFn: () => api<Disposition[]>(`/opinions/${d.opinionId}/dispositions`),
+            });
+      const approved = d.status === 'approved' || history.some((x) => x.status === 'approved');
+      await patchOpinions(client, roundId, new Set([d.opinionId]), {
+        dispositionStatus: approved ? 'approved' : 'pending',
+      });
+    },
   });
 }
 
@@ -213,6 +322,7 @@ export function useObjections(roundId: string, enabled = true) {
 }
 
 export function useReviewObjection(roundId: string) {
+  const client = useQueryClient();
   const invalidate = useInvalidateAssessment(roundId);
   return useMutation({
     mutationFn: (input: {
@@ -229,6 +339,9 @@ export function useReviewObjection(roundId: string) {
           ...(input.newDisposition ? { newDisposition: input.newDisposition } : {}),
         },
       }),
-    onSuccess: (o) => invalidate(o.opinionId),
+    onSuccess: async (o) => {
+      await client.invalidateQueries({ queryKey: ['round', roundId, 'opinions'], refetchType: 'none' });
+      await invalidate(o.opinionId);
+    },
   });
 }

@@ -44,6 +44,23 @@ export interface Invitation {
   late: boolean;
   acknowledgedAt: string | null;
   replyVersion: number;
+  lastRemindedAt: string | null;
+  reminderCount: number;
+}
+
+export interface Extension {
+  id: string;
+  invitationId: string;
+  unitId: string;
+  requestedUntil: string;
+  reason: string;
+  status: 'pending' | 'granted' | 'refused';
+  requestedBy: string | null;
+  decidedBy: string | null;
+  decidedAt: string | null;
+  createdAt: string;
+  /** Working days the requested date lies beyond the round's own deadline. */
+  extraWorkingDays: number;
 }
 
 export interface Unit {
@@ -138,6 +155,63 @@ export function useRoundAction(roundId: string) {
     onSettled: async () => {
       await client.invalidateQueries({ queryKey: ['round', roundId] });
       await client.invalidateQueries({ queryKey: ['plan'] });
+    },
+  });
+}
+
+/** Reminds one unit (催办); the server records it and refuses units that have sent or rounds not open. */
+export function useRemind(roundId: string) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (invitationId: string) =>
+      api<Invitation>(`/invitations/${invitationId}/remind`, { method: 'POST', body: {} }),
+    onSuccess: () => client.invalidateQueries({ queryKey: ['round', roundId, 'invitations'] }),
+  });
+}
+
+export interface RemindAllResult {
+  reminded: Invitation[];
+  failed: { invitation: Invitation; message: string }[];
+}
+
+/** Reminds each of `invitations` in turn, carrying on past a refusal, and reports both. */
+export function useRemindAll(roundId: string) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: async (invitations: Invitation[]): Promise<RemindAllResult> => {
+      const result: RemindAllResult = { reminded: [], failed: [] };
+      for (const invitation of invitations) {
+        try {
+          result.reminded.push(
+            await api<Invitation>(`/invitations/${invitation.id}/remind`, { method: 'POST', body: {} }),
+          );
+        } catch (error) {
+          result.failed.push({ invitation, message: error instanceof Error ? error.message : String(error) });
+        }
+      }
+      return result;
+    },
+    onSettled: () => client.invalidateQueries({ queryKey: ['round', roundId, 'invitations'] }),
+  });
+}
+
+export function useExtensions(roundId: string) {
+  return useQuery({
+    queryKey: ['round', roundId, 'extensions'],
+    queryFn: () => api<Extension[]>(`/rounds/${roundId}/extensions`),
+  });
+}
+
+/** Grants or refuses a request for more time; granting moves the unit's deadline (and may reopen the round). */
+export function useDecideExtension(roundId: string) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (input: { id: string; decision: 'grant' | 'refuse' }) =>
+      api<Extension>(`/extensions/${input.id}/${input.decision}`, { method: 'POST' }),
+    onSettled: async () => {
+      await client.invalidateQueries({ queryKey: ['round', roundId], exact: true });
+      await client.invalidateQueries({ queryKey: ['round', roundId, 'invitations'] });
+      await client.invalidateQueries({ queryKey: ['round', roundId, 'extensions'] });
     },
   });
 }

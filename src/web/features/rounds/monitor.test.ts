@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { countMonitorStates, MONITOR_STATES, monitorState, monitorStateColor } from './monitor.ts';
+import {
+  canRemind,
+  countMonitorStates,
+  MONITOR_STATES,
+  monitorState,
+  monitorStateColor,
+  remindable,
+} from './monitor.ts';
 
 const inv = (status: string, late = false) => ({ status, late });
 
@@ -49,5 +56,31 @@ describe('the monitor states', () => {
     for (const s of [...MONITOR_STATES, 'invited'] as const) {
       expect(monitorStateColor[s]).toBeTypeOf('string');
     }
+  });
+});
+
+describe('canRemind and remindable', () => {
+  const unit = (status: string, replyVersion = 0) => ({ status, replyVersion });
+
+  it('reminds units that have not sent, while the round is open', () => {
+    for (const status of ['invited', 'acknowledged', 'drafting', 'in_review', 'signed_off', 'silent']) {
+      expect(canRemind(unit(status), 'open')).toBe(true);
+    }
+    expect(canRemind(unit('sent', 1), 'open')).toBe(false);
+    expect(canRemind(unit('deemed_no_objection'), 'open')).toBe(false);
+    // Sent once, drafting the next version: it has replied.
+    expect(canRemind(unit('drafting', 1), 'open')).toBe(false);
+  });
+
+  it('reminds nobody in a round that is not open', () => {
+    for (const round of ['draft', 'scheduled', 'closed', 'assessing', 'feedback', 'finished']) {
+      expect(canRemind(unit('invited'), round)).toBe(false);
+    }
+  });
+
+  it('picks the units to remind, in order', () => {
+    const list = [unit('sent', 1), unit('invited'), unit('drafting', 2), unit('acknowledged')];
+    expect(remindable(list, 'open')).toEqual([unit('invited'), unit('acknowledged')]);
+    expect(remindable(list, 'closed')).toEqual([]);
   });
 });

@@ -41,3 +41,22 @@ export const monitorStateColor: Record<MonitorState, string> = {
   late: 'orange',
   silent: 'red',
 };
+
+/**
+ * Whether a unit can be reminded (催办): the round is open and the unit has not sent a reply yet (a unit
+ * that sent once and drafts its next version has replied). Mirrors the server, which decides anyway.
+ */
+export function canRemind(inv: Pick<Invitation, 'status' | 'replyVersion'>, roundStatus: string): boolean {
+  return (
+    roundStatus === 'open' &&
+    inv.status !== 'sent' &&
+    inv.status !== 'deemed_no_objection' &&
+    inv.replyVersion === 0
+  );
+}
+
+/** The invitations "remind all not yet sent" reaches, in monitor order. */
+export const remindable = <T extends Pick<Invitation, 'status' | 'replyVersion'>>(
+  invitations: readonly T[],
+  roundStatus: string,
+): T[] => invitations.filter((inv) => canRemind(inv, roundStatus));
