@@ -13,6 +13,8 @@ import { inTransaction } from '../src/server/db/executor.ts';
 import { CLI_ACTOR } from '../src/server/services/context.ts';
 import { createServices } from '../src/server/services/index.ts';
 import { benchHttpOpinions } from './http-opinions.ts';
+import { benchAnalysisClassify } from './analysis-classify.ts';
+import { benchAnalysisDedupe } from './analysis-dedupe.ts';
 import { benchMetricsExport } from './metrics-export.ts';
 import { syntheticDraft } from './synthetic.ts';
 import { benchWeb } from './web.ts';
@@ -182,7 +184,7 @@ async function benchLedger(dialect: Dialect, dir: string, events: number): Promi
   }
 }
 
-const SECTIONS = ['parse', 'import', 'ledger', 'http', 'metrics', 'web'] as const;
+const SECTIONS = ['parse', 'import', 'ledger', 'http', 'metrics', 'web', 'analysis'] as const;
 type Section = (typeof SECTIONS)[number];
 const USAGE = `usage: npx tsx bench/run.ts [--only <section>[,<section>…]]
 
@@ -191,8 +193,10 @@ sections: ${SECTIONS.join(', ')}
   parse    draft parsing                      import   draft import (SQLite, PostgreSQL)
   ledger   ledger appends and verification    http     opinion intake over HTTP
   metrics  metrics and exports at scale       web      the web app in headless Chromium
+  analysis stance, topics and near-duplicates on the real comment fixtures
 environment: BENCH_LEDGER_EVENTS, BENCH_SKIP_HTTP=1, BENCH_HTTP_SECONDS, BENCH_HTTP_CONCURRENCY,
-  BENCH_HTTP_MAX_REQUESTS, BENCH_METRICS_OPINIONS, BENCH_EXPORT_ROWS, CONCORD_WEB_BUILD, CONCORD_CHROMIUM`;
+  BENCH_HTTP_MAX_REQUESTS, BENCH_METRICS_OPINIONS, BENCH_EXPORT_ROWS, BENCH_DEDUPE_TEXTS, CONCORD_WEB_BUILD,
+  CONCORD_CHROMIUM`;
 
 function parseArgs(argv: string[]): ReadonlySet<Section> {
   if (argv.includes('--help') || argv.includes('-h')) {
@@ -297,6 +301,20 @@ if (only.has('web')) {
   if (web) {
     results.web = web;
   }
+}
+// Analysis on the real comment fixtures: stance and topics by cross-validation, segmentation speed.
+if (only.has('analysis')) {
+  console.warn('analysis: stance (5-fold) and few-label topics on NLPCC 2016…');
+  const classify = benchAnalysisClassify(FIXTURES);
+  if (classify) {
+    results['analysis.classify'] = classify;
+  } else {
+    console.warn(`fixtures absent at ${FIXTURES}: analysis benchmarks skipped`);
+  }
+  console.warn('analysis: near-duplicates on STEM-OPT against exact all-pairs, and a synthetic corpus…');
+  results['analysis.dedupe'] = benchAnalysisDedupe(FIXTURES, {
+    syntheticTexts: Number(process.env.BENCH_DEDUPE_TEXTS ?? 200_000),
+  });
 }
 console.log(JSON.stringify(results, null, 2));
 mkdirSync(join(process.cwd(), 'bench', 'results'), { recursive: true });

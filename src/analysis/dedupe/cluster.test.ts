@@ -1,0 +1,217 @@
+import { describe, expect, it } from 'vitest';
+import { similarityKey } from '../normalize.ts';
+import { clusterSignatures, findDuplicates, textsToVerify } from './cluster.ts';
+import { jaccard, packShingleSets, packedShinglesOf, shingleSet } from './shingles.ts';
+import { computeSignatures, concatSignatures } from './signature.ts';
+
+const ZH_LETTER =
+  '我们坚决支持本规划关于加快建设数字经济的目标，建议进一步明确各部门职责分工，加大财政资金支持力度，' +
+  '建立健全考核评价机制，确保各项任务按期完成，让人民群众有更多获得感。同时建议在第三章增加数据要素市场' +
+  '培育的内容，完善公共数据开放共享制度，支持中小企业数字化转型。';
+const EN_LETTER =
+  'I strongly support the proposed rule. International students in science and engineering bring skills ' +
+  'that American employers need, and a longer practical training period lets them contribute for longer.';
+const OTHER_ZH = '建议删除第十二条中“原则上”三字，明确牵头单位和配套资金来源，并补充分年度实施安排。';
+const OTHER_EN =
+  'The agency should require every employer to file a training plan and report on it each year.';
+
+const similarity = (a: string, b: string): number =>
+  jaccard(shingleSet(similarityKey(a)), shingleSet(similarityKey(b)));
+
+/** Seeded random numbers for reproducible corpora. */
+function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(a ^ (a >>> 15), a | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+describe('findDuplicates', () => {
+  it('clusters form letters with small edits, Chinese and English, and leaves other texts alone', () => {
+    const texts = [
+      ZH_LETTER,
+      OTHER_ZH,
+      ZH_LETTER.replace('坚决', '完全'),
+      EN_LETTER,
+      ZH_LETTER.replace('让人民群众', '使群众'),
+      EN_LETTER.replace('strongly', 'fully'),
+      OTHER_EN,
+      `${EN_LETTER} Thank you.`,
+    ];
+    const result = findDuplicates(texts);
+    expect(result.clusters).toHaveLength(2);
+    const [zh, en] = result.clusters;
+    expect(zh).toEqual({ id: 0, representative: 0, members: [0, 2, 4] });
+    expect(en).toEqual({ id: 1, representative: 3, members: [3, 5, 7] });
+    expect(Array.from(result.clusterOf)).toEqual([0, -1, 0, 1, 0, 1, -1, 1]);
+    expect(result.stats).toMatchObject({ texts: 8, clusters: 2, clusteredTexts: 6, largestCluster: 3 });
+  });
+
+  it('finds exact duplicates of the normalised text and puts them in their original’s cluster', () => {
+    const texts = [
+      '同意本方案。',
+      '同意本方案。 ',
+      '同意本方案.',
+      'Ｓｅｅ ａｔｔａｃｈｅｄ',
+      'See  attached',
+      'see attached',
+    ];
+    const result = findDuplicates(texts);
+    expect(Array.from(result.exactDuplicateOf)).toEqual([-1, 0, -1, -1, 3, -1]);
+    expect(result.stats.exactDuplicates).toBe(2);
+    // "See attached" and "see attached" share a similarity key (lower case): one cluster of three.
+    expect(result.clusterOf[3]).toBe(result.clusterOf[5]);
+    expect(result.clusterOf[4]).toBe(result.clusterOf[3]);
+    expect(result.clusterOf[0]).toBe(result.clusterOf[1]);
+  });
+
+  it('never makes empty texts duplicates', () => {
+    const result = findDuplicates(['', '  ', '\n', 'x', '']);
+    expect(Array.from(result.clusterOf)).toEqual([-1, -1, -1, -1, -1]);
+    expect(Array.from(result.exactDuplicateOf)).toEqual([-1, -1, -1, -1, -1]);
+    expect(result.stats.emptyTexts).toBe(4);
+    expect(result.clusters).toEqual([]);
+  });
+
+  it('handles one-character texts and emoji', () => {
+    const result = findDuplicates(['好', '行', '好', '👍', '👍', '👎', '支持👍👍👍！', '支持👍👍👍!']);
+    expect(result.clusterOf[0]).toBe(result.clusterOf[2]);
+    expect(result.clusterOf[1]).toBe(-1);
+    expect(result.clusterOf[3]).toBe(result.clusterOf[4]);
+    expect(result.clusterOf[5]).toBe(-1);
+    // Full-width and half-width exclamation marks are one text after normalisation.
+    expect(result.exactDuplicateOf[7]).toBe(6);
+  });
+
+  it('clusters traditional and simplified copies of a letter', () => {
+    const result = findDuplicates([
+      '我們堅決支持本規劃關於加快建設數字經濟的目標，建議進一步明確各部門職責分工。',
+      ZH_LETTER.slice(0, 36),
+    ]);
+    expect(result.clusterOf[0]).toBe(0);
+    expect(result.clusterOf[1]).toBe(0);
+  });
+
+  it('handles mixed scripts and 100 KB texts', () => {
+    const long = Array.from({ length: 5000 }, (_, i) => `第${i}条 GDP增长${i % 97}% Москва`).join('；');
+    expect(long.length).toBeGreaterThan(100_000);
+    const edited = `${long.slice(0, 100_000)}（修改）${long.slice(100_010)}`;
+    const result = findDuplicates([long, OTHER_ZH, edited]);
+    expect(Array.from(result.clusterOf)).toEqual([0, -1, 0]);
+  });
+
+  it('takes the threshold per call', () => {
+    const a = EN_LETTER;
+    const b = EN_LETTER.replace('International students in science', 'Foreign graduates of technical');
+    const j = similarity(a, b);
+    expect(j).toBeGreaterThan(0.6);
+    expect(j).toBeLessThan(0.8);
+    expect(findDuplicates([a, b]).clusters).toHaveLength(0);
+    expect(findDuplicates([a, b], { threshold: 0.6 }).clusters).toHaveLength(1);
+    expect(findDuplicates([a, a.replace('strongly', 'fully')], { threshold: 0.95 }).clusters).toHaveLength(0);
+    expect(() => findDuplicates([a], { threshold: 0 })).toThrow(/threshold/);
+    expect(() => findDuplicates([a], { threshold: 1.5 })).toThrow(/threshold/);
+  });
+
+  it('does not chain texts that are each similar to the representative but not to each other', () => {
+    const base = Array.from({ length: 200 }, (_, i) => String.fromCodePoint(0x4e00 + i * 3)).join('');
+    const patch = Array.from({ length: 12 }, (_, i) => String.fromCodePoint(0x6000 + i)).join('');
+    const patch2 = Array.from({ length: 12 }, (_, i) => String.fromCodePoint(0x7000 + i)).join('');
+    const start = `${base.slice(0, 20)}${patch}${base.slice(32)}`;
+    const end = `${base.slice(0, 160)}${patch2}${base.slice(172)}`;
+    expect(similarity(base, start)).toBeGreaterThanOrEqual(0.8);
+    expect(similarity(base, end)).toBeGreaterThanOrEqual(0.8);
+    expect(similarity(start, end)).toBeLessThan(0.8);
+    const complete = findDuplicates([base, start, end]);
+    expect(complete.clusterOf[1]).toBe(0);
+    expect(complete.clusterOf[2]).toBe(-1);
+    // Checking the representative only lets both in: every member is similar to the representative.
+    const star = findDuplicates([base, start, end], { coreSize: 1 });
+    expect(Array.from(star.clusterOf)).toEqual([0, 0, 0]);
+  });
+
+  it('finds a campaign of a thousand edited copies among unrelated texts', () => {
+    const next = random(42);
+    const words = `${EN_LETTER} ${EN_LETTER.replace('I strongly support', 'We support')}`.split(' ');
+    const vocabulary = [
+      'data',
+      'rule',
+      'work',
+      'jobs',
+      'study',
+      'labor',
+      'wage',
+      'skill',
+      'visa',
+      'year',
+      'plan',
+    ];
+    const texts: string[] = [];
+    const copy: boolean[] = [];
+    for (let i = 0; i < 2000; i++) {
+      if (i % 2 === 0) {
+        const edited = [...words];
+        edited[Math.floor(next() * edited.length)] = vocabulary[Math.floor(next() * vocabulary.length)]!;
+        texts.push(edited.join(' '));
+        copy.push(true);
+      } else {
+        texts.push(
+          Array.from({ length: 25 }, () => vocabulary[Math.floor(next() * vocabulary.length)]!).join(' '),
+        );
+        copy.push(false);
+      }
+    }
+    const result = findDuplicates(texts);
+    const campaign = result.clusters.reduce((a, b) => (b.members.length > a.members.length ? b : a));
+    expect(campaign.members.length).toBeGreaterThanOrEqual(950);
+    expect(campaign.members.every((i) => copy[i])).toBe(true);
+  });
+});
+
+describe('clusterSignatures', () => {
+  it('gives the same clusters from signatures computed in chunks', () => {
+    const texts = [
+      ZH_LETTER,
+      OTHER_ZH,
+      ZH_LETTER.replace('坚决', '完全'),
+      EN_LETTER,
+      '',
+      EN_LETTER.replace('strongly', 'fully'),
+    ];
+    const signatures = concatSignatures([
+      computeSignatures(texts.slice(0, 3)),
+      computeSignatures(texts.slice(3)),
+    ]);
+    const result = clusterSignatures(signatures, { shinglesOf: (i) => shingleSet(similarityKey(texts[i]!)) });
+    expect(result).toEqual(findDuplicates(texts));
+  });
+
+  it('verifies only texts that share a band key, whose sets can be packed in advance', () => {
+    const texts = [
+      ZH_LETTER,
+      OTHER_ZH,
+      ZH_LETTER.replace('坚决', '完全'),
+      EN_LETTER,
+      ZH_LETTER,
+      '',
+      OTHER_EN,
+    ];
+    const signatures = computeSignatures(texts);
+    const verify = textsToVerify(signatures);
+    expect(Array.from(verify)).toEqual([0, 2]);
+    const packed = packShingleSets(texts, { indexes: verify, keyOf: (text) => similarityKey(text) });
+    const computed: number[] = [];
+    const result = clusterSignatures(signatures, {
+      shinglesOf: packedShinglesOf(texts.length, [packed], (index) => {
+        computed.push(index);
+        return shingleSet(similarityKey(texts[index]!));
+      }),
+    });
+    expect(computed).toEqual([]);
+    expect(result).toEqual(findDuplicates(texts));
+    expect(Array.from(result.clusterOf)).toEqual([0, -1, 0, -1, 0, -1, -1]);
+  });
+});

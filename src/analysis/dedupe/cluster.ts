@@ -1,0 +1,562 @@
+/*
+ * Near-duplicate clusters from LSH band keys.
+ *
+ * Texts are taken in order. Exact duplicates (same normalised text) join the cluster of their first copy
+ * without further work. Any other text looks up its band keys: each LSH bucket remembers the clusters
+ * (a few at most) of the texts that fell into it, and the text is verified, by the exact Jaccard index of
+ * the shingle sets, against each such cluster, most shared bands first. It joins the first cluster whose
+ * representative (its earliest text) and core (its first members, 8 by default) it is similar to;
+ * otherwise it founds a cluster of its own. Candidate pairs are never listed, so a campaign of 100,000
+ * copies costs 100,000 lookups, not 5 billion pairs.
+ *
+ * Similarity is not transitive, and every pair inside a cluster counts as a pair of near-duplicates, so
+ * clusters must not chain texts: a cluster no larger than its core is complete (all its pairs are
+ * similar), and every member of a larger one is similar to the representative and the whole core.
+ * Jaccard distance being a metric, a newcomer close enough to the representative is similar to a core
+ * member close to it without counting.
+ */
+import { AppError } from '../../domain/errors.ts';
+import type { NormalizeOptions } from '../normalize.ts';
+import { similarityKey } from '../normalize.ts';
+import { createShingleBuffer, isSimilar, minimumOverlap, overlapAtLeast, shingleSet } from './shingles.ts';
+import type { SignatureChunk, SignatureOptions } from './signature.ts';
+import { computeSignatures } from './signature.ts';
+
+export const DEFAULT_THRESHOLD = 0.8;
+
+export interface ClusterOptions {
+  /** Jaccard index of the shingle sets at or above which two texts are near-duplicates (default 0.8). */
+  threshold?: number;
+  /** Representatives a text is verified against at most (default: the number of bands). */
+  maxVerifications?: number;
+  /** Distinct clusters an LSH bucket remembers (default 8). */
+  bucketClusters?: number;
+  /**
+   * Members a newcomer must be similar to: the cluster's first `coreSize` members, the representative
+   * first (default 8). A cluster no larger than its core is complete: every pair of its members is
+   * similar. 1 checks the representative only.
+   */
+  coreSize?: number;
+}
+
+export interface ClusterSignaturesOptions extends ClusterOptions {
+  /** The sorted shingle set of text `index`: `shingleSet(similarityKey(text))` with the same options. */
+  shinglesOf: (index: number) => Uint32Array;
+  /**
+   * Shingle values kept in memory for reuse (default 24 million, about 100 MB); 0 when `shinglesOf` is
+   * itself cheap, e.g. over sets packed in advance (`packedShinglesOf`).
+   */
+  cacheValues?: number;
+}
+
+export type DuplicateOptions = ClusterOptions & SignatureOptions;
+
+export interface DuplicateCluster {
+  /** Position in `clusters`. */
+  id: number;
+  /** Index of the cluster's earliest text; every member is verified similar to it and to the core. */
+  representative: number;
+  /** Indexes of the member texts, ascending, the representative first. */
+  members: number[];
+}
+
+export interface DuplicateStats {
+  texts: number;
+  /** Texts with nothing left after normalisation: never duplicates. */
+  emptyTexts: number;
+  /** Texts whose normalised text equals an earlier one. */
+  exactDuplicates: number;
+  /** Texts in a cluster of two or more. */
+  clusteredTexts: number;
+  clusters: number;
+  largestCluster: number;
+  /** Exact similarity computations (candidate text against a representative). */
+  verifications: number;
+  /** Verifications that reached the threshold. */
+  verified: number;
+}
+
+export interface DuplicateResult {
+  threshold: number;
+  /** Cluster id of each text (position in `clusters`), or -1 for a text alike to no other. */
+  clusterOf: Int32Array;
+  /** Index of the earliest text with the same normalised text, or -1 for the first (or only) copy. */
+  exactDuplicateOf: Int32Array;
+  /** Clusters of two or more texts, in order of their representatives. */
+  clusters: DuplicateCluster[];
+  stats: DuplicateStats;
+}
+
+export function resolveThreshold(threshold: number | undefined): number {
+  const value = threshold ?? DEFAULT_THRESHOLD;
+  if (!(value > 0 && value <= 1)) {
+    throw new AppError('validation_failed', 'threshold must be in (0, 1]', { field: 'threshold' });
+  }
+  return value;
+}
+
+/** Open-addressing tables (one per band) from band key to the clusters of its bucket. */
+class BandBuckets {
+  /**
+   * Three integers a slot, side by side so that one lookup touches one cache line: the band key, the
+   * first cluster of its bucket (-1 for a free slot), further clusters (index into the overflow lists,
+   * or -1).
+   */
+  private readonly slots: Int32Array;
+  private overflowCluster: Int32Array;
+  private overflowNext: Int32Array;
+  private overflowCount = 0;
+  private readonly capacity: number;
+  private readonly scale: number;
+
+  constructor(
+    bands: number,
+    entries: number,
+    private readonly limit: number,
+  ) {
+    this.capacity = Math.max(16, Math.ceil(entries / 0.65));
+    this.scale = this.capacity / 4294967296;
+    this.slots = new Int32Array(bands * this.capacity * 3);
+    for (let at = 1; at < this.slots.length; at += 3) {
+      this.slots[at] = -1;
+      this.slots[at + 1] = -1;
+    }
+    this.overflowCluster = new Int32Array(1024);
+    this.overflowNext = new Int32Array(1024);
+  }
+
+  /** The slot of `key` in band `band`: holding the key, or the free slot where it belongs. */
+  slot(band: number, key: number): number {
+    const base = band * this.capacity;
+    const slots = this.slots;
+    const signed = key | 0;
+    let at = Math.floor(key * this.scale);
+    for (;;) {
+      const slot = (base + at) * 3;
+      if (slots[slot + 1] === -1 || slots[slot] === signed) {
+        return slot;
+      }
+      at = at + 1 === this.capacity ? 0 : at + 1;
+    }
+  }
+
+  isOccupied(slot: number): boolean {
+    return this.slots[slot + 1] !== -1;
+  }
+
+  /** Calls `visit` with each cluster in the slot's bucket. */
+  forEachCluster(slot: number, visit: (cluster: number) => void): void {
+    visit(this.slots[slot + 1]!);
+    for (let entry = this.slots[slot + 2]!; entry !== -1; entry = this.overflowNext[entry]!) {
+      visit(this.overflowCluster[entry]!);
+    }
+  }
+
+  /** Records `cluster` in the bucket of `slot` (claiming the slot for `key` if free). */
+  add(slot: number, key: number, cluster: number): void {
+    const slots = this.slots;
+    const first = slots[slot + 1]!;
+    if (first === -1) {
+      slots[slot] = key | 0;
+      slots[slot + 1] = cluster;
+      return;
+    }
+    if (first === cluster) {
+      return;
+    }
+    let length = 1;
+    let last = -1;
+    for (let entry = slots[slot + 2]!; entry !== -1; entry = this.overflowNext[entry]!) {
+      if (this.overflowCluster[entry] === cluster) {
+        return;
+      }
+      length++;
+      last = entry;
+    }
+    if (length >= this.limit) {
+      return;
+    }
+    if (this.overflowCount === this.overflowCluster.length) {
+      const grownCluster = new Int32Array(this.overflowCount * 2);
+      grownCluster.set(this.overflowCluster);
+      this.overflowCluster = grownCluster;
+      const grownNext = new Int32Array(this.overflowCount * 2);
+      grownNext.set(this.overflowNext);
+      this.overflowNext = grownNext;
+    }
+    const entry = this.overflowCount++;
+    this.overflowCluster[entry] = cluster;
+    this.overflowNext[entry] = -1;
+    if (last === -1) {
+      slots[slot + 2] = entry;
+    } else {
+      this.overflowNext[last] = entry;
+    }
+  }
+}
+
+/** Exact duplicates by the 64-bit hash of the normalised text: the earliest index per hash. */
+function findExactDuplicates(signatures: SignatureChunk): {
+  exactDuplicateOf: Int32Array;
+  duplicates: number;
+} {
+  const { count, exactHashes, shingleCounts } = signatures;
+  const exactDuplicateOf = new Int32Array(count).fill(-1);
+  const capacity = Math.max(16, Math.ceil(count / 0.6));
+  const scale = capacity / 4294967296;
+  const slots = new Int32Array(capacity).fill(-1);
+  let duplicates = 0;
+  for (let i = 0; i < count; i++) {
+    if (shingleCounts[i] === 0) {
+      continue;
+    }
+    const high = exactHashes[2 * i]!;
+    const low = exactHashes[2 * i + 1]!;
+    let at = Math.floor(high * scale);
+    for (;;) {
+      const first = slots[at]!;
+      if (first === -1) {
+        slots[at] = i;
+        break;
+      }
+      if (exactHashes[2 * first] === high && exactHashes[2 * first + 1] === low) {
+        exactDuplicateOf[i] = first;
+        duplicates++;
+        break;
+      }
+      at = at + 1 === capacity ? 0 : at + 1;
+    }
+  }
+  return { exactDuplicateOf, duplicates };
+}
+
+/**
+ * Indexes of the texts clustering will verify: those (neither empty nor an exact duplicate) sharing a
+ * band key with another such text. A worker pool can compute their shingle sets in advance
+ * (`packShingleSets`), sparing the clustering thread the normalisation of each.
+ */
+export function textsToVerify(signatures: SignatureChunk): Int32Array {
+  const { count, bands, bandKeys, shingleCounts } = signatures;
+  const { exactDuplicateOf } = findExactDuplicates(signatures);
+  const distinct: number[] = [];
+  for (let i = 0; i < count; i++) {
+    if (shingleCounts[i] !== 0 && exactDuplicateOf[i] === -1) {
+      distinct.push(i);
+    }
+  }
+  const capacity = Math.max(16, Math.ceil(distinct.length / 0.6));
+  const scale = capacity / 4294967296;
+  const keys = new Uint32Array(capacity);
+  /** First text with the key, or -2 once a second one arrives; -1 for a free slot. */
+  const first = new Int32Array(capacity);
+  const marked = new Uint8Array(count);
+  for (let b = 0; b < bands; b++) {
+    first.fill(-1);
+    for (const i of distinct) {
+      const key = bandKeys[i * bands + b]!;
+      let at = Math.floor(key * scale);
+      for (;;) {
+        const holder = first[at]!;
+        if (holder === -1) {
+          keys[at] = key;
+          first[at] = i;
+          break;
+        }
+        if (keys[at] === key) {
+          marked[i] = 1;
+          if (holder >= 0) {
+            marked[holder] = 1;
+            first[at] = -2;
+          }
+          break;
+        }
+        at = at + 1 === capacity ? 0 : at + 1;
+      }
+    }
+  }
+  const out: number[] = [];
+  for (let i = 0; i < count; i++) {
+    if (marked[i] === 1) {
+      out.push(i);
+    }
+  }
+  return Int32Array.from(out);
+}
+
+/**
+ * Shingle sets of recently verified texts (representatives and core members stay hot), least recently
+ * used dropped first once the sets hold more than `budget` values.
+ */
+class ShingleCache {
+  private readonly sets = new Map<number, Uint32Array>();
+  private size = 0;
+
+  constructor(
+    private readonly shinglesOf: (index: number) => Uint32Array,
+    private readonly budget: number,
+  ) {}
+
+  get(index: number): Uint32Array {
+    if (this.budget === 0) {
+      return this.shinglesOf(index);
+    }
+    const set = this.sets.get(index);
+    if (set === undefined) {
+      const computed = this.shinglesOf(index);
+      this.put(index, computed);
+      return computed;
+    }
+    this.sets.delete(index);
+    this.sets.set(index, set);
+    return set;
+  }
+
+  put(index: number, set: Uint32Array): void {
+    if (this.budget === 0) {
+      return;
+    }
+    const previous = this.sets.get(index);
+    if (previous !== undefined) {
+      this.sets.delete(index);
+      this.size -= previous.length;
+    }
+    this.sets.set(index, set);
+    this.size += set.length;
+    while (this.size > this.budget && this.sets.size > 1) {
+      const [oldest, oldestSet] = this.sets.entries().next().value as [number, Uint32Array];
+      this.sets.delete(oldest);
+      this.size -= oldestSet.length;
+    }
+  }
+}
+
+/**
+ * Clusters texts from their signatures (`computeSignatures`, possibly in chunks joined with
+ * `concatSignatures`). Runs on one thread; `shinglesOf` recomputes the shingle set of a text when a
+ * candidate needs verifying.
+ */
+export function clusterSignatures(
+  signatures: SignatureChunk,
+  options: ClusterSignaturesOptions,
+): DuplicateResult {
+  const threshold = resolveThreshold(options.threshold);
+  const { count, bands, bandKeys, shingleCounts } = signatures;
+  const maxVerifications = Math.max(1, options.maxVerifications ?? bands);
+  const bucketClusters = Math.max(1, options.bucketClusters ?? 8);
+  const coreSize = Math.max(1, options.coreSize ?? 8);
+  /** Members after the representative of each cluster's core, and their distances to it. */
+  const cores = new Map<number, { members: number[]; distances: number[] }>();
+
+  const { exactDuplicateOf, duplicates } = findExactDuplicates(signatures);
+  let emptyTexts = 0;
+  for (let i = 0; i < count; i++) {
+    if (shingleCounts[i] === 0) {
+      emptyTexts++;
+    }
+  }
+  const buckets = new BandBuckets(bands, count - duplicates - emptyTexts, bucketClusters);
+  const cache = new ShingleCache(options.shinglesOf, options.cacheValues ?? 24_000_000);
+  /** The founding text (representative) of each text's cluster; -1 for empty texts. */
+  const founder = new Int32Array(count).fill(-1);
+  const slots = new Int32Array(bands);
+  const candidates = new Int32Array(bands * bucketClusters);
+  const hits = new Int32Array(bands * bucketClusters);
+  let candidateCount = 0;
+  const addCandidate = (cluster: number): void => {
+    for (let k = 0; k < candidateCount; k++) {
+      if (candidates[k] === cluster) {
+        hits[k]!++;
+        return;
+      }
+    }
+    candidates[candidateCount] = cluster;
+    hits[candidateCount] = 1;
+    candidateCount++;
+  };
+  let verifications = 0;
+  let verified = 0;
+
+  for (let i = 0; i < count; i++) {
+    if (shingleCounts[i] === 0) {
+      continue;
+    }
+    const original = exactDuplicateOf[i]!;
+    if (original !== -1) {
+      founder[i] = founder[original]!;
+      continue;
+    }
+    candidateCount = 0;
+    for (let b = 0; b < bands; b++) {
+      const slot = buckets.slot(b, bandKeys[i * bands + b]!);
+      slots[b] = slot;
+      if (buckets.isOccupied(slot)) {
+        buckets.forEachCluster(slot, addCandidate);
+      }
+    }
+    let cluster = -1;
+    if (candidateCount > 0) {
+      sortCandidates(candidates, hits, candidateCount);
+      const own = options.shinglesOf(i);
+      const tries = Math.min(candidateCount, maxVerifications);
+      for (let k = 0; k < tries && cluster === -1; k++) {
+        const representative = candidates[k]!;
+        verifications++;
+        const distance = jaccardDistance(own, cache.get(representative), threshold);
+        if (distance > 1 - threshold + 1e-12) {
+          continue;
+        }
+        verified++;
+        const core = cores.get(representative);
+        let fits = true;
+        if (core !== undefined) {
+          for (let m = 0; m < core.members.length; m++) {
+            // Jaccard distance is a metric: close enough to the representative on both sides settles it.
+            if (distance + core.distances[m]! <= 1 - threshold - 1e-12) {
+              continue;
+            }
+            verifications++;
+            if (!isSimilar(own, cache.get(core.members[m]!), threshold)) {
+              fits = false;
+              break;
+            }
+            verified++;
+          }
+        }
+        if (fits) {
+          cluster = representative;
+          if (coreSize > 1) {
+            if (core === undefined) {
+              cores.set(representative, { members: [i], distances: [distance] });
+            } else if (core.members.length + 1 < coreSize) {
+              core.members.push(i);
+              core.distances.push(distance);
+            }
+          }
+        }
+      }
+      cache.put(i, own);
+    }
+    if (cluster === -1) {
+      cluster = i;
+    }
+    founder[i] = cluster;
+    for (let b = 0; b < bands; b++) {
+      buckets.add(slots[b]!, bandKeys[i * bands + b]!, cluster);
+    }
+  }
+
+  return assembleClusters({
+    threshold,
+    founder,
+    exactDuplicateOf,
+    emptyTexts,
+    duplicates,
+    verifications,
+    verified,
+  });
+}
+
+/**
+ * Jaccard distance (1 − J) of two shingle sets, or 1 as soon as the size filter shows they cannot reach
+ * `threshold`.
+ */
+function jaccardDistance(a: Uint32Array, b: Uint32Array, threshold: number): number {
+  if (a.length === 0 || b.length === 0) {
+    return 1;
+  }
+  if (Math.min(a.length, b.length) < threshold * Math.max(a.length, b.length) - 1e-9) {
+    return 1;
+  }
+  const shared = overlapAtLeast(a, b, minimumOverlap(a.length, b.length, threshold));
+  return shared === -1 ? 1 : 1 - shared / (a.length + b.length - shared);
+}
+
+/** Orders candidates by shared bands, most first (insertion sort: a handful of entries). */
+function sortCandidates(candidates: Int32Array, hits: Int32Array, count: number): void {
+  for (let k = 1; k < count; k++) {
+    const cluster = candidates[k]!;
+    const hit = hits[k]!;
+    let j = k - 1;
+    while (j >= 0 && hits[j]! < hit) {
+      candidates[j + 1] = candidates[j]!;
+      hits[j + 1] = hits[j]!;
+      j--;
+    }
+    candidates[j + 1] = cluster;
+    hits[j + 1] = hit;
+  }
+}
+
+function assembleClusters(input: {
+  threshold: number;
+  founder: Int32Array;
+  exactDuplicateOf: Int32Array;
+  emptyTexts: number;
+  duplicates: number;
+  verifications: number;
+  verified: number;
+}): DuplicateResult {
+  const { founder } = input;
+  const count = founder.length;
+  const sizes = new Int32Array(count);
+  for (let i = 0; i < count; i++) {
+    const f = founder[i]!;
+    if (f !== -1) {
+      sizes[f]!++;
+    }
+  }
+  const clusterOf = new Int32Array(count).fill(-1);
+  const idOfFounder = new Int32Array(count).fill(-1);
+  const clusters: DuplicateCluster[] = [];
+  let clusteredTexts = 0;
+  let largestCluster = 0;
+  for (let i = 0; i < count; i++) {
+    const f = founder[i]!;
+    if (f === -1 || sizes[f]! < 2) {
+      continue;
+    }
+    let id = idOfFounder[f]!;
+    if (id === -1) {
+      id = clusters.length;
+      idOfFounder[f] = id;
+      clusters.push({ id, representative: f, members: [] });
+      largestCluster = Math.max(largestCluster, sizes[f]!);
+    }
+    clusters[id]!.members.push(i);
+    clusterOf[i] = id;
+    clusteredTexts++;
+  }
+  return {
+    threshold: input.threshold,
+    clusterOf,
+    exactDuplicateOf: input.exactDuplicateOf,
+    clusters,
+    stats: {
+      texts: count,
+      emptyTexts: input.emptyTexts,
+      exactDuplicates: input.duplicates,
+      clusteredTexts,
+      clusters: clusters.length,
+      largestCluster,
+      verifications: input.verifications,
+      verified: input.verified,
+    },
+  };
+}
+
+/**
+ * Near-duplicate clusters of `texts` on this thread: signatures, then clustering. For a million texts,
+ * compute the signatures in chunks on worker threads (`computeSignatures`) and call `clusterSignatures`.
+ */
+export function findDuplicates(texts: readonly string[], options: DuplicateOptions = {}): DuplicateResult {
+  resolveThreshold(options.threshold);
+  const signatures = computeSignatures(texts, options);
+  const normalizeOptions: NormalizeOptions = {
+    traditionalToSimplified: options.traditionalToSimplified ?? true,
+  };
+  const buffer = createShingleBuffer();
+  return clusterSignatures(signatures, {
+    ...options,
+    shinglesOf: (index) => shingleSet(similarityKey(texts[index] ?? '', normalizeOptions), buffer),
+  });
+}

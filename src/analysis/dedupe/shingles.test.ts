@@ -1,0 +1,151 @@
+import { describe, expect, it, vi } from 'vitest';
+import {
+  createShingleBuffer,
+  fillShingles,
+  intersectionSize,
+  isSimilar,
+  jaccard,
+  meetsThreshold,
+  minimumOverlap,
+  packShingleSets,
+  packedShinglesOf,
+  shingleSet,
+  sortUnique,
+} from './shingles.ts';
+
+describe('shingles', () => {
+  it('has one shingle per run of 5 characters', () => {
+    expect(shingleSet('abcdefg')).toHaveLength(3);
+    expect(shingleSet('数字经济发展')).toHaveLength(2);
+    expect(shingleSet('abcde')).toHaveLength(1);
+  });
+
+  it('counts a repeated 5-gram once', () => {
+    const buffer = createShingleBuffer();
+    expect(fillShingles('aaaaaaaa', buffer)).toBe(4);
+    expect(shingleSet('aaaaaaaa')).toHaveLength(1);
+  });
+
+  it('makes a text shorter than 5 characters one shingle, and an empty text none', () => {
+    expect(shingleSet('好')).toHaveLength(1);
+    expect(shingleSet('同意')).toHaveLength(1);
+    expect(shingleSet('abcd')).toHaveLength(1);
+    expect(shingleSet('')).toHaveLength(0);
+    expect(shingleSet('同意')).not.toEqual(shingleSet('同意。'));
+  });
+
+  it('reads emoji as one character each (code points, not UTF-16 units)', () => {
+    // Five emoji are ten UTF-16 units but one 5-gram.
+    expect(shingleSet('😀😁😂🤣😃')).toHaveLength(1);
+    expect(shingleSet('😀😁😂🤣😃😄')).toHaveLength(2);
+    expect(shingleSet('👍')).toEqual(shingleSet('👍'));
+    expect(shingleSet('👍')).not.toEqual(shingleSet('👎'));
+  });
+
+  it('handles mixed scripts', () => {
+    const set = shingleSet('GDP增长5%');
+    expect(set).toHaveLength(3);
+    expect(jaccard(set, shingleSet('GDP增长5%'))).toBe(1);
+  });
+
+  it('is sorted and repeat-free', () => {
+    const set = shingleSet('建议将目标值由15%调整为20%，建议将目标值由15%调整为20%');
+    for (let i = 1; i < set.length; i++) {
+      expect(set[i]!).toBeGreaterThan(set[i - 1]!);
+    }
+  });
+
+  it('shingles a 100 KB text', () => {
+    const text = Array.from({ length: 20_000 }, (_, i) => `第${i}条`).join('');
+    expect(text.length).toBeGreaterThan(100_000);
+    const set = shingleSet(text);
+    expect(set.length).toBeGreaterThan(30_000);
+    expect(set.length).toBeLessThanOrEqual(text.length - 4);
+  });
+});
+
+describe('similarity', () => {
+  it('is the Jaccard index of the shingle sets', () => {
+    const a = shingleSet('abcdefgh'); // abcde bcdef cdefg defgh
+    const b = shingleSet('abcdefgX'); // abcde bcdef cdefg defgX
+    expect(intersectionSize(a, b)).toBe(3);
+    expect(jaccard(a, b)).toBeCloseTo(3 / 5);
+  });
+
+  it('is 0 when either text is empty', () => {
+    expect(jaccard(shingleSet(''), shingleSet(''))).toBe(0);
+    expect(jaccard(shingleSet(''), shingleSet('abcdef'))).toBe(0);
+    expect(isSimilar(shingleSet(''), shingleSet(''), 0.8)).toBe(false);
+  });
+
+  it('meets the threshold exactly at it, without rounding trouble', () => {
+    expect(meetsThreshold(4, 5, 4, 0.8)).toBe(true); // 4 / 5
+    expect(meetsThreshold(8, 10, 8, 0.8)).toBe(true);
+    expect(meetsThreshold(7, 10, 8, 0.8)).toBe(false); // 7 / 11
+    expect(meetsThreshold(0, 0, 0, 0.5)).toBe(false);
+    expect(minimumOverlap(5, 4, 0.8)).toBe(4);
+    expect(minimumOverlap(10, 10, 0.8)).toBe(9); // 8.89 → 9
+  });
+
+  it('applies the size filter before counting', () => {
+    const long = shingleSet('abcdefghijklmnopqrstuvwxyz');
+    const short = shingleSet('abcdefghij');
+    expect(isSimilar(long, short, 0.8)).toBe(false);
+    expect(isSimilar(long, short, 0.2)).toBe(true);
+  });
+
+  it('tells near-duplicate Chinese and English texts from different ones', () => {
+    const letter =
+      '我们坚决支持本规划关于加快建设数字经济的目标，建议进一步明确各部门职责，加大财政资金支持力度，确保各项任务按期完成。';
+    const copy = letter.replace('坚决', '完全');
+    const other = '建议删除第十二条中“原则上”三字，明确牵头单位和配套资金来源，并补充分年度实施安排。';
+    expect(isSimilar(shingleSet(letter), shingleSet(copy), 0.8)).toBe(true);
+    expect(isSimilar(shingleSet(letter), shingleSet(other), 0.8)).toBe(false);
+    const english =
+      'I strongly support the proposed rule to extend the practical training period for STEM students.';
+    expect(isSimilar(shingleSet(english), shingleSet(english.replace('strongly', 'fully')), 0.8)).toBe(true);
+  });
+});
+
+describe('sortUnique', () => {
+  it('sorts a prefix and drops repeats in place', () => {
+    const values = Uint32Array.from([5, 3, 5, 1, 3, 9, 0]);
+    const distinct = sortUnique(values, 6);
+    expect(Array.from(values.subarray(0, distinct))).toEqual([1, 3, 5, 9]);
+    expect(sortUnique(new Uint32Array(0), 0)).toBe(0);
+  });
+});
+
+describe('packShingleSets', () => {
+  it('packs the sets of chosen texts and reads them back by corpus index', () => {
+    const texts = ['数字经济发展目标', 'Support the rule!', '', '好'];
+    const packed = packShingleSets(texts, {
+      indexes: [0, 1, 2],
+      offset: 10,
+      keyOf: (text) => text.toLowerCase(),
+    });
+    expect(Array.from(packed.indexes)).toEqual([10, 11, 12]);
+    expect(Array.from(packed.offsets)).toEqual([0, 4, 17, 17]);
+    const fallback = vi.fn((index: number) => shingleSet(texts[index - 10]!));
+    const shinglesOf = packedShinglesOf(14, [packed], fallback);
+    expect(Array.from(shinglesOf(10))).toEqual(Array.from(shingleSet('数字经济发展目标')));
+    expect(Array.from(shinglesOf(11))).toEqual(Array.from(shingleSet('support the rule!')));
+    expect(shinglesOf(12)).toHaveLength(0);
+    expect(fallback).not.toHaveBeenCalled();
+    expect(Array.from(shinglesOf(13))).toEqual(Array.from(shingleSet('好')));
+    expect(fallback).toHaveBeenCalledWith(13);
+  });
+});
+
+describe('sortUnique on hash-sized inputs', () => {
+  it('sorts a few thousand values like the built-in sort', () => {
+    let seed = 1;
+    const values = Uint32Array.from({ length: 5000 }, () => {
+      seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
+      return seed % 3 === 0 ? 7 : seed;
+    });
+    const expected = [...new Set(values)].sort((a, b) => a - b);
+    const distinct = sortUnique(values, values.length);
+    expect(Array.from(values.subarray(0, distinct))).toEqual(expected);
+  });
+});
