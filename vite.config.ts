@@ -14,7 +14,7 @@ export default defineConfig({
         // Libraries every page loads get chunks of their own: they change less often than the app, so
         // browsers keep them cached across releases. Ant Design stays split per component by the routes
         // that use it, so the sign-in page does not load the tables and trees of the organizer's pages.
-        advancedChunks: {
+        codeSplitting: {
           groups: [
             { name: 'react', test: /node_modules[\\/](react|react-dom|scheduler|react-router)[\\/]/ },
             { name: 'i18n', test: /node_modules[\\/](i18next|react-i18next)[\\/]/ },
