@@ -124,6 +124,24 @@ describeDb('the opinion list: assessment fields and filters', (db) => {
     expect(ids(await list(liaisonA, '?quality=vague'))).toEqual(of(2));
   });
 
+  it('filters by whether an opinion proposes a text, for the plan and for units alike', async () => {
+    const { opinions, draft } = await setup();
+    await db()
+      .db.updateTable('opinion')
+      .set({ proposed_text: null })
+      .where('id', 'in', [opinions[1]!.id, opinions[3]!.id, draft.id])
+      .execute();
+    const of = (...indexes: number[]) => indexes.map((i) => opinions[i]!.id);
+    expect(ids(await list(organizer, '?hasProposal=true'))).toEqual(of(0, 2, 4));
+    expect(ids(await list(organizer, '?hasProposal=false'))).toEqual(of(1, 3));
+    expect(ids(await list(organizer, '?hasProposal=true&level=city'))).toEqual(of(4));
+    expect(ids(await list(liaisonA, '?hasProposal=false'))).toEqual([...of(1, 3), draft.id]);
+    const count = await organizer.get(`/api/v1/rounds/${round.roundId}/opinions/count?hasProposal=true`);
+    expect(count.json()).toEqual({ total: 3 });
+    const bad = await organizer.get(`/api/v1/rounds/${round.roundId}/opinions?hasProposal=maybe`);
+    expect(bad.statusCode).toBe(400);
+  });
+
   it("refuses the plan's own filters to units, and unknown filter values naming the field", async () => {
     await setup();
     const url = `/api/v1/rounds/${round.roundId}/opinions`;

@@ -154,6 +154,8 @@ export interface OpinionFilters {
   priority?: 'core' | 'secondary' | 'none';
   /** Plan side only. */
   dispositionStatus?: OpinionTable['disposition_status'];
+  /** With (true) or without (false) a proposed text. */
+  hasProposal?: boolean;
 }
 
 /**
@@ -220,6 +222,9 @@ function selectVisibleOpinions(
   if (filters.dispositionStatus) {
     query = query.where('disposition_status', '=', filters.dispositionStatus);
   }
+  if (filters.hasProposal !== undefined) {
+    query = query.where('proposed_text', filters.hasProposal ? 'is not' : 'is', null);
+  }
   return query;
 }
 
@@ -255,6 +260,60 @@ export async function listOpinions(
     );
   }
   return query.orderBy('created_at').orderBy('id').limit(options.limit).execute();
+}
+
+/** One clause's tally of the submitted opinions on it. */
+export interface ClauseCountRecord {
+  clauseStableId: string;
+  total: number;
+  blocking: number;
+  proposals: number;
+  flagged: number;
+  /** Not yet carrying an approved disposition. */
+  open: number;
+}
+
+/**
+ * Per clause stable id, the submitted opinions (neither drafts nor withdrawn) of a plan's rounds, or of
+ * one of them: how many, how many blocking, with a proposed text, with a quality flag, and still open.
+ * Opinions on the whole draft are left out.
+ */
+export async function countOpinionsByClause(
+  db: Executor,
+  options: { planId: string; roundId?: string },
+): Promise<ClauseCountRecord[]> {
+  let query = db
+    .selectFrom('opinion')
+    .where('status', '=', 'submitted')
+    .where('clause_stable_id', 'is not', null)
+    .where('round_id', 'in', (eb) =>
+      eb.selectFrom('round').select('round.id').where('round.plan_id', '=', options.planId),
+    );
+  if (options.roundId) {
+    query = query.where('round_id', '=', options.roundId);
+  }
+  const tally = (eb: ExpressionBuilder<DB, 'opinion'>, condition: Expression<SqlBool>) =>
+    eb.fn.sum<number | string>(eb.case().when(condition).then(1).else(0).end());
+  const rows = await query
+    .select((eb) => [
+      'clause_stable_id',
+      eb.fn.countAll<number | string>().as('total'),
+      tally(eb, eb('blocking', '=', 1)).as('blocking'),
+      tally(eb, eb.and([eb('proposed_text', 'is not', null), eb('proposed_text', '!=', '')])).as('proposals'),
+      tally(eb, eb('quality_flags', '!=', '[]')).as('flagged'),
+      tally(eb, eb('disposition_status', '!=', 'approved')).as('open'),
+    ])
+    .groupBy('clause_stable_id')
+    .orderBy('clause_stable_id')
+    .execute();
+  return rows.map((row) => ({
+    clauseStableId: row.clause_stable_id!,
+    total: Number(row.total),
+    blocking: Number(row.blocking),
+    proposals: Number(row.proposals),
+    flagged: Number(row.flagged),
+    open: Number(row.open),
+  }));
 }
 
 export async function insertEvidence(db: Executor, row: Insertable<OpinionEvidenceTable>): Promise<void> {

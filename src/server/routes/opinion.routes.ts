@@ -87,7 +87,17 @@ const ListFilters = {
     Type.Union([PrioritySchema, Type.Literal('none')], { description: "The plan's side only" }),
   ),
   dispositionStatus: Type.Optional(DispositionStatusSchema),
+  hasProposal: Type.Optional(Type.Boolean({ description: 'With (true) or without (false) a proposed text' })),
 };
+
+const ClauseCount = Type.Object({
+  clauseStableId: Type.String(),
+  total: Type.Integer(),
+  blocking: Type.Integer(),
+  proposals: Type.Integer(),
+  flagged: Type.Integer(),
+  open: Type.Integer({ description: 'Without an approved disposition' }),
+});
 
 const listFilters = (query: {
   clause?: string;
@@ -98,6 +108,7 @@ const listFilters = (query: {
   quality?: QualityFilter;
   priority?: 'core' | 'secondary' | 'none';
   dispositionStatus?: 'pending' | 'proposed' | 'approved';
+  hasProposal?: boolean;
 }): OpinionFilters => ({
   ...(query.clause ? { clauseStableId: query.clause } : {}),
   ...(query.unit ? { unitId: query.unit } : {}),
@@ -107,6 +118,7 @@ const listFilters = (query: {
   ...(query.quality ? { quality: query.quality } : {}),
   ...(query.priority ? { priority: query.priority } : {}),
   ...(query.dispositionStatus ? { dispositionStatus: query.dispositionStatus } : {}),
+  ...(query.hasProposal !== undefined ? { hasProposal: query.hasProposal } : {}),
 });
 
 const Text = (maxLength: number) => Nullable(Type.String({ maxLength }));
@@ -235,6 +247,26 @@ export const opinionRoutes =
       },
       async (request) =>
         services.opinions.countOpinions(actorOf(request), request.params.id, listFilters(request.query)),
+    );
+
+    app.get(
+      '/plans/:id/clause-counts',
+      {
+        schema: {
+          tags: ['opinions'],
+          summary:
+            "Per clause, the plan's submitted opinions: how many, blocking, with a proposed text, quality-flagged and still open (the plan's side only)",
+          params: IdParams,
+          querystring: Type.Object({ roundId: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })) }),
+          response: { 200: Type.Array(ClauseCount), ...errorResponses },
+        },
+      },
+      async (request) =>
+        services.opinions.countByClause(
+          actorOf(request),
+          request.params.id,
+          request.query.roundId ? { roundId: request.query.roundId } : {},
+        ),
     );
 
     app.get(

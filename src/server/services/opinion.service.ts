@@ -18,6 +18,7 @@ import {
 } from '../policies/opinion.policy.ts';
 import { clauseWithStableId, findClause } from '../repositories/draft.repository.ts';
 import type {
+  ClauseCountRecord,
   EvidenceRecord,
   OpinionAssessment,
   OpinionFilters,
@@ -27,6 +28,7 @@ import type {
 } from '../repositories/opinion.repository.ts';
 import {
   countOpinions,
+  countOpinionsByClause,
   deleteOpinion,
   findEvidenceFile,
   findOpinionRow,
@@ -335,6 +337,7 @@ export class OpinionService {
         ...(options.quality ? { quality: options.quality } : {}),
         ...(options.priority ? { priority: options.priority } : {}),
         ...(options.dispositionStatus ? { dispositionStatus: options.dispositionStatus } : {}),
+        ...(options.hasProposal !== undefined ? { hasProposal: options.hasProposal } : {}),
       },
     };
   }
@@ -372,6 +375,31 @@ export class OpinionService {
   async countOpinions(actor: Actor, roundId: string, options: OpinionFilters): Promise<{ total: number }> {
     const { scope, filters } = await this.listingScope(actor, roundId, options);
     return { total: await countOpinions(this.ctx.database.db, { roundId, scope, filters }) };
+  }
+
+  /**
+   * Per clause, the tally of the submitted opinions across a plan's rounds (or one of them): what the
+   * plan's side sees of a draft at a glance, counted in the database rather than listed.
+   */
+  async countByClause(
+    actor: Actor,
+    planId: string,
+    options: { roundId?: string } = {},
+  ): Promise<ClauseCountRecord[]> {
+    const db = this.ctx.database.db;
+    if (!(await findPlan(db, planId))) {
+      throw new AppError('not_found', 'No such plan.', { field: 'id' });
+    }
+    if (!isPlanSide(actor, await loadPlanScope(db, planId))) {
+      throw new AppError('forbidden', "Only the plan's side counts its opinions by clause.", { field: 'id' });
+    }
+    if (options.roundId) {
+      const round = await findRound(db, options.roundId);
+      if (round?.plan_id !== planId) {
+        throw new AppError('not_found', 'No such round in this plan.', { field: 'roundId' });
+      }
+    }
+    return countOpinionsByClause(db, { planId, ...(options.roundId ? { roundId: options.roundId } : {}) });
   }
 
   async addEvidence(

@@ -128,29 +128,30 @@ export function useOpinionCount(roundId: string, filter: OpinionFilter, enabled:
   });
 }
 
-async function allOpinions(roundId: string): Promise<Opinion[]> {
-  const items: Opinion[] = [];
-  let cursor: string | null = null;
-  do {
-    const page: OpinionPage = await api<OpinionPage>(opinionsPath(roundId, {}, cursor));
-    items.push(...page.items);
-    cursor = page.nextCursor;
-  } while (cursor);
-  return items;
-}
-
-/** Every opinion of several rounds (for per-clause counts across a plan). */
-export function usePlanOpinions(roundIds: string[]) {
+/** How many opinions match `filter` across several rounds (e.g. a plan's proposed texts), summed. */
+export function useRoundsOpinionCount(roundIds: readonly string[], filter: OpinionFilter) {
   return useQueries({
     queries: roundIds.map((roundId) => ({
-      queryKey: ['round', roundId, 'opinions', 'all'],
-      queryFn: () => allOpinions(roundId),
+      queryKey: ['round', roundId, 'opinions', 'count', filter],
+      queryFn: () =>
+        api<{ total: number }>(`/rounds/${roundId}/opinions/count?${filterQuery(filter).toString()}`),
     })),
     combine: (results) => ({
-      data: results.flatMap((r) => r.data ?? []),
+      total: results.reduce((sum, r) => sum + (r.data?.total ?? 0), 0),
       isPending: results.some((r) => r.isPending),
       error: results.find((r) => r.error)?.error ?? null,
     }),
+  });
+}
+
+/** Several opinions by id (e.g. those a consistency check names), each loaded and cached on its own. */
+export function useOpinionsById(ids: readonly string[]) {
+  return useQueries({
+    queries: ids.map((id) => ({
+      queryKey: ['opinion', id],
+      queryFn: () => api<Opinion>(`/opinions/${id}`),
+    })),
+    combine: (results) => new Map(results.flatMap((r) => (r.data ? [[r.data.id, r.data] as const] : []))),
   });
 }
 

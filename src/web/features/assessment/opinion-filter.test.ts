@@ -13,11 +13,12 @@ describe('opinionQuery', () => {
         level: 'county',
         unit: 'u1',
         clause: 'c1',
+        hasProposal: true,
       },
       { limit: 200 },
     );
     expect(query.toString()).toBe(
-      'clause=c1&unit=u1&level=county&status=submitted&kind=substantive&quality=no_reasons&priority=core&dispositionStatus=pending&limit=200',
+      'clause=c1&unit=u1&level=county&status=submitted&kind=substantive&quality=no_reasons&priority=core&dispositionStatus=pending&hasProposal=true&limit=200',
     );
   });
 
@@ -27,6 +28,11 @@ describe('opinionQuery', () => {
       'priority=none&limit=50&cursor=abc%3D',
     );
     expect(opinionQuery({}, { limit: 50, cursor: null }).has('cursor')).toBe(false);
+  });
+
+  it('sends a false proposal filter, which narrows the list as much as a true one', () => {
+    expect(filterQuery({ hasProposal: false }).toString()).toBe('hasProposal=false');
+    expect(filterQuery({ hasProposal: undefined }).toString()).toBe('');
   });
 
   it('gives the count the same filters without paging', () => {
@@ -51,5 +57,8 @@ describe('withFilter and activeFilters', () => {
     expect(activeFilters(set)).toBe(2);
     expect(activeFilters({})).toBe(0);
     expect(activeFilters({ clause: '' })).toBe(0);
+    expect(activeFilters({ hasProposal: false })).toBe(1);
+    expect(withFilter({}, 'hasProposal', false)).toEqual({ hasProposal: false });
+    expect(withFilter({ hasProposal: true }, 'hasProposal', undefined)).toEqual({});
   });
 });

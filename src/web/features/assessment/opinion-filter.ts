@@ -16,6 +16,8 @@ export interface OpinionFilter {
   priority?: 'core' | 'secondary' | 'none';
   /** The plan's side only. */
   dispositionStatus?: 'pending' | 'proposed' | 'approved';
+  /** With (true) or without (false) a proposed text. */
+  hasProposal?: boolean;
 }
 
 /** The filter keys in the order the query string lists them (stable, so equal filters give equal URLs). */
@@ -28,15 +30,20 @@ const KEYS: readonly (keyof OpinionFilter)[] = [
   'quality',
   'priority',
   'dispositionStatus',
+  'hasProposal',
 ];
+
+/** Whether a filter value narrows the list: empty strings are not set. */
+const isSet = (value: OpinionFilter[keyof OpinionFilter] | null): boolean =>
+  value !== undefined && value !== null && value !== '';
 
 /** The query string of the set filters (empty values left out), as the list and its count take them. */
 export function filterQuery(filter: OpinionFilter): URLSearchParams {
   const params = new URLSearchParams();
   for (const key of KEYS) {
     const value = filter[key];
-    if (value) {
-      params.set(key, value);
+    if (isSet(value)) {
+      params.set(key, String(value));
     }
   }
   return params;
@@ -56,7 +63,8 @@ export function opinionQuery(
 }
 
 /** How many filters are set (what "clear filters" would undo). */
-export const activeFilters = (filter: OpinionFilter): number => KEYS.filter((key) => filter[key]).length;
+export const activeFilters = (filter: OpinionFilter): number =>
+  KEYS.filter((key) => isSet(filter[key])).length;
 
 /** The filter with `key` set to `value`, or without it when `value` is empty. */
 export function withFilter<K extends keyof OpinionFilter>(
@@ -65,7 +73,7 @@ export function withFilter<K extends keyof OpinionFilter>(
   value: OpinionFilter[K] | undefined | null,
 ): OpinionFilter {
   const next = { ...filter };
-  if (value) {
+  if (value !== undefined && value !== null && value !== '') {
     next[key] = value;
   } else {
     delete next[key];

@@ -1,5 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, ApiError } from '../../api.ts';
+import type { ClauseCounts } from './clause-counts.ts';
 
 export interface Plan {
   id: string;
@@ -183,5 +184,13 @@ export function useUploadDraft(planId: string) {
       await client.invalidateQueries({ queryKey: ['plan', planId] });
       await client.invalidateQueries({ queryKey: ['plans'] });
     },
+  });
+}
+
+/** Per clause, the tally of the plan's submitted opinions across its rounds (the heat strip). */
+export function useClauseCounts(planId: string) {
+  return useQuery({
+    queryKey: ['plan', planId, 'clause-counts'],
+    queryFn: () => api<ClauseCounts[]>(`/plans/${planId}/clause-counts`),
   });
 }

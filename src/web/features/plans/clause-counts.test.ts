@@ -1,46 +1,51 @@
 import { describe, expect, it } from 'vitest';
-import { countByClause } from './clause-counts.ts';
+import type { ClauseCounts } from './clause-counts.ts';
+import { countsByClause, heatCells } from './clause-counts.ts';
 
-type Counted = Parameters<typeof countByClause>[0][number];
-
-const opinion = (overrides: Partial<Counted> = {}): Counted => ({
+const counts = (overrides: Partial<ClauseCounts> = {}): ClauseCounts => ({
   clauseStableId: 'c1',
-  status: 'submitted',
-  blocking: false,
-  proposedText: null,
-  quality: { score: 90, flags: [] },
+  total: 0,
+  blocking: 0,
+  proposals: 0,
+  flagged: 0,
+  open: 0,
   ...overrides,
 });
 
-describe('countByClause', () => {
-  it('counts opinions, blocking ones, proposed texts and quality flags per clause', () => {
-    const counts = countByClause([
-      opinion(),
-      opinion({ blocking: true }),
-      opinion({ proposedText: '修改为：……' }),
-      opinion({ quality: { score: 40, flags: ['vague', 'no_reason'] } }),
-      opinion({ clauseStableId: 'c2', blocking: true, proposedText: '新文本' }),
+describe('countsByClause', () => {
+  it("keys the server's tallies by clause stable id", () => {
+    const map = countsByClause([
+      counts({ total: 4, blocking: 1 }),
+      counts({ clauseStableId: 'c2', total: 1 }),
     ]);
-    expect(counts.get('c1')).toEqual({ total: 4, blocking: 1, proposals: 1, flagged: 1 });
-    expect(counts.get('c2')).toEqual({ total: 1, blocking: 1, proposals: 1, flagged: 0 });
-    expect(counts.size).toBe(2);
+    expect(map.get('c1')).toMatchObject({ total: 4, blocking: 1 });
+    expect(map.get('c2')?.total).toBe(1);
+    expect(map.has('c3')).toBe(false);
+    expect(map.size).toBe(2);
   });
 
-  it('leaves out withdrawn opinions and opinions on the whole draft', () => {
-    const counts = countByClause([
-      opinion({ status: 'withdrawn' }),
-      opinion({ clauseStableId: null }),
-      opinion({ status: 'draft' }),
+  it('is empty for no tallies', () => {
+    expect(countsByClause([]).size).toBe(0);
+  });
+});
+
+describe('heatCells', () => {
+  it('gives every count its cell, in a fixed order, labelled by the caller', () => {
+    const cells = heatCells(
+      counts({ total: 5, open: 3, blocking: 2, proposals: 1, flagged: 4 }),
+      (k) => `L:${k}`,
+    );
+    expect(cells.map((c) => [c.key, c.value, c.label])).toEqual([
+      ['total', 5, 'L:total'],
+      ['open', 3, 'L:open'],
+      ['blocking', 2, 'L:blocking'],
+      ['proposals', 1, 'L:proposals'],
+      ['flagged', 4, 'L:flagged'],
     ]);
-    expect(counts.get('c1')).toEqual({ total: 1, blocking: 0, proposals: 0, flagged: 0 });
-    expect(counts.size).toBe(1);
+    expect(new Set(cells.map((c) => c.color)).size).toBe(5);
   });
 
-  it('does not count an empty proposed text as a proposal', () => {
-    expect(countByClause([opinion({ proposedText: '' })]).get('c1')!.proposals).toBe(0);
-  });
-
-  it('is empty for no opinions', () => {
-    expect(countByClause([]).size).toBe(0);
+  it('keeps zero counts, for the strip to leave out', () => {
+    expect(heatCells(counts({ total: 2, open: 0 }), String).find((c) => c.key === 'open')?.value).toBe(0);
   });
 });

@@ -1,28 +1,32 @@
-import type { Opinion } from '../assessment/api.ts';
+import type { HeatCell } from '../../ui/heat.ts';
 
-/** Per clause of a plan's draft: the heat strip's counts of its opinions. */
+/** Per clause of a plan's draft: the server's tally of the submitted opinions on it. */
 export interface ClauseCounts {
+  clauseStableId: string;
   total: number;
   blocking: number;
   proposals: number;
   flagged: number;
+  /** Not yet carrying an approved disposition. */
+  open: number;
 }
 
-type Counted = Pick<Opinion, 'clauseStableId' | 'status' | 'blocking' | 'proposedText' | 'quality'>;
+/** The tallies keyed by clause stable id (a clause without opinions has none). */
+export function countsByClause(list: readonly ClauseCounts[]): Map<string, ClauseCounts> {
+  return new Map(list.map((c) => [c.clauseStableId, c]));
+}
 
-/** Counts by clause stable id; opinions on the whole draft and withdrawn opinions are not counted. */
-export function countByClause(opinions: Counted[]): Map<string, ClauseCounts> {
-  const counts = new Map<string, ClauseCounts>();
-  for (const opinion of opinions) {
-    if (!opinion.clauseStableId || opinion.status === 'withdrawn') {
-      continue;
-    }
-    const c = counts.get(opinion.clauseStableId) ?? { total: 0, blocking: 0, proposals: 0, flagged: 0 };
-    c.total += 1;
-    c.blocking += opinion.blocking ? 1 : 0;
-    c.proposals += opinion.proposedText ? 1 : 0;
-    c.flagged += opinion.quality.flags.length > 0 ? 1 : 0;
-    counts.set(opinion.clauseStableId, c);
-  }
-  return counts;
+export type HeatKey = 'total' | 'open' | 'blocking' | 'proposals' | 'flagged';
+
+const HEAT: readonly { key: HeatKey; color: string }[] = [
+  { key: 'total', color: 'blue' },
+  { key: 'open', color: 'gold' },
+  { key: 'blocking', color: 'red' },
+  { key: 'proposals', color: 'green' },
+  { key: 'flagged', color: 'orange' },
+];
+
+/** One clause's heat strip, in a fixed order, each cell named by `label`. */
+export function heatCells(counts: ClauseCounts, label: (key: HeatKey) => string): HeatCell[] {
+  return HEAT.map(({ key, color }) => ({ key, label: label(key), value: counts[key], color }));
 }

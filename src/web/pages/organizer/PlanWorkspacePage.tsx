@@ -23,9 +23,9 @@ import type { TreeDataNode } from 'antd';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
-import { usePlanOpinions } from '../../features/assessment/api.ts';
-import { OpinionCard } from '../../features/assessment/OpinionCard.tsx';
+import { RoundOpinionList } from '../../features/assessment/RoundOpinionList.tsx';
 import {
+  useClauseCounts,
   useMatchReviews,
   usePlan,
   useResolveMatch,
@@ -35,8 +35,8 @@ import {
   type Clause,
   type ImportResult,
 } from '../../features/plans/api.ts';
-import { countByClause, type ClauseCounts } from '../../features/plans/clause-counts.ts';
-import { usePlanRounds, useUnits } from '../../features/rounds/api.ts';
+import { countsByClause, heatCells, type ClauseCounts } from '../../features/plans/clause-counts.ts';
+import { usePlanRounds, useUnits, type Round } from '../../features/rounds/api.ts';
 import { ErrorAlert, errorMessage } from '../../ui/ErrorAlert.tsx';
 import { HeatStrip } from '../../ui/HeatStrip.tsx';
 
@@ -93,21 +93,7 @@ function ClauseTree({
           <div data-testid={`clause-${clause.stableId}`} style={{ paddingBlock: 2 }}>
             <Flex gap={6} wrap align="center">
               <Typography.Text strong>{clauseLabel(clause) || '—'}</Typography.Text>
-              {c && (
-                <HeatStrip
-                  cells={[
-                    { key: 'total', label: t('workspace.heat.total'), value: c.total, color: 'blue' },
-                    { key: 'blocking', label: t('workspace.heat.blocking'), value: c.blocking, color: 'red' },
-                    {
-                      key: 'proposals',
-                      label: t('workspace.heat.proposals'),
-                      value: c.proposals,
-                      color: 'green',
-                    },
-                    { key: 'flagged', label: t('workspace.heat.flagged'), value: c.flagged, color: 'orange' },
-                  ]}
-                />
-              )}
+              {c && <HeatStrip cells={heatCells(c, (key) => t(`workspace.heat.${key}`))} />}
             </Flex>
             {clause.text && (
               <Typography.Paragraph
@@ -321,6 +307,49 @@ function RoundsCard({ planId }: { planId: string }) {
   );
 }
 
+/** The opened clause's submitted opinions, round by round, each round a page at a time. */
+function ClauseOpinions({
+  clause,
+  total,
+  countsPending,
+  rounds,
+  unitNames,
+}: {
+  clause: Clause;
+  total: number;
+  countsPending: boolean;
+  rounds: Round[];
+  unitNames: Map<string, string>;
+}) {
+  const { t } = useTranslation();
+  const filter = useMemo(
+    () => ({ clause: clause.stableId, status: 'submitted' as const }),
+    [clause.stableId],
+  );
+  if (countsPending) {
+    return <Skeleton active />;
+  }
+  return (
+    <>
+      <Typography.Title level={5}>{t('workspace.clauseOpinions', { count: total })}</Typography.Title>
+      {total === 0 ? (
+        <Empty description={t('workspace.noOpinions')} />
+      ) : (
+        rounds.map((round) => (
+          <RoundOpinionList
+            key={round.id}
+            roundId={round.id}
+            filter={filter}
+            moreLabel={t('workspace.moreOpinions', { round: round.title })}
+            unitName={(o) => (o.unitId ? unitNames.get(o.unitId) : undefined)}
+            extra={(o) => <Link to={`/rounds/${o.roundId}`}>{t('workspace.toRound')}</Link>}
+          />
+        ))
+      )}
+    </>
+  );
+}
+
 export function PlanWorkspacePage() {
   const { t } = useTranslation();
   const { planId = '' } = useParams();
@@ -328,17 +357,13 @@ export function PlanWorkspacePage() {
   const versions = useVersions(planId);
   const rounds = usePlanRounds(planId);
   const units = useUnits();
+  const unitNames = useMemo(() => new Map((units.data ?? []).map((u) => [u.id, u.name])), [units.data]);
   const [chosen, setChosen] = useState<string | undefined>();
   const versionId = chosen ?? versions.data?.at(-1)?.id;
   const version = useVersion(versionId);
-  const roundIds = useMemo(() => (rounds.data ?? []).map((r) => r.id), [rounds.data]);
-  const opinions = usePlanOpinions(roundIds);
-  const counts = useMemo(() => countByClause(opinions.data), [opinions.data]);
+  const clauseCounts = useClauseCounts(planId);
+  const counts = useMemo(() => countsByClause(clauseCounts.data ?? []), [clauseCounts.data]);
   const [openClause, setOpenClause] = useState<Clause | null>(null);
-  const unitNames = useMemo(() => new Map((units.data ?? []).map((u) => [u.id, u.name])), [units.data]);
-  const clauseOpinions = openClause
-    ? opinions.data.filter((o) => o.clauseStableId === openClause.stableId)
-    : [];
 
   if (plan.isPending) {
     return <Skeleton active />;
@@ -389,7 +414,9 @@ export function PlanWorkspacePage() {
               <ErrorAlert error={versions.error} onRetry={() => void versions.refetch()} />
             )}
             {versions.data?.length === 0 && <Empty description={t('workspace.noVersions')} />}
-            {opinions.error && <ErrorAlert error={opinions.error} />}
+            {clauseCounts.isError && (
+              <ErrorAlert error={clauseCounts.error} onRetry={() => void clauseCounts.refetch()} />
+            )}
             {versionId && version.isPending && <Skeleton active />}
             {version.isError && <ErrorAlert error={version.error} onRetry={() => void version.refetch()} />}
             {version.data && (
@@ -399,7 +426,7 @@ export function PlanWorkspacePage() {
                     title: version.data.version.title ?? version.data.version.sourceName,
                     count: version.data.version.clauseCount,
                   })}
-                  {opinions.isPending && ` · ${t('workspace.countingOpinions')}`}
+                  {clauseCounts.isPending && ` · ${t('workspace.countingOpinions')}`}
                 </Typography.Paragraph>
                 {version.data.clauses.length === 0 ? (
                   <Empty description={t('workspace.noClauses')} />
@@ -431,21 +458,13 @@ export function PlanWorkspacePage() {
                 {openClause.text}
               </Typography.Paragraph>
             )}
-            <Typography.Title level={5}>
-              {t('workspace.clauseOpinions', { count: clauseOpinions.length })}
-            </Typography.Title>
-            {opinions.isPending && <Skeleton active />}
-            {!opinions.isPending && clauseOpinions.length === 0 && (
-              <Empty description={t('workspace.noOpinions')} />
-            )}
-            {clauseOpinions.map((o) => (
-              <OpinionCard
-                key={o.id}
-                opinion={o}
-                unitName={o.unitId ? unitNames.get(o.unitId) : undefined}
-                extra={<Link to={`/rounds/${o.roundId}`}>{t('workspace.toRound')}</Link>}
-              />
-            ))}
+            <ClauseOpinions
+              clause={openClause}
+              total={counts.get(openClause.stableId)?.total ?? 0}
+              countsPending={clauseCounts.isPending}
+              rounds={rounds.data ?? []}
+              unitNames={unitNames}
+            />
           </>
         )}
       </Drawer>

@@ -21,8 +21,9 @@ import {
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
-import { usePlanOpinions } from '../../features/assessment/api.ts';
-import { OpinionCard } from '../../features/assessment/OpinionCard.tsx';
+import type { Opinion } from '../../features/assessment/api.ts';
+import { useOpinionsById, useRoundsOpinionCount } from '../../features/assessment/api.ts';
+import { RoundOpinionList } from '../../features/assessment/RoundOpinionList.tsx';
 import { useMe } from '../../features/auth/api.ts';
 import { usePlan } from '../../features/plans/api.ts';
 import type { RevisionClause, RevisionSummary, RevisionView } from '../../features/revision/api.ts';
@@ -46,6 +47,8 @@ import { versionName } from '../../features/dashboard/figures.ts';
 import { usePlanRounds } from '../../features/rounds/api.ts';
 import { ErrorAlert } from '../../ui/ErrorAlert.tsx';
 import { PlainText } from '../../ui/PlainText.tsx';
+
+const NO_IDS: string[] = [];
 
 const statusColor: Record<string, string> = {
   edited: 'blue',
@@ -212,18 +215,25 @@ export function RevisionPage() {
   const consistency = useConsistency(revisionId, checking);
   const rounds = usePlanRounds(planId);
   const roundIds = useMemo(() => (rounds.data ?? []).map((r) => r.id), [rounds.data]);
-  const opinions = usePlanOpinions(roundIds);
   const [editing, setEditing] = useState<{ mode: 'edit' | 'insert'; clause: RevisionClause } | null>(null);
   const [clauseFilter, setClauseFilter] = useState<string | undefined>();
+  const proposalFilter = useMemo(
+    () => ({
+      status: 'submitted' as const,
+      hasProposal: true,
+      ...(clauseFilter ? { clause: clauseFilter } : {}),
+    }),
+    [clauseFilter],
+  );
+  const proposalCount = useRoundsOpinionCount(roundIds, proposalFilter);
   const [label, setLabel] = useState('');
 
   const view = revision.data;
   const changes = useMemo(() => new Map((view?.changes ?? []).map((c) => [c.id, c])), [view]);
   const accepted = useMemo(() => new Set((view?.changes ?? []).flatMap((c) => c.opinionIds)), [view]);
-  const proposals = opinions.data.filter(
-    (o) => o.proposedText && o.status === 'submitted' && (!clauseFilter || o.clauseStableId === clauseFilter),
+  const opinionsById = useOpinionsById(
+    checking && consistency.data ? consistency.data.adoptedWithoutChange : NO_IDS,
   );
-  const opinionsById = useMemo(() => new Map(opinions.data.map((o) => [o.id, o])), [opinions.data]);
 
   if (plan.isPending || me.isPending) {
     return <Skeleton active />;
@@ -406,6 +416,20 @@ export function RevisionPage() {
     return header;
   }
   const { editable } = actions;
+  const proposalAction = (o: Opinion) =>
+    accepted.has(o.id) ? (
+      <Tag color="green">{t('revision.accepted')}</Tag>
+    ) : editable ? (
+      <Button
+        size="small"
+        type="primary"
+        loading={accept.isPending && accept.variables === o.id}
+        onClick={() => accept.mutate(o.id)}
+        aria-label={`${t('revision.accept')} ${o.regNo ?? ''}`}
+      >
+        {t('revision.accept')}
+      </Button>
+    ) : null;
   return (
     <Space orientation="vertical" size="middle" style={{ width: '100%' }}>
       {header}
@@ -497,33 +521,23 @@ export function RevisionPage() {
                 />
               </Form.Item>
             </Form>
-            {opinions.isPending && <Skeleton active />}
-            {opinions.error && <ErrorAlert error={opinions.error} />}
+            {(rounds.isPending || proposalCount.isPending) && <Skeleton active />}
+            {rounds.isError && <ErrorAlert error={rounds.error} onRetry={() => void rounds.refetch()} />}
+            {proposalCount.error && <ErrorAlert error={proposalCount.error} />}
             {accept.isError && <ErrorAlert error={accept.error} />}
-            {!opinions.isPending && proposals.length === 0 && (
+            {rounds.isSuccess && !proposalCount.isPending && proposalCount.total === 0 && (
               <Empty description={t('revision.noProposals')} />
             )}
-            {proposals.map((o) => (
-              <OpinionCard
-                key={o.id}
-                opinion={o}
-                extra={
-                  accepted.has(o.id) ? (
-                    <Tag color="green">{t('revision.accepted')}</Tag>
-                  ) : editable ? (
-                    <Button
-                      size="small"
-                      type="primary"
-                      loading={accept.isPending && accept.variables === o.id}
-                      onClick={() => accept.mutate(o.id)}
-                      aria-label={`${t('revision.accept')} ${o.regNo ?? ''}`}
-                    >
-                      {t('revision.accept')}
-                    </Button>
-                  ) : null
-                }
-              />
-            ))}
+            {proposalCount.total > 0 &&
+              (rounds.data ?? []).map((round) => (
+                <RoundOpinionList
+                  key={round.id}
+                  roundId={round.id}
+                  filter={proposalFilter}
+                  moreLabel={t('revision.moreProposals', { round: round.title })}
+                  extra={proposalAction}
+                />
+              ))}
           </Card>
         </Col>
       </Row>
