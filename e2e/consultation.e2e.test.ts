@@ -221,6 +221,28 @@ describe.skipIf(!browserAvailable())(
       await expect.poll(() => receipt.textContent()).toContain('第 1 版');
       await snap(hd, 'consultation-09-receipt');
 
+      // ---- the plan workspace: each clause's heat strip, and a clause's opinions in the drawer ----
+      await org.goto(planUrl);
+      const treeClause = (text: string) =>
+        org.locator('[data-testid^="clause-"]').filter({ hasText: text }).first();
+      const heat = (text: string) => treeClause(text).locator('.ant-tag');
+      await expect
+        .poll(() => heat('8000公里').allTextContents())
+        .toEqual(['意见 1', '未办结 1', '修改建议 1']);
+      await expect
+        .poll(() => heat('人民满意交通').allTextContents())
+        .toEqual(['意见 1', '未办结 1', '待完善 1']);
+      expect(await heat('绿色低碳').count()).toBe(0);
+      await treeClause('8000公里').getByText('第二条', { exact: true }).click();
+      const clauseDrawer = org.locator('.ant-drawer').filter({ visible: true });
+      await expect.poll(() => clauseDrawer.textContent()).toContain('8500公里');
+      expect(await clauseDrawer.textContent()).not.toContain('同意');
+      await snap(org, 'consultation-09b-workspace-heat');
+      await clauseDrawer
+        .getByRole('button', { name: /关闭|Close/ })
+        .first()
+        .click();
+
       // ---- 3. the organizer closes, assesses and proposes; a second organizer approves; feedback goes out ----
       await org.goto(roundUrl);
       await org.getByRole('button', { name: '截止征求' }).click();
