@@ -1,10 +1,9 @@
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { E2E } from './harness.ts';
 import { browserAvailable, snap, startE2E } from './harness.ts';
+import { choose, confirm, fitsWidth, newPage, PHONE, submitSignIn, visible } from './ui.ts';
 
-const DESKTOP = { width: 1280, height: 800 };
-const PHONE = { width: 375, height: 740 };
 const ADMIN_PASSWORD = 'admin-new-password-1';
 
 /** The unit directory as a planning office keeps it in Excel: Chinese headers, a child before its parent. */
@@ -25,27 +24,12 @@ const until = <T>(check: () => T | Promise<T>) => expect.poll(check, { timeout: 
 
 describe.skipIf(!browserAvailable())('the administrator’s pages, in a real browser', () => {
   let e2e: E2E;
-  const contexts: BrowserContext[] = [];
   beforeAll(async () => {
     e2e = await startE2E();
   }, 120_000);
   afterAll(async () => {
-    await Promise.all(contexts.map((c) => c.close()));
     await e2e?.close();
   });
-
-  async function newPage(viewport = DESKTOP): Promise<Page> {
-    const context = await e2e.browser.newContext({ viewport, locale: 'zh-CN' });
-    contexts.push(context);
-    return context.newPage();
-  }
-
-  async function signIn(page: Page, login: string, password: string): Promise<void> {
-    await page.goto(e2e.url);
-    await page.getByLabel('账号').fill(login);
-    await page.getByLabel('密码').fill(password);
-    await page.getByRole('button', { name: '登录' }).click();
-  }
 
   async function changePassword(page: Page, current: string, next: string): Promise<void> {
     await until(() => page.getByText('修改初始密码').isVisible()).toBe(true);
@@ -53,23 +37,6 @@ describe.skipIf(!browserAvailable())('the administrator’s pages, in a real bro
     await page.getByLabel('新密码').fill(next);
     await page.getByRole('button', { name: '保存' }).click();
     await until(() => page.getByTestId('current-user').isVisible()).toBe(true);
-  }
-
-  /** Confirms the open Popconfirm with its OK button, and waits until it has gone. */
-  async function confirm(page: Page, okText: string): Promise<void> {
-    const popconfirm = page.locator('.ant-popconfirm').filter({ visible: true });
-    await popconfirm.getByRole('button', { name: okText }).click();
-    await until(() => popconfirm.count()).toBe(0);
-  }
-
-  /** Picks an option of the antd Select labelled `label`. */
-  async function choose(page: Page, label: string, option: string): Promise<void> {
-    await page.getByLabel(label, { exact: true }).click();
-    await page
-      .locator('.ant-select-dropdown')
-      .filter({ visible: true })
-      .locator(`.ant-select-item-option[title="${option}"]`)
-      .click();
   }
 
   /** Picks a node of the antd TreeSelect labelled `label` in the open dialog, until the dialog shows it. */
@@ -91,16 +58,10 @@ describe.skipIf(!browserAvailable())('the administrator’s pages, in a real bro
       .toBe(true);
   }
 
-  const visible = (page: Page, text: string | RegExp) => () => page.getByText(text).first().isVisible();
-
-  /** Whether the page fits the viewport's width (tables scroll inside themselves). */
-  const fitsWidth = (page: Page) =>
-    page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1);
-
   it('imports units, creates a user who signs in, marks a holiday, and speaks English', async () => {
     // ---- the first administrator signs in with the one-time password and chooses a new one ----
-    const admin = await newPage();
-    await signIn(admin, e2e.admin.login, e2e.admin.password);
+    const admin = await newPage(e2e);
+    await submitSignIn(admin, e2e, e2e.admin.login, e2e.admin.password);
     await changePassword(admin, e2e.admin.password, ADMIN_PASSWORD);
 
     // ---- units: a refused file names its rows, a good one builds the tree ----
@@ -183,8 +144,8 @@ describe.skipIf(!browserAvailable())('the administrator’s pages, in a real bro
     await snap(admin, 'admin-users');
 
     // ---- the new user signs in with it, must choose a password, and may not open the admin pages ----
-    const liaison = await newPage(PHONE);
-    await signIn(liaison, login, oneTimePassword);
+    const liaison = await newPage(e2e, PHONE);
+    await submitSignIn(liaison, e2e, login, oneTimePassword);
     await changePassword(liaison, oneTimePassword, 'liaison-password-1');
     await until(() => liaison.getByTestId('current-user').textContent()).toContain('杭州市联络员');
     await liaison.goto(`${e2e.url}/admin/users`);
@@ -233,8 +194,8 @@ describe.skipIf(!browserAvailable())('the administrator’s pages, in a real bro
   }, 180_000);
 
   it('fits a phone screen (375 px) on every admin page', async () => {
-    const page = await newPage(PHONE);
-    await signIn(page, e2e.admin.login, ADMIN_PASSWORD);
+    const page = await newPage(e2e, PHONE);
+    await submitSignIn(page, e2e, e2e.admin.login, ADMIN_PASSWORD);
     await until(() => page.getByTestId('current-user').isVisible()).toBe(true);
     for (const [path, ready, name] of [
       ['/admin/units', () => page.getByTestId('unit-tree').isVisible(), 'units'],

@@ -1,40 +1,22 @@
-import { randomBytes } from 'node:crypto';
-import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/server/config.ts';
-import type { Actor } from '../src/server/services/context.ts';
 import { CLI_ACTOR } from '../src/server/services/context.ts';
 import { createServices } from '../src/server/services/index.ts';
 import { fixturesAvailable, readFixture, SHANGHAI_2020, SHANGHAI_2024 } from '../test/fixtures.ts';
 import type { E2E } from './harness.ts';
 import { browserAvailable, snap, startE2E } from './harness.ts';
-
-const PASSWORD = 'e2e-password-123';
+import { createPerson, PHONE, signIn } from './ui.ts';
 
 describe.skipIf(!browserAvailable() || !fixturesAvailable(SHANGHAI_2024))(
   'comparing two versions of a real regulation side by side, in a real browser',
   () => {
     let e2e: E2E;
-    const contexts: BrowserContext[] = [];
     beforeAll(async () => {
       e2e = await startE2E();
     }, 120_000);
     afterAll(async () => {
-      await Promise.all(contexts.map((c) => c.close()));
       await e2e?.close();
     });
-
-    async function signIn(login: string, viewport: { width: number; height: number }): Promise<Page> {
-      const context = await e2e.browser.newContext({ viewport, locale: 'zh-CN' });
-      contexts.push(context);
-      const page = await context.newPage();
-      await page.goto(e2e.url);
-      await page.getByLabel('账号').fill(login);
-      await page.getByLabel('密码').fill(PASSWORD);
-      await page.getByRole('button', { name: '登录' }).click();
-      await expect.poll(() => page.getByTestId('current-user').isVisible()).toBe(true);
-      return page;
-    }
 
     it('shows the Shanghai regulation of 2020 against 2024 with the counts the server computes', async () => {
       const services = createServices({ database: e2e.server.database, config: loadConfig({}) });
@@ -43,23 +25,8 @@ describe.skipIf(!browserAvailable() || !fixturesAvailable(SHANGHAI_2024))(
         name: '市司法局',
         level: 'city',
       });
-      const login = `e2e-${randomBytes(3).toString('hex')}`;
-      const user = await services.users.createUser(CLI_ACTOR, {
-        login,
-        name: '法规处编制',
-        roles: ['organizer'],
-        unitId: unit.id,
-        password: PASSWORD,
-        mustChangePassword: false,
-      });
-      const actor: Actor = {
-        userId: user.id,
-        login,
-        name: user.name,
-        roles: ['organizer'],
-        unitId: unit.id,
-        via: 'session',
-      };
+      const organizer = await createPerson(services, '法规处编制', ['organizer'], unit.id);
+      const actor = organizer.actor;
       const plan = await services.plans.createPlan(actor, { name: '上海市优化营商环境条例' });
       const v1 = await services.drafts.importVersion(actor, {
         planId: plan.id,
@@ -76,7 +43,7 @@ describe.skipIf(!browserAvailable() || !fixturesAvailable(SHANGHAI_2024))(
       const differing = diff.length - count('unchanged');
       expect(count('changed')).toBeGreaterThan(10);
 
-      const page = await signIn(login, { width: 1280, height: 900 });
+      const page = await signIn(e2e, organizer, { width: 1280, height: 900 });
       await page.goto(`${e2e.url}/plans/${plan.id}`);
       await page.getByRole('link', { name: '版本对照' }).click();
       await expect.poll(() => page.url()).toContain(`/versions/${v2.version.id}/compare`);
@@ -100,7 +67,7 @@ describe.skipIf(!browserAvailable() || !fixturesAvailable(SHANGHAI_2024))(
       await expect.poll(() => page.getByTestId('diff-row').count()).toBe(count('added') + count('unchanged'));
 
       // On a phone the two sides stack.
-      const phone = await signIn(login, { width: 375, height: 740 });
+      const phone = await signIn(e2e, organizer, PHONE);
       await phone.goto(`${e2e.url}/versions/${v2.version.id}/compare?against=${v1.version.id}`);
       await expect.poll(() => phone.getByTestId('diff-row').count()).toBe(differing);
       const row = phone.getByTestId('diff-row').first();

@@ -1,7 +1,6 @@
-import { randomBytes } from 'node:crypto';
 import { Document, HeadingLevel, Packer, Paragraph } from 'docx';
 import ExcelJS from 'exceljs';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/server/config.ts';
 import type { Role } from '../src/server/db/schema.ts';
@@ -10,15 +9,7 @@ import { createServices } from '../src/server/services/index.ts';
 import type { E2E } from './harness.ts';
 import { sheetRows } from '../test/documents.ts';
 import { browserAvailable, snap, startE2E } from './harness.ts';
-
-const DESKTOP = { width: 1280, height: 800 };
-const PHONE = { width: 375, height: 740 };
-const PASSWORD = 'e2e-password-123';
-
-interface Account {
-  login: string;
-  name: string;
-}
+import { choose, confirm, createPerson, PHONE, signIn, visible } from './ui.ts';
 
 /** A short 十五五-style draft: chapters (第一章) and articles (第一条). */
 async function draftDocx(): Promise<Buffer> {
@@ -49,48 +40,12 @@ describe.skipIf(!browserAvailable())(
   'a consultation round from draft to published revision, in a real browser',
   () => {
     let e2e: E2E;
-    const contexts: BrowserContext[] = [];
     beforeAll(async () => {
       e2e = await startE2E();
     }, 120_000);
     afterAll(async () => {
-      await Promise.all(contexts.map((c) => c.close()));
       await e2e?.close();
     });
-
-    /** Signs a person in on a fresh browser context (zh-CN), waiting for their home page. */
-    async function signIn(account: Account, viewport = DESKTOP): Promise<Page> {
-      const context = await e2e.browser.newContext({ viewport, locale: 'zh-CN', acceptDownloads: true });
-      contexts.push(context);
-      const page = await context.newPage();
-      await page.goto(e2e.url);
-      await page.getByLabel('账号').fill(account.login);
-      await page.getByLabel('密码').fill(PASSWORD);
-      await page.getByRole('button', { name: '登录' }).click();
-      await expect.poll(() => page.getByTestId('current-user').textContent()).toContain(account.name);
-      return page;
-    }
-
-    /** Confirms the open Popconfirm with its OK button. */
-    async function confirm(page: Page, okText: string): Promise<void> {
-      await page
-        .locator('.ant-popconfirm')
-        .filter({ visible: true })
-        .getByRole('button', { name: okText })
-        .click();
-    }
-
-    /** Picks an option of the antd Select labelled `label`. */
-    async function choose(page: Page, label: string, option: string): Promise<void> {
-      await page.getByLabel(label, { exact: true }).click();
-      await page
-        .locator('.ant-select-dropdown')
-        .filter({ visible: true })
-        .locator(`.ant-select-item-option[title="${option}"]`)
-        .click();
-    }
-
-    const visible = (page: Page, text: string | RegExp) => () => page.getByText(text).first().isVisible();
 
     it('imports a .docx draft, collects two opinions, disposes, reviews an objection, publishes and exports', async () => {
       // ---- set-up through the services: units and people (the UI is not the subject here) ----
@@ -108,18 +63,8 @@ describe.skipIf(!browserAvailable())(
         areas: ['交通运输'],
         keywords: ['公路', '铁路'],
       });
-      const person = async (name: string, roles: Role[], unitId: string): Promise<Account> => {
-        const login = `e2e-${randomBytes(3).toString('hex')}`;
-        await services.users.createUser(CLI_ACTOR, {
-          login,
-          name,
-          roles,
-          unitId,
-          password: PASSWORD,
-          mustChangePassword: false,
-        });
-        return { login, name };
-      };
+      const person = (name: string, roles: Role[], unitId: string) =>
+        createPerson(services, name, roles, unitId);
       const organizer = await person('规划处张编制', ['organizer'], ndrc.id);
       const approver = await person('规划处李审核', ['organizer'], ndrc.id);
       const reviewer = await person('法规处王复核', ['organizer'], ndrc.id);
@@ -128,7 +73,7 @@ describe.skipIf(!browserAvailable())(
       const head = await person('交通厅钱处长', ['unit_head'], transport.id);
 
       // ---- 1. the organizer creates the plan, imports the .docx draft, creates and opens a round ----
-      const org = await signIn(organizer);
+      const org = await signIn(e2e, organizer);
       await expect.poll(visible(org, '规划列表')).toBe(true);
       await org.getByRole('button', { name: '新建规划' }).click();
       await org.getByLabel('规划名称').fill('某省“十五五”综合交通运输发展规划');
@@ -168,7 +113,7 @@ describe.skipIf(!browserAvailable())(
       await snap(org, 'consultation-03-round-open');
 
       // ---- 2. the liaison, on a phone, drafts two opinions; the head signs off and sends ----
-      const lia = await signIn(liaison, PHONE);
+      const lia = await signIn(e2e, liaison, PHONE);
       await expect.poll(visible(lia, '征求意见收件箱')).toBe(true);
       const invitation = lia.getByTestId('invitation').filter({ hasText: '第一轮部门征求意见' });
       await expect.poll(() => invitation.textContent()).toContain('待签收');
@@ -203,7 +148,7 @@ describe.skipIf(!browserAvailable())(
       await expect.poll(visible(lia, '等待部门负责人签发')).toBe(true);
       await snap(lia, 'consultation-08-submitted-phone');
 
-      const hd = await signIn(head);
+      const hd = await signIn(e2e, head);
       await hd
         .getByTestId('invitation')
         .filter({ hasText: '第一轮部门征求意见' })
@@ -279,7 +224,7 @@ describe.skipIf(!browserAvailable())(
       await snap(org, 'consultation-12-propose-not-adopted');
       await closeDrawer(org);
 
-      const apr = await signIn(approver);
+      const apr = await signIn(e2e, approver);
       await apr.goto(roundUrl);
       await apr.getByRole('tab', { name: '意见' }).click();
       for (const text of ['8500公里', '同意']) {
@@ -311,7 +256,7 @@ describe.skipIf(!browserAvailable())(
       await expect.poll(() => notAdopted.textContent()).toContain('复核中');
       await snap(lia, 'consultation-16-objected-phone');
 
-      const rev = await signIn(reviewer);
+      const rev = await signIn(e2e, reviewer);
       await rev.goto(roundUrl);
       await rev.getByRole('tab', { name: '异议复核' }).click();
       await expect.poll(visible(rev, '待复核')).toBe(true);
@@ -332,7 +277,7 @@ describe.skipIf(!browserAvailable())(
       await confirm(org, '提交审批');
       await expect.poll(() => org.getByTestId('revision-status').textContent()).toBe('待审批');
 
-      const ldr = await signIn(leader);
+      const ldr = await signIn(e2e, leader);
       await ldr.goto(`${e2e.url}/approvals`);
       const pendingRevision = ldr.getByTestId('pending-revision');
       await expect.poll(() => pendingRevision.textContent()).toContain('共 1 处修改');

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 import { chromium } from 'playwright-core';
 import { loadConfig } from '../src/server/config.ts';
 import type { RunningServer } from '../src/server/main.ts';
@@ -35,6 +35,8 @@ export interface E2E {
   browser: Browser;
   url: string;
   admin: { login: string; password: string };
+  /** A browser context that is closed with the rest. */
+  newContext(options: BrowserContextOptions): Promise<BrowserContext>;
   close(): Promise<void>;
 }
 
@@ -62,12 +64,19 @@ export async function startE2E(): Promise<E2E> {
       '--disable-sync',
     ],
   });
+  const contexts: BrowserContext[] = [];
   return {
     server,
     browser,
     url: server.url.replace('localhost', '127.0.0.1'),
     admin: server.firstAdmin!,
+    async newContext(options) {
+      const context = await browser.newContext(options);
+      contexts.push(context);
+      return context;
+    },
     async close() {
+      await Promise.all(contexts.map((c) => c.close()));
       await browser.close();
       await server.stop();
       rmSync(dir, { recursive: true, force: true });

@@ -1,25 +1,13 @@
-import { randomBytes } from 'node:crypto';
-import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/server/config.ts';
 import type { Role } from '../src/server/db/schema.ts';
-import type { Actor } from '../src/server/services/context.ts';
 import { CLI_ACTOR } from '../src/server/services/context.ts';
 import type { Services } from '../src/server/services/index.ts';
 import { createServices } from '../src/server/services/index.ts';
 import { SAMPLE_DRAFT } from '../test/consultation-factories.ts';
 import type { E2E } from './harness.ts';
 import { browserAvailable, snap, startE2E } from './harness.ts';
-
-const DESKTOP = { width: 1280, height: 800 };
-const PHONE = { width: 375, height: 740 };
-const PASSWORD = 'e2e-password-123';
-
-interface Person {
-  actor: Actor;
-  login: string;
-  name: string;
-}
+import { confirm, createPerson, PHONE, signIn, visible } from './ui.ts';
 
 /**
  * Two plans under one provincial office, built through the services: plan 1 has a round in feedback with
@@ -33,18 +21,7 @@ async function buildConsultation(services: Services) {
   const ndrc = await unit('FGW', '省发展改革委', office.id);
   const transport = await unit('JTT', '省交通运输厅', office.id);
   const finance = await unit('CZT', '省财政厅');
-  const person = async (name: string, roles: Role[], unitId: string): Promise<Person> => {
-    const login = `e2e-${randomBytes(3).toString('hex')}`;
-    const user = await services.users.createUser(CLI_ACTOR, {
-      login,
-      name,
-      roles,
-      unitId,
-      password: PASSWORD,
-      mustChangePassword: false,
-    });
-    return { actor: { userId: user.id, login, name, roles, unitId, via: 'cli' }, login, name };
-  };
+  const person = (name: string, roles: Role[], unitId: string) => createPerson(services, name, roles, unitId);
   const organizer = await person('规划处张编制', ['organizer'], ndrc.id);
   const approver = await person('规划处李审核', ['organizer'], ndrc.id);
   const transportOrganizer = await person('交通厅综合规划处刘编制', ['organizer'], transport.id);
@@ -183,36 +160,12 @@ async function buildConsultation(services: Services) {
 
 describe.skipIf(!browserAvailable())('the leader’s dashboard and approvals, in a real browser', () => {
   let e2e: E2E;
-  const contexts: BrowserContext[] = [];
   beforeAll(async () => {
     e2e = await startE2E();
   }, 120_000);
   afterAll(async () => {
-    await Promise.all(contexts.map((c) => c.close()));
     await e2e?.close();
   });
-
-  async function signIn(account: { login: string; name: string }, viewport = DESKTOP): Promise<Page> {
-    const context = await e2e.browser.newContext({ viewport, locale: 'zh-CN' });
-    contexts.push(context);
-    const page = await context.newPage();
-    await page.goto(e2e.url);
-    await page.getByLabel('账号').fill(account.login);
-    await page.getByLabel('密码').fill(PASSWORD);
-    await page.getByRole('button', { name: '登录' }).click();
-    await expect.poll(() => page.getByTestId('current-user').textContent()).toContain(account.name);
-    return page;
-  }
-
-  async function confirm(page: Page, okText: string): Promise<void> {
-    await page
-      .locator('.ant-popconfirm')
-      .filter({ visible: true })
-      .getByRole('button', { name: okText })
-      .click();
-  }
-
-  const visible = (page: Page, text: string | RegExp) => () => page.getByText(text).first().isVisible();
 
   it('shows the plans’ figures and lets a leader decide an urgent round, a revision and an objection', async () => {
     const services = createServices({ database: e2e.server.database, config: loadConfig({}) });
@@ -220,7 +173,7 @@ describe.skipIf(!browserAvailable())('the leader’s dashboard and approvals, in
     const db = e2e.server.database.db;
 
     // ---- the leader lands on the dashboard and sees both plans' figures ----
-    const ldr = await signIn(setup.leader);
+    const ldr = await signIn(e2e, setup.leader);
     await expect.poll(() => new URL(ldr.url()).pathname).toBe('/dashboard');
     await expect.poll(visible(ldr, '领导看板')).toBe(true);
     const cards = ldr.getByTestId('dashboard-plan');
@@ -303,7 +256,7 @@ describe.skipIf(!browserAvailable())('the leader’s dashboard and approvals, in
     await snap(ldr, 'leader-05-approvals-done');
 
     // ---- the organizer reads the note, inserts and deletes a clause, and submits again ----
-    const org = await signIn(setup.organizer);
+    const org = await signIn(e2e, setup.organizer);
     await org.goto(`${e2e.url}/plans/${setup.plan1.id}/revision`);
     await expect
       .poll(() => org.getByTestId('return-note').textContent())
@@ -352,7 +305,7 @@ describe.skipIf(!browserAvailable())('the leader’s dashboard and approvals, in
     expect(published).toEqual({ status: 'published', approved_by: setup.leader.actor.userId });
 
     // ---- on a 375 px phone the dashboard fits the screen and its links work ----
-    const phone = await signIn(setup.leader, PHONE);
+    const phone = await signIn(e2e, setup.leader, PHONE);
     await expect.poll(() => phone.getByTestId('dashboard-plan').count()).toBe(2);
     const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     expect(overflow).toBeLessThanOrEqual(0);

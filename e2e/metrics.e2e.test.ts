@@ -1,28 +1,20 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/server/config.ts';
 import type { DispositionCode, Role, UnitLevel } from '../src/server/db/schema.ts';
-import type { Actor } from '../src/server/services/context.ts';
 import { CLI_ACTOR } from '../src/server/services/context.ts';
 import { createServices } from '../src/server/services/index.ts';
 import { SAMPLE_DRAFT } from '../test/consultation-factories.ts';
 import type { E2E } from './harness.ts';
 import { SCREENSHOTS, browserAvailable, snap, startE2E } from './harness.ts';
+import type { Person } from './ui.ts';
+import { createPerson, PHONE, signIn } from './ui.ts';
 
-const DESKTOP = { width: 1280, height: 900 };
-const PHONE = { width: 375, height: 740 };
-const PASSWORD = 'e2e-password-123';
 const DAY = 86_400_000;
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-
-interface Person {
-  actor: Actor;
-  login: string;
-  name: string;
-}
 
 interface Scenario {
   planId: string;
@@ -49,18 +41,7 @@ async function buildScenario(e2e: E2E): Promise<Scenario> {
   const suffix = randomBytes(2).toString('hex');
   const unit = async (code: string, name: string, level: UnitLevel) =>
     services.units.createUnit(CLI_ACTOR, { code: `${code}-${suffix}`, name, level, areas: [] });
-  const person = async (name: string, roles: Role[], unitId: string): Promise<Person> => {
-    const login = `e2e-${randomBytes(3).toString('hex')}`;
-    const user = await services.users.createUser(CLI_ACTOR, {
-      login,
-      name,
-      roles,
-      unitId,
-      password: PASSWORD,
-      mustChangePassword: false,
-    });
-    return { actor: { userId: user.id, login, name, roles, unitId, via: 'cli' }, login, name };
-  };
+  const person = (name: string, roles: Role[], unitId: string) => createPerson(services, name, roles, unitId);
 
   const owner = await unit('FGW', '省发展改革委', 'province');
   const organizer = await person('规划处张编制', ['organizer'], owner.id);
@@ -220,27 +201,13 @@ async function buildScenario(e2e: E2E): Promise<Scenario> {
 describe.skipIf(!browserAvailable())('the metrics dashboard, in a real browser', () => {
   let e2e: E2E;
   let scenario: Scenario;
-  const contexts: BrowserContext[] = [];
   beforeAll(async () => {
     e2e = await startE2E();
     scenario = await buildScenario(e2e);
   }, 180_000);
   afterAll(async () => {
-    await Promise.all(contexts.map((c) => c.close()));
     await e2e?.close();
   });
-
-  async function signIn(person: Person, viewport = DESKTOP): Promise<Page> {
-    const context = await e2e.browser.newContext({ viewport, locale: 'zh-CN', acceptDownloads: true });
-    contexts.push(context);
-    const page = await context.newPage();
-    await page.goto(e2e.url);
-    await page.getByLabel('账号').fill(person.login);
-    await page.getByLabel('密码').fill(PASSWORD);
-    await page.getByRole('button', { name: '登录' }).click();
-    await expect.poll(() => page.getByTestId('current-user').textContent()).toContain(person.name);
-    return page;
-  }
 
   // The charts animate in for about a second; screenshots wait for them to settle.
   const settle = (page: Page) => page.waitForTimeout(1200);
@@ -249,7 +216,7 @@ describe.skipIf(!browserAvailable())('the metrics dashboard, in a real browser',
     chart(page, key).locator('div[role="img"]').getAttribute('aria-label');
 
   it('shows the round in figures and charts, downloads a chart as PNG and speaks English', async () => {
-    const page = await signIn(scenario.organizer);
+    const page = await signIn(e2e, scenario.organizer);
 
     // From the plan's header to the plan's metrics (all rounds).
     await page.goto(`${e2e.url}/plans/${scenario.planId}`);
@@ -351,7 +318,7 @@ describe.skipIf(!browserAvailable())('the metrics dashboard, in a real browser',
       silencePolicy: 'no_reply',
       invitations: invitations.slice(0, 2).map((inv) => ({ unitId: inv.unitId })),
     });
-    const page = await signIn(scenario.organizer, PHONE);
+    const page = await signIn(e2e, scenario.organizer, PHONE);
     await page.goto(`${e2e.url}/rounds/${quiet.id}/metrics`);
     await expect
       .poll(() => page.getByTestId('headline-participationRate').textContent(), { timeout: 15_000 })

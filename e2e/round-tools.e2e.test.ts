@@ -1,19 +1,17 @@
-import { randomBytes } from 'node:crypto';
 import ExcelJS from 'exceljs';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/server/config.ts';
 import type { Role } from '../src/server/db/schema.ts';
-import type { Actor } from '../src/server/services/context.ts';
 import { CLI_ACTOR } from '../src/server/services/context.ts';
 import type { Services } from '../src/server/services/index.ts';
 import { createServices } from '../src/server/services/index.ts';
 import { sheetRows } from '../test/documents.ts';
 import type { E2E } from './harness.ts';
 import { browserAvailable, snap, startE2E } from './harness.ts';
+import { choose, confirm, createPerson, signIn } from './ui.ts';
 
 const DESKTOP = { width: 1440, height: 900 };
-const PASSWORD = 'e2e-password-123';
 
 const DRAFT = [
   '# 某省“十五五”综合交通运输发展规划（征求意见稿）',
@@ -42,64 +40,16 @@ describe.skipIf(!browserAvailable())(
   () => {
     let e2e: E2E;
     let services: Services;
-    const contexts: BrowserContext[] = [];
     beforeAll(async () => {
       e2e = await startE2E();
       services = createServices({ database: e2e.server.database, config: loadConfig({}) });
     }, 120_000);
     afterAll(async () => {
-      await Promise.all(contexts.map((c) => c.close()));
       await e2e?.close();
     });
 
-    /** A person with a known password, and the actor the services see for them. */
-    async function person(name: string, roles: Role[], unitId: string) {
-      const login = `e2e-${randomBytes(3).toString('hex')}`;
-      const user = await services.users.createUser(CLI_ACTOR, {
-        login,
-        name,
-        roles,
-        unitId,
-        password: PASSWORD,
-        mustChangePassword: false,
-      });
-      const actor: Actor = { userId: user.id, login, name, roles, unitId, via: 'cli' };
-      return { login, name, actor };
-    }
-
-    async function signIn(account: { login: string; name: string }): Promise<Page> {
-      const context = await e2e.browser.newContext({
-        viewport: DESKTOP,
-        locale: 'zh-CN',
-        acceptDownloads: true,
-      });
-      contexts.push(context);
-      const page = await context.newPage();
-      await page.goto(e2e.url);
-      await page.getByLabel('账号').fill(account.login);
-      await page.getByLabel('密码').fill(PASSWORD);
-      await page.getByRole('button', { name: '登录' }).click();
-      await expect.poll(() => page.getByTestId('current-user').textContent()).toContain(account.name);
-      return page;
-    }
-
-    async function confirm(page: Page, okText = '确定'): Promise<void> {
-      await page
-        .locator('.ant-popconfirm')
-        .filter({ visible: true })
-        .getByRole('button', { name: okText })
-        .click();
-    }
-
-    /** Picks an option of the antd Select labelled `label`, inside `scope` when given. */
-    async function choose(page: Page, label: string, option: string): Promise<void> {
-      await page.getByLabel(label, { exact: true }).click();
-      await page
-        .locator('.ant-select-dropdown')
-        .filter({ visible: true })
-        .locator(`.ant-select-item-option[title="${option}"]`)
-        .click();
-    }
+    const person = (name: string, roles: Role[], unitId: string) =>
+      createPerson(services, name, roles, unitId);
 
     async function clear(page: Page, label: string): Promise<void> {
       const select = page.locator('.ant-form-item').filter({ has: page.getByLabel(label, { exact: true }) });
@@ -196,7 +146,7 @@ describe.skipIf(!browserAvailable())(
       });
 
       // ---- 1. the monitor: remind the silent unit, then everyone not yet sent ----
-      const org = await signIn(organizer);
+      const org = await signIn(e2e, organizer, DESKTOP);
       await org.goto(`${e2e.url}/rounds/${round.id}`);
       await expect.poll(() => org.getByTestId('round-status').textContent()).toBe('征求中');
       expect(await org.getByRole('link', { name: /轮次统计/ }).getAttribute('href')).toBe(

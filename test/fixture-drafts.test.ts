@@ -64,32 +64,42 @@ function articleBlocks(text: string): Map<string, string> {
 describeCli('draft import of real laws', (target) => {
   const env = () => ({ CONCORD_DATABASE_URL: target().url });
 
-  it.skipIf(!available)('finds every chapter, section and article of each law, none extra', async () => {
-    const files = listFixtures('drafts', '.md');
-    expect(files.length).toBeGreaterThanOrEqual(6);
-    for (const file of files) {
-      // Each law in a plan of its own, so every import is a first version.
-      const plan = (await runCli(['plan', 'create', '--name', file, '--json'], env())).json<{ id: string }>();
-      const result = await runCli(['draft', 'import', '--plan', plan.id, fixturePath(file), '--json'], env());
-      expect(result.code, `${file}: ${result.stderr}`).toBe(0);
-      const { counts, versionId } = result.json<{ counts: Record<string, number>; versionId: string }>();
-      const expected = lineCounts(readFileSync(fixturePath(file), 'utf8'));
-      expect({
-        file,
-        chapter: counts.chapter ?? 0,
-        section: counts.section ?? 0,
-        article: counts.article ?? 0,
-      }).toEqual({
-        file,
-        ...expected,
-      });
-      const { clauses } = (await runCli(['draft', 'show', versionId, '--json'], env())).json<{
-        clauses: Node[];
-      }>();
-      const articles = flatten(clauses).filter((c) => c.number?.endsWith('条'));
-      expect(articles).toHaveLength(expected.article);
-    }
-  });
+  it.skipIf(!available)(
+    'finds every chapter, section and article of each law, none extra',
+    async () => {
+      const files = listFixtures('drafts', '.md');
+      expect(files.length).toBeGreaterThanOrEqual(6);
+      for (const file of files) {
+        // Each law in a plan of its own, so every import is a first version.
+        const plan = (await runCli(['plan', 'create', '--name', file, '--json'], env())).json<{
+          id: string;
+        }>();
+        const result = await runCli(
+          ['draft', 'import', '--plan', plan.id, fixturePath(file), '--json'],
+          env(),
+        );
+        expect(result.code, `${file}: ${result.stderr}`).toBe(0);
+        const { counts, versionId } = result.json<{ counts: Record<string, number>; versionId: string }>();
+        const expected = lineCounts(readFileSync(fixturePath(file), 'utf8'));
+        expect({
+          file,
+          chapter: counts.chapter ?? 0,
+          section: counts.section ?? 0,
+          article: counts.article ?? 0,
+        }).toEqual({
+          file,
+          ...expected,
+        });
+        const { clauses } = (await runCli(['draft', 'show', versionId, '--json'], env())).json<{
+          clauses: Node[];
+        }>();
+        const articles = flatten(clauses).filter((c) => c.number?.endsWith('条'));
+        expect(articles).toHaveLength(expected.article);
+      }
+      // Four CLI processes per law, each starting Node and TypeScript: slow on a busy machine.
+    },
+    120_000,
+  );
 
   it.skipIf(!available)(
     'matches each unchanged article of 上海市优化营商环境条例 2024 to its 2020 id',
