@@ -49,3 +49,44 @@ export async function api<T>(path: string, init: { method?: string; body?: unkno
   }
   return data as T;
 }
+
+/**
+ * Uploads a file as multipart form data with XMLHttpRequest (fetch cannot report upload progress), so that
+ * long uploads show how far they are.
+ */
+export function uploadFile<T>(path: string, file: File, onProgress: (percent: number) => void): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', `/api/v1${path}`);
+    xhr.withCredentials = true;
+    const token = csrfToken();
+    if (token) {
+      xhr.setRequestHeader('x-csrf-token', token);
+    }
+    xhr.upload.onprogress = (event) => {
+      if (event.lengthComputable) {
+        onProgress(Math.round((event.loaded / event.total) * 100));
+      }
+    };
+    xhr.onerror = () => reject(new ApiError(0, 'network', 'Network error'));
+    xhr.onload = () => {
+      let data: unknown;
+      try {
+        data = JSON.parse(xhr.responseText);
+      } catch {
+        data = null;
+      }
+      if (xhr.status >= 200 && xhr.status < 300) {
+        resolve(data as T);
+        return;
+      }
+      const error = (data as { error?: { code: string; message: string; details?: unknown } } | null)?.error;
+      reject(
+        new ApiError(xhr.status, error?.code ?? 'error', error?.message ?? xhr.statusText, error?.details),
+      );
+    };
+    const form = new FormData();
+    form.append('file', file, file.name);
+    xhr.send(form);
+  });
+}

@@ -1,5 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { api, ApiError } from '../../api.ts';
+import { api, ApiError, uploadFile } from '../../api.ts';
 import type { CalendarDay, DayKind, DayScope } from './calendar.ts';
 import type { UnitLevel } from './unit-tree.ts';
 import type { Role } from './users.ts';
@@ -79,50 +79,12 @@ export function unitReferencesOf(error: unknown): UnitReferences | null {
   return references && typeof references === 'object' ? references : null;
 }
 
-function csrfToken(): string | null {
-  const match = /(?:^|;\s*)concord_csrf=([^;]+)/.exec(document.cookie);
-  return match?.[1] ? decodeURIComponent(match[1]) : null;
-}
-
 /** Uploads the CSV with XMLHttpRequest, so that the upload's progress can be shown. */
 export function uploadUnitsCsv(
   file: File,
   onProgress: (percent: number) => void,
 ): Promise<ImportUnitsResult> {
-  return new Promise((resolve, reject) => {
-    const xhr = new XMLHttpRequest();
-    xhr.open('POST', '/api/v1/units/import');
-    xhr.withCredentials = true;
-    const token = csrfToken();
-    if (token) {
-      xhr.setRequestHeader('x-csrf-token', token);
-    }
-    xhr.upload.onprogress = (event) => {
-      if (event.lengthComputable) {
-        onProgress(Math.round((event.loaded / event.total) * 100));
-      }
-    };
-    xhr.onerror = () => reject(new ApiError(0, 'network', 'Network error'));
-    xhr.onload = () => {
-      let data: unknown;
-      try {
-        data = JSON.parse(xhr.responseText);
-      } catch {
-        data = null;
-      }
-      if (xhr.status >= 200 && xhr.status < 300) {
-        resolve(data as ImportUnitsResult);
-        return;
-      }
-      const error = (data as { error?: { code: string; message: string; details?: unknown } } | null)?.error;
-      reject(
-        new ApiError(xhr.status, error?.code ?? 'error', error?.message ?? xhr.statusText, error?.details),
-      );
-    };
-    const form = new FormData();
-    form.append('file', file, file.name);
-    xhr.send(form);
-  });
+  return uploadFile<ImportUnitsResult>('/units/import', file, onProgress);
 }
 
 export function useImportUnits() {
