@@ -2,7 +2,16 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { E2E } from './harness.ts';
 import { browserAvailable, snap, startE2E } from './harness.ts';
-import { choose, confirm, fitsWidth, newPage, PHONE, submitSignIn, visible } from './ui.ts';
+import {
+  choose,
+  confirm as confirmOpen,
+  fitsWidth,
+  newPage,
+  openPopconfirm,
+  PHONE,
+  submitSignIn,
+  visible,
+} from './ui.ts';
 
 const ADMIN_PASSWORD = 'admin-new-password-1';
 
@@ -30,6 +39,12 @@ describe.skipIf(!browserAvailable())('the administrator’s pages, in a real bro
   afterAll(async () => {
     await e2e?.close();
   });
+
+  /** Confirms the open Popconfirm and waits until it has gone (the buttons under it stay). */
+  async function confirm(page: Page, okText: string): Promise<void> {
+    await confirmOpen(page, okText);
+    await until(() => openPopconfirm(page).count()).toBe(0);
+  }
 
   async function changePassword(page: Page, current: string, next: string): Promise<void> {
     await until(() => page.getByText('修改初始密码').isVisible()).toBe(true);

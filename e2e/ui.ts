@@ -70,11 +70,15 @@ export async function signIn(
   return page;
 }
 
-/** Confirms the open Popconfirm with its OK button, and waits until it has gone. */
+/** The Popconfirm open on the page. */
+export const openPopconfirm = (page: Page) => page.locator('.ant-popconfirm').filter({ visible: true });
+
+/**
+ * Confirms the open Popconfirm with its OK button. It does not wait for the popup to close: when the
+ * confirmed action removes the button the popup belongs to, the popup may linger while it animates out.
+ */
 export async function confirm(page: Page, okText = '确定'): Promise<void> {
-  const popconfirm = page.locator('.ant-popconfirm').filter({ visible: true });
-  await popconfirm.getByRole('button', { name: okText }).click();
-  await expect.poll(() => popconfirm.count()).toBe(0);
+  await openPopconfirm(page).getByRole('button', { name: okText }).click();
 }
 
 /** Picks an option of the antd Select labelled `label`. */
