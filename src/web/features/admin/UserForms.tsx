@@ -24,35 +24,6 @@ const unitOptions = (nodes: readonly UnitNode<Unit>[]): UnitOption[] =>
   }));
 
 /** A unit picker over the directory tree, searchable by name. */
-/** Name, e-mail, roles and unit: the fields a user is created with and edited by. */
-function ProfileFields({ units }: { units: readonly Unit[] }) {
-  const { t } = useTranslation();
-  return (
-    <>
-      <Form.Item
-        name="name"
-        label={t('admin.users.fields.name')}
-        rules={[{ required: true, whitespace: true, message: t('common.required') }]}
-      >
-        <Input maxLength={100} />
-      </Form.Item>
-      <Form.Item
-        name="email"
-        label={t('admin.users.fields.email')}
-        rules={[{ type: 'email', message: t('admin.users.emailInvalid') }]}
-      >
-        <Input maxLength={200} type="email" />
-      </Form.Item>
-      <Form.Item name="roles" label={t('admin.users.fields.roles')} extra={t('admin.users.hints.roles')}>
-        <Select mode="multiple" options={roleOptions(t)} optionFilterProp="label" />
-      </Form.Item>
-      <Form.Item name="unitId" label={t('admin.users.fields.unit')} extra={t('admin.users.hints.unit')}>
-        <UnitTreeSelect units={units} placeholder={t('admin.users.noUnit')} />
-      </Form.Item>
-    </>
-  );
-}
-
 export function UnitTreeSelect({
   units,
   ...props
@@ -209,7 +180,26 @@ export function CreateUserModal({ units, onClose }: { units: readonly Unit[]; on
         >
           <Input maxLength={64} autoComplete="off" />
         </Form.Item>
-        <ProfileFields units={units} />
+        <Form.Item
+          name="name"
+          label={t('admin.users.fields.name')}
+          rules={[{ required: true, whitespace: true, message: t('common.required') }]}
+        >
+          <Input maxLength={100} />
+        </Form.Item>
+        <Form.Item
+          name="email"
+          label={t('admin.users.fields.email')}
+          rules={[{ type: 'email', message: t('admin.users.emailInvalid') }]}
+        >
+          <Input maxLength={200} type="email" />
+        </Form.Item>
+        <Form.Item name="roles" label={t('admin.users.fields.roles')} extra={t('admin.users.hints.roles')}>
+          <Select mode="multiple" options={roleOptions(t)} optionFilterProp="label" />
+        </Form.Item>
+        <Form.Item name="unitId" label={t('admin.users.fields.unit')} extra={t('admin.users.hints.unit')}>
+          <UnitTreeSelect units={units} placeholder={t('admin.users.noUnit')} />
+        </Form.Item>
         <Form.Item name="passwordMode" label={t('admin.users.fields.passwordMode')}>
           <Radio.Group
             options={(['generate', 'manual'] as const).map((m) => ({
@@ -289,7 +279,26 @@ export function EditUserModal({
         initialValues={{ name: user.name, email: user.email ?? '', roles: user.roles, unitId: user.unitId }}
         onFinish={submit}
       >
-        <ProfileFields units={units} />
+        <Form.Item
+          name="name"
+          label={t('admin.users.fields.name')}
+          rules={[{ required: true, whitespace: true, message: t('common.required') }]}
+        >
+          <Input maxLength={100} />
+        </Form.Item>
+        <Form.Item
+          name="email"
+          label={t('admin.users.fields.email')}
+          rules={[{ type: 'email', message: t('admin.users.emailInvalid') }]}
+        >
+          <Input maxLength={200} type="email" />
+        </Form.Item>
+        <Form.Item name="roles" label={t('admin.users.fields.roles')} extra={t('admin.users.hints.roles')}>
+          <Select mode="multiple" options={roleOptions(t)} optionFilterProp="label" />
+        </Form.Item>
+        <Form.Item name="unitId" label={t('admin.users.fields.unit')} extra={t('admin.users.hints.unit')}>
+          <UnitTreeSelect units={units} placeholder={t('admin.users.noUnit')} />
+        </Form.Item>
         {update.isError && <ErrorAlert error={update.error} />}
       </Form>
     </Modal>
