@@ -6,6 +6,7 @@ import * as foundation from './migrations/20261128_0001_foundation.ts';
 import * as consultation from './migrations/20261128_0002_consultation.ts';
 import * as revisionApproval from './migrations/20261128_0003_revision_approval.ts';
 import * as invitationReminders from './migrations/20261128_0004_invitation_reminders.ts';
+import * as analysis from './migrations/20261128_0005_analysis.ts';
 
 /** Every migration, in order. Listed statically so the set is the same in every runtime and bundle. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -13,6 +14,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '20261128_0002_consultation': consultation,
   '20261128_0003_revision_approval': revisionApproval,
   '20261128_0004_invitation_reminders': invitationReminders,
+  '20261128_0005_analysis': analysis,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(MIGRATIONS) };

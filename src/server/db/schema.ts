@@ -244,6 +244,8 @@ export interface RoundTable {
   opened_at: string | null;
   closed_at: string | null;
   finished_at: string | null;
+  /** Jaccard threshold for near-duplicates in this round; null means the default 0.8 (migration 0005). */
+  dedupe_threshold: number | null;
 }
 
 export interface RoundInvitationTable {
@@ -446,6 +448,77 @@ export interface ClauseChangeTable {
   updated_at: string;
 }
 
+// ---- analysis (migration 0005) -------------------------------------------------------------------------
+
+export type LabelSource = 'machine' | 'human';
+export type ClusterStatus = 'machine' | 'confirmed' | 'edited';
+export type AnalysisTask = 'topic' | 'stance';
+
+/** A topic of a plan's taxonomy. */
+export interface TopicTable {
+  id: string;
+  plan_id: string;
+  key: string;
+  label: string;
+  keywords: string; // JSON string[]
+  position: number;
+  created_at: string;
+  updated_at: string;
+}
+
+/** A near-duplicate cluster of a round's opinions (form letters); members point to it from opinion_analysis. */
+export interface DuplicateClusterTable {
+  id: string;
+  round_id: string;
+  representative_id: string;
+  size: number;
+  status: ClusterStatus;
+  threshold: number;
+  reviewed_by: string | null;
+  reviewed_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** The machine's reading of one opinion; `input_hash` makes re-analysis of unchanged text a no-op. */
+export interface OpinionAnalysisTable {
+  opinion_id: string;
+  round_id: string;
+  input_hash: string;
+  text_hash: string; // exact-duplicate key of the normalised text
+  stance: 'support' | 'oppose' | 'modify' | 'none' | null;
+  stance_score: number | null;
+  stance_source: LabelSource;
+  keyphrases: string; // JSON string[]
+  figures: string; // JSON Figure[]
+  cluster_id: string | null;
+  duplicate_of: string | null; // opinion id of the first exact duplicate
+  version: number;
+  analyzed_at: string;
+}
+
+/** A topic label on an opinion; `rejected` records a person's "not this topic", which the machine respects. */
+export interface OpinionTopicTable {
+  opinion_id: string;
+  topic_id: string;
+  score: number;
+  source: LabelSource;
+  rejected: number;
+  labelled_by: string | null;
+  labelled_at: string;
+}
+
+/** A model learned from a plan's labels (JSON of the analysis module's model). */
+export interface AnalysisModelTable {
+  id: string;
+  plan_id: string;
+  task: AnalysisTask;
+  label_count: number;
+  model: string;
+  trained_by: string | null;
+  trained_at: string;
+}
+
 export interface DB {
   unit: UnitTable;
   user: UserTable;
@@ -476,6 +549,11 @@ export interface DB {
   follow_up: FollowUpTable;
   revision: RevisionTable;
   clause_change: ClauseChangeTable;
+  topic: TopicTable;
+  duplicate_cluster: DuplicateClusterTable;
+  opinion_analysis: OpinionAnalysisTable;
+  opinion_topic: OpinionTopicTable;
+  analysis_model: AnalysisModelTable;
 }
 
 export type UnitRow = Selectable<UnitTable>;

@@ -508,6 +508,7 @@ export class RoundService {
         opened_at: null,
         closed_at: null,
         finished_at: null,
+        dedupe_threshold: null,
       };
       await insertRound(tx, row);
       await insertInvitations(tx, invitations);
