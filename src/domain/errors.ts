@@ -21,6 +21,8 @@ export type ErrorCode =
   | 'invalid_document'
   | 'empty_document'
   | 'invalid_csv'
+  /** A service Concord relies on (the optional language model) is not configured, down or too slow. */
+  | 'unavailable'
   | 'internal';
 
 const STATUS: Record<ErrorCode, number> = {
@@ -41,6 +43,7 @@ const STATUS: Record<ErrorCode, number> = {
   invalid_document: 422,
   empty_document: 422,
   invalid_csv: 422,
+  unavailable: 503,
   internal: 500,
 };
 

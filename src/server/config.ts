@@ -19,6 +19,12 @@ export interface Config {
   uploadLimitBytes: number;
   secureCookies: boolean;
   logLevel: string;
+  /** Optional language model (OpenAI-compatible base URL, e.g. http://10.0.0.5:8000/v1); null: off. */
+  llmUrl: string | null;
+  llmModel: string | null;
+  llmApiKey: string | null;
+  /** How long one language-model request may take, in milliseconds. */
+  llmTimeoutMs: number;
 }
 
 const DEFAULT_DATABASE_URL = 'sqlite:./data/concord.db';
@@ -57,6 +63,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       },
     );
   }
+  const llmUrl = env.CONCORD_LLM_URL || null;
+  if (llmUrl !== null && !/^https?:\/\/[^/\s]+/.test(llmUrl)) {
+    throw new AppError('validation_failed', `CONCORD_LLM_URL must be an http(s) URL, got "${llmUrl}"`, {
+      field: 'CONCORD_LLM_URL',
+    });
+  }
+  const llmModel = env.CONCORD_LLM_MODEL || null;
+  if (llmUrl !== null && llmModel === null) {
+    throw new AppError('validation_failed', 'CONCORD_LLM_MODEL is required when CONCORD_LLM_URL is set', {
+      field: 'CONCORD_LLM_MODEL',
+    });
+  }
   return {
     databaseUrl,
     port: intFromEnv(env, 'PORT', 3000, 0),
@@ -71,5 +89,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     uploadLimitBytes: intFromEnv(env, 'CONCORD_UPLOAD_LIMIT_BYTES', 20 * 1024 * 1024),
     secureCookies: env.CONCORD_SECURE_COOKIES === 'true',
     logLevel: env.CONCORD_LOG_LEVEL || 'info',
+    llmUrl,
+    llmModel,
+    llmApiKey: env.CONCORD_LLM_API_KEY || null,
+    llmTimeoutMs: intFromEnv(env, 'CONCORD_LLM_TIMEOUT_MS', 60_000),
   };
 }
