@@ -21,10 +21,11 @@ describe.skipIf(!available)('NLPCC 2016 stance training set', () => {
     const posts = parseNlpccStance(readFixture(NLPCC_STANCE_FIXTURE));
     const figures = evaluateNlpcc(posts);
     console.log(JSON.stringify({ stance: figures.stance, topics: figures.topics }, null, 2));
-    // Linear models over word and character n-grams level out here (a plain SVM: 0.681).
-    expect(figures.stance.fAvgMean).toBeGreaterThanOrEqual(0.68);
+    // An ensemble of diverse linear members reaches 0.700 here (a plain SVM: 0.681; the two-member
+    // ensemble before it: 0.687); linear models over word and character n-grams level out near it.
+    expect(figures.stance.fAvgMean).toBeGreaterThanOrEqual(0.695);
     for (const value of Object.values(figures.stance.fAvgPerTarget)) {
-      expect(value).toBeGreaterThan(0.55);
+      expect(value).toBeGreaterThan(0.6);
     }
     expect(figures.stance.trainSecondsPerFold).toBeLessThan(15);
     // A plain TF-IDF + logistic regression from the same 20 labels per target: 0.955.

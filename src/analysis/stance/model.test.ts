@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { tokenize } from '../tokenize.ts';
 import type { Stance } from './lexicon.ts';
-import type { StanceExample } from './model.ts';
+import type { StanceEnsemble, StanceExample, StanceModel } from './model.ts';
 import { countStanceFeatures, parseStanceModel, predictStance, trainStanceModel } from './model.ts';
 import { DEFAULT_FEATURE_OPTIONS } from '../classify/features.ts';
 
@@ -91,6 +91,68 @@ describe('trainStanceModel and predictStance', () => {
     }
     expect(() => parseStanceModel('{"type":"other"}')).toThrow('not a stance model');
     expect(() => parseStanceModel({ type: 'stance-model', version: 1, targets: { c1: {} } })).toThrow();
+  });
+
+  it('trains diverse members over two feature views, each weighed by its spread', () => {
+    const ensemble = model.targets.c1!;
+    expect(ensemble.members).toHaveLength(4);
+    expect(ensemble.vectorizers).toHaveLength(2);
+    const charsOnly = ensemble.vectorizers[1]!;
+    expect(charsOnly.options.wordNgrams).toBe(0);
+    // Only character n-grams and the lexicon's cues: no words.
+    expect(charsOnly.features.every((f) => f.startsWith('c:') || f.startsWith('w:⟨'))).toBe(true);
+    expect(charsOnly.features).toContain('w:⟨oppose⟩');
+    expect(ensemble.vectorizers[0]!.features).toContain('w:支持');
+    expect(ensemble.members.map((m) => m.model.loss)).toEqual([
+      'squared_hinge',
+      'squared_hinge',
+      'squared_hinge',
+      'logistic',
+    ]);
+    for (const member of ensemble.members) {
+      expect(member.scale).toBeGreaterThan(0);
+      expect(Number.isFinite(member.scale)).toBe(true);
+      expect(member.model.dimensions).toBe(ensemble.vectorizers[member.vectorizer]!.features.length);
+    }
+  });
+
+  it('reads version 1 models (one vectoriser, members summed alike)', () => {
+    const two = trainStanceModel(examples, {
+      members: [
+        { C: 0.3, naiveBayes: 1 },
+        { C: 0.3, naiveBayes: null },
+      ],
+    });
+    const v1 = (ensemble: StanceEnsemble) => ({
+      vectorizer: ensemble.vectorizers[0],
+      members: ensemble.members.map((m) => m.model),
+      labels: ensemble.labels,
+    });
+    const old = JSON.stringify({
+      type: 'stance-model',
+      version: 1,
+      features: two.features,
+      targets: { c1: v1(two.targets.c1!) },
+      shared: v1(two.shared!),
+    });
+    const read = parseStanceModel(old);
+    expect(read.version).toBe(2);
+    expect(read.targets.c1!.members.map((m) => [m.vectorizer, m.scale])).toEqual([
+      [0, 1],
+      [0, 1],
+    ]);
+    const prediction = predictStance(read, tokenize('建议将开放时间改为晚上八点'), 'c1');
+    expect(prediction).toMatchObject({ stance: 'modify', model: 'target' });
+    expect(predictStance(read, tokenize('支持'), 'c2').model).toBe('shared');
+  });
+
+  it('rejects members that do not fit their vectoriser', () => {
+    const data = JSON.parse(JSON.stringify(model)) as StanceModel;
+    data.targets.c1!.members[0]!.vectorizer = 5;
+    expect(() => parseStanceModel(data)).toThrow('not a stance model');
+    const swapped = JSON.parse(JSON.stringify(model)) as StanceModel;
+    swapped.targets.c1!.members[0]!.vectorizer = 1;
+    expect(() => parseStanceModel(swapped)).toThrow('not a stance model');
   });
 
   it('adds the lexicon cues to the features', () => {
