@@ -98,6 +98,61 @@ describe('checkOpinionQuality', () => {
   });
 });
 
+describe('checkOpinionQuality: more stock answers, English and reasons in the text', () => {
+  it.each([
+    '无修改意见',
+    '没有其他意见。',
+    '建议高度重视',
+    '建议加大力度，抓好落实。',
+    '总体可行，赞成。',
+    'I agree.',
+    'Looks good to me!',
+    'No comment',
+    'I strongly support this proposal.',
+    'OK',
+  ])('flags "%s" as vague', (suggestion) => {
+    const result = checkOpinionQuality({ suggestion, clauseStableId: 'c-1', reasons: '理由是工作需要。' });
+    expect(result.flags).toContain('vague');
+    expect(passesQualityCheck(result)).toBe(false);
+  });
+
+  it('measures English by words, not letters', () => {
+    expect(checkOpinionQuality({ suggestion: 'Agreed entirely', clauseStableId: 'c-1' }).flags).toContain(
+      'too_short',
+    );
+    const specific = checkOpinionQuality({
+      suggestion: 'Replace "30 days" in section 3 with "60 days" so that small employers can comply.',
+      clauseStableId: 'c-1',
+      reasons: 'Small employers lack compliance staff and need more time to file.',
+    });
+    expect(specific.flags).toEqual([]);
+    expect(passesQualityCheck(specific)).toBe(true);
+  });
+
+  it('counts reasons written in the suggestion itself, for a lower score than a reasons field', () => {
+    const suggestion =
+      '建议将审批时限缩短至5个工作日，因为目前企业平均等待时间超过20个工作日，影响项目落地。';
+    const inline = checkOpinionQuality({ suggestion, clauseStableId: 'c-1' });
+    expect(inline.flags).not.toContain('no_reasons');
+    const field = checkOpinionQuality({
+      suggestion,
+      clauseStableId: 'c-1',
+      reasons: '目前企业平均等待时间超过20个工作日，影响项目落地和投资进度。',
+    });
+    expect(field.score).toBeGreaterThan(inline.score);
+    // A marker with nothing after it is no reason.
+    expect(
+      checkOpinionQuality({ suggestion: '建议缩短审批时限，因为', clauseStableId: 'c-1' }).flags,
+    ).toContain('no_reasons');
+    expect(
+      checkOpinionQuality({
+        suggestion: 'Extend the deadline because small firms need time to adapt.',
+        clauseStableId: null,
+      }).flags,
+    ).not.toContain('no_reasons');
+  });
+});
+
 describe('the quality filters', () => {
   it('list every flag the check can raise, and valid/invalid first', () => {
     const raised = new Set(

@@ -1,7 +1,10 @@
 /*
  * The quality check of an opinion (意见质量检查): pure, run while the person types and again on every save.
  * It scores how far the opinion follows the template 针对条款 + 具体建议 + 理由依据 and flags answers that
- * say nothing ("同意", "无意见", "建议进一步完善"). The score feeds the valid-opinion ratio (有效意见占比).
+ * say nothing ("同意", "无意见", "建议进一步完善", "I agree", "no comment"). The score feeds the valid-opinion
+ * ratio (有效意见占比). English is measured by words (one word weighs two Chinese characters), and reasons
+ * written in the suggestion itself ("因为…", "because …") count when the reasons field is empty.
+ * It is bundled into the web app: no Node API, no segmenter; src/analysis/quality.ts adds what needs them.
  */
 
 export type OpinionKindInput = 'substantive' | 'editorial' | 'question';
@@ -46,14 +49,25 @@ export const passesQualityCheck = (quality: Pick<OpinionQuality, 'score' | 'flag
 
 /** Phrases that, alone, carry no concrete proposal. Longest first so that removal is greedy. */
 const VAGUE_PHRASES = [
+  '建议进一步加强研究',
   '建议进一步完善',
   '建议进一步研究',
   '建议进一步加强',
   '建议进一步明确',
   '建议进一步细化',
   '建议进一步优化',
+  '建议加大支持力度',
   '建议认真研究',
+  '建议深入研究',
   '建议统筹考虑',
+  '建议统筹推进',
+  '建议高度重视',
+  '建议重点关注',
+  '建议抓好落实',
+  '建议认真落实',
+  '建议予以考虑',
+  '建议酌情考虑',
+  '建议加大力度',
   '建议加强',
   '建议完善',
   '建议研究',
@@ -65,21 +79,99 @@ const VAGUE_PHRASES = [
   '进一步明确',
   '进一步细化',
   '进一步优化',
+  '加大力度',
   '原则同意',
   '原则上同意',
   '完全同意',
   '表示同意',
+  '没有修改意见',
+  '没有其他意见',
   '没有意见',
+  '没有异议',
   '暂无意见',
   '无修改意见',
+  '无修改建议',
+  '无其他意见',
+  '无补充意见',
   '无意见',
   '无异议',
+  '总体可行',
+  '基本可行',
+  '写得很好',
+  '非常好',
+  '很全面',
+  '很有必要',
   '同意',
   '赞同',
+  '赞成',
+  '拥护',
+  '认可',
   '支持',
   '很好',
   '可以',
 ];
+
+/** The Chinese stock phrases as one pattern: one pass over the text instead of one per phrase. */
+const VAGUE_PATTERN = new RegExp(VAGUE_PHRASES.join('|'), 'gu');
+
+/** English stock answers, matched on whole words in lower case; longest first. */
+const VAGUE_ENGLISH = [
+  'i strongly support this proposal',
+  'i support this proposal',
+  'i fully support',
+  'i strongly support',
+  'i strongly agree',
+  'i completely agree',
+  'nothing to add',
+  'no further comments',
+  'no further comment',
+  'no objections',
+  'no objection',
+  'no comments',
+  'no comment',
+  'needs further study',
+  'needs improvement',
+  'should be improved',
+  'should be strengthened',
+  'further study',
+  'please consider',
+  'looks good to me',
+  'looks good',
+  'sounds good',
+  'well done',
+  'good job',
+  'i agree',
+  'i support',
+  'agreed',
+  'agree',
+  'support',
+  'approve',
+  'approved',
+  'lgtm',
+  'n/a',
+  'none',
+  'fine',
+  'okay',
+  'ok',
+  'good',
+  'great',
+  'yes',
+];
+const VAGUE_ENGLISH_PATTERN = new RegExp(
+  `\\b(?:${VAGUE_ENGLISH.map((p) => p.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|')})\\b`,
+  'g',
+);
+
+/** English words that carry no proposal: function words and the genre's own vocabulary. */
+const ENGLISH_FILLER = new Set(
+  `a an the and or but of to in on at by for with from as is are was were be been it its this that these those
+  i we you he she they me us my our your their them it's i'm very really just also so too all any some
+  comment comments rule rules proposal proposed regulation plan draft section please thank thanks dear
+  sir madam sincerely regards think believe feel would could should will can may might must strongly fully
+  completely totally here there about much more`
+    .split(/\s+/u)
+    .filter((w) => w !== ''),
+);
 
 /** Filler words that remain once vague phrases are removed and still say nothing. */
 const FILLER = /[的了和与及等有关相关内容方面工作部分我单位本单位我们该此本条款条文规划草案稿文件]/gu;
@@ -91,20 +183,53 @@ const MEASURE_PATTERNS: RegExp[] = [
   /制度|机制|办法|标准|平台|清单|目录|指标|项目|工程|专项|基金|试点|考核|规程|条例/u,
   /第[一二三四五六七八九十百零〇\d]+[编章节条款项]/u,
   /[“"「『][^”"」』]{2,}[”"」』]/u,
+  /\b(?:change|amend|replace|revise|reword|insert|delete|remove|strike|increase|decrease|reduce|raise|lower|extend|shorten|require|establish|create|exempt|exclude|cap|limit|fund|allocate|prohibit|mandate)\w*\b/iu,
+  /\b(?:section|article|paragraph|clause|item)\s+\(?\d|§\s*\d/iu,
 ];
 
 const NUMBER = /\d|[一二三四五六七八九十百千万亿]+(个|项|年|月|日|天|万|亿|元|倍|成|%|％|百分点)|百分之/u;
 
+/**
+ * Reasons given inside the suggestion itself ("因为…", "because …"): they count when the reasons field is
+ * empty, provided enough follows the marker to be a reason.
+ */
+const INLINE_REASON_ZH =
+  /因为|由于|鉴于|考虑到|原因是|理由是|主要是|依据|根据《|据统计|数据显示|调查显示|目前|现状是|否则/u;
+const INLINE_REASON_EN =
+  /\b(?:because|since|due to|given that|according to|data shows?|evidence|otherwise|as a result)\b/iu;
+const INLINE_REASON_MIN = 8;
+
+/** Latin-script words: each counts as two characters of Chinese, the information an English word carries. */
+const LATIN_WORD = /[A-Za-z\u00C0-\u024F]+(?:['’][A-Za-z]+)?/gu;
+const LATIN_WORD_WEIGHT = 'ww';
+const HAS_LATIN = /[A-Za-z\u00C0-\u024F]/u;
+
 /** Letters and digits only: punctuation and spaces do not make an opinion longer. */
 const meaningful = (text: string): string => text.replace(/[\s\p{P}\p{S}]/gu, '');
 
-/** What is left of a text once every vague phrase and filler word is taken out. */
-function residue(text: string): string {
-  let rest = meaningful(text);
-  for (const phrase of VAGUE_PHRASES) {
-    rest = rest.replaceAll(phrase, '');
+/** How much a text says, in Chinese characters: an English word counts as two. */
+const meaningfulLength = (text: string): number =>
+  meaningful(HAS_LATIN.test(text) ? text.replace(LATIN_WORD, LATIN_WORD_WEIGHT) : text).length;
+
+/** What is left of a text once every vague phrase and filler word is taken out, in Chinese characters. */
+function residueLength(text: string): number {
+  const latin = HAS_LATIN.test(text);
+  const rest = meaningful(latin ? text.replace(LATIN_WORD, ' ') : text)
+    .replace(VAGUE_PATTERN, '')
+    .replace(FILLER, '')
+    .replace(/建议|意见|认为/gu, '');
+  if (!latin) {
+    return rest.length;
   }
-  return rest.replace(FILLER, '').replace(/建议|意见|认为/gu, '');
+  // English: the content words left once stock answers and filler are gone.
+  let english = 0;
+  const lower = text.toLowerCase().replace(VAGUE_ENGLISH_PATTERN, ' ');
+  for (const word of lower.match(LATIN_WORD) ?? []) {
+    if (!ENGLISH_FILLER.has(word)) {
+      english++;
+    }
+  }
+  return rest.length + english * LATIN_WORD_WEIGHT.length;
 }
 
 const HINTS: Record<QualityFlag, string> = {
@@ -118,31 +243,46 @@ const HINTS: Record<QualityFlag, string> = {
 const hasText = (value: string | null | undefined): value is string =>
   typeof value === 'string' && meaningful(value).length > 0;
 
+/** True when the suggestion gives its own reasons ("因为…", "because …"). */
+function hasInlineReasons(suggestion: string): boolean {
+  for (const pattern of [INLINE_REASON_ZH, INLINE_REASON_EN]) {
+    const match = pattern.exec(suggestion);
+    if (
+      match !== null &&
+      meaningfulLength(suggestion.slice(match.index + match[0].length)) >= INLINE_REASON_MIN
+    ) {
+      return true;
+    }
+  }
+  return false;
+}
+
 /** Scores one opinion; deterministic and cheap enough to run on every keystroke. */
 export function checkOpinionQuality(input: OpinionQualityInput): OpinionQuality {
   const kind = input.kind ?? 'substantive';
   const suggestion = input.suggestion ?? '';
   const flags: QualityFlag[] = [];
-  const body = meaningful(suggestion);
-  const concrete = residue(suggestion);
+  const body = meaningfulLength(suggestion);
+  const concrete = residueLength(suggestion);
   const combined = [suggestion, input.proposedText ?? '', input.quote ?? ''].join('\n');
 
   const hasTarget = input.clauseStableId !== undefined;
-  const hasReasons = hasText(input.reasons) && meaningful(input.reasons).length >= 4;
+  const reasonsField = hasText(input.reasons) && meaningfulLength(input.reasons) >= 4;
+  const hasReasons = reasonsField || (kind !== 'question' && hasInlineReasons(suggestion));
   const hasProposed = hasText(input.proposedText);
   const hasQuote = hasText(input.quote);
   const hasNumber = NUMBER.test(combined) || NUMBER.test(input.reasons ?? '');
   const hasMeasure = MEASURE_PATTERNS.some((pattern) => pattern.test(combined));
   // Vague: the suggestion is nothing but stock phrases, or a stock phrase with next to nothing concrete.
-  const vague = body.length > 0 && concrete.length < 6 && !hasProposed && !hasNumber && !hasMeasure;
+  const vague = body > 0 && concrete < 6 && !hasProposed && !hasNumber && !hasMeasure;
 
   if (!hasTarget) {
     flags.push('no_target');
   }
-  if (vague || body.length === 0) {
+  if (vague || body === 0) {
     flags.push('vague');
   }
-  if (body.length < 10) {
+  if (body < 10) {
     flags.push('too_short');
   }
   if (!hasReasons && kind !== 'question') {
@@ -154,15 +294,21 @@ export function checkOpinionQuality(input: OpinionQualityInput): OpinionQuality 
 
   let score = 0;
   score += hasTarget ? (input.clauseStableId === null ? 0.1 : 0.15) : 0;
-  if (!vague && body.length > 0) {
-    score += body.length >= 20 ? 0.3 : body.length >= 10 ? 0.2 : 0.1;
+  if (!vague && body > 0) {
+    score += body >= 20 ? 0.3 : body >= 10 ? 0.2 : 0.1;
   }
   if (kind === 'question') {
     // A question needs no reasons or replacement text; clarity and a target are what count.
     score += hasReasons ? 0.3 : 0.2;
     score += hasQuote || hasNumber || hasMeasure ? 0.3 : 0.2;
   } else {
-    score += hasReasons ? (meaningful(input.reasons ?? '').length >= 15 ? 0.25 : 0.15) : 0;
+    score += reasonsField
+      ? meaningfulLength(input.reasons ?? '') >= 15
+        ? 0.25
+        : 0.15
+      : hasReasons
+        ? 0.15
+        : 0;
     score += hasProposed ? 0.15 : 0;
     score += hasNumber ? 0.08 : 0;
     score += hasMeasure ? 0.07 : 0;

@@ -1,0 +1,126 @@
+/**
+ * The quality check of an opinion (src/domain/opinion-quality.ts) improved with what the analysis knows:
+ * figures with a target, planning terms and concrete key phrases show a specific opinion even when none
+ * of the typing-time patterns match. It keeps the typing-time flags and score scale, so both count the
+ * same in the valid-opinion ratio.
+ *
+ * A bare text (an imported comment, a CLI record `{id, text}`) has no clause chosen and no separate
+ * reasons: it is scored as an opinion on the whole draft, and never flagged `no_target`. Pass `clauseId`
+ * (even `undefined`) to check the target as the typing-time check does.
+ */
+import type { QualityFlag } from '../domain/opinion-quality.ts';
+import { checkOpinionQuality } from '../domain/opinion-quality.ts';
+import type { Figure } from './figures.ts';
+import { extractFigures } from './figures.ts';
+import type { Keyphrase } from './keyphrases.ts';
+import { PLANNING_TERMS } from './planning-terms.ts';
+
+export interface TextQuality {
+  /** 0..1, two decimals. */
+  score: number;
+  flags: QualityFlag[];
+}
+
+export interface QualityInput {
+  text: string;
+  reasons?: string | null;
+  proposedText?: string | null;
+  quote?: string | null;
+  /** A clause's stable id; null = the whole draft; undefined (when given) = no target chosen yet. */
+  clauseId?: string | null;
+  kind?: 'substantive' | 'editorial' | 'question';
+  /** Figures of `text`, when already extracted (else they are extracted here). */
+  figures?: readonly Figure[];
+  /** Key phrases of `text`, when already extracted (they are not computed here: that needs the segmenter). */
+  keyphrases?: readonly (Keyphrase | string)[];
+}
+
+/** Score added for each kind of specificity the analysis finds, up to SPECIFICITY_MAX in all. */
+const SPECIFICITY_STEP = 0.04;
+const SPECIFICITY_MAX = 0.1;
+/** What the typing-time check gives a named measure (see opinion-quality.ts). */
+const SPECIFIC_SCORE = 0.07;
+
+/** Planning terms indexed by their first two characters, for one pass over a text. */
+const TERMS_BY_PREFIX: ReadonlyMap<string, readonly string[]> = (() => {
+  const index = new Map<string, string[]>();
+  for (const term of PLANNING_TERMS) {
+    if (term.length >= 2) {
+      const prefix = term.slice(0, 2);
+      const list = index.get(prefix) ?? [];
+      list.push(term);
+      index.set(prefix, list);
+    }
+  }
+  return index;
+})();
+
+/** True when the text names a planning term (高质量发展, 城市更新, 专精特新 …). */
+export function mentionsPlanningTerm(text: string): boolean {
+  for (let i = 0; i + 1 < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x3400 || code > 0x9fff) {
+      continue;
+    }
+    const terms = TERMS_BY_PREFIX.get(text.slice(i, i + 2));
+    if (terms !== undefined && terms.some((term) => text.startsWith(term, i))) {
+      return true;
+    }
+  }
+  return false;
+}
+
+const PLANNING_SET: ReadonlySet<string> = new Set(PLANNING_TERMS);
+
+/** A key phrase that names something concrete: a planning term, several words, or a long word. */
+function isConcretePhrase(phrase: string): boolean {
+  if (PLANNING_SET.has(phrase)) {
+    return true;
+  }
+  if (/\s/u.test(phrase)) {
+    return true; // several English words ("renewable energy share")
+  }
+  return /\p{Script=Han}/u.test(phrase) ? phrase.length >= 4 : phrase.length >= 8;
+}
+
+/**
+ * The quality check improved with analysis: specificity from figures, key phrases and planning terms;
+ * vague patterns; reasons present; template completeness. Works on a bare text and on a full opinion.
+ */
+export function assessQuality(input: QualityInput): TextQuality {
+  const checksTarget = 'clauseId' in input;
+  const base = checkOpinionQuality({
+    suggestion: input.text,
+    reasons: input.reasons ?? null,
+    proposedText: input.proposedText ?? null,
+    quote: input.quote ?? null,
+    clauseStableId: checksTarget ? input.clauseId : null,
+    kind: input.kind ?? 'substantive',
+  });
+  const flags = base.flags.filter((flag) => checksTarget || flag !== 'no_target');
+  if (flags.includes('vague') || input.text.trim() === '') {
+    return { score: base.score, flags };
+  }
+
+  const figures = input.figures ?? extractFigures(input.text);
+  const phrases = (input.keyphrases ?? []).map((k) => (typeof k === 'string' ? k : k.text));
+  const planning = phrases.some((p) => PLANNING_SET.has(p)) || mentionsPlanningTerm(input.text);
+  const concrete = phrases.filter(isConcretePhrase).length;
+  const signals =
+    (figures.some((f) => f.target !== null) ? 1 : 0) +
+    (figures.length > 0 ? 1 : 0) +
+    (planning ? 1 : 0) +
+    (concrete >= 2 ? 1 : 0);
+
+  let score = base.score + Math.min(SPECIFICITY_MAX, signals * SPECIFICITY_STEP);
+  // A figure, or a planning term or concrete phrases, say what is meant even without a named measure:
+  // such an opinion earns what a named measure earns at typing time.
+  const specific = figures.length > 0 || (planning && concrete >= 1) || concrete >= 2;
+  let kept = flags;
+  if (specific && flags.includes('not_specific')) {
+    kept = flags.filter((flag) => flag !== 'not_specific');
+    score += SPECIFIC_SCORE;
+  }
+  score = Math.round(Math.min(1, score) * 100) / 100;
+  return { score, flags: kept };
+}
