@@ -7,6 +7,10 @@ import * as consultation from './migrations/20261128_0002_consultation.ts';
 import * as revisionApproval from './migrations/20261128_0003_revision_approval.ts';
 import * as invitationReminders from './migrations/20261128_0004_invitation_reminders.ts';
 import * as analysis from './migrations/20261128_0005_analysis.ts';
+import * as conflicts from './migrations/20261128_0006_conflicts.ts';
+import * as experts from './migrations/20261128_0007_experts.ts';
+import * as dataLibrary from './migrations/20261128_0008_data_library.ts';
+import * as discussion from './migrations/20261128_0009_discussion.ts';
 
 /** Every migration, in order. Listed statically so the set is the same in every runtime and bundle. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -15,6 +19,10 @@ const MIGRATIONS: Record<string, Migration> = {
   '20261128_0003_revision_approval': revisionApproval,
   '20261128_0004_invitation_reminders': invitationReminders,
   '20261128_0005_analysis': analysis,
+  '20261128_0006_conflicts': conflicts,
+  '20261128_0007_experts': experts,
+  '20261128_0008_data_library': dataLibrary,
+  '20261128_0009_discussion': discussion,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(MIGRATIONS) };

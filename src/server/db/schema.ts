@@ -1,4 +1,8 @@
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { ConflictTables } from './tables/conflict.ts';
+import type { DiscussionTables } from './tables/discussion.ts';
+import type { ExpertTables } from './tables/expert.ts';
+import type { LibraryTables } from './tables/library.ts';
 
 /*
  * One schema for SQLite and PostgreSQL. Portable column types keep the repositories dialect-free:
@@ -327,6 +331,8 @@ export interface OpinionTable {
   updated_at: string;
   submitted_at: string | null;
   withdrawn_at: string | null;
+  /** The comment's id in the file it was imported from (migration 0005). */
+  external_ref?: string | null;
 }
 
 export interface OpinionEvidenceTable {
@@ -519,7 +525,7 @@ export interface AnalysisModelTable {
   trained_at: string;
 }
 
-export interface DB {
+export interface DB extends ConflictTables, ExpertTables, LibraryTables, DiscussionTables {
   unit: UnitTable;
   user: UserTable;
   user_role: UserRoleTable;
