@@ -15,6 +15,7 @@ import { createServices } from '../src/server/services/index.ts';
 import { benchHttpOpinions } from './http-opinions.ts';
 import { benchAnalysisClassify } from './analysis-classify.ts';
 import { benchAnalysisDedupe } from './analysis-dedupe.ts';
+import { benchAnalysisMillion } from './analysis-million.ts';
 import { benchMetricsExport } from './metrics-export.ts';
 import { syntheticDraft } from './synthetic.ts';
 import { benchWeb } from './web.ts';
@@ -184,7 +185,7 @@ async function benchLedger(dialect: Dialect, dir: string, events: number): Promi
   }
 }
 
-const SECTIONS = ['parse', 'import', 'ledger', 'http', 'metrics', 'web', 'analysis'] as const;
+const SECTIONS = ['parse', 'import', 'ledger', 'http', 'metrics', 'web', 'analysis', 'million'] as const;
 type Section = (typeof SECTIONS)[number];
 const USAGE = `usage: npx tsx bench/run.ts [--only <section>[,<section>…]]
 
@@ -194,9 +195,10 @@ sections: ${SECTIONS.join(', ')}
   ledger   ledger appends and verification    http     opinion intake over HTTP
   metrics  metrics and exports at scale       web      the web app in headless Chromium
   analysis stance, topics and near-duplicates on the real comment fixtures
+  million  concord analyze over 1,000,000 synthetic comments, against jieba alone on both cores
 environment: BENCH_LEDGER_EVENTS, BENCH_SKIP_HTTP=1, BENCH_HTTP_SECONDS, BENCH_HTTP_CONCURRENCY,
   BENCH_HTTP_MAX_REQUESTS, BENCH_METRICS_OPINIONS, BENCH_EXPORT_ROWS, BENCH_DEDUPE_TEXTS, CONCORD_WEB_BUILD,
-  CONCORD_CHROMIUM`;
+  CONCORD_CHROMIUM, CONCORD_BENCH_COMMENTS (million: corpus size)`;
 
 function parseArgs(argv: string[]): ReadonlySet<Section> {
   if (argv.includes('--help') || argv.includes('-h')) {
@@ -315,6 +317,17 @@ if (only.has('analysis')) {
   results['analysis.dedupe'] = benchAnalysisDedupe(FIXTURES, {
     syntheticTexts: Number(process.env.BENCH_DEDUPE_TEXTS ?? 200_000),
   });
+}
+// One million comments through `concord analyze`, against jieba alone segmenting the same texts.
+if (only.has('million')) {
+  const comments = Number(process.env.CONCORD_BENCH_COMMENTS ?? 1_000_000);
+  console.warn(`million: concord analyze over ${comments} synthetic comments, and jieba alone…`);
+  const million = await benchAnalysisMillion(FIXTURES, { comments });
+  if (million) {
+    results['analysis.million'] = million;
+  } else {
+    console.warn(`fixtures absent at ${FIXTURES}: the million-comment benchmark skipped`);
+  }
 }
 console.log(JSON.stringify(results, null, 2));
 mkdirSync(join(process.cwd(), 'bench', 'results'), { recursive: true });

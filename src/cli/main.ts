@@ -14,6 +14,8 @@ import { CLI_ACTOR } from '../server/services/context.ts';
 import type { ClauseNode } from '../server/services/draft.service.ts';
 import type { Services } from '../server/services/index.ts';
 import { createServices } from '../server/services/index.ts';
+import { registerAnalyzeCommand } from './analyze-command.ts';
+import { registerImportCommands } from './import-comments-command.ts';
 import { registerIntegrationCommands } from './integration-commands.ts';
 import type { Output } from './output.ts';
 import { createOutput, reportError } from './output.ts';
@@ -322,6 +324,8 @@ ledger
   });
 
 registerIntegrationCommands(program, { withServices, output, resolveUnit });
+registerImportCommands(program, { withServices, output });
+registerAnalyzeCommand(program, { output });
 
 try {
   await program.parseAsync(process.argv);

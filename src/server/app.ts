@@ -8,6 +8,7 @@ import Fastify from 'fastify';
 import { registerAuth } from './plugins/auth.ts';
 import { registerErrorHandler } from './plugins/errors.ts';
 import { registerWeb } from './plugins/web.ts';
+import { analysisRoutes } from './routes/analysis.routes.ts';
 import { authRoutes } from './routes/auth.routes.ts';
 import { calendarRoutes } from './routes/calendar.routes.ts';
 import { dispositionRoutes } from './routes/disposition.routes.ts';
@@ -117,6 +118,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       await api.register(opinionRoutes(services));
       await api.register(replyRoutes(services));
       await api.register(dashboardRoutes(services));
+      await api.register(analysisRoutes(services));
     },
     { prefix: API_PREFIX },
   );

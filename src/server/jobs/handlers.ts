@@ -4,6 +4,7 @@ import { deleteStaleRateLimits } from '../repositories/rate-limit.repository.ts'
 import { deleteExpiredSessions } from '../repositories/session.repository.ts';
 import type { ServiceContext } from '../services/context.ts';
 import type { Services } from '../services/index.ts';
+import { createAnalysisHandlers } from './analysis.jobs.ts';
 import type { Job, JobQueue } from './queue.ts';
 import { createRoundHandlers } from './round.jobs.ts';
 import type { JobHandlers } from './worker.ts';
@@ -23,10 +24,11 @@ const RATE_LIMIT_KEEP_SECONDS = 60 * 60;
 const FINISHED_JOB_KEEP_SECONDS = 7 * 24 * 60 * 60;
 
 /** The handler registry of the application, by job kind. Handlers reach the database through services. */
-export function createHandlers(services: Pick<Services, 'ctx' | 'rounds'>): JobHandlers {
+export function createHandlers(services: Pick<Services, 'ctx' | 'rounds' | 'analysis'>): JobHandlers {
   const { ctx } = services;
   return {
     ...createRoundHandlers(services),
+    ...createAnalysisHandlers(services),
     /** Deletes expired and idle sessions and stale rate-limit counters. Deleting twice deletes nothing. */
     [SESSION_CLEANUP]: async () => {
       const now = ctx.now();

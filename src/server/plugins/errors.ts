@@ -25,6 +25,11 @@ export function registerErrorHandler(app: FastifyInstance, options: { spa?: bool
           void reply.header('retry-after', String(retry));
         }
       }
+      if (error.code === 'unavailable') {
+        // An optional service is off or down: say so, with the reason, but never its internals.
+        request.log.warn({ err: error }, 'service unavailable');
+        return reply.status(error.status).send({ error: { code: error.code, message: error.message } });
+      }
       if (error.status >= 500) {
         request.log.error({ err: error }, 'request failed');
         return reply

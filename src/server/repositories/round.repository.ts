@@ -39,6 +39,8 @@ export interface RoundRecord {
   openedAt: string | null;
   closedAt: string | null;
   finishedAt: string | null;
+  /** Near-duplicate threshold of this round; null for the default. */
+  dedupeThreshold: number | null;
 }
 
 export function toRoundRecord(row: RoundTable): RoundRecord {
@@ -70,6 +72,10 @@ export function toRoundRecord(row: RoundTable): RoundRecord {
     openedAt: row.opened_at,
     closedAt: row.closed_at,
     finishedAt: row.finished_at,
+    dedupeThreshold:
+      row.dedupe_threshold === null || row.dedupe_threshold === undefined
+        ? null
+        : Number(row.dedupe_threshold),
   };
 }
 

@@ -21,6 +21,7 @@ import { ExportService } from './export.service.ts';
 import { MetricsService } from './metrics.service.ts';
 import { RevisionService } from './revision.service.ts';
 import { DashboardService } from './dashboard.service.ts';
+import { AnalysisService } from './analysis.service.ts';
 
 export interface Services {
   ctx: ServiceContext;
@@ -44,6 +45,7 @@ export interface Services {
   opinions: OpinionService;
   replies: ReplyService;
   dashboard: DashboardService;
+  analysis: AnalysisService;
 }
 
 /** Wires every service to one database, configuration and clock. */
@@ -64,6 +66,7 @@ export function createServices(options: {
   });
   const plans = new PlanService(ctx);
   const calendar = new CalendarService(ctx);
+  const jobs = new JobQueue(ctx, { bus });
   return {
     calendar,
     rounds: new RoundService(ctx, plans, calendar),
@@ -77,13 +80,14 @@ export function createServices(options: {
     dispositions: new DispositionService(ctx),
     feedback: new FeedbackService(ctx),
     ledger,
-    jobs: new JobQueue(ctx, { bus }),
+    jobs,
     bus,
     rateLimits,
     auth: new AuthService(ctx, rateLimits),
     users: new UserService(ctx),
     units: new UnitService(ctx),
     dashboard: new DashboardService(ctx, plans),
+    analysis: new AnalysisService(ctx, plans, jobs),
   };
 }
 

@@ -6,6 +6,7 @@ import { invitationMachine, opinionMachine, transition } from '../../domain/stat
 import type { Tx } from '../db/executor.ts';
 import { inTransaction } from '../db/executor.ts';
 import type { ReplyPosition } from '../db/schema.ts';
+import { enqueueOpinionAnalyses } from '../jobs/analysis.jobs.ts';
 import { newId } from '../lib/ids.ts';
 import {
   canReadReplies,
@@ -227,6 +228,11 @@ export class ReplyService {
         ...(late && invitation.reply_version === 0 ? { late: 1 } : {}),
         updated_at: now,
       });
+      await enqueueOpinionAnalyses(
+        tx,
+        this.ctx,
+        sent.map((o) => o.id),
+      );
       return {
         replyId,
         number,

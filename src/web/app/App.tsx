@@ -16,6 +16,8 @@ const PlansPage = page(() => import('../pages/PlansPage.tsx'), 'PlansPage');
 const PlanWorkspacePage = page(() => import('../pages/organizer/PlanWorkspacePage.tsx'), 'PlanWorkspacePage');
 const RoundWizardPage = page(() => import('../pages/organizer/RoundWizardPage.tsx'), 'RoundWizardPage');
 const RoundPage = page(() => import('../pages/organizer/RoundPage.tsx'), 'RoundPage');
+const RoundAnalysisPage = page(() => import('../pages/organizer/RoundAnalysisPage.tsx'), 'RoundAnalysisPage');
+const PlanTopicsPage = page(() => import('../pages/organizer/PlanTopicsPage.tsx'), 'PlanTopicsPage');
 const RevisionPage = page(() => import('../pages/organizer/RevisionPage.tsx'), 'RevisionPage');
 const InboxPage = page(() => import('../pages/unit/InboxPage.tsx'), 'InboxPage');
 const ReplyPage = page(() => import('../pages/unit/ReplyPage.tsx'), 'ReplyPage');
@@ -56,6 +58,8 @@ function Routed() {
           <Route path="/plans/:planId/rounds/new" element={<RoundWizardPage />} />
           <Route path="/plans/:planId/revision" element={<RevisionPage />} />
           <Route path="/rounds/:roundId" element={<RoundPage />} />
+          <Route path="/rounds/:roundId/analysis" element={<RoundAnalysisPage />} />
+          <Route path="/plans/:planId/topics" element={<PlanTopicsPage />} />
           <Route path="/inbox" element={<InboxPage />} />
           <Route path="/invitations/:invitationId" element={<ReplyPage />} />
           <Route path="/feedback/:letterId" element={<FeedbackPage />} />

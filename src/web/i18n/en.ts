@@ -3,6 +3,7 @@ import * as adminArea from './areas/admin.ts';
 import * as leaderArea from './areas/leader.ts';
 import * as metricsArea from './areas/metrics.ts';
 import * as compareArea from './areas/compare.ts';
+import * as analysisArea from './areas/analysis.ts';
 
 /** English: complete, switchable at any time. */
 export const en: Messages = {
@@ -598,4 +599,5 @@ export const en: Messages = {
   leader: leaderArea.en,
   metrics: metricsArea.en,
   compare: compareArea.en,
+  analysis: analysisArea.en,
 };

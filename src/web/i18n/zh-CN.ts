@@ -2,6 +2,7 @@ import * as adminArea from './areas/admin.ts';
 import * as leaderArea from './areas/leader.ts';
 import * as metricsArea from './areas/metrics.ts';
 import * as compareArea from './areas/compare.ts';
+import * as analysisArea from './areas/analysis.ts';
 
 /** Simplified Chinese: the default language of the interface. */
 export const zhCN = {
@@ -581,6 +582,7 @@ export const zhCN = {
   leader: leaderArea.zhCN,
   metrics: metricsArea.zhCN,
   compare: compareArea.zhCN,
+  analysis: analysisArea.zhCN,
 };
 
 export type Messages = typeof zhCN;

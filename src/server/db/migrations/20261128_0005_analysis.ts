@@ -9,6 +9,13 @@ import type { Kysely } from 'kysely';
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.alterTable('round').addColumn('dedupe_threshold', 'real').execute();
+  // Where an imported comment came from (its id in the source file), so importing a file again adds nothing twice.
+  await db.schema.alterTable('opinion').addColumn('external_ref', 'text').execute();
+  await db.schema
+    .createIndex('opinion_round_external_ref_idx')
+    .on('opinion')
+    .columns(['round_id', 'external_ref'])
+    .execute();
 
   await db.schema
     .createTable('topic')
@@ -106,5 +113,7 @@ export async function down(db: Kysely<any>): Promise<void> {
   await db.schema.dropTable('opinion_analysis').execute();
   await db.schema.dropTable('duplicate_cluster').execute();
   await db.schema.dropTable('topic').execute();
+  await db.schema.dropIndex('opinion_round_external_ref_idx').execute();
+  await db.schema.alterTable('opinion').dropColumn('external_ref').execute();
   await db.schema.alterTable('round').dropColumn('dedupe_threshold').execute();
 }

@@ -17,6 +17,7 @@ import type { TableColumnsType } from 'antd';
 import { Table } from 'antd';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { OpinionAnalysisPanel } from '../analysis/OpinionAnalysisPanel.tsx';
 import type { Clause } from '../plans/api.ts';
 import type { Invitation, Round } from '../rounds/api.ts';
 import { ErrorAlert } from '../../ui/ErrorAlert.tsx';
@@ -455,6 +456,11 @@ export function OpinionTable({
             <OpinionCard
               opinion={drawerOpinion}
               unitName={drawerOpinion.unitId ? unitNames.get(drawerOpinion.unitId) : undefined}
+            />
+            <OpinionAnalysisPanel
+              opinionId={drawerOpinion.id}
+              planId={round.planId}
+              name={drawerOpinion.regNo ?? drawerOpinion.id.slice(0, 8)}
             />
             <DispositionPanel opinion={drawerOpinion} roundId={round.id} planId={round.planId} />
           </>

@@ -92,7 +92,11 @@ export interface NewRound {
   visibility: Round['visibility'];
   silencePolicy: Round['silencePolicy'];
   urgent?: { reason: string } | null;
-  invitations?: { unitId: string; mandatory?: boolean }[];
+  invitations?: {
+    unitId: string;
+    mandatory?: boolean;
+    questions?: { clauseStableId: string; question: string }[];
+  }[];
 }
 
 export function usePlanRounds(planId: string) {

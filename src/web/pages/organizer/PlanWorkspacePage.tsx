@@ -23,6 +23,7 @@ import type { TreeDataNode } from 'antd';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
+import { PlanClauseSummary } from '../../features/analysis/PlanClauseSummary.tsx';
 import { RoundOpinionList } from '../../features/assessment/RoundOpinionList.tsx';
 import {
   useClauseCounts,
@@ -383,6 +384,9 @@ export function PlanWorkspacePage() {
             <Link to={`/plans/${planId}/revision`}>
               <Button>{t('workspace.revision')}</Button>
             </Link>
+            <Link to={`/plans/${planId}/topics`}>
+              <Button>{t('analysis.topicsPage.title')}</Button>
+            </Link>
           </Space>
         }
       >
@@ -458,6 +462,7 @@ export function PlanWorkspacePage() {
                 {openClause.text}
               </Typography.Paragraph>
             )}
+            <PlanClauseSummary rounds={rounds.data ?? []} clauseStableId={openClause.stableId} />
             <ClauseOpinions
               clause={openClause}
               total={counts.get(openClause.stableId)?.total ?? 0}

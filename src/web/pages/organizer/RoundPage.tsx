@@ -1,4 +1,4 @@
-import { BarChartOutlined } from '@ant-design/icons';
+import { BarChartOutlined, ExperimentOutlined } from '@ant-design/icons';
 import { Button, Card, Descriptions, Flex, Popconfirm, Skeleton, Space, Tabs, Tag } from 'antd';
 import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -94,6 +94,9 @@ export function RoundPage() {
           <Space wrap>
             <Link to={`/rounds/${r.id}/metrics`}>
               <BarChartOutlined /> {t('round.metrics')}
+            </Link>
+            <Link to={`/rounds/${r.id}/analysis`}>
+              <ExperimentOutlined /> {t('analysis.open')}
             </Link>
             <Link to={`/plans/${r.planId}`}>{t('round.backToPlan')}</Link>
           </Space>

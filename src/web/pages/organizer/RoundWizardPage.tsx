@@ -28,6 +28,9 @@ import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router';
 import { findPeriodShortfall } from '../../../domain/round-rules.ts';
+import type { QuestionsByUnit } from '../../features/analysis/routing.ts';
+import { invitationsWithQuestions } from '../../features/analysis/routing.ts';
+import { RoutingSuggestions } from '../../features/analysis/RoutingSuggestions.tsx';
 import { usePlan, useVersion, useVersions } from '../../features/plans/api.ts';
 import {
   useCreateRound,
@@ -199,6 +202,7 @@ export function RoundWizardPage() {
   const [form] = Form.useForm<WizardForm>();
   const [checked, setChecked] = useState<string[]>([]);
   const [mandatory, setMandatory] = useState<Set<string>>(new Set());
+  const [questions, setQuestions] = useState<QuestionsByUnit>({});
   const [created, setCreated] = useState<Round | null>(null);
 
   const versionId = Form.useWatch('versionId', form);
@@ -266,7 +270,7 @@ export function RoundWizardPage() {
         visibility: values.visibility,
         silencePolicy: values.silencePolicy,
         urgent: values.urgent ? { reason: values.urgentReason?.trim() ?? '' } : null,
-        invitations: checked.map((unitId) => ({ unitId, mandatory: mandatory.has(unitId) })),
+        invitations: invitationsWithQuestions(checked, mandatory, questions),
       },
       { onSuccess: setCreated },
     );
@@ -422,6 +426,13 @@ export function RoundWizardPage() {
           </Col>
         </Row>
         <Typography.Title level={5}>{t('wizard.units')}</Typography.Title>
+        <RoutingSuggestions
+          versionId={versionId}
+          invited={checked}
+          questions={questions}
+          onInvite={(ids) => setChecked((list) => [...list, ...ids.filter((id) => !list.includes(id))])}
+          onQuestions={setQuestions}
+        />
         {units.isPending && <Skeleton active />}
         {units.isError && <ErrorAlert error={units.error} onRetry={() => void units.refetch()} />}
         {units.data && units.data.length === 0 && <Empty description={t('wizard.noUnits')} />}

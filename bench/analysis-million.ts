@@ -1,0 +1,269 @@
+/*
+ * The million-comment benchmark: `concord analyze` over a synthetic mass campaign (bench/analysis-corpus.ts,
+ * half Chinese, half English), against @node-rs/jieba alone segmenting the same texts on both cores.
+ *
+ * Measured in one run, on the same file:
+ * - jieba alone: two worker threads, each holding half of the texts (read before the clock starts) and
+ *   segmenting them with the dictionary setup of src/analysis/tokenize.ts (`cut(text, true)`);
+ * - `concord analyze --in FILE --out OUT.jsonl` as a child process: wall time from spawn to exit, peak
+ *   resident memory (`/usr/bin/time -v` when present, which covers the worker threads: they share the
+ *   process), CPU time, and the cluster figures it reports.
+ * Targets: ≤ 60 s wall, ≤ 2048 MiB, analyze/jieba ≤ 2.0. The machine's other load inflates wall times; CPU
+ * seconds (user + system) are printed beside them.
+ *
+ * CONCORD_BENCH_COMMENTS sets the corpus size (default 1,000,000). Run alone:
+ * `npx tsx bench/analysis-million.ts`, or as the `million` section of `npm run bench`.
+ */
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { Worker } from 'node:worker_threads';
+import { PLANNING_TERMS } from '../src/analysis/planning-terms.ts';
+import type { CorpusSummary as CorpusFileSummary } from './analysis-corpus.ts';
+import { readCorpusSources, writeSyntheticCorpus } from './analysis-corpus.ts';
+
+export interface MillionFigures {
+  comments: number;
+  corpus: CorpusFileSummary & { generateSeconds: number };
+  jieba: { workers: number; wallSeconds: number; cpuSeconds: number };
+  analyze: {
+    wallSeconds: number;
+    cpuSeconds: number | null;
+    peakMiB: number;
+    /** How the peak was measured: 'time -v' (the child's max RSS) or the CLI's own report. */
+    peakSource: string;
+    workers: number;
+    clusters: number;
+    clusteredRecords: number;
+    largestClusters: number[];
+    clusterSizes: Record<string, number>;
+    exactDuplicates: number;
+    reused: number;
+    phases: Record<string, number>;
+  };
+  ratio: number;
+  cpuRatio: number | null;
+  targets: { wallSeconds: number; peakMiB: number; ratio: number };
+  targetsMet: { wall: boolean; memory: boolean; ratio: boolean };
+}
+
+const BIN = new URL('../bin/concord.js', import.meta.url).pathname;
+const round = (value: number, digits = 2): number => Number(value.toFixed(digits));
+
+/** Same dictionary as tokenize.ts: jieba's own, then the planning terms at a high frequency. */
+function userDictionary(): string {
+  return `${PLANNING_TERMS.filter((t) => t.trim() !== '' && !/\s/u.test(t))
+    .map((t) => `${t} 50000 n`)
+    .join('\n')}\n`;
+}
+
+/*
+ * A jieba worker (plain JavaScript: it needs no TypeScript loader). It reads its half of the records
+ * (every `workers`-th line from its index) before reporting ready, then segments them when told to.
+ */
+const JIEBA_WORKER = `
+const { parentPort, workerData } = require('node:worker_threads');
+const { readFileSync } = require('node:fs');
+const { createRequire } = require('node:module');
+const req = createRequire(workerData.resolveFrom);
+const { Jieba } = req('@node-rs/jieba');
+const { dict } = req('@node-rs/jieba/dict');
+const jieba = Jieba.withDict(dict);
+jieba.loadDict(new TextEncoder().encode(workerData.userDict));
+const data = readFileSync(workerData.file);
+const texts = [];
+for (let start = 0, line = 0; start < data.length; line++) {
+  let end = data.indexOf(10, start);
+  if (end === -1) end = data.length;
+  if (line % workerData.workers === workerData.index && end > start) {
+    texts.push(JSON.parse(data.toString('utf8', start, end)).text);
+  }
+  start = end + 1;
+}
+jieba.cut('预热分词', true);
+parentPort.postMessage({ ready: texts.length });
+parentPort.once('message', () => {
+  const cpu = process.cpuUsage();
+  let pieces = 0;
+  for (const text of texts) pieces += jieba.cut(text, true).length;
+  const used = process.cpuUsage(cpu);
+  parentPort.postMessage({ pieces, cpuSeconds: (used.user + used.system) / 1e6 });
+});
+`;
+
+/** Wall seconds for `workers` threads to segment their share of the file's texts, and their CPU time. */
+export async function measureJiebaAlone(
+  file: string,
+  workers = 2,
+): Promise<{ wallSeconds: number; cpuSeconds: number }> {
+  const threads = Array.from(
+    { length: workers },
+    (_, index) =>
+      new Worker(JIEBA_WORKER, {
+        eval: true,
+        workerData: { file, index, workers, userDict: userDictionary(), resolveFrom: import.meta.url },
+      }),
+  );
+  const next = (worker: Worker): Promise<{ cpuSeconds?: number }> =>
+    new Promise((resolve, reject) => {
+      worker.once('message', resolve);
+      worker.once('error', reject);
+    });
+  try {
+    await Promise.all(threads.map(next));
+    const start = performance.now();
+    const done = Promise.all(threads.map(next));
+    threads.forEach((worker) => worker.postMessage('go'));
+    const reports = await done;
+    return {
+      wallSeconds: round((performance.now() - start) / 1000),
+      cpuSeconds: round(reports.reduce((n, r) => n + (r.cpuSeconds ?? 0), 0)),
+    };
+  } finally {
+    await Promise.all(threads.map((worker) => worker.terminate()));
+  }
+}
+
+interface AnalyzeRun {
+  wallSeconds: number;
+  cpuSeconds: number | null;
+  peakMiB: number;
+  peakSource: string;
+  summary: CorpusSummaryJson;
+}
+
+interface CorpusSummaryJson {
+  records: number;
+  workers: number;
+  clusters: number;
+  clusteredRecords: number;
+  largestClusters: number[];
+  clusterSizes: Record<string, number>;
+  exactDuplicates: number;
+  reused: number;
+  maxRssMiB: number;
+  seconds: Record<string, number>;
+}
+
+/** Runs `concord --json analyze` as a child process, under `/usr/bin/time -v` when it exists. */
+export function runAnalyze(input: string, output: string): Promise<AnalyzeRun> {
+  const timed = existsSync('/usr/bin/time');
+  const command = timed ? '/usr/bin/time' : process.execPath;
+  const args = [
+    ...(timed ? ['-v', process.execPath] : []),
+    BIN,
+    '--json',
+    'analyze',
+    '--in',
+    input,
+    '--out',
+    output,
+  ];
+  const start = performance.now();
+  return new Promise((resolve, reject) => {
+    execFile(command, args, { maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+      const wallSeconds = round((performance.now() - start) / 1000);
+      if (error) {
+        reject(new Error(`concord analyze failed: ${stderr.slice(-2000) || error.message}`));
+        return;
+      }
+      const summary = JSON.parse(stdout) as CorpusSummaryJson;
+      const field = (name: string): number | null => {
+        const match = new RegExp(`${name}: ([\\d.:]+)`, 'u').exec(stderr);
+        return match ? Number(match[1]) : null;
+      };
+      const rssKb = field('Maximum resident set size \\(kbytes\\)');
+      const user = field('User time \\(seconds\\)');
+      const system = field('System time \\(seconds\\)');
+      resolve({
+        wallSeconds,
+        cpuSeconds: user === null || system === null ? null : round(user + system),
+        peakMiB: rssKb === null ? summary.maxRssMiB : Math.round(rssKb / 1024),
+        peakSource: rssKb === null ? 'concord (process.resourceUsage)' : 'time -v',
+        summary,
+      });
+    });
+  });
+}
+
+/** The benchmark: null when the fixtures are absent. */
+export async function benchAnalysisMillion(
+  fixturesDir: string,
+  options: { comments?: number } = {},
+): Promise<MillionFigures | null> {
+  const sources = readCorpusSources(fixturesDir);
+  if (sources === null) {
+    return null;
+  }
+  const comments = options.comments ?? 1_000_000;
+  const dir = mkdtempSync(join(tmpdir(), 'concord-million-'));
+  try {
+    const file = join(dir, 'comments.jsonl');
+    const start = performance.now();
+    const corpus = writeSyntheticCorpus(file, sources, { count: comments });
+    const generateSeconds = round((performance.now() - start) / 1000);
+    console.warn(
+      `million: ${comments} comments (${Math.round(statSync(file).size / 2 ** 20)} MiB) generated in ${generateSeconds} s; jieba alone on 2 threads…`,
+    );
+    const jieba = await measureJiebaAlone(file, 2);
+    console.warn(`million: jieba alone ${jieba.wallSeconds} s; concord analyze…`);
+    const run = await runAnalyze(file, join(dir, 'out.jsonl'));
+    const s = run.summary;
+    const targets = { wallSeconds: 60, peakMiB: 2048, ratio: 2 };
+    const ratio = round(run.wallSeconds / jieba.wallSeconds);
+    const figures: MillionFigures = {
+      comments,
+      corpus: { ...corpus, generateSeconds },
+      jieba: { workers: 2, ...jieba },
+      analyze: {
+        wallSeconds: run.wallSeconds,
+        cpuSeconds: run.cpuSeconds,
+        peakMiB: run.peakMiB,
+        peakSource: run.peakSource,
+        workers: s.workers,
+        clusters: s.clusters,
+        clusteredRecords: s.clusteredRecords,
+        largestClusters: s.largestClusters,
+        clusterSizes: s.clusterSizes,
+        exactDuplicates: s.exactDuplicates,
+        reused: s.reused,
+        phases: s.seconds,
+      },
+      ratio,
+      cpuRatio: run.cpuSeconds === null ? null : round(run.cpuSeconds / jieba.cpuSeconds),
+      targets,
+      targetsMet: {
+        wall: run.wallSeconds <= targets.wallSeconds,
+        memory: run.peakMiB <= targets.peakMiB,
+        ratio: ratio <= targets.ratio,
+      },
+    };
+    const mark = (ok: boolean): string => (ok ? 'ok' : 'MISSED');
+    console.warn(
+      [
+        `million: concord analyze over ${comments} comments on ${cpus().length} cores`,
+        `  wall ${run.wallSeconds} s (target ≤ ${targets.wallSeconds}: ${mark(figures.targetsMet.wall)}), CPU ${run.cpuSeconds ?? '?'} s`,
+        `  peak ${run.peakMiB} MiB (${run.peakSource}; target ≤ ${targets.peakMiB}: ${mark(figures.targetsMet.memory)})`,
+        `  jieba alone ${jieba.wallSeconds} s wall, ${jieba.cpuSeconds} s CPU; ratio analyze/jieba ${ratio} (target ≤ ${targets.ratio}: ${mark(figures.targetsMet.ratio)}), CPU ratio ${figures.cpuRatio ?? '?'}`,
+        `  clusters ${s.clusters} holding ${s.clusteredRecords} comments; largest ${s.largestClusters.join(', ')}; sizes ${JSON.stringify(s.clusterSizes)}`,
+      ].join('\n'),
+    );
+    return figures;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1] ?? ''}`) {
+  const dir = process.env.CONCORD_FIXTURES ?? new URL('../../shared/fixtures/', import.meta.url).pathname;
+  const comments = Number(process.env.CONCORD_BENCH_COMMENTS ?? 1_000_000);
+  const figures = await benchAnalysisMillion(dir, { comments });
+  if (figures === null) {
+    console.error(`fixtures absent at ${dir}`);
+    process.exitCode = 1;
+  } else {
+    console.log(JSON.stringify(figures, null, 2));
+  }
+}

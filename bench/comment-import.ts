@@ -1,0 +1,112 @@
+/*
+ * `concord import comments` of a corpus file into a fresh SQLite database, analysed on the way in: wall
+ * time from spawn to exit, peak resident memory (`/usr/bin/time -v` when present) and what it stored.
+ * Target for a million comments: ≤ 120 s.
+ */
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { openDatabase } from '../src/server/db/database.ts';
+import { migrateToLatest } from '../src/server/db/migrate.ts';
+import { createBenchRound } from './fixtures.ts';
+
+const BIN = new URL('../bin/concord.js', import.meta.url).pathname;
+
+export interface CommentImportFigures {
+  wallSeconds: number;
+  cpuSeconds: number | null;
+  peakMiB: number | null;
+  databaseMiB: number;
+  imported: number;
+  clusters: number;
+  largestClusters: number[];
+  exactDuplicates: number;
+  target: { wallSeconds: number };
+  targetMet: boolean;
+}
+
+const round2 = (value: number): number => Math.round(value * 100) / 100;
+
+export async function benchCommentImport(file: string): Promise<CommentImportFigures> {
+  const dir = mkdtempSync(join(tmpdir(), 'concord-import-'));
+  try {
+    const url = `sqlite:${join(dir, 'concord.db')}`;
+    const database = openDatabase(url, { poolSize: 1 });
+    let roundId: string;
+    try {
+      await migrateToLatest(database);
+      const round = await createBenchRound(database, {
+        units: 0,
+        articles: 20,
+        status: 'open',
+        title: '公开征求意见',
+      });
+      await database.db
+        .updateTable('round')
+        .set({ kind: 'public' })
+        .where('id', '=', round.roundId)
+        .execute();
+      roundId = round.roundId;
+    } finally {
+      await database.close();
+    }
+    const timed = existsSync('/usr/bin/time');
+    const command = timed ? '/usr/bin/time' : process.execPath;
+    const args = [
+      ...(timed ? ['-v', process.execPath] : []),
+      BIN,
+      '--json',
+      'import',
+      'comments',
+      '--round',
+      roundId,
+      file,
+    ];
+    const start = performance.now();
+    const { stdout, stderr } = await new Promise<{ stdout: string; stderr: string }>((resolve, reject) => {
+      execFile(
+        command,
+        args,
+        {
+          env: { ...process.env, CONCORD_DATABASE_URL: url, CONCORD_LOG_LEVEL: 'warn' },
+          maxBuffer: 64 * 1024 * 1024,
+        },
+        (error, out, err) =>
+          error
+            ? reject(new Error(`concord import comments failed: ${err.slice(-2000) || error.message}`))
+            : resolve({ stdout: out, stderr: err }),
+      );
+    });
+    const wallSeconds = round2((performance.now() - start) / 1000);
+    const field = (name: string): number | null => {
+      const match = new RegExp(`${name}: ([\\d.]+)`, 'u').exec(stderr);
+      return match ? Number(match[1]) : null;
+    };
+    const user = field('User time \\(seconds\\)');
+    const system = field('System time \\(seconds\\)');
+    const rssKb = field('Maximum resident set size \\(kbytes\\)');
+    const result = JSON.parse(stdout) as {
+      imported: number;
+      clusters: number;
+      largestClusters: number[];
+      exactDuplicates: number;
+    };
+    const target = { wallSeconds: 120 };
+    return {
+      wallSeconds,
+      cpuSeconds: user === null || system === null ? null : round2(user + system),
+      peakMiB: rssKb === null ? null : Math.round(rssKb / 1024),
+      databaseMiB: Math.round(statSync(join(dir, 'concord.db')).size / 2 ** 20),
+      imported: result.imported,
+      clusters: result.clusters,
+      largestClusters: result.largestClusters,
+      exactDuplicates: result.exactDuplicates,
+      target,
+      targetMet: wallSeconds <= target.wallSeconds,
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

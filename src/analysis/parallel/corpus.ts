@@ -1,0 +1,473 @@
+/*
+ * The analysis of a whole corpus on worker threads (Node only).
+ *
+ * 1. Analyse: chunks of records go to the workers (the least busy first, two chunks in flight per
+ *    worker), which tokenise, score, extract and compute each text's MinHash band keys; results come back
+ *    as typed arrays. The texts stay in the worker that read them.
+ * 2. Verify: the band keys show which texts share a bucket with another (`textsToVerify`); the workers
+ *    holding those texts compute their shingle sets, packed.
+ * 3. Cluster: one pass over the band keys on this thread (`clusterSignatures`), every candidate checked
+ *    against the packed sets by the exact similarity.
+ * 4. Results in input order, each with its cluster (the id of its representative record, null when alone),
+ *    the cluster's size and the first record with the same normalised text.
+ */
+import { AppError } from '../../domain/errors.ts';
+import type { DuplicateResult } from '../dedupe/cluster.ts';
+import { clusterSignatures, resolveThreshold, textsToVerify } from '../dedupe/cluster.ts';
+import type { PackedShingleSets } from '../dedupe/shingles.ts';
+import { packedShinglesOf } from '../dedupe/shingles.ts';
+import type { SignatureChunk } from '../dedupe/signature.ts';
+import { DEFAULT_SIGNATURE_OPTIONS, concatSignatures } from '../dedupe/signature.ts';
+import type { AnalysisContext, AnalysisInput, RecordAnalysis } from '../pipeline.ts';
+import { AnalysisPool, defaultWorkerCount } from './pool.ts';
+import type { AnalyzeReply, AnalyzeTask, ChunkPart, PackReply, ResultFormat } from './protocol.ts';
+import type { RecordFields } from './records.ts';
+import { DEFAULT_RECORD_FIELDS } from './records.ts';
+
+export interface CorpusProgress {
+  /** 'analyze': done/total in records, or in the source's own units (bytes of a file) when it gives them. */
+  phase: 'analyze' | 'verify' | 'cluster' | 'write';
+  done: number;
+  total: number;
+}
+
+export interface CorpusOptions extends AnalysisContext {
+  /** Near-duplicate threshold: Jaccard of character 5-gram shingles (default 0.8). */
+  threshold?: number;
+  /**
+   * Worker threads (default: the available parallelism; for fewer than 2,000 records given as an array,
+   * 0). 0 runs everything on this thread.
+   */
+  workers?: number;
+  onProgress?: (progress: CorpusProgress) => void;
+}
+
+export interface CorpusRecordResult extends RecordAnalysis {
+  /** Id of the cluster's representative record; null for a record alike to no other. */
+  cluster: string | null;
+  /** Records in the cluster (1 when alone). */
+  clusterSize: number;
+  /** Id of the first record with the same normalised text; null for the first (or only) copy. */
+  duplicateOf: string | null;
+}
+
+/** A piece of a corpus: records, or whole lines of a JSON Lines file (parsed by the workers). */
+export type CorpusChunk = { weight?: number } & (
+  | { records: readonly AnalysisInput[] }
+  | {
+      /** UTF-8 bytes of whole lines. */
+      jsonl: Uint8Array;
+      /** 1-based line number of the first line, for error messages. */
+      firstLine: number;
+      fields?: RecordFields;
+      /** File name, for error messages. */
+      source?: string;
+      /**
+       * Reads the same bytes again (from the file). With it, no thread keeps the texts while the corpus
+       * is analysed: the blocks holding texts to verify are read a second time.
+       */
+      reload?: () => Promise<Uint8Array>;
+    }
+);
+
+export interface CorpusStreamOptions extends CorpusOptions {
+  /** Sum of the chunks' weights (e.g. the file's size when chunks weigh their bytes), for progress. */
+  total?: number;
+}
+
+export interface CorpusSummary {
+  records: number;
+  /** Clusters of two or more records. */
+  clusters: number;
+  clusteredRecords: number;
+  /** Sizes of the ten largest clusters. */
+  largestClusters: number[];
+  /** Clusters by size: "2", "3", "4-5", "6-10", "11-100", "101+". */
+  clusterSizes: Record<string, number>;
+  exactDuplicates: number;
+  emptyTexts: number;
+  /** Records whose analysis was reused from an identical earlier text. */
+  reused: number;
+  /** Texts whose shingle sets were computed for verification. */
+  verifiedTexts: number;
+  workers: number;
+  seconds: { analyze: number; verify: number; cluster: number; write: number };
+}
+
+interface ChunkResult {
+  worker: number;
+  reply: AnalyzeReply;
+}
+
+interface CorpusRun {
+  count: number;
+  ids: string[];
+  chunks: ChunkResult[];
+  duplicates: DuplicateResult;
+  workers: number;
+  reused: number;
+  verifiedTexts: number;
+  seconds: { analyze: number; verify: number; cluster: number };
+}
+
+/** Chunks in flight per worker: one being worked on, one waiting, so a worker never idles. */
+const IN_FLIGHT_PER_WORKER = 2;
+/** Shingle-set chunks per pack task: small enough that both workers share the work. */
+const PARTS_PER_PACK_TASK = 16;
+const SMALL_CORPUS = 2000;
+
+const elapsed = (start: number): number => Number(((performance.now() - start) / 1000).toFixed(3));
+
+async function runCorpus(
+  source: AsyncIterable<CorpusChunk> | Iterable<CorpusChunk>,
+  options: CorpusStreamOptions,
+  format: ResultFormat,
+  workers: number,
+): Promise<CorpusRun> {
+  const threshold = resolveThreshold(options.threshold);
+  const report = options.onProgress ?? (() => undefined);
+  const context: AnalysisContext = {
+    taxonomy: options.taxonomy ?? null,
+    topicModel: options.topicModel ?? null,
+    stanceModel: options.stanceModel ?? null,
+    ...(options.keyphraseLimit === undefined ? {} : { keyphraseLimit: options.keyphraseLimit }),
+  };
+  const signature = DEFAULT_SIGNATURE_OPTIONS;
+  const pool = new AnalysisPool(workers, { context, signature });
+  try {
+    // 1. Analyse.
+    let start = performance.now();
+    const chunks: ChunkResult[] = [];
+    const reloads: ((() => Promise<Uint8Array>) | undefined)[] = [];
+    const outstanding = new Set<Promise<void>>();
+    // The first failure of any chunk; chunks settle in any order, so it is kept rather than awaited.
+    let failure: Error | null = null;
+    const check = (): void => {
+      if (failure !== null) {
+        throw failure;
+      }
+    };
+    let job = 0;
+    let done = 0;
+    let total = options.total ?? 0;
+    const limit = Math.max(1, pool.size * IN_FLIGHT_PER_WORKER);
+    for await (const chunk of source) {
+      while (outstanding.size >= limit) {
+        await Promise.race(outstanding);
+      }
+      check();
+      const index = job++;
+      const weight = chunk.weight ?? ('records' in chunk ? chunk.records.length : 0);
+      if (options.total === undefined) {
+        total += weight;
+      }
+      reloads[index] = 'reload' in chunk ? chunk.reload : undefined;
+      const task: AnalyzeTask =
+        'records' in chunk
+          ? {
+              type: 'analyze',
+              job: index,
+              format,
+              retain: 'texts',
+              records: chunk.records as AnalysisInput[],
+            }
+          : {
+              type: 'analyze',
+              job: index,
+              format,
+              retain: chunk.reload === undefined ? 'texts' : 'spans',
+              jsonl: chunk.jsonl,
+              firstLine: chunk.firstLine,
+              fields: chunk.fields ?? DEFAULT_RECORD_FIELDS,
+              source: chunk.source ?? 'input',
+            };
+      const w = pool.leastBusy();
+      const transfer = 'jsonl' in task ? [task.jsonl.buffer as ArrayBuffer] : [];
+      const tracked: Promise<void> = pool
+        .run<AnalyzeReply>(w, task, transfer)
+        .then(
+          (reply) => {
+            chunks[index] = { worker: w, reply };
+            done += weight;
+            report({ phase: 'analyze', done, total: Math.max(total, done) });
+          },
+          (error: unknown) => {
+            failure ??= error instanceof Error ? error : new Error(JSON.stringify(error));
+          },
+        )
+        .finally(() => outstanding.delete(tracked));
+      outstanding.add(tracked);
+    }
+    await Promise.all(outstanding);
+    check();
+    const bases: number[] = [];
+    const ids: string[] = [];
+    let count = 0;
+    let reused = 0;
+    for (const { reply } of chunks) {
+      bases.push(count);
+      count += reply.count;
+      reused += reply.reused;
+      for (const id of reply.ids) {
+        ids.push(id);
+      }
+    }
+    const signatures = concatSignatures(
+      chunks.map(({ reply }): SignatureChunk => ({
+        count: reply.count,
+        bands: signature.bands,
+        rows: signature.rows,
+        seed: signature.seed,
+        bandKeys: reply.bandKeys,
+        exactHashes: reply.exactHashes,
+        shingleCounts: reply.shingleCounts,
+      })),
+    );
+    // The joined arrays are copies (unless there was one chunk): let the chunks' own go.
+    if (chunks.length > 1) {
+      for (const { reply } of chunks) {
+        reply.bandKeys = reply.exactHashes = reply.shingleCounts = new Uint32Array(0);
+      }
+    }
+    const analyzeSeconds = elapsed(start);
+
+    // 2. Verify: shingle sets of the texts that share a bucket, from the workers that hold them.
+    start = performance.now();
+    const verify = textsToVerify(signatures);
+    const partsByWorker: ChunkPart[][] = Array.from({ length: pool.size }, () => []);
+    let at = 0;
+    for (let c = 0; c < chunks.length && at < verify.length; c++) {
+      const base = bases[c]!;
+      const end = base + chunks[c]!.reply.count;
+      const from = at;
+      while (at < verify.length && verify[at]! < end) {
+        at++;
+      }
+      if (at > from) {
+        const local = verify.slice(from, at);
+        for (let k = 0; k < local.length; k++) {
+          local[k] = local[k]! - base;
+        }
+        partsByWorker[chunks[c]!.worker]!.push({ chunk: c, local, base });
+      }
+    }
+    // Workers first drop the texts no one will verify, then pack the others chunk by chunk (blocks
+    // read again on the way, a few at a time).
+    await Promise.all(partsByWorker.map((keep, w) => pool.run(w, { type: 'release', job: job++, keep })));
+    const batches = partsByWorker.map((parts) => {
+      const list: ChunkPart[][] = [];
+      for (let k = 0; k < parts.length; k += PARTS_PER_PACK_TASK) {
+        list.push(parts.slice(k, k + PARTS_PER_PACK_TASK));
+      }
+      return list;
+    });
+    const totalBatches = batches.reduce((n, list) => n + list.length, 0);
+    const sets: PackedShingleSets[] = [];
+    let packed = 0;
+    await eachPerWorker(batches, async (w, parts) => {
+      const transfer: ArrayBuffer[] = [];
+      for (const part of parts) {
+        const reload = reloads[part.chunk];
+        if (reload !== undefined) {
+          part.jsonl = await reload();
+          transfer.push(part.jsonl.buffer as ArrayBuffer);
+        }
+      }
+      const reply = await pool.run<PackReply>(w, { type: 'pack', job: job++, parts }, transfer);
+      sets.push(...reply.sets);
+      report({ phase: 'verify', done: ++packed, total: totalBatches });
+    });
+    await pool.close();
+    const verifySeconds = elapsed(start);
+
+    // 3. Cluster.
+    start = performance.now();
+    report({ phase: 'cluster', done: 0, total: 1 });
+    const duplicates = clusterSignatures(signatures, {
+      threshold,
+      cacheValues: 0,
+      shinglesOf: packedShinglesOf(count, sets, (index) => {
+        throw new AppError('internal', `record ${index} was not prepared for verification`);
+      }),
+    });
+    report({ phase: 'cluster', done: 1, total: 1 });
+    return {
+      count,
+      ids,
+      chunks,
+      duplicates,
+      workers,
+      reused,
+      verifiedTexts: verify.length,
+      seconds: { analyze: analyzeSeconds, verify: verifySeconds, cluster: elapsed(start) },
+    };
+  } finally {
+    await pool.close();
+  }
+}
+
+/** Runs `run` over each worker's items, at most IN_FLIGHT_PER_WORKER at a time per worker. */
+async function eachPerWorker<T>(
+  itemsByWorker: readonly (readonly T[])[],
+  run: (w: number, item: T) => Promise<void>,
+): Promise<void> {
+  await Promise.all(
+    itemsByWorker.map(async (items, w) => {
+      const inFlight = new Set<Promise<void>>();
+      for (const item of items) {
+        while (inFlight.size >= IN_FLIGHT_PER_WORKER) {
+          await Promise.race(inFlight);
+        }
+        const pending: Promise<void> = run(w, item).finally(() => inFlight.delete(pending));
+        pending.catch(() => undefined);
+        inFlight.add(pending);
+      }
+      await Promise.all(inFlight);
+    }),
+  );
+}
+
+/** Per record: the id of its cluster's representative (null when alone), the cluster's size. */
+function clusterFields(run: CorpusRun): { representativeOf: Int32Array; sizeOf: Int32Array } {
+  const { clusterOf, clusters } = run.duplicates;
+  const representativeOf = new Int32Array(run.count).fill(-1);
+  const sizeOf = new Int32Array(run.count).fill(1);
+  for (let i = 0; i < run.count; i++) {
+    const cluster = clusters[clusterOf[i]!];
+    if (cluster !== undefined) {
+      representativeOf[i] = cluster.representative;
+      sizeOf[i] = cluster.members.length;
+    }
+  }
+  return { representativeOf, sizeOf };
+}
+
+function summarize(run: CorpusRun, writeSeconds: number): CorpusSummary {
+  const { stats, clusters } = run.duplicates;
+  const sizes = clusters.map((c) => c.members.length).sort((a, b) => b - a);
+  const ranges: [string, number, number][] = [
+    ['2', 2, 2],
+    ['3', 3, 3],
+    ['4-5', 4, 5],
+    ['6-10', 6, 10],
+    ['11-100', 11, 100],
+    ['101+', 101, Infinity],
+  ];
+  const clusterSizes: Record<string, number> = {};
+  for (const [label, low, high] of ranges) {
+    clusterSizes[label] = sizes.filter((s) => s >= low && s <= high).length;
+  }
+  return {
+    records: run.count,
+    clusters: stats.clusters,
+    clusteredRecords: stats.clusteredTexts,
+    largestClusters: sizes.slice(0, 10),
+    clusterSizes,
+    exactDuplicates: stats.exactDuplicates,
+    emptyTexts: stats.emptyTexts,
+    reused: run.reused,
+    verifiedTexts: run.verifiedTexts,
+    workers: run.workers,
+    seconds: { ...run.seconds, write: writeSeconds },
+  };
+}
+
+/** Splits an array of records into chunks that keep every worker busy. */
+function* chunksOf(records: readonly AnalysisInput[], workers: number): Generator<CorpusChunk> {
+  const size = Math.min(2000, Math.max(64, Math.ceil(records.length / Math.max(1, workers * 8))));
+  for (let k = 0; k < records.length; k += size) {
+    yield { records: records.slice(k, k + size) };
+  }
+}
+
+/**
+ * Analyses every record (topics, stance, quality, key phrases, figures) and clusters near-duplicates,
+ * on worker threads. Results are in input order.
+ */
+export async function analyzeCorpus(
+  records: readonly AnalysisInput[],
+  options: CorpusOptions = {},
+): Promise<CorpusRecordResult[]> {
+  const workers = options.workers ?? (records.length < SMALL_CORPUS ? 0 : defaultWorkerCount());
+  const run = await runCorpus(
+    chunksOf(records, workers),
+    { ...options, total: records.length },
+    'objects',
+    workers,
+  );
+  const { representativeOf, sizeOf } = clusterFields(run);
+  const { exactDuplicateOf } = run.duplicates;
+  const results: CorpusRecordResult[] = [];
+  for (const { reply } of run.chunks) {
+    for (const analysis of reply.analyses ?? []) {
+      const i = results.length;
+      const representative = representativeOf[i]!;
+      const original = exactDuplicateOf[i]!;
+      results.push({
+        ...analysis,
+        cluster: representative === -1 ? null : run.ids[representative]!,
+        clusterSize: sizeOf[i]!,
+        duplicateOf: original === -1 ? null : run.ids[original]!,
+      });
+    }
+  }
+  return results;
+}
+
+/** Output is handed to `write` in pieces of about this many bytes. */
+const WRITE_BATCH = 4 * 1024 * 1024;
+
+/**
+ * The corpus pipeline over a stream of chunks, writing one JSON line per record in input order:
+ * `{id, cluster, clusterSize, duplicateOf, topics, stance, quality, keyphrases, figures}`. Only the
+ * compact results are kept until the clusters are known; the texts stay in the workers.
+ */
+export async function analyzeCorpusToJsonLines(
+  source: AsyncIterable<CorpusChunk> | Iterable<CorpusChunk>,
+  options: CorpusStreamOptions & { write: (data: Uint8Array) => void | Promise<void> },
+): Promise<CorpusSummary> {
+  const workers = options.workers ?? defaultWorkerCount();
+  const run = await runCorpus(source, options, 'json', workers);
+  const start = performance.now();
+  const report = options.onProgress ?? (() => undefined);
+  const { representativeOf, sizeOf } = clusterFields(run);
+  const { exactDuplicateOf } = run.duplicates;
+  const encoder = new TextEncoder();
+  const quoted = (i: number): string => JSON.stringify(run.ids[i]);
+  let batch = new Uint8Array(WRITE_BATCH);
+  let used = 0;
+  const flush = async (): Promise<void> => {
+    if (used > 0) {
+      await options.write(batch.subarray(0, used));
+      batch = new Uint8Array(WRITE_BATCH);
+      used = 0;
+    }
+  };
+  let i = 0;
+  for (const { reply } of run.chunks) {
+    const lines = reply.lines!;
+    const ends = reply.lineEnds!;
+    let from = 0;
+    for (let k = 0; k < reply.count; k++, i++) {
+      const representative = representativeOf[i]!;
+      const original = exactDuplicateOf[i]!;
+      const prefix = `{"id":${quoted(i)},"cluster":${representative === -1 ? 'null' : quoted(representative)},"clusterSize":${sizeOf[i]!},"duplicateOf":${original === -1 ? 'null' : quoted(original)},`;
+      const tail = lines.subarray(from, ends[k]);
+      from = ends[k]!;
+      const need = prefix.length * 3 + tail.length + 1;
+      if (used + need > batch.length) {
+        await flush();
+        if (need > batch.length) {
+          batch = new Uint8Array(need);
+        }
+      }
+      used += encoder.encodeInto(prefix, batch.subarray(used)).written;
+      batch.set(tail, used);
+      used += tail.length;
+      batch[used++] = 0x0a;
+    }
+    report({ phase: 'write', done: i, total: run.count });
+  }
+  await flush();
+  return summarize(run, elapsed(start));
+}

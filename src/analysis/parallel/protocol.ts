@@ -1,0 +1,101 @@
+/*
+ * Messages between the corpus pipeline and its worker threads. Bulky results travel as typed arrays,
+ * transferred rather than copied.
+ */
+import type { PackedShingleSets } from '../dedupe/shingles.ts';
+import type { SignatureOptions } from '../dedupe/signature.ts';
+import type { AnalysisContext, AnalysisInput, RecordAnalysis } from '../pipeline.ts';
+import type { RecordFields } from './records.ts';
+
+/** What every worker is started with: the models (plain data) and the signature parameters. */
+export interface WorkerInit {
+  context: AnalysisContext;
+  signature: SignatureOptions;
+}
+
+/** Results as objects (`analyzeCorpus`) or as the JSON of each output line after its cluster fields. */
+export type ResultFormat = 'objects' | 'json';
+
+interface AnalyzeTaskBase {
+  type: 'analyze';
+  job: number;
+  format: ResultFormat;
+  /**
+   * What the worker keeps for a later `pack` task: the texts ('texts'; for JSON Lines, the block they
+   * came in), or only where each record lies in its block ('spans'), the block being sent again then.
+   */
+  retain: 'texts' | 'spans';
+}
+
+export type AnalyzeTask = AnalyzeTaskBase &
+  (
+    | { records: AnalysisInput[] }
+    | {
+        /** Whole lines of a JSON Lines file, as UTF-8. */
+        jsonl: Uint8Array;
+        firstLine: number;
+        fields: RecordFields;
+        source: string;
+      }
+  );
+
+/** Texts of chunk `chunk` (whose first record is `base`) by their index in it. */
+export interface ChunkPart {
+  chunk: number;
+  local: Int32Array;
+  base: number;
+  /** The chunk's JSON Lines block again, when the worker kept only its spans. */
+  jsonl?: Uint8Array;
+}
+
+/** Shingle sets of retained texts. */
+export interface PackTask {
+  type: 'pack';
+  job: number;
+  parts: ChunkPart[];
+}
+
+/** Drops the retained texts, but for those listed in `keep`, and the memory of recent texts. */
+export interface ReleaseTask {
+  type: 'release';
+  job: number;
+  keep?: ChunkPart[];
+}
+
+export type WorkerTask = AnalyzeTask | PackTask | ReleaseTask;
+
+export interface AnalyzeReply {
+  type: 'analyzed';
+  job: number;
+  count: number;
+  ids: string[];
+  /** Format 'objects'. */
+  analyses?: RecordAnalysis[];
+  /** Format 'json': the records' line tails, UTF-8, record k ending at `lineEnds[k]`. */
+  lines?: Uint8Array;
+  lineEnds?: Uint32Array;
+  bandKeys: Uint32Array;
+  exactHashes: Uint32Array;
+  shingleCounts: Uint32Array;
+  /** Records answered from the cache of identical texts. */
+  reused: number;
+}
+
+export interface PackReply {
+  type: 'packed';
+  job: number;
+  sets: PackedShingleSets[];
+}
+
+export interface ReleaseReply {
+  type: 'released';
+  job: number;
+}
+
+export interface ErrorReply {
+  type: 'error';
+  job: number;
+  error: { name: string; code?: string; message: string; details?: unknown };
+}
+
+export type WorkerReply = AnalyzeReply | PackReply | ReleaseReply | ErrorReply;

@@ -1,0 +1,263 @@
+import { describe, expect, it } from 'vitest';
+import { findDuplicates } from './dedupe/cluster.ts';
+import { exactHash } from './normalize.ts';
+import type { AnalysisInput, CorpusProgress } from './pipeline.ts';
+import { analyzeCorpus, analyzeCorpusToJsonLines, analyzeRecord } from './pipeline.ts';
+import { trainStanceModel } from './stance/model.ts';
+import { tokenize } from './tokenize.ts';
+import { trainTopicModel } from './topics/model.ts';
+import type { Taxonomy } from './topics/taxonomy.ts';
+
+const taxonomy: Taxonomy = {
+  topics: [
+    { id: 'transport', name: '交通', keywords: ['地铁', '公交', 'subway'] },
+    { id: 'housing', name: '住房', keywords: ['住房', '电梯', 'housing'] },
+  ],
+};
+
+describe('analyzeRecord', () => {
+  it('analyses a Chinese opinion: stance, topics by keyword, figures, key phrases, quality', () => {
+    const text = '建议修改第十二条，将地铁覆盖率由60%提高到不低于75%，理由是现有线路严重不足。';
+    const result = analyzeRecord({ id: 'o1', text, target: 'c12' }, { taxonomy });
+    expect(result.id).toBe('o1');
+    expect(result.textHash).toBe(exactHash(text));
+    expect(result.textHash).toMatch(/^[0-9a-f]{16}$/u);
+    expect(result.stance).toMatchObject({ label: 'modify', source: 'lexicon' });
+    expect(result.topics.map((t) => t.label)).toEqual(['transport']);
+    expect(result.figures.length).toBeGreaterThan(0);
+    expect(result.figures.some((f) => f.unit === '%' && f.value === 75)).toBe(true);
+    expect(result.keyphrases.length).toBeGreaterThan(0);
+    expect(result.keyphrases.length).toBeLessThanOrEqual(5);
+    expect(result.quality.score).toBeGreaterThan(0);
+    expect(result.quality.score).toBeLessThanOrEqual(1);
+  });
+
+  it('analyses an English opinion and honours the key-phrase limit', () => {
+    const text =
+      'I strongly oppose the repeal of net neutrality. Internet service providers must not block or throttle lawful content.';
+    const result = analyzeRecord({ id: 'e1', text }, { taxonomy, keyphraseLimit: 2 });
+    expect(result.stance.label).toBe('oppose');
+    expect(result.keyphrases.length).toBeLessThanOrEqual(2);
+    expect(result.topics).toEqual([]);
+  });
+
+  it('gives every field for empty, one-character, emoji and mixed-script text', () => {
+    for (const text of ['', '   ', '好', 'a', '👍', '👍🏽支持！', '支持 the plan 👍 第3条']) {
+      const result = analyzeRecord({ id: 'x', text });
+      expect(result.id).toBe('x');
+      expect(result.textHash).toBe(exactHash(text));
+      expect(Array.isArray(result.topics)).toBe(true);
+      expect(['support', 'oppose', 'modify', 'none']).toContain(result.stance.label);
+      expect(Array.isArray(result.quality.flags)).toBe(true);
+      expect(Array.isArray(result.keyphrases)).toBe(true);
+      expect(Array.isArray(result.figures)).toBe(true);
+    }
+    expect(analyzeRecord({ id: 'e', text: '' }).keyphrases).toEqual([]);
+    expect(analyzeRecord({ id: 'e', text: '' }).figures).toEqual([]);
+  });
+
+  it('analyses a 100 KB text', () => {
+    const text = '建议提高公交分担率至60%，增加地铁线路。Please add more subway lines. '.repeat(2000);
+    expect(new TextEncoder().encode(text).length).toBeGreaterThan(100_000);
+    const result = analyzeRecord({ id: 'big', text }, { taxonomy });
+    expect(result.topics.map((t) => t.label)).toContain('transport');
+    expect(result.figures.length).toBeGreaterThan(100);
+  });
+
+  it('uses the learned models when given', () => {
+    const rows: [string, 'support' | 'oppose'][] = [
+      ['支持延长开放时间', 'support'],
+      ['赞成晚上开放', 'support'],
+      ['同意这一条', 'support'],
+      ['很好，支持', 'support'],
+      ['非常赞成', 'support'],
+      ['反对延长开放', 'oppose'],
+      ['不同意夜间开放', 'oppose'],
+      ['坚决反对', 'oppose'],
+      ['扰民，反对', 'oppose'],
+      ['不赞成', 'oppose'],
+    ];
+    const stanceModel = trainStanceModel(
+      rows.map(([text, stance]) => ({ doc: tokenize(text), target: 'c1', stance })),
+    );
+    const result = analyzeRecord({ id: 's', text: '我支持延长开放时间', target: 'c1' }, { stanceModel });
+    expect(result.stance).toMatchObject({ label: 'support', source: 'machine' });
+    // Without a taxonomy the topic model's own topics are assigned.
+    const labelled = [
+      ...['地铁太挤', '公交太少', '增开地铁', '公交线路不足', '地铁票价高'].map((t) => ({
+        text: t,
+        labels: ['transport'],
+      })),
+      ...['房租太高', '加装电梯', '住房保障不足', '公租房太少', '老旧小区改造'].map((t) => ({
+        text: t,
+        labels: ['housing'],
+      })),
+    ];
+    const topicModel = trainTopicModel({
+      taxonomy: {
+        topics: [
+          { id: 'transport', name: 'transport' },
+          { id: 'housing', name: 'housing' },
+        ],
+        minLabels: 5,
+      },
+      labelled: labelled.map((l) => ({ doc: tokenize(l.text), labels: l.labels })),
+    });
+    expect(topicModel).not.toBeNull();
+    const topics = analyzeRecord({ id: 't', text: '地铁太挤了，建议增开地铁' }, { topicModel }).topics;
+    expect(topics[0]?.label).toBe('transport');
+  });
+});
+
+/** A small campaign: a Chinese and an English form letter with copies, edited copies and other texts. */
+function campaign(): AnalysisInput[] {
+  const zh =
+    '我们坚决支持将城市轨道交通覆盖率提高到百分之七十，并建议在二〇二七年前完成新线路建设，保障市民出行便利。';
+  const en =
+    'I support the proposal to extend the optional practical training for students with STEM degrees. It keeps talent in our economy and helps American companies compete.';
+  const records: AnalysisInput[] = [];
+  for (let i = 0; i < 40; i++) {
+    const kind = i % 4;
+    const text =
+      kind === 0
+        ? zh
+        : kind === 1
+          ? `${en} Thank you.`
+          : kind === 2
+            ? `${zh.slice(0, 20)}${zh.slice(21)}`
+            : `Comment number ${i}: the subway fares rose ${i} percent this year 😀`;
+    records.push({ id: `r${i}`, text, target: kind < 2 ? 'c1' : null });
+  }
+  records.push({ id: 'empty', text: '' }, { id: 'one', text: '好' }, { id: 'emoji', text: '👍' });
+  return records;
+}
+
+describe('analyzeCorpus', () => {
+  it('keeps input order and each record its own id, with clusters that match findDuplicates', async () => {
+    const records = campaign();
+    const phases = new Set<CorpusProgress['phase']>();
+    const results = await analyzeCorpus(records, { workers: 0, onProgress: (p) => phases.add(p.phase) });
+    expect(results.map((r) => r.id)).toEqual(records.map((r) => r.id));
+    expect([...phases]).toEqual(['analyze', 'verify', 'cluster']);
+    const reference = findDuplicates(records.map((r) => r.text));
+    records.forEach((_, i) => {
+      const c = reference.clusterOf[i]!;
+      const cluster = c === -1 ? null : records[reference.clusters[c]!.representative]!.id;
+      expect(results[i]!.cluster).toBe(cluster);
+      expect(results[i]!.clusterSize).toBe(c === -1 ? 1 : reference.clusters[c]!.members.length);
+      const original = reference.exactDuplicateOf[i]!;
+      expect(results[i]!.duplicateOf).toBe(original === -1 ? null : records[original]!.id);
+    });
+    // The Chinese letter, its edited copies and the English copies form clusters with the first copy.
+    expect(results[0]).toMatchObject({ cluster: 'r0', duplicateOf: null });
+    expect(results[4]).toMatchObject({ cluster: 'r0', duplicateOf: 'r0' });
+    expect(results[2]!.cluster).toBe('r0');
+    expect(results[5]).toMatchObject({ cluster: 'r1', clusterSize: 10, duplicateOf: 'r1' });
+    expect(results.find((r) => r.id === 'empty')).toMatchObject({
+      cluster: null,
+      clusterSize: 1,
+      duplicateOf: null,
+    });
+    expect(results.find((r) => r.id === 'one')!.cluster).toBeNull();
+    // Every record has its own analysis, identical texts the same.
+    expect(results[4]!.textHash).toBe(results[0]!.textHash);
+    expect(results[4]!.keyphrases).toEqual(results[0]!.keyphrases);
+    expect(results[3]!.figures.length).toBeGreaterThan(0);
+  });
+
+  it('gives the same results on worker threads as on this thread', { timeout: 60_000 }, async () => {
+    const records = campaign();
+    const inline = await analyzeCorpus(records, { workers: 0 });
+    const threaded = await analyzeCorpus(records, { workers: 2 });
+    expect(threaded).toEqual(inline);
+  });
+
+  it('respects the threshold', async () => {
+    const records = campaign();
+    const strict = await analyzeCorpus(records, { workers: 0, threshold: 1 });
+    // At 1 only identical normalised texts cluster: the edited Chinese copies stand apart.
+    expect(strict[2]!.cluster).not.toBe('r0');
+    expect(strict[4]!.cluster).toBe('r0');
+    await expect(analyzeCorpus(records, { workers: 0, threshold: 0 })).rejects.toThrow(/threshold/u);
+  });
+
+  it('handles no records at all', async () => {
+    expect(await analyzeCorpus([], { workers: 0 })).toEqual([]);
+  });
+});
+
+describe('analyzeCorpusToJsonLines', () => {
+  it('writes one line per record in input order from JSON Lines blocks parsed by the workers', async () => {
+    const records = campaign();
+    const lines = records.map((r) => JSON.stringify({ id: r.id, text: r.text, target: r.target }));
+    const half = Math.floor(lines.length / 2);
+    const encode = (part: string[]): Uint8Array => new TextEncoder().encode(`${part.join('\n')}\n`);
+    const chunks: Uint8Array[] = [];
+    const summary = await analyzeCorpusToJsonLines(
+      [
+        { jsonl: encode(lines.slice(0, half)), firstLine: 1, source: 'a.jsonl' },
+        { jsonl: encode(lines.slice(half)), firstLine: half + 1, source: 'a.jsonl' },
+      ],
+      { workers: 0, write: (data) => void chunks.push(data.slice()) },
+    );
+    const text = Buffer.concat(chunks).toString('utf8');
+    const out = text
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(out.map((o) => o.id)).toEqual(records.map((r) => r.id));
+    expect(Object.keys(out[0]!)).toEqual([
+      'id',
+      'cluster',
+      'clusterSize',
+      'duplicateOf',
+      'topics',
+      'stance',
+      'quality',
+      'keyphrases',
+      'figures',
+    ]);
+    const objects = await analyzeCorpus(records, { workers: 0 });
+    out.forEach((o, i) => {
+      const r = objects[i]!;
+      expect(o).toEqual({
+        id: r.id,
+        cluster: r.cluster,
+        clusterSize: r.clusterSize,
+        duplicateOf: r.duplicateOf,
+        topics: r.topics,
+        stance: { label: r.stance.label, score: r.stance.score },
+        quality: r.quality,
+        keyphrases: r.keyphrases,
+        figures: r.figures,
+      });
+    });
+    expect(summary).toMatchObject({ records: records.length, workers: 0 });
+    expect(summary.clusters).toBeGreaterThanOrEqual(2);
+    expect(summary.reused).toBeGreaterThan(0);
+  });
+
+  it('names the line of a record it cannot read', async () => {
+    const data = new TextEncoder().encode('{"id":"a","text":"好"}\n\n{"id":"b","text":\n');
+    await expect(
+      analyzeCorpusToJsonLines([{ jsonl: data, firstLine: 10, source: 'x.jsonl' }], {
+        workers: 0,
+        write: () => undefined,
+      }),
+    ).rejects.toThrow(/^Line 12 of x\.jsonl is not valid JSON/u);
+  });
+
+  it('reports a worker thread’s error as the same AppError', { timeout: 60_000 }, async () => {
+    const data = new TextEncoder().encode('{"id":"a","body":"好"}\n');
+    await expect(
+      analyzeCorpusToJsonLines([{ jsonl: data, firstLine: 1, source: 'y.jsonl' }], {
+        workers: 1,
+        write: () => undefined,
+      }),
+    ).rejects.toMatchObject({
+      name: 'AppError',
+      code: 'validation_failed',
+      message: expect.stringMatching(/^Line 1 of y\.jsonl has no "text" field/u),
+    });
+  });
+});

@@ -1,0 +1,154 @@
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { extname } from 'node:path';
+import { createInterface } from 'node:readline';
+import { parse } from 'csv-parse';
+import { AppError } from '../domain/errors.ts';
+
+/*
+ * Records of a CSV or JSON Lines file, streamed: a million comments are read without holding the file
+ * twice. The format follows the extension (.csv, .tsv; .jsonl, .ndjson, .json), else the first byte.
+ */
+
+export type RecordFormat = 'csv' | 'tsv' | 'jsonl';
+export type FileRecord = Record<string, unknown>;
+
+const TEXT_FIELDS = ['text', 'comment', 'content', 'body', 'Comment', 'Text', '意见', '内容', '意见内容'];
+const ID_FIELDS = ['id', 'ID', 'Id', 'Document ID', 'documentId', '编号', '序号'];
+
+async function sniffFormat(path: string): Promise<RecordFormat> {
+  const ext = extname(path).toLowerCase();
+  if (ext === '.csv') {
+    return 'csv';
+  }
+  if (ext === '.tsv') {
+    return 'tsv';
+  }
+  if (ext === '.jsonl' || ext === '.ndjson' || ext === '.json') {
+    return 'jsonl';
+  }
+  const stream = createReadStream(path, { start: 0, end: 63 });
+  let head = '';
+  for await (const chunk of stream) {
+    head += String(chunk);
+  }
+  return head
+    .replace(/^\uFEFF/, '')
+    .trimStart()
+    .startsWith('{')
+    ? 'jsonl'
+    : 'csv';
+}
+
+async function assertReadable(path: string): Promise<void> {
+  try {
+    const info = await stat(path);
+    if (!info.isFile()) {
+      throw new AppError('bad_request', `Not a file: ${path}`, { field: 'FILE' });
+    }
+  } catch (error) {
+    if (error instanceof AppError) {
+      throw error;
+    }
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new AppError(
+      'bad_request',
+      code === 'ENOENT' ? `No such file: ${path}` : `Cannot read ${path}: ${code ?? 'error'}`,
+      {
+        field: 'FILE',
+      },
+    );
+  }
+}
+
+/** Every record of the file in order; `line` is the 1-based line (JSON Lines) or record number (CSV). */
+export async function* readRecords(path: string): AsyncGenerator<{ record: FileRecord; line: number }> {
+  await assertReadable(path);
+  const format = await sniffFormat(path);
+  if (format === 'jsonl') {
+    const lines = createInterface({ input: createReadStream(path, 'utf8'), crlfDelay: Infinity });
+    let line = 0;
+    for await (const raw of lines) {
+      line += 1;
+      const text = (line === 1 ? raw.replace(/^\uFEFF/, '') : raw).trim();
+      if (text === '') {
+        continue;
+      }
+      let value: unknown;
+      try {
+        value = JSON.parse(text);
+      } catch {
+        throw new AppError('validation_failed', `Line ${line} of ${path} is not valid JSON.`, {
+          field: 'FILE',
+          line,
+        });
+      }
+      if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+        throw new AppError('validation_failed', `Line ${line} of ${path} is not a JSON object.`, {
+          field: 'FILE',
+          line,
+        });
+      }
+      yield { record: value as FileRecord, line };
+    }
+    return;
+  }
+  const parser = createReadStream(path).pipe(
+    parse({
+      columns: true,
+      bom: true,
+      delimiter: format === 'tsv' ? '\t' : ',',
+      relax_quotes: true,
+      skip_empty_lines: true,
+    }),
+  );
+  let line = 0;
+  try {
+    for await (const record of parser) {
+      line += 1;
+      yield { record: record as FileRecord, line };
+    }
+  } catch (error) {
+    throw new AppError('validation_failed', `Cannot read ${path} as CSV: ${(error as Error).message}`, {
+      field: 'FILE',
+    });
+  }
+}
+
+/** Picks the text and id fields: the named ones, or the first of the usual names the record has. */
+export function resolveFields(
+  record: FileRecord,
+  wanted: { textField?: string | undefined; idField?: string | undefined },
+  path: string,
+): { textField: string; idField: string | null } {
+  const keys = Object.keys(record);
+  const textField = wanted.textField ?? TEXT_FIELDS.find((f) => keys.includes(f));
+  if (textField === undefined || !keys.includes(textField)) {
+    throw new AppError(
+      'validation_failed',
+      `${path} has no ${wanted.textField ? `"${wanted.textField}"` : 'text'} field (fields: ${keys.join(', ') || 'none'}); name it with --text-field.`,
+      { field: 'text-field' },
+    );
+  }
+  if (wanted.idField !== undefined && !keys.includes(wanted.idField)) {
+    throw new AppError(
+      'validation_failed',
+      `${path} has no "${wanted.idField}" field (fields: ${keys.join(', ')}).`,
+      {
+        field: 'id-field',
+      },
+    );
+  }
+  return { textField, idField: wanted.idField ?? ID_FIELDS.find((f) => keys.includes(f)) ?? null };
+}
+
+/** A field's value as text: strings as they are, numbers written out, nothing else. */
+export function fieldText(value: unknown): string | null {
+  if (typeof value === 'string') {
+    return value;
+  }
+  if (typeof value === 'number' || typeof value === 'bigint') {
+    return String(value);
+  }
+  return null;
+}

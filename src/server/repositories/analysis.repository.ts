@@ -1,0 +1,1302 @@
+import type { Insertable, Selectable } from 'kysely';
+import type { Dialect } from '../db/database.ts';
+import type { Executor, Tx } from '../db/executor.ts';
+import type {
+  AnalysisModelTable,
+  AnalysisTask,
+  ClusterStatus,
+  DuplicateClusterTable,
+  LabelSource,
+  OpinionAnalysisTable,
+  OpinionTopicTable,
+  TopicTable,
+} from '../db/schema.ts';
+
+/*
+ * The statements of machine analysis: a plan's taxonomy and learned models, each opinion's analysis and
+ * topic labels, a round's near-duplicate clusters, and what the analysis views read. Large lists go in
+ * chunks small enough for both dialects' bound-parameter limits.
+ */
+
+const CHUNK = 5_000;
+
+function chunks<T>(items: readonly T[], size = CHUNK): T[][] {
+  const out: T[][] = [];
+  for (let start = 0; start < items.length; start += size) {
+    out.push(items.slice(start, start + size));
+  }
+  return out;
+}
+
+const parseList = <T = string>(json: string | null): T[] => (json ? (JSON.parse(json) as T[]) : []);
+
+// ---- taxonomy ----------------------------------------------------------------------------------------
+
+export interface TopicRecord {
+  id: string;
+  planId: string;
+  key: string;
+  label: string;
+  keywords: string[];
+  position: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+const toTopic = (row: Selectable<TopicTable>): TopicRecord => ({
+  id: row.id,
+  planId: row.plan_id,
+  key: row.key,
+  label: row.label,
+  keywords: parseList(row.keywords),
+  position: Number(row.position),
+  createdAt: row.created_at,
+  updatedAt: row.updated_at,
+});
+
+export async function listTopics(db: Executor, planId: string): Promise<TopicRecord[]> {
+  const rows = await db
+    .selectFrom('topic')
+    .selectAll()
+    .where('plan_id', '=', planId)
+    .orderBy('position')
+    .orderBy('key')
+    .execute();
+  return rows.map(toTopic);
+}
+
+export async function insertTopic(db: Executor, row: Insertable<TopicTable>): Promise<void> {
+  await db.insertInto('topic').values(row).execute();
+}
+
+export async function updateTopic(
+  db: Executor,
+  id: string,
+  changes: { label: string; keywords: string[]; position: number; updatedAt: string },
+): Promise<void> {
+  await db
+    .updateTable('topic')
+    .set({
+      label: changes.label,
+      keywords: JSON.stringify(changes.keywords),
+      position: changes.position,
+      updated_at: changes.updatedAt,
+    })
+    .where('id', '=', id)
+    .execute();
+}
+
+/** Deletes topics; their labels on opinions go with them. */
+export async function deleteTopics(db: Executor, ids: readonly string[]): Promise<void> {
+  for (const chunk of chunks(ids)) {
+    await db.deleteFrom('opinion_topic').where('topic_id', 'in', chunk).execute();
+    await db.deleteFrom('topic').where('id', 'in', chunk).execute();
+  }
+}
+
+// ---- models ------------------------------------------------------------------------------------------
+
+export interface ModelRecord {
+  id: string;
+  planId: string;
+  task: AnalysisTask;
+  labelCount: number;
+  trainedBy: string | null;
+  trainedAt: string;
+}
+
+/** The models learned for a plan, without their (large) JSON. */
+export async function listModels(db: Executor, planId: string): Promise<ModelRecord[]> {
+  const rows = await db
+    .selectFrom('analysis_model')
+    .select(['id', 'plan_id', 'task', 'label_count', 'trained_by', 'trained_at'])
+    .where('plan_id', '=', planId)
+    .orderBy('task')
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    planId: r.plan_id,
+    task: r.task,
+    labelCount: Number(r.label_count),
+    trainedBy: r.trained_by,
+    trainedAt: r.trained_at,
+  }));
+}
+
+/** One model's JSON, by id (models are immutable: a new training gives a new id). */
+export async function findModelJson(db: Executor, id: string): Promise<string | null> {
+  const row = await db.selectFrom('analysis_model').select('model').where('id', '=', id).executeTakeFirst();
+  return row?.model ?? null;
+}
+
+/** Stores the model of a task, replacing the plan's previous one. */
+export async function replaceModel(db: Executor, row: Insertable<AnalysisModelTable>): Promise<void> {
+  await db
+    .deleteFrom('analysis_model')
+    .where('plan_id', '=', row.plan_id)
+    .where('task', '=', row.task)
+    .execute();
+  await db.insertInto('analysis_model').values(row).execute();
+}
+
+// ---- opinions to analyse -----------------------------------------------------------------------------
+
+/** What the analysis reads of an opinion, with the round and plan it belongs to. */
+export interface OpinionSource {
+  id: string;
+  roundId: string;
+  planId: string;
+  roundTitle: string;
+  unitId: string | null;
+  regNo: string | null;
+  clauseStableId: string | null;
+  suggestion: string;
+  reasons: string | null;
+  proposedText: string | null;
+  status: string;
+  submittedAt: string | null;
+  createdAt: string;
+}
+
+function selectSources(db: Executor) {
+  return db
+    .selectFrom('opinion')
+    .innerJoin('round', 'round.id', 'opinion.round_id')
+    .select([
+      'opinion.id',
+      'opinion.round_id',
+      'round.plan_id',
+      'round.title',
+      'opinion.unit_id',
+      'opinion.reg_no',
+      'opinion.clause_stable_id',
+      'opinion.suggestion',
+      'opinion.reasons',
+      'opinion.proposed_text',
+      'opinion.status',
+      'opinion.submitted_at',
+      'opinion.created_at',
+    ]);
+}
+
+type SourceRow = {
+  id: string;
+  round_id: string;
+  plan_id: string;
+  title: string;
+  unit_id: string | null;
+  reg_no: string | null;
+  clause_stable_id: string | null;
+  suggestion: string;
+  reasons: string | null;
+  proposed_text: string | null;
+  status: string;
+  submitted_at: string | null;
+  created_at: string;
+};
+
+const toSource = (r: SourceRow): OpinionSource => ({
+  id: r.id,
+  roundId: r.round_id,
+  planId: r.plan_id,
+  roundTitle: r.title,
+  unitId: r.unit_id,
+  regNo: r.reg_no,
+  clauseStableId: r.clause_stable_id,
+  suggestion: r.suggestion,
+  reasons: r.reasons,
+  proposedText: r.proposed_text,
+  status: r.status,
+  submittedAt: r.submitted_at,
+  createdAt: r.created_at,
+});
+
+export async function findOpinionSource(db: Executor, id: string): Promise<OpinionSource | null> {
+  const row = await selectSources(db).where('opinion.id', '=', id).executeTakeFirst();
+  return row ? toSource(row) : null;
+}
+
+export async function listSourcesByIds(db: Executor, ids: readonly string[]): Promise<OpinionSource[]> {
+  const out: OpinionSource[] = [];
+  for (const chunk of chunks(ids)) {
+    const rows = await selectSources(db).where('opinion.id', 'in', chunk).orderBy('opinion.id').execute();
+    out.push(...rows.map(toSource));
+  }
+  return out;
+}
+
+/**
+ * A round's submitted opinions in the order they came in (submission, then registration number), a page
+ * at a time after `afterKey` (the last row's `[submittedAt, id]`).
+ */
+export async function listSubmittedSources(
+  db: Executor,
+  options: { roundId: string; limit: number; after?: { submittedAt: string; id: string } | null },
+): Promise<OpinionSource[]> {
+  let query = selectSources(db)
+    .where('opinion.round_id', '=', options.roundId)
+    .where('opinion.status', '=', 'submitted');
+  const after = options.after;
+  if (after) {
+    query = query.where((eb) =>
+      eb.or([
+        eb('opinion.submitted_at', '>', after.submittedAt),
+        eb.and([eb('opinion.submitted_at', '=', after.submittedAt), eb('opinion.id', '>', after.id)]),
+      ]),
+    );
+  }
+  const rows = await query
+    .orderBy('opinion.submitted_at')
+    .orderBy('opinion.id')
+    .limit(options.limit)
+    .execute();
+  return rows.map(toSource);
+}
+
+/** The ids of a round's submitted opinions that have no analysis yet. */
+export async function listUnanalyzedOpinionIds(db: Executor, roundId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('opinion')
+    .leftJoin('opinion_analysis', 'opinion_analysis.opinion_id', 'opinion.id')
+    .select('opinion.id')
+    .where('opinion.round_id', '=', roundId)
+    .where('opinion.status', '=', 'submitted')
+    .where('opinion_analysis.opinion_id', 'is', null)
+    .orderBy('opinion.submitted_at')
+    .orderBy('opinion.id')
+    .execute();
+  return rows.map((r) => r.id);
+}
+
+// ---- per-opinion analysis ----------------------------------------------------------------------------
+
+export interface OpinionAnalysisRecord {
+  opinionId: string;
+  roundId: string;
+  inputHash: string;
+  textHash: string;
+  stance: OpinionAnalysisTable['stance'];
+  stanceScore: number | null;
+  stanceSource: LabelSource;
+  keyphrases: string[];
+  figures: unknown[];
+  clusterId: string | null;
+  duplicateOf: string | null;
+  version: number;
+  analyzedAt: string;
+}
+
+const toAnalysis = (row: Selectable<OpinionAnalysisTable>): OpinionAnalysisRecord => ({
+  opinionId: row.opinion_id,
+  roundId: row.round_id,
+  inputHash: row.input_hash,
+  textHash: row.text_hash,
+  stance: row.stance,
+  stanceScore: row.stance_score === null ? null : Number(row.stance_score),
+  stanceSource: row.stance_source,
+  keyphrases: parseList(row.keyphrases),
+  figures: parseList<unknown>(row.figures),
+  clusterId: row.cluster_id,
+  duplicateOf: row.duplicate_of,
+  version: Number(row.version),
+  analyzedAt: row.analyzed_at,
+});
+
+export async function findOpinionAnalysis(
+  db: Executor,
+  opinionId: string,
+): Promise<OpinionAnalysisRecord | null> {
+  const row = await db
+    .selectFrom('opinion_analysis')
+    .selectAll()
+    .where('opinion_id', '=', opinionId)
+    .executeTakeFirst();
+  return row ? toAnalysis(row) : null;
+}
+
+/** The input hashes of opinions already analysed, by opinion id. */
+export async function mapInputHashes(
+  db: Executor,
+  opinionIds: readonly string[],
+): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  for (const chunk of chunks(opinionIds)) {
+    const rows = await db
+      .selectFrom('opinion_analysis')
+      .select(['opinion_id', 'input_hash'])
+      .where('opinion_id', 'in', chunk)
+      .execute();
+    for (const r of rows) {
+      out.set(r.opinion_id, r.input_hash);
+    }
+  }
+  return out;
+}
+
+/**
+ * Writes the machine's analysis of an opinion. Its cluster stays as the round's clustering left it, and a
+ * stance a person gave is kept: the decision is taken in the statement itself, so a label given while the
+ * analysis ran is not lost.
+ */
+export async function upsertOpinionAnalysis(
+  db: Executor,
+  row: Omit<Insertable<OpinionAnalysisTable>, 'cluster_id' | 'duplicate_of' | 'stance_source'>,
+): Promise<void> {
+  await db
+    .insertInto('opinion_analysis')
+    .values({ ...row, stance_source: 'machine', cluster_id: null, duplicate_of: null })
+    .onConflict((oc) =>
+      oc.column('opinion_id').doUpdateSet((eb) => {
+        const human = eb('opinion_analysis.stance_source', '=', 'human');
+        return {
+          round_id: eb.ref('excluded.round_id'),
+          input_hash: eb.ref('excluded.input_hash'),
+          text_hash: eb.ref('excluded.text_hash'),
+          keyphrases: eb.ref('excluded.keyphrases'),
+          figures: eb.ref('excluded.figures'),
+          version: eb.ref('excluded.version'),
+          analyzed_at: eb.ref('excluded.analyzed_at'),
+          stance: eb
+            .case()
+            .when(human)
+            .then(eb.ref('opinion_analysis.stance'))
+            .else(eb.ref('excluded.stance'))
+            .end(),
+          stance_score: eb
+            .case()
+            .when(human)
+            .then(eb.ref('opinion_analysis.stance_score'))
+            .else(eb.ref('excluded.stance_score'))
+            .end(),
+        };
+      }),
+    )
+    .execute();
+}
+
+/**
+ * Records a person's stance on an opinion (null hands the stance back to the machine: it is analysed
+ * again). Creates the analysis row when the machine has not reached the opinion yet.
+ */
+export async function setHumanStance(
+  db: Executor,
+  input: {
+    opinionId: string;
+    roundId: string;
+    textHash: string;
+    stance: OpinionAnalysisTable['stance'];
+    version: number;
+    at: string;
+  },
+): Promise<void> {
+  const human = input.stance !== null;
+  await db
+    .insertInto('opinion_analysis')
+    .values({
+      opinion_id: input.opinionId,
+      round_id: input.roundId,
+      // Empty: never the hash of real inputs, so the machine analyses the opinion when it gets to it.
+      input_hash: '',
+      text_hash: input.textHash,
+      stance: input.stance,
+      stance_score: human ? 1 : null,
+      stance_source: human ? 'human' : 'machine',
+      keyphrases: '[]',
+      figures: '[]',
+      cluster_id: null,
+      duplicate_of: null,
+      version: input.version,
+      analyzed_at: input.at,
+    })
+    .onConflict((oc) =>
+      oc
+        .column('opinion_id')
+        .doUpdateSet(
+          human
+            ? { stance: input.stance, stance_score: 1, stance_source: 'human' }
+            : { stance: null, stance_score: null, stance_source: 'machine', input_hash: '' },
+        ),
+    )
+    .execute();
+}
+
+// ---- topic labels ------------------------------------------------------------------------------------
+
+export interface OpinionTopicRecord {
+  opinionId: string;
+  topicId: string;
+  key: string;
+  label: string;
+  score: number;
+  source: LabelSource;
+  rejected: boolean;
+  labelledBy: string | null;
+  labelledAt: string;
+}
+
+export async function listOpinionTopics(db: Executor, opinionId: string): Promise<OpinionTopicRecord[]> {
+  const rows = await db
+    .selectFrom('opinion_topic')
+    .innerJoin('topic', 'topic.id', 'opinion_topic.topic_id')
+    .select([
+      'opinion_topic.opinion_id',
+      'opinion_topic.topic_id',
+      'topic.key',
+      'topic.label',
+      'opinion_topic.score',
+      'opinion_topic.source',
+      'opinion_topic.rejected',
+      'opinion_topic.labelled_by',
+      'opinion_topic.labelled_at',
+    ])
+    .where('opinion_topic.opinion_id', '=', opinionId)
+    .orderBy('topic.position')
+    .orderBy('topic.key')
+    .execute();
+  return rows.map((r) => ({
+    opinionId: r.opinion_id,
+    topicId: r.topic_id,
+    key: r.key,
+    label: r.label,
+    score: Number(r.score),
+    source: r.source,
+    rejected: Number(r.rejected) === 1,
+    labelledBy: r.labelled_by,
+    labelledAt: r.labelled_at,
+  }));
+}
+
+/**
+ * Replaces the machine's topic labels on an opinion. Labels a person gave or rejected are never touched,
+ * and the machine adds none where a person has spoken.
+ */
+export async function replaceMachineTopics(
+  db: Executor,
+  opinionId: string,
+  rows: readonly { topicId: string; score: number }[],
+  at: string,
+): Promise<void> {
+  await db
+    .deleteFrom('opinion_topic')
+    .where('opinion_id', '=', opinionId)
+    .where('source', '=', 'machine')
+    .execute();
+  if (rows.length === 0) {
+    return;
+  }
+  await db
+    .insertInto('opinion_topic')
+    .values(
+      rows.map((r) => ({
+        opinion_id: opinionId,
+        topic_id: r.topicId,
+        score: r.score,
+        source: 'machine' as const,
+        rejected: 0,
+        labelled_by: null,
+        labelled_at: at,
+      })),
+    )
+    .onConflict((oc) => oc.columns(['opinion_id', 'topic_id']).doNothing())
+    .execute();
+}
+
+/** A person's label: the topic applies (present) or it does not (rejected). */
+export async function setHumanTopic(
+  db: Executor,
+  input: { opinionId: string; topicId: string; present: boolean; userId: string | null; at: string },
+): Promise<void> {
+  const values: Insertable<OpinionTopicTable> = {
+    opinion_id: input.opinionId,
+    topic_id: input.topicId,
+    score: input.present ? 1 : 0,
+    source: 'human',
+    rejected: input.present ? 0 : 1,
+    labelled_by: input.userId,
+    labelled_at: input.at,
+  };
+  await db
+    .insertInto('opinion_topic')
+    .values(values)
+    .onConflict((oc) =>
+      oc.columns(['opinion_id', 'topic_id']).doUpdateSet({
+        score: values.score,
+        source: 'human',
+        rejected: values.rejected,
+        labelled_by: values.labelled_by,
+        labelled_at: values.labelled_at,
+      }),
+    )
+    .execute();
+}
+
+/** Every label people gave on a plan's submitted opinions, for training. */
+export async function listHumanTopicLabels(
+  db: Executor,
+  planId: string,
+): Promise<{ opinionId: string; key: string; rejected: boolean }[]> {
+  const rows = await db
+    .selectFrom('opinion_topic')
+    .innerJoin('topic', 'topic.id', 'opinion_topic.topic_id')
+    .innerJoin('opinion', 'opinion.id', 'opinion_topic.opinion_id')
+    .select(['opinion_topic.opinion_id', 'topic.key', 'opinion_topic.rejected'])
+    .where('topic.plan_id', '=', planId)
+    .where('opinion_topic.source', '=', 'human')
+    .where('opinion.status', '=', 'submitted')
+    .orderBy('opinion_topic.opinion_id')
+    .execute();
+  return rows.map((r) => ({ opinionId: r.opinion_id, key: r.key, rejected: Number(r.rejected) === 1 }));
+}
+
+/** Every stance people gave on a plan's submitted opinions, for training. */
+export async function listHumanStanceLabels(
+  db: Executor,
+  planId: string,
+): Promise<(OpinionSource & { stance: NonNullable<OpinionAnalysisTable['stance']> })[]> {
+  const rows = await selectSources(db)
+    .innerJoin('opinion_analysis', 'opinion_analysis.opinion_id', 'opinion.id')
+    .select('opinion_analysis.stance')
+    .where('round.plan_id', '=', planId)
+    .where('opinion.status', '=', 'submitted')
+    .where('opinion_analysis.stance_source', '=', 'human')
+    .where('opinion_analysis.stance', 'is not', null)
+    .orderBy('opinion.id')
+    .execute();
+  return rows.map((r) => ({ ...toSource(r), stance: r.stance! }));
+}
+
+/** Submitted opinions of a plan, for the idf and refinement of a topic model (at most `limit`). */
+export async function listPlanSources(db: Executor, planId: string, limit: number): Promise<OpinionSource[]> {
+  const rows = await selectSources(db)
+    .where('round.plan_id', '=', planId)
+    .where('opinion.status', '=', 'submitted')
+    .orderBy('opinion.submitted_at', 'desc')
+    .orderBy('opinion.id')
+    .limit(limit)
+    .execute();
+  return rows.map(toSource);
+}
+
+// ---- clusters ----------------------------------------------------------------------------------------
+
+export interface ClusterRecord {
+  id: string;
+  roundId: string;
+  representativeId: string;
+  size: number;
+  status: ClusterStatus;
+  threshold: number;
+  reviewedBy: string | null;
+  reviewedAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+const toCluster = (row: Selectable<DuplicateClusterTable>): ClusterRecord => ({
+  id: row.id,
+  roundId: row.round_id,
+  representativeId: row.representative_id,
+  size: Number(row.size),
+  status: row.status,
+  threshold: Number(row.threshold),
+  reviewedBy: row.reviewed_by,
+  reviewedAt: row.reviewed_at,
+  createdAt: row.created_at,
+  updatedAt: row.updated_at,
+});
+
+/** Reads a round and, on PostgreSQL, locks it: clustering and reviews of one round take turns. */
+export async function lockRound(
+  tx: Tx,
+  dialect: Dialect,
+  roundId: string,
+): Promise<{ id: string } | undefined> {
+  const query = tx.selectFrom('round').select('id').where('id', '=', roundId);
+  return (dialect === 'postgres' ? query.forUpdate() : query).executeTakeFirst();
+}
+
+export async function setRoundThreshold(
+  db: Executor,
+  roundId: string,
+  threshold: number,
+  at: string,
+): Promise<void> {
+  await db
+    .updateTable('round')
+    .set({ dedupe_threshold: threshold, updated_at: at })
+    .where('id', '=', roundId)
+    .execute();
+}
+
+export async function findCluster(db: Executor, id: string): Promise<ClusterRecord | null> {
+  const row = await db.selectFrom('duplicate_cluster').selectAll().where('id', '=', id).executeTakeFirst();
+  return row ? toCluster(row) : null;
+}
+
+export async function listClustersOfRound(db: Executor, roundId: string): Promise<ClusterRecord[]> {
+  const rows = await db
+    .selectFrom('duplicate_cluster')
+    .selectAll()
+    .where('round_id', '=', roundId)
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
+  return rows.map(toCluster);
+}
+
+export async function listClustersByIds(db: Executor, ids: readonly string[]): Promise<ClusterRecord[]> {
+  const out: ClusterRecord[] = [];
+  for (const chunk of chunks(ids)) {
+    const rows = await db.selectFrom('duplicate_cluster').selectAll().where('id', 'in', chunk).execute();
+    out.push(...rows.map(toCluster));
+  }
+  return out;
+}
+
+export async function insertClusters(
+  db: Executor,
+  rows: readonly Insertable<DuplicateClusterTable>[],
+): Promise<void> {
+  for (const chunk of chunks(rows, 2_000)) {
+    await db.insertInto('duplicate_cluster').values(chunk).execute();
+  }
+}
+
+export async function updateCluster(
+  db: Executor,
+  id: string,
+  changes: Partial<{
+    representative_id: string;
+    size: number;
+    status: ClusterStatus;
+    threshold: number;
+    reviewed_by: string | null;
+    reviewed_at: string | null;
+    updated_at: string;
+  }>,
+): Promise<void> {
+  await db.updateTable('duplicate_cluster').set(changes).where('id', '=', id).execute();
+}
+
+/** Deletes clusters, releasing their members first. */
+export async function deleteClusters(db: Executor, ids: readonly string[]): Promise<void> {
+  for (const chunk of chunks(ids)) {
+    await db
+      .updateTable('opinion_analysis')
+      .set({ cluster_id: null })
+      .where('cluster_id', 'in', chunk)
+      .execute();
+    await db.deleteFrom('duplicate_cluster').where('id', 'in', chunk).execute();
+  }
+}
+
+/** Puts opinions in a cluster (or in none). */
+export async function setClusterOf(
+  db: Executor,
+  clusterId: string | null,
+  opinionIds: readonly string[],
+): Promise<void> {
+  for (const chunk of chunks(opinionIds)) {
+    await db
+      .updateTable('opinion_analysis')
+      .set({ cluster_id: clusterId })
+      .where('opinion_id', 'in', chunk)
+      .execute();
+  }
+}
+
+/** Records the first exact duplicate of opinions (null: none came before). */
+export async function setDuplicateOf(
+  db: Executor,
+  duplicateOf: string | null,
+  opinionIds: readonly string[],
+): Promise<void> {
+  for (const chunk of chunks(opinionIds)) {
+    await db
+      .updateTable('opinion_analysis')
+      .set({ duplicate_of: duplicateOf })
+      .where('opinion_id', 'in', chunk)
+      .execute();
+  }
+}
+
+/** Cluster and exact-duplicate links of a round's analysed opinions. */
+export async function listClusterLinks(
+  db: Executor,
+  roundId: string,
+): Promise<{ opinionId: string; clusterId: string | null; duplicateOf: string | null }[]> {
+  const rows = await db
+    .selectFrom('opinion_analysis')
+    .select(['opinion_id', 'cluster_id', 'duplicate_of'])
+    .where('round_id', '=', roundId)
+    .execute();
+  return rows.map((r) => ({ opinionId: r.opinion_id, clusterId: r.cluster_id, duplicateOf: r.duplicate_of }));
+}
+
+/** The member ids of clusters, each cluster's in the order its members came in. */
+export async function listMemberIds(
+  db: Executor,
+  clusterIds: readonly string[],
+): Promise<Map<string, string[]>> {
+  const out = new Map<string, string[]>(clusterIds.map((id) => [id, []]));
+  for (const chunk of chunks(clusterIds)) {
+    const rows = await db
+      .selectFrom('opinion_analysis')
+      .innerJoin('opinion', 'opinion.id', 'opinion_analysis.opinion_id')
+      .select(['opinion_analysis.cluster_id', 'opinion.id'])
+      .where('opinion_analysis.cluster_id', 'in', chunk)
+      .orderBy('opinion.submitted_at')
+      .orderBy('opinion.id')
+      .execute();
+    for (const r of rows) {
+      out.get(r.cluster_id!)?.push(r.id);
+    }
+  }
+  return out;
+}
+
+/** A cluster with its representative, as the lists show it. */
+export interface ClusterSummaryRow extends ClusterRecord {
+  representative: OpinionBrief;
+}
+
+/** An opinion as analysis lists show it: who sent it and how it begins. */
+export interface OpinionBrief {
+  id: string;
+  regNo: string | null;
+  unitId: string | null;
+  unitName: string | null;
+  clauseStableId: string | null;
+  suggestion: string;
+}
+
+export async function listClusterPage(
+  db: Executor,
+  options: { roundId: string; limit: number; after: { size: number; id: string } | null },
+): Promise<ClusterSummaryRow[]> {
+  let query = db
+    .selectFrom('duplicate_cluster')
+    .innerJoin('opinion', 'opinion.id', 'duplicate_cluster.representative_id')
+    .leftJoin('unit', 'unit.id', 'opinion.unit_id')
+    .selectAll('duplicate_cluster')
+    .select([
+      'opinion.reg_no',
+      'opinion.unit_id',
+      'unit.name as unit_name',
+      'opinion.clause_stable_id',
+      'opinion.suggestion',
+    ])
+    .where('duplicate_cluster.round_id', '=', options.roundId);
+  const after = options.after;
+  if (after) {
+    query = query.where((eb) =>
+      eb.or([
+        eb('duplicate_cluster.size', '<', after.size),
+        eb.and([eb('duplicate_cluster.size', '=', after.size), eb('duplicate_cluster.id', '>', after.id)]),
+      ]),
+    );
+  }
+  const rows = await query
+    .orderBy('duplicate_cluster.size', 'desc')
+    .orderBy('duplicate_cluster.id')
+    .limit(options.limit)
+    .execute();
+  return rows.map((r) => ({
+    ...toCluster(r),
+    representative: {
+      id: r.representative_id,
+      regNo: r.reg_no,
+      unitId: r.unit_id,
+      unitName: r.unit_name,
+      clauseStableId: r.clause_stable_id,
+      suggestion: r.suggestion,
+    },
+  }));
+}
+
+/** The members of a cluster a page at a time, in the order they came in. */
+export async function listClusterMembers(
+  db: Executor,
+  options: { clusterId: string; limit: number; after: { createdAt: string; id: string } | null },
+): Promise<(OpinionBrief & { createdAt: string; duplicateOf: string | null })[]> {
+  let query = db
+    .selectFrom('opinion_analysis')
+    .innerJoin('opinion', 'opinion.id', 'opinion_analysis.opinion_id')
+    .leftJoin('unit', 'unit.id', 'opinion.unit_id')
+    .select([
+      'opinion.id',
+      'opinion.reg_no',
+      'opinion.unit_id',
+      'unit.name as unit_name',
+      'opinion.clause_stable_id',
+      'opinion.suggestion',
+      'opinion.created_at',
+      'opinion_analysis.duplicate_of',
+    ])
+    .where('opinion_analysis.cluster_id', '=', options.clusterId);
+  const after = options.after;
+  if (after) {
+    query = query.where((eb) =>
+      eb.or([
+        eb('opinion.created_at', '>', after.createdAt),
+        eb.and([eb('opinion.created_at', '=', after.createdAt), eb('opinion.id', '>', after.id)]),
+      ]),
+    );
+  }
+  const rows = await query.orderBy('opinion.created_at').orderBy('opinion.id').limit(options.limit).execute();
+  return rows.map((r) => ({
+    id: r.id,
+    regNo: r.reg_no,
+    unitId: r.unit_id,
+    unitName: r.unit_name,
+    clauseStableId: r.clause_stable_id,
+    suggestion: r.suggestion,
+    createdAt: r.created_at,
+    duplicateOf: r.duplicate_of,
+  }));
+}
+
+/** Opinions as lists show them, by id. */
+export async function listOpinionBriefs(
+  db: Executor,
+  ids: readonly string[],
+): Promise<Map<string, OpinionBrief>> {
+  const out = new Map<string, OpinionBrief>();
+  for (const chunk of chunks(ids)) {
+    const rows = await db
+      .selectFrom('opinion')
+      .leftJoin('unit', 'unit.id', 'opinion.unit_id')
+      .select([
+        'opinion.id',
+        'opinion.reg_no',
+        'opinion.unit_id',
+        'unit.name as unit_name',
+        'opinion.clause_stable_id',
+        'opinion.suggestion',
+      ])
+      .where('opinion.id', 'in', chunk)
+      .execute();
+    for (const r of rows) {
+      out.set(r.id, {
+        id: r.id,
+        regNo: r.reg_no,
+        unitId: r.unit_id,
+        unitName: r.unit_name,
+        clauseStableId: r.clause_stable_id,
+        suggestion: r.suggestion,
+      });
+    }
+  }
+  return out;
+}
+
+// ---- the round overview ------------------------------------------------------------------------------
+
+export interface RoundAnalysisCounts {
+  submitted: number;
+  analyzed: number;
+  stance: Record<'support' | 'oppose' | 'modify' | 'none', number>;
+  humanStance: number;
+  topics: { topicId: string; machine: number; human: number }[];
+  clusters: number;
+  clustered: number;
+  reviewedClusters: number;
+  exactDuplicates: number;
+}
+
+export async function countRoundAnalysis(db: Executor, roundId: string): Promise<RoundAnalysisCounts> {
+  const submitted = await db
+    .selectFrom('opinion')
+    .select((eb) => eb.fn.countAll<number | string>().as('n'))
+    .where('round_id', '=', roundId)
+    .where('status', '=', 'submitted')
+    .executeTakeFirstOrThrow();
+  const analysed = db
+    .selectFrom('opinion_analysis')
+    .innerJoin('opinion', 'opinion.id', 'opinion_analysis.opinion_id')
+    .where('opinion_analysis.round_id', '=', roundId)
+    .where('opinion.status', '=', 'submitted');
+  // A row with an empty input hash holds only a person's stance: the machine has not analysed it yet.
+  const stanceRows = await analysed
+    .select((eb) => [
+      'opinion_analysis.stance',
+      'opinion_analysis.stance_source',
+      eb.fn.countAll<number | string>().as('n'),
+      eb.fn
+        .sum<number | string>(eb.case().when('opinion_analysis.input_hash', '!=', '').then(1).else(0).end())
+        .as('analyzed'),
+    ])
+    .groupBy(['opinion_analysis.stance', 'opinion_analysis.stance_source'])
+    .execute();
+  const links = await analysed
+    .select((eb) => [
+      eb.fn.count<number | string>('opinion_analysis.cluster_id').as('clustered'),
+      eb.fn.count<number | string>('opinion_analysis.duplicate_of').as('duplicates'),
+    ])
+    .executeTakeFirstOrThrow();
+  const clusterRows = await db
+    .selectFrom('duplicate_cluster')
+    .select((eb) => ['status', eb.fn.countAll<number | string>().as('n')])
+    .where('round_id', '=', roundId)
+    .groupBy('status')
+    .execute();
+  const topicRows = await db
+    .selectFrom('opinion_topic')
+    .innerJoin('opinion', 'opinion.id', 'opinion_topic.opinion_id')
+    .select((eb) => [
+      'opinion_topic.topic_id',
+      'opinion_topic.source',
+      eb.fn.countAll<number | string>().as('n'),
+    ])
+    .where('opinion.round_id', '=', roundId)
+    .where('opinion.status', '=', 'submitted')
+    .where('opinion_topic.rejected', '=', 0)
+    .groupBy(['opinion_topic.topic_id', 'opinion_topic.source'])
+    .execute();
+
+  const stance = { support: 0, oppose: 0, modify: 0, none: 0 };
+  let analyzed = 0;
+  let humanStance = 0;
+  for (const r of stanceRows) {
+    const n = Number(r.n);
+    analyzed += Number(r.analyzed ?? 0);
+    if (r.stance) {
+      stance[r.stance] += n;
+    }
+    if (r.stance_source === 'human') {
+      humanStance += n;
+    }
+  }
+  const topics = new Map<string, { topicId: string; machine: number; human: number }>();
+  for (const r of topicRows) {
+    const entry = topics.get(r.topic_id) ?? { topicId: r.topic_id, machine: 0, human: 0 };
+    entry[r.source] += Number(r.n);
+    topics.set(r.topic_id, entry);
+  }
+  const clusterCount = clusterRows.reduce((n, r) => n + Number(r.n), 0);
+  return {
+    submitted: Number(submitted.n),
+    analyzed,
+    stance,
+    humanStance,
+    topics: [...topics.values()],
+    clusters: clusterCount,
+    clustered: Number(links.clustered),
+    reviewedClusters: clusterRows.filter((r) => r.status !== 'machine').reduce((n, r) => n + Number(r.n), 0),
+    exactDuplicates: Number(links.duplicates),
+  };
+}
+
+/** The latest round job of a round (its dedupe key starts with the round's key). */
+export async function findLatestJobByKeyPrefix(
+  db: Executor,
+  options: { kind: string; keyPrefix: string },
+): Promise<{
+  id: string;
+  status: string;
+  progress: number | null;
+  updatedAt: string;
+  createdAt: string;
+} | null> {
+  const row = await db
+    .selectFrom('job')
+    .select(['id', 'status', 'progress', 'updated_at', 'created_at'])
+    .where('kind', '=', options.kind)
+    .where('dedupe_key', 'like', `${options.keyPrefix}%`)
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return row
+    ? {
+        id: row.id,
+        status: row.status,
+        progress: row.progress === null ? null : Number(row.progress),
+        updatedAt: row.updated_at,
+        createdAt: row.created_at,
+      }
+    : null;
+}
+
+/**
+ * Frees a running job's dedupe key by suffixing its id: enqueueing again while it runs then queues a
+ * fresh job, so changes made meanwhile are not lost, yet the key still tells whose job it was.
+ */
+export async function releaseJobKey(db: Executor, jobId: string): Promise<void> {
+  const row = await db.selectFrom('job').select('dedupe_key').where('id', '=', jobId).executeTakeFirst();
+  const key = row?.dedupe_key;
+  if (key && !key.endsWith(`#${jobId}`)) {
+    await db
+      .updateTable('job')
+      .set({ dedupe_key: `${key}#${jobId}` })
+      .where('id', '=', jobId)
+      .execute();
+  }
+}
+
+// ---- review, conflicts, summaries --------------------------------------------------------------------
+
+/** Machine topic labels of a round's submitted opinions, least confident first, a page at a time. */
+export async function listTopicReviewPage(
+  db: Executor,
+  options: {
+    roundId: string;
+    topicId?: string;
+    limit: number;
+    after: { score: number; opinionId: string; topicId: string } | null;
+  },
+): Promise<(OpinionBrief & { topicId: string; key: string; label: string; score: number })[]> {
+  let query = db
+    .selectFrom('opinion_topic')
+    .innerJoin('topic', 'topic.id', 'opinion_topic.topic_id')
+    .innerJoin('opinion', 'opinion.id', 'opinion_topic.opinion_id')
+    .leftJoin('unit', 'unit.id', 'opinion.unit_id')
+    .select([
+      'opinion.id',
+      'opinion.reg_no',
+      'opinion.unit_id',
+      'unit.name as unit_name',
+      'opinion.clause_stable_id',
+      'opinion.suggestion',
+      'opinion_topic.topic_id',
+      'topic.key',
+      'topic.label',
+      'opinion_topic.score',
+    ])
+    .where('opinion.round_id', '=', options.roundId)
+    .where('opinion.status', '=', 'submitted')
+    .where('opinion_topic.source', '=', 'machine');
+  if (options.topicId) {
+    query = query.where('opinion_topic.topic_id', '=', options.topicId);
+  }
+  const after = options.after;
+  if (after) {
+    query = query.where((eb) =>
+      eb.or([
+        eb('opinion_topic.score', '>', after.score),
+        eb.and([
+          eb('opinion_topic.score', '=', after.score),
+          eb('opinion_topic.opinion_id', '>', after.opinionId),
+        ]),
+        eb.and([
+          eb('opinion_topic.score', '=', after.score),
+          eb('opinion_topic.opinion_id', '=', after.opinionId),
+          eb('opinion_topic.topic_id', '>', after.topicId),
+        ]),
+      ]),
+    );
+  }
+  const rows = await query
+    .orderBy('opinion_topic.score')
+    .orderBy('opinion_topic.opinion_id')
+    .orderBy('opinion_topic.topic_id')
+    .limit(options.limit)
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    regNo: r.reg_no,
+    unitId: r.unit_id,
+    unitName: r.unit_name,
+    clauseStableId: r.clause_stable_id,
+    suggestion: r.suggestion,
+    topicId: r.topic_id,
+    key: r.key,
+    label: r.label,
+    score: Number(r.score),
+  }));
+}
+
+/** A submitted opinion with its analysis, as conflicts and summaries read it. */
+export interface AnalysedOpinion extends OpinionBrief {
+  reasons: string | null;
+  proposedText: string | null;
+  stance: OpinionAnalysisTable['stance'];
+  stanceScore: number | null;
+  stanceSource: LabelSource | null;
+  figures: unknown[];
+}
+
+export async function listAnalysedOpinions(
+  db: Executor,
+  options: { roundId: string; clauseStableId?: string | null; limit: number },
+): Promise<AnalysedOpinion[]> {
+  let query = db
+    .selectFrom('opinion')
+    .leftJoin('opinion_analysis', 'opinion_analysis.opinion_id', 'opinion.id')
+    .leftJoin('unit', 'unit.id', 'opinion.unit_id')
+    .select([
+      'opinion.id',
+      'opinion.reg_no',
+      'opinion.unit_id',
+      'unit.name as unit_name',
+      'opinion.clause_stable_id',
+      'opinion.suggestion',
+      'opinion.reasons',
+      'opinion.proposed_text',
+      'opinion_analysis.stance',
+      'opinion_analysis.stance_score',
+      'opinion_analysis.stance_source',
+      'opinion_analysis.figures',
+    ])
+    .where('opinion.round_id', '=', options.roundId)
+    .where('opinion.status', '=', 'submitted');
+  if (options.clauseStableId) {
+    query = query.where('opinion.clause_stable_id', '=', options.clauseStableId);
+  } else {
+    query = query.where('opinion.clause_stable_id', 'is not', null);
+  }
+  const rows = await query
+    .orderBy('opinion.submitted_at')
+    .orderBy('opinion.id')
+    .limit(options.limit)
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    regNo: r.reg_no,
+    unitId: r.unit_id,
+    unitName: r.unit_name,
+    clauseStableId: r.clause_stable_id,
+    suggestion: r.suggestion,
+    reasons: r.reasons,
+    proposedText: r.proposed_text,
+    stance: r.stance ?? null,
+    stanceScore: r.stance_score === null || r.stance_score === undefined ? null : Number(r.stance_score),
+    stanceSource: r.stance_source ?? null,
+    figures: parseList<unknown>(r.figures ?? null),
+  }));
+}
+
+// ---- similar opinions of other plans -----------------------------------------------------------------
+
+/** How many submitted opinions the plans hold and when the latest came: a cached index is fresh while these hold. */
+export async function fingerprintPlans(
+  db: Executor,
+  planIds: readonly string[],
+): Promise<{ count: number; latest: string | null }> {
+  if (planIds.length === 0) {
+    return { count: 0, latest: null };
+  }
+  const row = await db
+    .selectFrom('opinion')
+    .innerJoin('round', 'round.id', 'opinion.round_id')
+    .select((eb) => [
+      eb.fn.countAll<number | string>().as('n'),
+      eb.fn.max('opinion.submitted_at').as('latest'),
+    ])
+    .where('round.plan_id', 'in', [...planIds])
+    .where('opinion.status', '=', 'submitted')
+    .executeTakeFirstOrThrow();
+  return { count: Number(row.n), latest: row.latest ?? null };
+}
+
+export interface IndexedOpinion {
+  id: string;
+  planId: string;
+  planName: string;
+  roundId: string;
+  roundTitle: string;
+  regNo: string | null;
+  text: string;
+}
+
+/** The submitted opinions of plans, for a similarity index (at most `limit`, the latest first). */
+export async function listOpinionsOfPlans(
+  db: Executor,
+  planIds: readonly string[],
+  limit: number,
+): Promise<IndexedOpinion[]> {
+  if (planIds.length === 0) {
+    return [];
+  }
+  const rows = await db
+    .selectFrom('opinion')
+    .innerJoin('round', 'round.id', 'opinion.round_id')
+    .innerJoin('plan', 'plan.id', 'round.plan_id')
+    .select([
+      'opinion.id',
+      'round.plan_id',
+      'plan.name',
+      'opinion.round_id',
+      'round.title',
+      'opinion.reg_no',
+      'opinion.suggestion',
+      'opinion.proposed_text',
+    ])
+    .where('round.plan_id', 'in', [...planIds])
+    .where('opinion.status', '=', 'submitted')
+    .orderBy('opinion.submitted_at', 'desc')
+    .orderBy('opinion.id')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    planId: r.plan_id,
+    planName: r.name,
+    roundId: r.round_id,
+    roundTitle: r.title,
+    regNo: r.reg_no,
+    text: r.proposed_text ? `${r.suggestion}\n${r.proposed_text}` : r.suggestion,
+  }));
+}
+
+/** The approved disposition code of opinions that have one. */
+export async function mapApprovedCodes(
+  db: Executor,
+  opinionIds: readonly string[],
+): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  for (const chunk of chunks(opinionIds)) {
+    const rows = await db
+      .selectFrom('disposition')
+      .select(['opinion_id', 'code'])
+      .where('opinion_id', 'in', chunk)
+      .where('status', '=', 'approved')
+      .execute();
+    for (const r of rows) {
+      out.set(r.opinion_id, r.code);
+    }
+  }
+  return out;
+}
+
+/** The rounds of a plan whose opinions are still worked on (re-analysed after a model or taxonomy change). */
+export async function listActiveRoundIds(db: Executor, planId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('round')
+    .select('id')
+    .where('plan_id', '=', planId)
+    .where('status', 'in', ['open', 'closed', 'assessing', 'feedback'])
+    .orderBy('seq')
+    .orderBy('id')
+    .execute();
+  return rows.map((r) => r.id);
+}
+
+/** Units with what they are responsible for, for routing clauses. */
+export async function listRoutingUnits(
+  db: Executor,
+): Promise<{ id: string; name: string; keywords: string[]; areas: string[] }[]> {
+  const rows = await db
+    .selectFrom('unit')
+    .select(['id', 'name', 'keywords', 'areas'])
+    .orderBy('code')
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    name: r.name,
+    keywords: parseList(r.keywords),
+    areas: parseList(r.areas),
+  }));
+}
+
+export async function findVersionPlan(
+  db: Executor,
+  versionId: string,
+): Promise<{ id: string; planId: string; label: string } | null> {
+  const row = await db
+    .selectFrom('draft_version')
+    .select(['id', 'plan_id', 'label'])
+    .where('id', '=', versionId)
+    .executeTakeFirst();
+  return row ? { id: row.id, planId: row.plan_id, label: row.label } : null;
+}
