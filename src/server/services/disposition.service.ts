@@ -48,6 +48,7 @@ import { findOpinionRow } from '../repositories/opinion.repository.ts';
 import { findPlan } from '../repositories/plan.repository.ts';
 import { listUnitAncestorIds } from '../repositories/unit.repository.ts';
 import { findUserById } from '../repositories/user.repository.ts';
+import { assertNoUnsettledConflict } from './conflict.service.ts';
 import type { Actor, ServiceContext } from './context.ts';
 import { actorRef } from './context.ts';
 import { decodeCursor, encodeCursor } from './opinion.service.ts';
@@ -454,6 +455,7 @@ export class DispositionService {
         );
       }
       assertAssessable(round);
+      await assertNoUnsettledConflict(tx, opinion.id);
       await applyApproval(tx, {
         disposition,
         opinion,
