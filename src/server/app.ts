@@ -11,10 +11,13 @@ import { registerWeb } from './plugins/web.ts';
 import { analysisRoutes } from './routes/analysis.routes.ts';
 import { authRoutes } from './routes/auth.routes.ts';
 import { calendarRoutes } from './routes/calendar.routes.ts';
+import { conflictRoutes } from './routes/conflict.routes.ts';
 import { dispositionRoutes } from './routes/disposition.routes.ts';
 import { draftRoutes } from './routes/draft.routes.ts';
 import { feedbackRoutes } from './routes/feedback.routes.ts';
 import { eventsRoutes } from './routes/events.routes.ts';
+import { expertRoutes } from './routes/expert.routes.ts';
+import { discussionRoutes } from './routes/discussion.routes.ts';
 import { jobRoutes } from './routes/job.routes.ts';
 import { ledgerRoutes } from './routes/ledger.routes.ts';
 import { opinionRoutes } from './routes/opinion.routes.ts';
@@ -119,6 +122,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       await api.register(replyRoutes(services));
       await api.register(dashboardRoutes(services));
       await api.register(analysisRoutes(services));
+      await api.register(conflictRoutes(services));
+      await api.register(expertRoutes(services));
+      await api.register(discussionRoutes(services));
     },
     { prefix: API_PREFIX },
   );

@@ -10,18 +10,21 @@ import { errorResponses } from './schemas.ts';
 export const HEARTBEAT_MS = 15_000;
 
 /**
- * Which channels a user may watch: their own `user:<id>`, and `job:<id>` of a job they may see.
+ * Which channels a user may watch: their own `user:<id>`, `job:<id>` of a job they may see and
+ * `thread:<id>` of a discussion thread they may read.
  * Everything else is refused alike, so a refusal says nothing about whether a job exists.
  */
 async function authorizeChannel(services: Services, actor: Actor, channel: string): Promise<void> {
   const refused = new AppError('forbidden', 'You may not watch this channel.', { field: 'channel' });
-  const [, scope, id] = /^(user|job):(.+)$/.exec(channel) ?? [];
+  const [, scope, id] = /^(user|job|thread):(.+)$/.exec(channel) ?? [];
   if (scope === 'user' && actor.userId !== null && id === actor.userId) {
     return;
   }
-  if (scope === 'job' && id !== undefined) {
+  if ((scope === 'job' || scope === 'thread') && id !== undefined) {
     try {
-      await services.jobs.viewJob(actor, id);
+      await (scope === 'job'
+        ? services.jobs.viewJob(actor, id)
+        : services.discussion.assertCanWatch(actor, id));
       return;
     } catch (error) {
       throw isAppError(error) && (error.code === 'forbidden' || error.code === 'not_found') ? refused : error;
@@ -54,7 +57,8 @@ export const eventsRoutes =
       {
         schema: {
           tags: ['events'],
-          summary: 'Live events of one channel as a server-sent events stream (user:<own id> or job:<id>)',
+          summary:
+            'Live events of one channel as a server-sent events stream (user:<own id>, job:<id>, thread:<id>)',
           description:
             'Sends `event: ready` once subscribed, then one `data:` line of JSON per event, and a comment ' +
             'every 15 s to keep proxies from closing the connection.',

@@ -22,6 +22,9 @@ import { MetricsService } from './metrics.service.ts';
 import { RevisionService } from './revision.service.ts';
 import { DashboardService } from './dashboard.service.ts';
 import { AnalysisService } from './analysis.service.ts';
+import { ConflictService } from './conflict.service.ts';
+import { ExpertService } from './expert.service.ts';
+import { DiscussionService } from './discussion.service.ts';
 
 export interface Services {
   ctx: ServiceContext;
@@ -46,6 +49,9 @@ export interface Services {
   replies: ReplyService;
   dashboard: DashboardService;
   analysis: AnalysisService;
+  conflicts: ConflictService;
+  experts: ExpertService;
+  discussion: DiscussionService;
 }
 
 /** Wires every service to one database, configuration and clock. */
@@ -88,6 +94,9 @@ export function createServices(options: {
     units: new UnitService(ctx),
     dashboard: new DashboardService(ctx, plans),
     analysis: new AnalysisService(ctx, plans, jobs),
+    conflicts: new ConflictService(ctx),
+    experts: new ExpertService(ctx),
+    discussion: new DiscussionService(ctx, bus),
   };
 }
 
