@@ -476,12 +476,12 @@ describeDb('conflicts API', (db) => {
     expect(early.statusCode).toBe(409);
     await db()
       .db.updateTable('round')
-      .set({ status: 'finished' })
+      .set({ status: 'feedback' })
       .where('id', '=', s.round.roundId)
       .execute();
-    const carried = await organizer.post(`${API}/rounds/${s.round.roundId}/conflict-follow-ups`);
-    expect(carried.statusCode).toBe(200);
-    expect(carried.json().followUpIds).toHaveLength(2);
+    // Finishing the round turns the running pilot's opinions into follow-ups, in the same transaction.
+    const finished = await organizer.post(`${API}/rounds/${s.round.roundId}/finish`);
+    expect(finished.statusCode).toBe(200);
     const followUps = await db().db.selectFrom('follow_up').selectAll().execute();
     expect(followUps.map((f) => f.opinion_id).sort()).toEqual([s.high.id, s.low.id].sort());
     expect(followUps[0]!.note).toContain('试点验证进行中');

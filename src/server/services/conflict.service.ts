@@ -1223,48 +1223,7 @@ export class ConflictService {
           },
         );
       }
-      const pilots = await listRunningPilots(tx, roundId);
-      const created: string[] = [];
-      const at = this.now();
-      for (const pilot of pilots) {
-        const parties = await listParties(tx, [pilot.conflict_id]);
-        const opinionIds = parties.map((p) => p.opinion_id);
-        const existing = await listOpinionsWithFollowUp(tx, opinionIds);
-        const record = parseJson<MethodRecords>(pilot.record, {});
-        const ids: string[] = [];
-        for (const opinionId of opinionIds.filter((o) => !existing.has(o))) {
-          const followUpId = newId();
-          await insertFollowUp(tx, {
-            id: followUpId,
-            plan_id: pilot.plan_id,
-            opinion_id: opinionId,
-            status: 'open',
-            note: `试点验证进行中：${pilot.title}${record.pilot?.endsOn ? `（至${record.pilot.endsOn}）` : ''}`,
-            created_at: at,
-            updated_at: at,
-          });
-          ids.push(followUpId);
-        }
-        if (ids.length === 0) {
-          continue;
-        }
-        const pilotRecord = record.pilot
-          ? { ...record.pilot, followUpIds: [...record.pilot.followUpIds, ...ids] }
-          : undefined;
-        await updateMethod(tx, pilot.id, {
-          record: JSON.stringify({ ...record, ...(pilotRecord ? { pilot: pilotRecord } : {}) }),
-          updated_at: at,
-        });
-        await this.ctx.ledger.append(tx, {
-          actor: actorRef(actor),
-          entity: 'conflict',
-          id: pilot.conflict_id,
-          event: 'conflict.pilot_followed_up',
-          payload: { methodId: pilot.id, roundId, followUpIds: ids },
-        });
-        created.push(...ids);
-      }
-      return { followUpIds: created };
+      return { followUpIds: await followUpPilotsOfRound(tx, this.ctx, actor, roundId) };
     });
   }
 
@@ -1347,4 +1306,58 @@ export class ConflictService {
       ),
     };
   }
+}
+
+/**
+ * Opinions of a round's pilots that are still running when the round ends become follow-ups tracked
+ * into implementation, inside the caller's transaction. Pilots already followed up are left alone.
+ */
+export async function followUpPilotsOfRound(
+  tx: Tx,
+  ctx: Pick<ServiceContext, 'ledger' | 'now'>,
+  actor: Actor,
+  roundId: string,
+): Promise<string[]> {
+  const pilots = await listRunningPilots(tx, roundId);
+  const created: string[] = [];
+  const at = ctx.now().toISOString();
+  for (const pilot of pilots) {
+    const parties = await listParties(tx, [pilot.conflict_id]);
+    const opinionIds = parties.map((p) => p.opinion_id);
+    const existing = await listOpinionsWithFollowUp(tx, opinionIds);
+    const record = parseJson<MethodRecords>(pilot.record, {});
+    const ids: string[] = [];
+    for (const opinionId of opinionIds.filter((o) => !existing.has(o))) {
+      const followUpId = newId();
+      await insertFollowUp(tx, {
+        id: followUpId,
+        plan_id: pilot.plan_id,
+        opinion_id: opinionId,
+        status: 'open',
+        note: `试点验证进行中：${pilot.title}${record.pilot?.endsOn ? `（至${record.pilot.endsOn}）` : ''}`,
+        created_at: at,
+        updated_at: at,
+      });
+      ids.push(followUpId);
+    }
+    if (ids.length === 0) {
+      continue;
+    }
+    const pilotRecord = record.pilot
+      ? { ...record.pilot, followUpIds: [...record.pilot.followUpIds, ...ids] }
+      : undefined;
+    await updateMethod(tx, pilot.id, {
+      record: JSON.stringify({ ...record, ...(pilotRecord ? { pilot: pilotRecord } : {}) }),
+      updated_at: at,
+    });
+    await ctx.ledger.append(tx, {
+      actor: actorRef(actor),
+      entity: 'conflict',
+      id: pilot.conflict_id,
+      event: 'conflict.pilot_followed_up',
+      payload: { methodId: pilot.id, roundId, followUpIds: ids },
+    });
+    created.push(...ids);
+  }
+  return created;
 }

@@ -60,6 +60,7 @@ import {
 } from '../repositories/round.repository.ts';
 import { findUnitRecord, listUnitSubtreeIds } from '../repositories/unit.repository.ts';
 import type { CalendarService } from './calendar.service.ts';
+import { followUpPilotsOfRound } from './conflict.service.ts';
 import type { Actor, ServiceContext } from './context.ts';
 import { SYSTEM_ACTOR, actorRef } from './context.ts';
 import type { PlanService } from './plan.service.ts';
@@ -825,13 +826,16 @@ export class RoundService {
 
   /** Finishes a round whose feedback has gone out (feedback → finished): the round is closed for good. */
   async finishRound(actor: Actor, id: string): Promise<RoundView> {
-    return this.changeManagedRound(actor, id, (tx, round) => {
+    return this.changeManagedRound(actor, id, async (tx, round) => {
       const now = this.ctx.now().toISOString();
-      return this.applyRoundEvent(tx, actor, round, 'finish', {
+      const view = await this.applyRoundEvent(tx, actor, round, 'finish', {
         changes: { finished_at: now },
         ledgerEvent: 'round.finished',
         payload: { finishedAt: now },
       });
+      // Pilots that outlive the round leave their opinions as follow-ups.
+      await followUpPilotsOfRound(tx, this.ctx, actor, id);
+      return view;
     });
   }
 
