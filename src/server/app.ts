@@ -9,6 +9,7 @@ import { registerAuth } from './plugins/auth.ts';
 import { registerErrorHandler } from './plugins/errors.ts';
 import { registerWeb } from './plugins/web.ts';
 import { analysisRoutes } from './routes/analysis.routes.ts';
+import { libraryRoutes } from './routes/library.routes.ts';
 import { authRoutes } from './routes/auth.routes.ts';
 import { calendarRoutes } from './routes/calendar.routes.ts';
 import { conflictRoutes } from './routes/conflict.routes.ts';
@@ -122,6 +123,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       await api.register(replyRoutes(services));
       await api.register(dashboardRoutes(services));
       await api.register(analysisRoutes(services));
+      await api.register(libraryRoutes(services));
       await api.register(conflictRoutes(services));
       await api.register(expertRoutes(services));
       await api.register(discussionRoutes(services));

@@ -22,6 +22,7 @@ import { MetricsService } from './metrics.service.ts';
 import { RevisionService } from './revision.service.ts';
 import { DashboardService } from './dashboard.service.ts';
 import { AnalysisService } from './analysis.service.ts';
+import { LibraryService } from './library.service.ts';
 import { ConflictService } from './conflict.service.ts';
 import { ExpertService } from './expert.service.ts';
 import { DiscussionService } from './discussion.service.ts';
@@ -49,6 +50,7 @@ export interface Services {
   replies: ReplyService;
   dashboard: DashboardService;
   analysis: AnalysisService;
+  library: LibraryService;
   conflicts: ConflictService;
   experts: ExpertService;
   discussion: DiscussionService;
@@ -94,6 +96,7 @@ export function createServices(options: {
     units: new UnitService(ctx),
     dashboard: new DashboardService(ctx, plans),
     analysis: new AnalysisService(ctx, plans, jobs),
+    library: new LibraryService(ctx),
     conflicts: new ConflictService(ctx),
     experts: new ExpertService(ctx),
     discussion: new DiscussionService(ctx, bus),
