@@ -85,15 +85,13 @@ for (let start = 0, line = 0; start < data.length; line++) {
 jieba.cut('预热分词', true);
 parentPort.postMessage({ ready: texts.length });
 parentPort.once('message', () => {
-  const cpu = process.cpuUsage();
   let pieces = 0;
   for (const text of texts) pieces += jieba.cut(text, true).length;
-  const used = process.cpuUsage(cpu);
-  parentPort.postMessage({ pieces, cpuSeconds: (used.user + used.system) / 1e6 });
+  parentPort.postMessage({ pieces });
 });
 `;
 
-/** Wall seconds for `workers` threads to segment their share of the file's texts, and their CPU time. */
+/** Wall seconds for `workers` threads to segment their share of the file's texts, and the process's CPU time. */
 export async function measureJiebaAlone(
   file: string,
   workers = 2,
@@ -106,7 +104,7 @@ export async function measureJiebaAlone(
         workerData: { file, index, workers, userDict: userDictionary(), resolveFrom: import.meta.url },
       }),
   );
-  const next = (worker: Worker): Promise<{ cpuSeconds?: number }> =>
+  const next = (worker: Worker): Promise<unknown> =>
     new Promise((resolve, reject) => {
       worker.once('message', resolve);
       worker.once('error', reject);
@@ -114,12 +112,15 @@ export async function measureJiebaAlone(
   try {
     await Promise.all(threads.map(next));
     const start = performance.now();
+    // Process-wide CPU time (all threads): this thread only waits meanwhile.
+    const cpu = process.cpuUsage();
     const done = Promise.all(threads.map(next));
     threads.forEach((worker) => worker.postMessage('go'));
-    const reports = await done;
+    await done;
+    const used = process.cpuUsage(cpu);
     return {
       wallSeconds: round((performance.now() - start) / 1000),
-      cpuSeconds: round(reports.reduce((n, r) => n + (r.cpuSeconds ?? 0), 0)),
+      cpuSeconds: round((used.user + used.system) / 1e6),
     };
   } finally {
     await Promise.all(threads.map((worker) => worker.terminate()));

@@ -119,13 +119,25 @@ export class AnalysisRunner {
     const exactHashes = new Uint32Array(count * 2);
     const shingleCounts = new Uint32Array(count);
     const found: (Remembered | undefined)[] = new Array<Remembered | undefined>(count);
+    /** For a record repeating an earlier one of this chunk: that record's index; else -1. */
+    const sameAs = new Int32Array(count).fill(-1);
+    const firstOf = new Map<string, number>();
     const missing: number[] = [];
     for (let i = 0; i < count; i++) {
       const key = reuseKey(records[i]!);
       const hit = key === null ? undefined : this.remembered.get(key);
       found[i] = hit;
-      if (hit === undefined) {
+      if (hit !== undefined) {
+        continue;
+      }
+      const first = key === null ? undefined : firstOf.get(key);
+      if (first === undefined) {
+        if (key !== null) {
+          firstOf.set(key, i);
+        }
         missing.push(i);
+      } else {
+        sameAs[i] = first;
       }
     }
     // Signatures of the texts not seen before, in one pass (one normalisation per text).
@@ -138,7 +150,7 @@ export class AnalysisRunner {
     let m = 0;
     for (let i = 0; i < count; i++) {
       const record = records[i]!;
-      let entry = found[i];
+      let entry = sameAs[i] === -1 ? found[i] : found[sameAs[i]!];
       if (entry === undefined) {
         const high = signatures.exactHashes[2 * m]!;
         const low = signatures.exactHashes[2 * m + 1]!;
@@ -156,6 +168,7 @@ export class AnalysisRunner {
           shingles,
         };
         m++;
+        found[i] = entry;
         const key = reuseKey(record);
         if (key !== null) {
           if (this.remembered.size >= REUSE_CAPACITY) {
@@ -171,7 +184,11 @@ export class AnalysisRunner {
       if (task.format === 'json') {
         tails[i] = entry.tail ?? lineTail(entry.analysis);
       } else {
-        analyses[i] = entry.analysis.id === record.id ? entry.analysis : { ...entry.analysis, id: record.id };
+        // A reused analysis is copied: each record's result is its own to change.
+        analyses[i] =
+          entry.analysis.id === record.id
+            ? entry.analysis
+            : { ...structuredClone(entry.analysis), id: record.id };
       }
     }
     this.retained.set(task.job, retained);
