@@ -54,7 +54,12 @@ export async function api<T>(path: string, init: { method?: string; body?: unkno
  * Uploads a file as multipart form data with XMLHttpRequest (fetch cannot report upload progress), so that
  * long uploads show how far they are.
  */
-export function uploadFile<T>(path: string, file: File, onProgress: (percent: number) => void): Promise<T> {
+export function uploadFile<T>(
+  path: string,
+  file: File,
+  onProgress: (percent: number) => void,
+  fields: Record<string, string> = {},
+): Promise<T> {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
     xhr.open('POST', `/api/v1${path}`);
@@ -86,6 +91,9 @@ export function uploadFile<T>(path: string, file: File, onProgress: (percent: nu
       );
     };
     const form = new FormData();
+    for (const [name, value] of Object.entries(fields)) {
+      form.append(name, value);
+    }
     form.append('file', file, file.name);
     xhr.send(form);
   });

@@ -32,6 +32,14 @@ const ApprovalsPage = page(() => import('../pages/leader/ApprovalsPage.tsx'), 'A
 const UnitsPage = page(() => import('../pages/admin/UnitsPage.tsx'), 'UnitsPage');
 const UsersPage = page(() => import('../pages/admin/UsersPage.tsx'), 'UsersPage');
 const CalendarPage = page(() => import('../pages/admin/CalendarPage.tsx'), 'CalendarPage');
+const ConflictBoardPage = page(() => import('../pages/organizer/ConflictBoardPage.tsx'), 'ConflictBoardPage');
+const ConflictPage = page(() => import('../pages/organizer/ConflictPage.tsx'), 'ConflictPage');
+const LibraryPage = page(() => import('../pages/organizer/LibraryPage.tsx'), 'LibraryPage');
+const ExpertInboxPage = page(() => import('../pages/expert/ExpertInboxPage.tsx'), 'ExpertInboxPage');
+const ConsultationAnswerPage = page(
+  () => import('../pages/expert/ConsultationAnswerPage.tsx'),
+  'ConsultationAnswerPage',
+);
 
 function Routed() {
   const { t } = useTranslation();
@@ -71,6 +79,11 @@ function Routed() {
           <Route path="/admin/units" element={<UnitsPage />} />
           <Route path="/admin/users" element={<UsersPage />} />
           <Route path="/admin/calendar" element={<CalendarPage />} />
+          <Route path="/rounds/:roundId/conflicts" element={<ConflictBoardPage />} />
+          <Route path="/conflicts/:conflictId" element={<ConflictPage />} />
+          <Route path="/library" element={<LibraryPage />} />
+          <Route path="/expert" element={<ExpertInboxPage />} />
+          <Route path="/expert/consultations/:consultationId" element={<ConsultationAnswerPage />} />
           <Route path="*" element={<Navigate to={homeOf(me.data.roles)} replace />} />
         </Routes>
       </Suspense>

@@ -9,13 +9,23 @@ describe('navigation', () => {
     expect(homeOf(['leader', 'organizer'])).toBe('/plans');
     expect(homeOf(['liaison'])).toBe('/inbox');
     expect(homeOf(['unit_head'])).toBe('/inbox');
+    expect(homeOf(['expert'])).toBe('/expert');
+    expect(homeOf(['expert', 'liaison'])).toBe('/inbox');
+  });
+
+  it('gives experts their inbox of consultations and the library to units and organizers', () => {
+    const paths = (roles: string[]) => navItems(roles).map((i) => i.path);
+    expect(paths(['expert'])).toEqual(['/expert']);
+    expect(paths(['liaison'])).toContain('/library');
+    expect(paths(['organizer'])).toContain('/library');
+    expect(paths(['expert'])).not.toContain('/inbox');
   });
 
   it('shows administration only to administrators and the dashboard only to leaders', () => {
     const paths = (roles: string[]) => navItems(roles).map((i) => i.path);
-    expect(paths(['liaison'])).toEqual(['/inbox']);
-    expect(paths(['organizer'])).toEqual(['/plans']);
-    expect(paths(['leader'])).toEqual(['/dashboard', '/approvals', '/plans']);
+    expect(paths(['liaison'])).toEqual(['/inbox', '/library']);
+    expect(paths(['organizer'])).toEqual(['/plans', '/library']);
+    expect(paths(['leader'])).toEqual(['/dashboard', '/approvals', '/plans', '/library']);
     expect(paths(['admin'])).toContain('/admin/users');
     expect(paths(['organizer'])).not.toContain('/admin/users');
   });

@@ -7,12 +7,18 @@ export interface NavItem {
 
 const has = (roles: readonly string[], ...wanted: string[]) => wanted.some((r) => roles.includes(r));
 
-/** Organizers and administrators land on the plans, leaders on their dashboard, units on their inbox. */
+/**
+ * Organizers and administrators land on the plans, leaders on their dashboard, units on their inbox,
+ * experts on the consultations sent to them.
+ */
 export function homeOf(roles: readonly string[]): string {
   if (has(roles, 'organizer', 'admin')) {
     return '/plans';
   }
-  return has(roles, 'leader') ? '/dashboard' : '/inbox';
+  if (has(roles, 'leader')) {
+    return '/dashboard';
+  }
+  return has(roles, 'liaison', 'unit_head') || !has(roles, 'expert') ? '/inbox' : '/expert';
 }
 
 export function navItems(roles: readonly string[]): NavItem[] {
@@ -26,8 +32,14 @@ export function navItems(roles: readonly string[]): NavItem[] {
   if (has(roles, 'organizer', 'leader', 'admin')) {
     items.push({ path: '/plans', label: 'nav.plans' });
   }
-  if (has(roles, 'liaison', 'unit_head', 'expert')) {
+  if (has(roles, 'liaison', 'unit_head')) {
     items.push({ path: '/inbox', label: 'nav.inbox' });
+  }
+  if (has(roles, 'expert')) {
+    items.push({ path: '/expert', label: 'integration.nav.expert' });
+  }
+  if (has(roles, 'organizer', 'leader', 'admin', 'liaison', 'unit_head')) {
+    items.push({ path: '/library', label: 'integration.nav.library' });
   }
   if (has(roles, 'admin')) {
     items.push(

@@ -4,6 +4,7 @@ import * as leaderArea from './areas/leader.ts';
 import * as metricsArea from './areas/metrics.ts';
 import * as compareArea from './areas/compare.ts';
 import * as analysisArea from './areas/analysis.ts';
+import * as integrationArea from './areas/integration.ts';
 
 /** English: complete, switchable at any time. */
 export const en: Messages = {
@@ -600,4 +601,5 @@ export const en: Messages = {
   metrics: metricsArea.en,
   compare: compareArea.en,
   analysis: analysisArea.en,
+  integration: integrationArea.en,
 };

@@ -3,6 +3,7 @@ import * as leaderArea from './areas/leader.ts';
 import * as metricsArea from './areas/metrics.ts';
 import * as compareArea from './areas/compare.ts';
 import * as analysisArea from './areas/analysis.ts';
+import * as integrationArea from './areas/integration.ts';
 
 /** Simplified Chinese: the default language of the interface. */
 export const zhCN = {
@@ -583,6 +584,7 @@ export const zhCN = {
   metrics: metricsArea.zhCN,
   compare: compareArea.zhCN,
   analysis: analysisArea.zhCN,
+  integration: integrationArea.zhCN,
 };
 
 export type Messages = typeof zhCN;

@@ -1,4 +1,5 @@
 import { Card, Col, Empty, Flex, Form, Row, Select, Skeleton, Tag, Typography } from 'antd';
+import { ConfirmConflictButton } from '../conflicts/ConfirmConflictButton.tsx';
 import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '../../ui/ErrorAlert.tsx';
 import { ItemList } from '../../ui/ItemList.tsx';
@@ -74,6 +75,11 @@ function Candidate({
           ))}
         </Flex>
       )}
+      <ConfirmConflictButton
+        roundId={roundId}
+        opinionIds={[candidate.a.id, candidate.b.id]}
+        title={clauseName(candidate.clauseStableId)}
+      />
     </Flex>
   );
 }

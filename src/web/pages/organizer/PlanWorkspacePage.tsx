@@ -24,6 +24,7 @@ import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import { PlanClauseSummary } from '../../features/analysis/PlanClauseSummary.tsx';
+import { DiscussionPanel } from '../../features/discussion/DiscussionPanel.tsx';
 import { RoundOpinionList } from '../../features/assessment/RoundOpinionList.tsx';
 import {
   useClauseCounts,
@@ -365,6 +366,11 @@ export function PlanWorkspacePage() {
   const clauseCounts = useClauseCounts(planId);
   const counts = useMemo(() => countsByClause(clauseCounts.data ?? []), [clauseCounts.data]);
   const [openClause, setOpenClause] = useState<Clause | null>(null);
+  // A clause is discussed in the plan's latest round: the one whose units are at the table now.
+  const latestRound = useMemo(
+    () => [...(rounds.data ?? [])].sort((a, b) => b.opensAt.localeCompare(a.opensAt))[0],
+    [rounds.data],
+  );
 
   if (plan.isPending) {
     return <Skeleton active />;
@@ -470,6 +476,13 @@ export function PlanWorkspacePage() {
               rounds={rounds.data ?? []}
               unitNames={unitNames}
             />
+            {latestRound && (
+              <DiscussionPanel
+                roundId={latestRound.id}
+                subject={{ clauseStableId: openClause.stableId }}
+                defaultTitle={clauseLabel(openClause)}
+              />
+            )}
           </>
         )}
       </Drawer>

@@ -1,4 +1,4 @@
-import { BarChartOutlined, ExperimentOutlined } from '@ant-design/icons';
+import { ApartmentOutlined, BarChartOutlined, ExperimentOutlined } from '@ant-design/icons';
 import { Button, Card, Descriptions, Flex, Popconfirm, Skeleton, Space, Tabs, Tag } from 'antd';
 import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -97,6 +97,9 @@ export function RoundPage() {
             </Link>
             <Link to={`/rounds/${r.id}/analysis`}>
               <ExperimentOutlined /> {t('analysis.open')}
+            </Link>
+            <Link to={`/rounds/${r.id}/conflicts`}>
+              <ApartmentOutlined /> {t('integration.conflicts.open')}
             </Link>
             <Link to={`/plans/${r.planId}`}>{t('round.backToPlan')}</Link>
           </Space>
