@@ -23,6 +23,8 @@ import { Worker } from 'node:worker_threads';
 import { PLANNING_TERMS } from '../src/analysis/planning-terms.ts';
 import type { CorpusSummary as CorpusFileSummary } from './analysis-corpus.ts';
 import { readCorpusSources, writeSyntheticCorpus } from './analysis-corpus.ts';
+import type { CommentImportFigures } from './comment-import.ts';
+import { benchCommentImport } from './comment-import.ts';
 
 export interface MillionFigures {
   comments: number;
@@ -47,6 +49,8 @@ export interface MillionFigures {
   cpuRatio: number | null;
   targets: { wallSeconds: number; peakMiB: number; ratio: number };
   targetsMet: { wall: boolean; memory: boolean; ratio: boolean };
+  /** `concord import comments` of the same file into a fresh SQLite database. */
+  import: CommentImportFigures;
 }
 
 const BIN = new URL('../bin/concord.js', import.meta.url).pathname;
@@ -212,6 +216,8 @@ export async function benchAnalysisMillion(
     console.warn(`million: jieba alone ${jieba.wallSeconds} s; concord analyze…`);
     const run = await runAnalyze(file, join(dir, 'out.jsonl'));
     const s = run.summary;
+    console.warn(`million: concord analyze ${run.wallSeconds} s; concord import comments into SQLite…`);
+    const imported = await benchCommentImport(file);
     const targets = { wallSeconds: 60, peakMiB: 2048, ratio: 2 };
     const ratio = round(run.wallSeconds / jieba.wallSeconds);
     const figures: MillionFigures = {
@@ -235,6 +241,7 @@ export async function benchAnalysisMillion(
       ratio,
       cpuRatio: run.cpuSeconds === null ? null : round(run.cpuSeconds / jieba.cpuSeconds),
       targets,
+      import: imported,
       targetsMet: {
         wall: run.wallSeconds <= targets.wallSeconds,
         memory: run.peakMiB <= targets.peakMiB,
@@ -249,6 +256,7 @@ export async function benchAnalysisMillion(
         `  peak ${run.peakMiB} MiB (${run.peakSource}; target ≤ ${targets.peakMiB}: ${mark(figures.targetsMet.memory)})`,
         `  jieba alone ${jieba.wallSeconds} s wall, ${jieba.cpuSeconds} s CPU; ratio analyze/jieba ${ratio} (target ≤ ${targets.ratio}: ${mark(figures.targetsMet.ratio)}), CPU ratio ${figures.cpuRatio ?? '?'}`,
         `  clusters ${s.clusters} holding ${s.clusteredRecords} comments; largest ${s.largestClusters.join(', ')}; sizes ${JSON.stringify(s.clusterSizes)}`,
+        `  concord import comments into SQLite: ${imported.wallSeconds} s wall (target ≤ ${imported.target.wallSeconds}: ${mark(imported.targetMet)}), CPU ${imported.cpuSeconds ?? '?'} s, peak ${imported.peakMiB ?? '?'} MiB, database ${imported.databaseMiB} MiB, ${imported.imported} opinions in ${imported.clusters} clusters`,
       ].join('\n'),
     );
     return figures;
