@@ -11,6 +11,10 @@ import * as conflicts from './migrations/20261128_0006_conflicts.ts';
 import * as experts from './migrations/20261128_0007_experts.ts';
 import * as dataLibrary from './migrations/20261128_0008_data_library.ts';
 import * as discussion from './migrations/20261128_0009_discussion.ts';
+import * as notifications from './migrations/20261128_0010_notifications.ts';
+import * as reminders from './migrations/20261128_0011_reminders.ts';
+import * as publicPortal from './migrations/20261128_0012_public_portal.ts';
+import * as unitAssessment from './migrations/20261128_0013_unit_assessment.ts';
 
 /** Every migration, in order. Listed statically so the set is the same in every runtime and bundle. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -23,6 +27,10 @@ const MIGRATIONS: Record<string, Migration> = {
   '20261128_0007_experts': experts,
   '20261128_0008_data_library': dataLibrary,
   '20261128_0009_discussion': discussion,
+  '20261128_0010_notifications': notifications,
+  '20261128_0011_reminders': reminders,
+  '20261128_0012_public_portal': publicPortal,
+  '20261128_0013_unit_assessment': unitAssessment,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(MIGRATIONS) };

@@ -1,5 +1,9 @@
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { AssessmentTables } from './tables/assessment.ts';
 import type { ConflictTables } from './tables/conflict.ts';
+import type { NotificationTables } from './tables/notification.ts';
+import type { PortalTables } from './tables/portal.ts';
+import type { ReminderTables } from './tables/reminder.ts';
 import type { DiscussionTables } from './tables/discussion.ts';
 import type { ExpertTables } from './tables/expert.ts';
 import type { LibraryTables } from './tables/library.ts';
@@ -525,7 +529,16 @@ export interface AnalysisModelTable {
   trained_at: string;
 }
 
-export interface DB extends ConflictTables, ExpertTables, LibraryTables, DiscussionTables {
+export interface DB
+  extends
+    ConflictTables,
+    ExpertTables,
+    LibraryTables,
+    DiscussionTables,
+    NotificationTables,
+    ReminderTables,
+    PortalTables,
+    AssessmentTables {
   unit: UnitTable;
   user: UserTable;
   user_role: UserRoleTable;

@@ -1,0 +1,9 @@
+import type { Kysely } from 'kysely';
+
+/* Frozen once released. Unit assessment weights and scores. Same for SQLite and PostgreSQL. */
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any, @typescript-eslint/no-unused-vars
+export async function up(db: Kysely<any>): Promise<void> {}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any, @typescript-eslint/no-unused-vars
+export async function down(db: Kysely<any>): Promise<void> {}
