@@ -1,6 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { SheetInput } from './calculation.ts';
-import { evaluateSheet, validateInputs } from './calculation.ts';
+import { evaluateSheet, loadCalculator, validateInputs } from './calculation.ts';
 import { AppError } from './errors.ts';
 
 const caught = (fn: () => unknown): AppError => {
@@ -27,6 +27,8 @@ const forecast: SheetInput[] = [
 ];
 
 describe('calculation sheets', () => {
+  beforeAll(loadCalculator);
+
   it('shows that the forecast series supports +15%, not +20%', () => {
     const result = evaluateSheet({ inputs: forecast, formula: '(forecast2030 / base2025 - 1) * 100' });
     expect(result.value).toBe(15);

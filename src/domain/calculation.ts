@@ -1,5 +1,4 @@
 import type { MathNode } from 'mathjs';
-import { parse } from 'mathjs';
 import { AppError } from './errors.ts';
 
 /*
@@ -87,6 +86,13 @@ export function validateInputs(inputs: readonly SheetInput[]): Map<string, Sheet
   return byName;
 }
 
+let mathParse: ((expression: string) => MathNode) | null = null;
+
+/** Loads the formula parser (mathjs is large, so it comes on first use, not with the server or the CLI). */
+export async function loadCalculator(): Promise<void> {
+  mathParse ??= (await import('mathjs')).parse;
+}
+
 function parseFormula(formula: string): MathNode {
   const text = formula.trim();
   if (!text) {
@@ -95,8 +101,11 @@ function parseFormula(formula: string): MathNode {
   if (text.length > 2000) {
     throw invalid('The formula is longer than 2000 characters.');
   }
+  if (mathParse === null) {
+    throw new Error('loadCalculator() must be awaited before a sheet is evaluated');
+  }
   try {
-    return parse(text);
+    return mathParse(text);
   } catch (error) {
     throw invalid(`The formula cannot be read: ${error instanceof Error ? error.message : String(error)}.`);
   }

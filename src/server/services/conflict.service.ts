@@ -3,7 +3,7 @@ import { extractFigures } from '../../analysis/figures.ts';
 import type { DocBlock } from '../../documents/export-docx.ts';
 import { buildDocx } from '../../documents/export-docx.ts';
 import type { SheetInput } from '../../domain/calculation.ts';
-import { evaluateSheet, validateInputs } from '../../domain/calculation.ts';
+import { evaluateSheet, loadCalculator, validateInputs } from '../../domain/calculation.ts';
 import type { ConflictMetrics, ConflictStatus, Rung } from '../../domain/conflict-rules.ts';
 import {
   DEFAULT_LADDER,
@@ -1062,6 +1062,7 @@ export class ConflictService {
     id: string,
     changes: Partial<Omit<SheetRecord, 'result'>> = {},
   ): Promise<MethodView> {
+    await loadCalculator();
     await inTransaction(this.ctx.database, async (tx) => {
       const { method, conflict, scope } = await this.loadMethod(tx, id);
       this.assertManager(actor, scope, 'work on conflicts');
