@@ -182,9 +182,19 @@ export function addUserTerms(terms: readonly string[]): void {
 /*
  * One alternation, tried in order: a Han run (with 〇), a decimal number, an emoji sequence (flags,
  * keycaps, modifiers, ZWJ sequences), a word of other letters and digits (apostrophes inside kept).
+ * Numbered groups, in that order: a match allocates no groups object.
  */
 const SPAN =
-  /(?<han>[\p{Script=Han}\u3007]+)|(?<number>\p{Nd}+(?:[.,:]\p{Nd}+)*%?(?![\p{L}\p{Nd}]))|(?<emoji>\p{Regional_Indicator}{2}|[#*0-9]\uFE0F?\u20E3|\p{Extended_Pictographic}(?:\p{Emoji_Modifier}|\uFE0F)?(?:\u200D\p{Extended_Pictographic}(?:\p{Emoji_Modifier}|\uFE0F)?)*)|(?<word>(?:(?!\p{Script=Han})[\p{L}\p{Nd}])(?:(?!\p{Script=Han})[\p{L}\p{M}\p{Nd}])*(?:['’](?:(?!\p{Script=Han})\p{L})+)*)/gu;
+  /([\p{Script=Han}\u3007]+)|(\p{Nd}+(?:[.,:]\p{Nd}+)*%?(?![\p{L}\p{Nd}]))|(\p{Regional_Indicator}{2}|[#*0-9]\uFE0F?\u20E3|\p{Extended_Pictographic}(?:\p{Emoji_Modifier}|\uFE0F)?(?:\u200D\p{Extended_Pictographic}(?:\p{Emoji_Modifier}|\uFE0F)?)*)|((?:(?!\p{Script=Han})[\p{L}\p{Nd}])(?:(?!\p{Script=Han})[\p{L}\p{M}\p{Nd}])*(?:['’](?:(?!\p{Script=Han})\p{L})+)*)/gu;
+
+/*
+ * SPAN restricted to ASCII text, where it can match only numbers and words: the same alternatives with
+ * ASCII classes, so the same spans, without Unicode property lookups.
+ */
+const ASCII_SPAN = /(\d+(?:[.,:]\d+)*%?(?![A-Za-z\d]))|([A-Za-z\d]+(?:'[A-Za-z]+)*)/g;
+/** Any character above U+007F: its absence lets the ASCII scan run. */
+const NON_ASCII = /[\u0080-\uFFFF]/;
+const DIGITS = /^\p{Nd}+$/u;
 
 /** Characters NFKC may change in Han text: CJK radicals, Kangxi radicals, compatibility ideographs. */
 const HAN_COMPATIBILITY = /[\u2E80-\u2FDF\uF900-\uFAFF]/u;
@@ -197,35 +207,55 @@ function normalizeToken(text: string, kind: TokenKind): string {
   return text.normalize('NFKC').toLowerCase();
 }
 
+/** A token whose text is already normalised. */
+function normalizedToken(normalized: string, start: number, end: number, kind: TokenKind): Token {
+  return { text: normalized, start, end, kind, stop: isStopWord(normalized) };
+}
+
 function makeToken(text: string, start: number, kind: TokenKind): Token {
   const normalized =
     kind === 'word' ? normalizeToken(text, kind).replaceAll('’', "'") : normalizeToken(text, kind);
-  return { text: normalized, start, end: start + text.length, kind, stop: isStopWord(normalized) };
+  return normalizedToken(normalized, start, start + text.length, kind);
 }
 
-/**
- * Tokenises a text once: Chinese words, English words (lower case), numbers and emoji, with offsets.
- * Empty or whitespace-only text gives no tokens.
- */
-export function tokenize(text: string): TokenizedText {
+/** Tokens of a text with no character above U+007F: numbers and words only, no Han run to segment. */
+function tokenizeAscii(text: string): Token[] {
+  const tokens: Token[] = [];
+  ASCII_SPAN.lastIndex = 0;
+  for (let match = ASCII_SPAN.exec(text); match !== null; match = ASCII_SPAN.exec(text)) {
+    const number = match[1];
+    const start = match.index;
+    if (number !== undefined) {
+      tokens.push(normalizedToken(number, start, start + number.length, 'number'));
+    } else {
+      const word = match[2]!;
+      const kind: TokenKind = DIGITS.test(word) ? 'number' : 'word';
+      tokens.push(normalizedToken(word.toLowerCase(), start, start + word.length, kind));
+    }
+  }
+  return tokens;
+}
+
+/** Tokens of any text: Han runs are segmented together, in one call of the segmenter. */
+function tokenizeMixed(text: string): Token[] {
   /** Tokens in order, with the index of a Han run where that run's words go. */
   const items: (Token | number)[] = [];
   const hanRuns: string[] = [];
   const hanStarts: number[] = [];
-  for (const match of text.matchAll(SPAN)) {
-    const groups = match.groups!;
+  SPAN.lastIndex = 0;
+  for (let match = SPAN.exec(text); match !== null; match = SPAN.exec(text)) {
     const start = match.index;
-    if (groups.han !== undefined) {
+    if (match[1] !== undefined) {
       items.push(hanRuns.length);
-      hanRuns.push(groups.han);
+      hanRuns.push(match[1]);
       hanStarts.push(start);
-    } else if (groups.number !== undefined) {
-      items.push(makeToken(groups.number, start, 'number'));
-    } else if (groups.emoji !== undefined) {
-      items.push(makeToken(groups.emoji, start, 'emoji'));
-    } else if (groups.word !== undefined) {
-      const kind: TokenKind = /^\p{Nd}+$/u.test(groups.word) ? 'number' : 'word';
-      items.push(makeToken(groups.word, start, kind));
+    } else if (match[2] !== undefined) {
+      items.push(makeToken(match[2], start, 'number'));
+    } else if (match[3] !== undefined) {
+      items.push(makeToken(match[3], start, 'emoji'));
+    } else if (match[4] !== undefined) {
+      const kind: TokenKind = DIGITS.test(match[4]) ? 'number' : 'word';
+      items.push(makeToken(match[4], start, kind));
     }
   }
   const segmented = hanRuns.length > 0 ? chineseSegmenter().segmentRuns(hanRuns) : [];
@@ -236,6 +266,9 @@ export function tokenize(text: string): TokenizedText {
       continue;
     }
     const run = hanRuns[item]!;
+    // Han characters have no case: a run without compatibility forms is its own normal form, and so
+    // is every piece of it.
+    const plain = !HAN_COMPATIBILITY.test(run);
     let offset = hanStarts[item]!;
     let rest = run.length;
     // The pieces spell the run; anything unexpected is kept whole rather than lost.
@@ -243,7 +276,11 @@ export function tokenize(text: string): TokenizedText {
       if (piece.length === 0 || piece.length > rest) {
         break;
       }
-      tokens.push(makeToken(piece, offset, 'han'));
+      tokens.push(
+        plain
+          ? normalizedToken(piece, offset, offset + piece.length, 'han')
+          : makeToken(piece, offset, 'han'),
+      );
       offset += piece.length;
       rest -= piece.length;
     }
@@ -251,8 +288,24 @@ export function tokenize(text: string): TokenizedText {
       tokens.push(makeToken(run.slice(run.length - rest), offset, 'han'));
     }
   }
-  const words = tokens.map((t) => t.text);
-  const terms = tokens.filter((t) => !t.stop && t.kind !== 'number').map((t) => t.text);
+  return tokens;
+}
+
+/**
+ * Tokenises a text once: Chinese words, English words (lower case), numbers and emoji, with offsets.
+ * Empty or whitespace-only text gives no tokens.
+ */
+export function tokenize(text: string): TokenizedText {
+  const tokens = NON_ASCII.test(text) ? tokenizeMixed(text) : tokenizeAscii(text);
+  const words: string[] = new Array<string>(tokens.length);
+  const terms: string[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i]!;
+    words[i] = token.text;
+    if (!token.stop && token.kind !== 'number') {
+      terms.push(token.text);
+    }
+  }
   return { text, tokens, words, terms };
 }
 

@@ -54,6 +54,9 @@ const POSITIVE_EMOTICON =
 const NEGATIVE_EMOTICON =
   /\[(?:怒|泪|衰|鄙视|吐|抓狂|生气|悲伤|失望|晕|汗|哼|怒骂|拜拜|弱|伤心|白眼|允悲|费解|挖鼻|黑线|可怜)\]|[😠😡😢😭😞👎💔]/giu;
 
+/** What every emoticon starts with: a bracket, ❤, or the high surrogate of the emoji listed (U+1F4xx–1F6xx). */
+const EMOTICON_START = /[[\u2764\uD83D]/;
+
 function wordSet(list: string): Set<string> {
   return new Set(list.split(/\s+/u).filter((w) => w !== ''));
 }
@@ -65,13 +68,24 @@ const POSITIVE = wordSet(POSITIVE_WORDS);
 const NEGATIVE = wordSet(NEGATIVE_WORDS);
 
 /** "建议将 X 改为 Y", "X 应当修改为 Y", "replace X with Y", "X should read Y": a proposed rewording. */
-const REWORDING = [
+const REWORDING_ZH = [
   /建议(?:将|把|对)?.{0,60}?(?:改为|改成|修改为|调整为|更改为|表述为|替换为|删除|删去|增加|补充|明确)/su,
   /(?:应当?|宜|需要?|可)(?:修改|调整|表述|改)为/u,
   /(?:第[一二三四五六七八九十百零〇\d]+条|第[一二三四五六七八九十百零〇\d]+款).{0,30}?(?:修改|删除|增加|补充|改为)/su,
+];
+const REWORDING_EN = [
   /\b(?:replace|substitute)\b.{1,80}?\bwith\b/isu,
   /\bshould (?:read|be amended|be revised|be changed|be deleted|be removed|include|add)\b/iu,
 ];
+/*
+ * Cheap necessary conditions of the English patterns, tried first: case-insensitive Unicode matching is
+ * slow. They skip the letters s and k, which also match ſ and K (Kelvin sign) in those patterns, so that a
+ * text they reject can match no pattern.
+ */
+const REWORDING_EN_HINT = [/replace|titute/i, /hould/i];
+/** Each Chinese pattern starts with one of these characters; each English one holds an ASCII letter. */
+const REWORDING_ZH_START = /[建应宜需可第]/u;
+const ASCII_LETTER = /[A-Za-z]/;
 
 /** How far back (in tokens) a negator reaches. */
 const NEGATION_WINDOW = 2;
@@ -92,32 +106,35 @@ const FLIP: Partial<Record<keyof LexiconScores, keyof LexiconScores>> = {
   negative: 'positive',
 };
 
-function classifyCue(word: string): keyof LexiconScores | null {
-  if (SUPPORT.has(word)) {
-    return 'support';
+type Cue = keyof LexiconScores;
+
+/** Every cue word with its cue (the first list holding a word wins): one lookup per word. */
+const CUES: ReadonlyMap<string, Cue> = (() => {
+  const cues = new Map<string, Cue>();
+  const lists: [Set<string>, Cue][] = [
+    [SUPPORT, 'support'],
+    [OPPOSE, 'oppose'],
+    [MODIFY, 'modify'],
+    [POSITIVE, 'positive'],
+    [NEGATIVE, 'negative'],
+  ];
+  for (const [words, cue] of lists) {
+    for (const word of words) {
+      if (!cues.has(word)) {
+        cues.set(word, cue);
+      }
+    }
   }
-  if (OPPOSE.has(word)) {
-    return 'oppose';
-  }
-  if (MODIFY.has(word)) {
-    return 'modify';
-  }
-  if (POSITIVE.has(word)) {
-    return 'positive';
-  }
-  if (NEGATIVE.has(word)) {
-    return 'negative';
-  }
-  return null;
-}
+  return cues;
+})();
 
 /** Counts the cues of each stance and sentiment in a tokenised text, negations applied. */
 export function countStanceCues(doc: TokenizedText): LexiconScores {
   const scores: LexiconScores = { support: 0, oppose: 0, modify: 0, positive: 0, negative: 0 };
   const words = doc.words;
   words.forEach((word, i) => {
-    let cue = classifyCue(word);
-    if (cue === null) {
+    let cue = CUES.get(word);
+    if (cue === undefined) {
       return;
     }
     let negated = false;
@@ -131,13 +148,25 @@ export function countStanceCues(doc: TokenizedText): LexiconScores {
     }
     scores[cue] += 1;
   });
-  for (const pattern of REWORDING) {
-    if (pattern.test(doc.text)) {
-      scores.modify += 2;
+  // Patterns that cannot match are skipped: most texts are in one language.
+  if (REWORDING_ZH_START.test(doc.text)) {
+    for (const pattern of REWORDING_ZH) {
+      if (pattern.test(doc.text)) {
+        scores.modify += 2;
+      }
     }
   }
-  scores.positive += doc.text.match(POSITIVE_EMOTICON)?.length ?? 0;
-  scores.negative += doc.text.match(NEGATIVE_EMOTICON)?.length ?? 0;
+  if (ASCII_LETTER.test(doc.text)) {
+    REWORDING_EN.forEach((pattern, i) => {
+      if (REWORDING_EN_HINT[i]!.test(doc.text) && pattern.test(doc.text)) {
+        scores.modify += 2;
+      }
+    });
+  }
+  if (EMOTICON_START.test(doc.text)) {
+    scores.positive += doc.text.match(POSITIVE_EMOTICON)?.length ?? 0;
+    scores.negative += doc.text.match(NEGATIVE_EMOTICON)?.length ?? 0;
+  }
   return scores;
 }
 
