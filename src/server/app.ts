@@ -19,6 +19,8 @@ import { feedbackRoutes } from './routes/feedback.routes.ts';
 import { eventsRoutes } from './routes/events.routes.ts';
 import { expertRoutes } from './routes/expert.routes.ts';
 import { discussionRoutes } from './routes/discussion.routes.ts';
+import { reminderRoutes } from './routes/reminder.routes.ts';
+import { unitAssessmentRoutes } from './routes/unit-assessment.routes.ts';
 import { jobRoutes } from './routes/job.routes.ts';
 import { ledgerRoutes } from './routes/ledger.routes.ts';
 import { opinionRoutes } from './routes/opinion.routes.ts';
@@ -29,6 +31,7 @@ import { ErrorResponse } from './routes/schemas.ts';
 import { exportRoutes } from './routes/export.routes.ts';
 import { metricsRoutes } from './routes/metrics.routes.ts';
 import { placementRoutes } from './routes/placement.routes.ts';
+import { notificationRoutes } from './routes/notification.routes.ts';
 import { revisionRoutes } from './routes/revision.routes.ts';
 import { dashboardRoutes } from './routes/dashboard.routes.ts';
 import { unitRoutes } from './routes/unit.routes.ts';
@@ -127,6 +130,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       await api.register(conflictRoutes(services));
       await api.register(expertRoutes(services));
       await api.register(discussionRoutes(services));
+      await api.register(notificationRoutes(services));
+      await api.register(reminderRoutes(services));
+      await api.register(unitAssessmentRoutes(services));
     },
     { prefix: API_PREFIX },
   );

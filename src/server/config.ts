@@ -1,4 +1,5 @@
 import { AppError } from '../domain/errors.ts';
+import { newSecret } from './lib/ids.ts';
 
 export type HashAlgorithm = 'sm3' | 'sha256';
 
@@ -25,6 +26,22 @@ export interface Config {
   llmApiKey: string | null;
   /** How long one language-model request may take, in milliseconds. */
   llmTimeoutMs: number;
+  /** Public comment portal: CAPTCHA on (off only for load tests), its HMAC key and work, limits per address. */
+  portalCaptcha: boolean;
+  portalCaptchaKey: string;
+  portalCaptchaMaxNumber: number;
+  portalRatePerMinute: number;
+  portalRatePerDay: number;
+  portalBodyLimitBytes: number;
+  /** SMTP server for notification e-mail (smtp://user:pass@host:port or smtps://…); null: no e-mail. */
+  smtpUrl: string | null;
+  mailFrom: string;
+  /** How long one webhook request to a group robot may take, in milliseconds. */
+  webhookTimeoutMs: number;
+  /** Attempts per notification delivery before it joins the dead-letter list. */
+  notifyMaxAttempts: number;
+  /** Key that encrypts stored webhook secrets (any string; hashed to an AES-256 key); null: stored as given. */
+  secretKey: string | null;
 }
 
 const DEFAULT_DATABASE_URL = 'sqlite:./data/concord.db';
@@ -75,6 +92,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       field: 'CONCORD_LLM_MODEL',
     });
   }
+  const smtpUrl = env.CONCORD_SMTP_URL || null;
+  if (smtpUrl !== null && !/^smtps?:\/\/[^/\s]+/.test(smtpUrl)) {
+    throw new AppError('validation_failed', `CONCORD_SMTP_URL must be an smtp(s) URL`, {
+      field: 'CONCORD_SMTP_URL',
+    });
+  }
   return {
     databaseUrl,
     port: intFromEnv(env, 'PORT', 3000, 0),
@@ -93,5 +116,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     llmModel,
     llmApiKey: env.CONCORD_LLM_API_KEY || null,
     llmTimeoutMs: intFromEnv(env, 'CONCORD_LLM_TIMEOUT_MS', 60_000),
+    portalCaptcha: env.CONCORD_PORTAL_CAPTCHA !== 'off',
+    // Without a configured key each process makes its own: fine for one instance, not for several.
+    portalCaptchaKey: env.CONCORD_PORTAL_CAPTCHA_KEY || newSecret(),
+    portalCaptchaMaxNumber: intFromEnv(env, 'CONCORD_PORTAL_CAPTCHA_MAX_NUMBER', 50_000),
+    portalRatePerMinute: intFromEnv(env, 'CONCORD_PORTAL_RATE_PER_MINUTE', 5),
+    portalRatePerDay: intFromEnv(env, 'CONCORD_PORTAL_RATE_PER_DAY', 30),
+    portalBodyLimitBytes: intFromEnv(env, 'CONCORD_PORTAL_BODY_LIMIT_BYTES', 64 * 1024),
+    smtpUrl,
+    mailFrom: env.CONCORD_MAIL_FROM || 'Concord <concord@localhost>',
+    webhookTimeoutMs: intFromEnv(env, 'CONCORD_WEBHOOK_TIMEOUT_MS', 5_000),
+    notifyMaxAttempts: intFromEnv(env, 'CONCORD_NOTIFY_MAX_ATTEMPTS', 5),
+    secretKey: env.CONCORD_SECRET_KEY || null,
   };
 }

@@ -7,6 +7,8 @@ import type { Database } from './db/database.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import { startWorker } from './jobs/worker.ts';
 import { createHandlers, scheduleSessionCleanup } from './jobs/handlers.ts';
+import { scheduleNotificationDigest } from './jobs/notification.jobs.ts';
+import { scheduleReminderSweep } from './jobs/reminder.jobs.ts';
 import { scheduleRoundTick } from './jobs/round.jobs.ts';
 import { SYSTEM_ACTOR } from './services/context.ts';
 import { createServices } from './services/index.ts';
@@ -43,7 +45,12 @@ export async function startServer(config: Config): Promise<RunningServer> {
   // Rounds open and close on time (a job a minute) and sessions are cleaned up (a job an hour); the
   // dedupe keys name the minute and the hour, so several instances still run each once.
   const schedule = (): void => {
-    for (const enqueue of [scheduleRoundTick, scheduleSessionCleanup]) {
+    for (const enqueue of [
+      scheduleRoundTick,
+      scheduleSessionCleanup,
+      scheduleReminderSweep,
+      scheduleNotificationDigest,
+    ]) {
       enqueue(services.jobs, services.ctx).catch((error: unknown) => logError(error, 'schedule'));
     }
   };

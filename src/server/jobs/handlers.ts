@@ -6,6 +6,8 @@ import type { ServiceContext } from '../services/context.ts';
 import type { Services } from '../services/index.ts';
 import { createAnalysisHandlers } from './analysis.jobs.ts';
 import type { Job, JobQueue } from './queue.ts';
+import { createNotificationHandlers } from './notification.jobs.ts';
+import { createReminderHandlers } from './reminder.jobs.ts';
 import { createRoundHandlers } from './round.jobs.ts';
 import type { JobHandlers } from './worker.ts';
 
@@ -24,11 +26,15 @@ const RATE_LIMIT_KEEP_SECONDS = 60 * 60;
 const FINISHED_JOB_KEEP_SECONDS = 7 * 24 * 60 * 60;
 
 /** The handler registry of the application, by job kind. Handlers reach the database through services. */
-export function createHandlers(services: Pick<Services, 'ctx' | 'rounds' | 'analysis'>): JobHandlers {
+export function createHandlers(
+  services: Pick<Services, 'ctx' | 'rounds' | 'analysis' | 'reminders' | 'notifications'>,
+): JobHandlers {
   const { ctx } = services;
   return {
     ...createRoundHandlers(services),
     ...createAnalysisHandlers(services),
+    ...createReminderHandlers(services),
+    ...createNotificationHandlers(services),
     /** Deletes expired and idle sessions and stale rate-limit counters. Deleting twice deletes nothing. */
     [SESSION_CLEANUP]: async () => {
       const now = ctx.now();

@@ -78,6 +78,7 @@ import type { Actor, ServiceContext } from './context.ts';
 import { actorRef } from './context.ts';
 import type { RoundContext } from './disposition.service.ts';
 import { applyApproval, insertProposal, loadRoundContext } from './disposition.service.ts';
+import { notify } from './notification.service.ts';
 
 /*
  * 分歧事项 and their resolution: conflicts opened by a person or confirmed from the analysis' candidates,
@@ -687,6 +688,18 @@ export class ConflictService {
           after: { status, level, rung: ladder[level]!.name },
           reason,
         },
+      });
+      await notify(tx, this.ctx, {
+        userIds: ladder[level]!.userIds,
+        kind: 'conflict_escalated',
+        subject: {
+          zh: `分歧已提交${ladder[level]!.name}协调`,
+          en: `A conflict was escalated to ${ladder[level]!.name}`,
+        },
+        body: { zh: reason, en: reason },
+        link: `/conflicts/${id}`,
+        entity: { kind: 'conflict', id },
+        dedupeKey: `conflict.escalated:${id}:${level}`,
       });
     });
     return this.getConflict(actor, id);

@@ -38,6 +38,7 @@ import type { Actor, ServiceContext } from './context.ts';
 import { actorRef } from './context.ts';
 import { loadRoundContext } from './disposition.service.ts';
 import type { LiveBus } from './live-bus.ts';
+import { notify } from './notification.service.ts';
 
 /*
  * Live discussion (讨论) among the plan's side and the units concerned, on a clause of a round or on a
@@ -613,5 +614,17 @@ export class DiscussionService {
         excerpt,
       });
     }
+    await notify(tx, this.ctx, {
+      userIds: userIds.filter((id) => id !== message.authorId),
+      kind: 'mentioned',
+      subject: {
+        zh: `${message.authorName} 在讨论中提到了您`,
+        en: `${message.authorName} mentioned you in a discussion`,
+      },
+      body: { zh: excerpt, en: excerpt },
+      link: `/threads/${message.threadId}`,
+      entity: { kind: 'thread', id: message.threadId },
+      dedupeKey: `mention:${message.id}`,
+    });
   }
 }

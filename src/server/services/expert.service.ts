@@ -57,6 +57,7 @@ import {
 import type { Actor, ServiceContext } from './context.ts';
 import { actorRef } from './context.ts';
 import { loadRoundContext } from './disposition.service.ts';
+import { notify } from './notification.service.ts';
 
 /*
  * Expert consultation (专家咨询): organizers send a conflict or chosen opinions with questions to experts
@@ -406,6 +407,15 @@ export class ExpertService {
         })),
       );
       const expertIds = experts.map((e) => e.id);
+      await notify(tx, this.ctx, {
+        userIds: expertIds,
+        kind: 'expert_consultation',
+        subject: { zh: `专家咨询：${title}`, en: `Expert consultation: ${title}` },
+        body: { zh: questions.join('\n'), en: questions.join('\n') },
+        link: `/consultations/${id}`,
+        entity: { kind: 'consultation', id },
+        dedupeKey: `consultation.created:${id}`,
+      });
       if (conflict) {
         // The consultation is one of the conflict's methods; like any first method it puts the conflict in resolution.
         const methodId = newId();

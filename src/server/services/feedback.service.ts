@@ -65,6 +65,7 @@ import {
   loadOpinionContext,
   loadRoundContext,
 } from './disposition.service.ts';
+import { notify } from './notification.service.ts';
 
 export interface LetterItem {
   opinion: {
@@ -181,6 +182,21 @@ export class FeedbackService {
             objectionDeadline: deadline,
             opinionIds: opinions.filter((o) => o.unit_id === unitId).map((o) => o.id),
           },
+        });
+        await notify(tx, this.ctx, {
+          unitIds: [unitId],
+          kind: 'feedback_received',
+          subject: {
+            zh: `意见采纳情况反馈：${round.title}`,
+            en: `Feedback on your comments: ${round.title}`,
+          },
+          body: {
+            zh: `如有异议，请于 ${deadline.slice(0, 10)} 前提出。`,
+            en: `Raise any objection by ${deadline.slice(0, 10)}.`,
+          },
+          link: `/feedback/${id}`,
+          entity: { kind: 'feedback_letter', id },
+          dedupeKey: `feedback.sent:${id}`,
         });
       }
       await setRoundStatus(tx, roundId, next, at);
@@ -373,6 +389,15 @@ export class FeedbackService {
             reasons,
             evidence: input.evidence ?? [],
           },
+        });
+        await notify(tx, this.ctx, {
+          userIds: [disposition.decided_by, round.created_by].filter((u): u is string => u !== null),
+          kind: 'objection_received',
+          subject: { zh: `收到异议：${round.title}`, en: `Objection received: ${round.title}` },
+          body: { zh: reasons, en: reasons },
+          link: `/rounds/${round.id}/objections/${objectionId}`,
+          entity: { kind: 'objection', id: objectionId },
+          dedupeKey: `objection.raised:${objectionId}`,
         });
       }
       const responseId = newId();

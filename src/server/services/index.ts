@@ -26,6 +26,9 @@ import { LibraryService } from './library.service.ts';
 import { ConflictService } from './conflict.service.ts';
 import { ExpertService } from './expert.service.ts';
 import { DiscussionService } from './discussion.service.ts';
+import { NotificationService } from './notification.service.ts';
+import { ReminderService } from './reminder.service.ts';
+import { UnitAssessmentService } from './unit-assessment.service.ts';
 
 export interface Services {
   ctx: ServiceContext;
@@ -54,6 +57,9 @@ export interface Services {
   conflicts: ConflictService;
   experts: ExpertService;
   discussion: DiscussionService;
+  notifications: NotificationService;
+  reminders: ReminderService;
+  unitAssessment: UnitAssessmentService;
 }
 
 /** Wires every service to one database, configuration and clock. */
@@ -100,6 +106,9 @@ export function createServices(options: {
     conflicts: new ConflictService(ctx),
     experts: new ExpertService(ctx),
     discussion: new DiscussionService(ctx, bus),
+    notifications: new NotificationService(ctx),
+    reminders: new ReminderService(ctx, plans, calendar),
+    unitAssessment: new UnitAssessmentService(ctx, plans),
   };
 }
 

@@ -61,8 +61,10 @@ import {
 import { findUnitRecord, listUnitSubtreeIds } from '../repositories/unit.repository.ts';
 import type { CalendarService } from './calendar.service.ts';
 import { followUpPilotsOfRound } from './conflict.service.ts';
+import { recordManualReminder } from './reminder.service.ts';
 import type { Actor, ServiceContext } from './context.ts';
 import { SYSTEM_ACTOR, actorRef } from './context.ts';
+import { notify } from './notification.service.ts';
 import type { PlanService } from './plan.service.ts';
 
 export type RoundView = RoundRecord;
@@ -785,6 +787,18 @@ export class RoundService {
       ledgerEvent: 'round.opened',
       payload: { how, openedAt: now, closesAt: round.closesAt },
     });
+    await notify(tx, this.ctx, {
+      unitIds: (await listInvitations(tx, round.id)).map((i) => i.unitId),
+      kind: 'invited',
+      subject: { zh: `征求意见：${round.title}`, en: `Request for comments: ${round.title}` },
+      body: {
+        zh: `请于 ${round.deadline.slice(0, 10)} 前提交意见。`,
+        en: `Please reply by ${round.deadline.slice(0, 10)}.`,
+      },
+      link: `/rounds/${round.id}`,
+      entity: { kind: 'round', id: round.id },
+      dedupeKey: `round.opened:${round.id}`,
+    });
   }
 
   /** Closes an open round now; silence is recorded for every unit that has not sent its reply. */
@@ -1066,8 +1080,8 @@ export class RoundService {
 
   /**
    * Reminds an invited unit that has not sent its reply, while the round is open: counted and stamped on the
-   * invitation and recorded in the ledger in one transaction. Delivery (mail, messages) reads the ledger
-   * event; nothing is sent from here.
+   * invitation, recorded in the ledger and as a reminder of the round monitor, and handed to the unit's
+   * notification channels, in one transaction.
    */
   async remind(actor: Actor, invitationId: string, input: { note?: string | null }): Promise<InvitationView> {
     const { invitation } = await this.loadInvitation(invitationId);
@@ -1110,6 +1124,7 @@ export class RoundService {
           note,
         },
       });
+      await recordManualReminder(tx, this.ctx, { invitationId: invitation.id, actor, note, at: now });
     });
     return this.present(round, (await findInvitation(this.ctx.database.db, invitationId))!);
   }

@@ -29,6 +29,7 @@ const VersionComparePage = page(
 );
 const DashboardPage = page(() => import('../pages/leader/DashboardPage.tsx'), 'DashboardPage');
 const ApprovalsPage = page(() => import('../pages/leader/ApprovalsPage.tsx'), 'ApprovalsPage');
+const UnitAssessmentPage = page(() => import('../pages/leader/UnitAssessmentPage.tsx'), 'UnitAssessmentPage');
 const UnitsPage = page(() => import('../pages/admin/UnitsPage.tsx'), 'UnitsPage');
 const UsersPage = page(() => import('../pages/admin/UsersPage.tsx'), 'UsersPage');
 const CalendarPage = page(() => import('../pages/admin/CalendarPage.tsx'), 'CalendarPage');
@@ -76,6 +77,7 @@ function Routed() {
           <Route path="/versions/:versionId/compare" element={<VersionComparePage />} />
           <Route path="/dashboard" element={<DashboardPage />} />
           <Route path="/approvals" element={<ApprovalsPage />} />
+          <Route path="/assessment" element={<UnitAssessmentPage />} />
           <Route path="/admin/units" element={<UnitsPage />} />
           <Route path="/admin/users" element={<UsersPage />} />
           <Route path="/admin/calendar" element={<CalendarPage />} />

@@ -24,10 +24,20 @@ describe('navigation', () => {
   it('shows administration only to administrators and the dashboard only to leaders', () => {
     const paths = (roles: string[]) => navItems(roles).map((i) => i.path);
     expect(paths(['liaison'])).toEqual(['/inbox', '/library']);
-    expect(paths(['organizer'])).toEqual(['/plans', '/library']);
-    expect(paths(['leader'])).toEqual(['/dashboard', '/approvals', '/plans', '/library']);
+    expect(paths(['organizer'])).toEqual(['/plans', '/library', '/assessment']);
+    expect(paths(['leader'])).toEqual(['/dashboard', '/approvals', '/plans', '/library', '/assessment']);
     expect(paths(['admin'])).toContain('/admin/users');
     expect(paths(['organizer'])).not.toContain('/admin/users');
+  });
+
+  it('offers unit assessment to leaders, organizers and administrators only', () => {
+    const paths = (roles: string[]) => navItems(roles).map((i) => i.path);
+    expect(paths(['admin'])).toContain('/assessment');
+    expect(paths(['organizer'])).toContain('/assessment');
+    expect(paths(['leader'])).toContain('/assessment');
+    expect(paths(['liaison'])).not.toContain('/assessment');
+    expect(paths(['unit_head'])).not.toContain('/assessment');
+    expect(paths(['expert'])).not.toContain('/assessment');
   });
 
   it('selects the most specific entry for a location', () => {

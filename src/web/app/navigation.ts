@@ -41,6 +41,9 @@ export function navItems(roles: readonly string[]): NavItem[] {
   if (has(roles, 'organizer', 'leader', 'admin', 'liaison', 'unit_head')) {
     items.push({ path: '/library', label: 'integration.nav.library' });
   }
+  if (has(roles, 'organizer', 'leader', 'admin')) {
+    items.push({ path: '/assessment', label: 'unitAssessment.nav' });
+  }
   if (has(roles, 'admin')) {
     items.push(
       { path: '/admin/units', label: 'nav.units' },

@@ -5,6 +5,7 @@ import * as metricsArea from './areas/metrics.ts';
 import * as compareArea from './areas/compare.ts';
 import * as analysisArea from './areas/analysis.ts';
 import * as integrationArea from './areas/integration.ts';
+import * as unitAssessmentArea from './areas/unit-assessment.ts';
 
 /** English: complete, switchable at any time. */
 export const en: Messages = {
@@ -602,4 +603,5 @@ export const en: Messages = {
   compare: compareArea.en,
   analysis: analysisArea.en,
   integration: integrationArea.en,
+  unitAssessment: unitAssessmentArea.en,
 };

@@ -4,6 +4,7 @@ import * as metricsArea from './areas/metrics.ts';
 import * as compareArea from './areas/compare.ts';
 import * as analysisArea from './areas/analysis.ts';
 import * as integrationArea from './areas/integration.ts';
+import * as unitAssessmentArea from './areas/unit-assessment.ts';
 
 /** Simplified Chinese: the default language of the interface. */
 export const zhCN = {
@@ -585,6 +586,7 @@ export const zhCN = {
   compare: compareArea.zhCN,
   analysis: analysisArea.zhCN,
   integration: integrationArea.zhCN,
+  unitAssessment: unitAssessmentArea.zhCN,
 };
 
 export type Messages = typeof zhCN;
