@@ -13,6 +13,7 @@ import { inTransaction } from '../src/server/db/executor.ts';
 import { CLI_ACTOR } from '../src/server/services/context.ts';
 import { createServices } from '../src/server/services/index.ts';
 import { benchHttpOpinions } from './http-opinions.ts';
+import { benchPortalLoad } from './portal-load.ts';
 import { benchAnalysisClassify } from './analysis-classify.ts';
 import { benchAnalysisDedupe } from './analysis-dedupe.ts';
 import { benchAnalysisMillion } from './analysis-million.ts';
@@ -185,7 +186,17 @@ async function benchLedger(dialect: Dialect, dir: string, events: number): Promi
   }
 }
 
-const SECTIONS = ['parse', 'import', 'ledger', 'http', 'metrics', 'web', 'analysis', 'million'] as const;
+const SECTIONS = [
+  'parse',
+  'import',
+  'ledger',
+  'http',
+  'portal',
+  'metrics',
+  'web',
+  'analysis',
+  'million',
+] as const;
 type Section = (typeof SECTIONS)[number];
 const USAGE = `usage: npx tsx bench/run.ts [--only <section>[,<section>…]]
 
@@ -193,12 +204,14 @@ Runs the benchmarks and writes bench/results/*.json (latest.json only for a full
 sections: ${SECTIONS.join(', ')}
   parse    draft parsing                      import   draft import (SQLite, PostgreSQL)
   ledger   ledger appends and verification    http     opinion intake over HTTP
+  portal   public comments over HTTP at a target rate (SQLite), with one abusive address
   metrics  metrics and exports at scale       web      the web app in headless Chromium
   analysis stance, topics and near-duplicates on the real comment fixtures
   million  concord analyze over 1,000,000 synthetic comments, against jieba alone on both cores
 environment: BENCH_LEDGER_EVENTS, BENCH_SKIP_HTTP=1, BENCH_HTTP_SECONDS, BENCH_HTTP_CONCURRENCY,
   BENCH_HTTP_MAX_REQUESTS, BENCH_METRICS_OPINIONS, BENCH_EXPORT_ROWS, BENCH_DEDUPE_TEXTS, CONCORD_WEB_BUILD,
-  CONCORD_CHROMIUM, CONCORD_BENCH_COMMENTS (million: corpus size)`;
+  CONCORD_CHROMIUM, CONCORD_BENCH_COMMENTS (million: corpus size),
+  BENCH_PORTAL_RATE, BENCH_PORTAL_SECONDS, BENCH_PORTAL_IN_FLIGHT`;
 
 function parseArgs(argv: string[]): ReadonlySet<Section> {
   if (argv.includes('--help') || argv.includes('-h')) {
@@ -294,6 +307,31 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
     console.warn(`PostgreSQL not reachable at ${PG_URL}: metrics and export on PostgreSQL skipped`);
   } else {
     results[`metricsExport.${dialect}`] = figures;
+  }
+}
+// The public comment portal: comments a second from many addresses, none lost, one abusive address held.
+if (only.has('portal')) {
+  const portal = {
+    rate: Number(process.env.BENCH_PORTAL_RATE ?? 2000),
+    seconds: Number(process.env.BENCH_PORTAL_SECONDS ?? 60),
+    maxInFlight: Number(process.env.BENCH_PORTAL_IN_FLIGHT ?? 256),
+  };
+  console.warn(`public portal on sqlite: ${portal.rate} comments/s for ${portal.seconds} s…`);
+  const figures = await benchPortalLoad(dir, portal);
+  results['portal.sqlite'] = figures;
+  console.warn(
+    `portal: ${figures.acceptedPerSecond}/s accepted of ${portal.rate}/s targeted, p99 ${figures.latencyMs.p99} ms, ` +
+      `lost ${figures.lost}, abusive address ${figures.abusive.accepted} accepted / ${figures.abusive.rateLimited} refused`,
+  );
+  if (
+    figures.lost !== 0 ||
+    figures.unknownReceipts !== 0 ||
+    figures.errors > 0 ||
+    figures.abusive.accepted > figures.abusive.allowedAtMost
+  ) {
+    failures.push(
+      `portal.sqlite: ${figures.errors} errors, ${figures.lost} lost, ${figures.unknownReceipts} unknown rows, abusive ${figures.abusive.accepted} accepted (${figures.firstError ?? ''})`,
+    );
   }
 }
 // The web app in headless Chromium: JavaScript sizes, and the opinion table of a 100,000-opinion round.

@@ -32,6 +32,7 @@ import { exportRoutes } from './routes/export.routes.ts';
 import { metricsRoutes } from './routes/metrics.routes.ts';
 import { placementRoutes } from './routes/placement.routes.ts';
 import { notificationRoutes } from './routes/notification.routes.ts';
+import { portalRoutes } from './routes/portal.routes.ts';
 import { revisionRoutes } from './routes/revision.routes.ts';
 import { dashboardRoutes } from './routes/dashboard.routes.ts';
 import { unitRoutes } from './routes/unit.routes.ts';
@@ -131,6 +132,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       await api.register(expertRoutes(services));
       await api.register(discussionRoutes(services));
       await api.register(notificationRoutes(services));
+      await api.register(portalRoutes(services));
       await api.register(reminderRoutes(services));
       await api.register(unitAssessmentRoutes(services));
     },

@@ -27,6 +27,7 @@ import { ConflictService } from './conflict.service.ts';
 import { ExpertService } from './expert.service.ts';
 import { DiscussionService } from './discussion.service.ts';
 import { NotificationService } from './notification.service.ts';
+import { PortalService } from './portal.service.ts';
 import { ReminderService } from './reminder.service.ts';
 import { UnitAssessmentService } from './unit-assessment.service.ts';
 
@@ -58,6 +59,7 @@ export interface Services {
   experts: ExpertService;
   discussion: DiscussionService;
   notifications: NotificationService;
+  portal: PortalService;
   reminders: ReminderService;
   unitAssessment: UnitAssessmentService;
 }
@@ -107,6 +109,7 @@ export function createServices(options: {
     experts: new ExpertService(ctx),
     discussion: new DiscussionService(ctx, bus),
     notifications: new NotificationService(ctx),
+    portal: new PortalService(ctx, plans),
     reminders: new ReminderService(ctx, plans, calendar),
     unitAssessment: new UnitAssessmentService(ctx, plans),
   };

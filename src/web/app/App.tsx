@@ -37,6 +37,8 @@ const ConflictBoardPage = page(() => import('../pages/organizer/ConflictBoardPag
 const ConflictPage = page(() => import('../pages/organizer/ConflictPage.tsx'), 'ConflictPage');
 const LibraryPage = page(() => import('../pages/organizer/LibraryPage.tsx'), 'LibraryPage');
 const ExpertInboxPage = page(() => import('../pages/expert/ExpertInboxPage.tsx'), 'ExpertInboxPage');
+const ModerationPage = page(() => import('../pages/organizer/ModerationPage.tsx'), 'ModerationPage');
+const PublicRoundPage = page(() => import('../pages/public/PublicRoundPage.tsx'), 'PublicRoundPage');
 const ConsultationAnswerPage = page(
   () => import('../pages/expert/ConsultationAnswerPage.tsx'),
   'ConsultationAnswerPage',
@@ -68,6 +70,7 @@ function Routed() {
           <Route path="/plans/:planId/revision" element={<RevisionPage />} />
           <Route path="/rounds/:roundId" element={<RoundPage />} />
           <Route path="/rounds/:roundId/analysis" element={<RoundAnalysisPage />} />
+          <Route path="/rounds/:roundId/moderation" element={<ModerationPage />} />
           <Route path="/plans/:planId/topics" element={<PlanTopicsPage />} />
           <Route path="/inbox" element={<InboxPage />} />
           <Route path="/invitations/:invitationId" element={<ReplyPage />} />
@@ -102,7 +105,18 @@ export function App() {
       button={{ autoInsertSpace: false }}
     >
       <BrowserRouter>
-        <Routed />
+        <Routes>
+          {/* Public pages work without signing in: they sit outside the signed-in gate. */}
+          <Route
+            path="/p/:roundId"
+            element={
+              <Suspense fallback={<Spin fullscreen />}>
+                <PublicRoundPage />
+              </Suspense>
+            }
+          />
+          <Route path="*" element={<Routed />} />
+        </Routes>
       </BrowserRouter>
     </ConfigProvider>
   );

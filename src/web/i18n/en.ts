@@ -6,6 +6,7 @@ import * as compareArea from './areas/compare.ts';
 import * as analysisArea from './areas/analysis.ts';
 import * as integrationArea from './areas/integration.ts';
 import * as unitAssessmentArea from './areas/unit-assessment.ts';
+import * as portalArea from './areas/portal.ts';
 
 /** English: complete, switchable at any time. */
 export const en: Messages = {
@@ -604,4 +605,5 @@ export const en: Messages = {
   analysis: analysisArea.en,
   integration: integrationArea.en,
   unitAssessment: unitAssessmentArea.en,
+  portal: portalArea.en,
 };

@@ -5,6 +5,7 @@ import * as compareArea from './areas/compare.ts';
 import * as analysisArea from './areas/analysis.ts';
 import * as integrationArea from './areas/integration.ts';
 import * as unitAssessmentArea from './areas/unit-assessment.ts';
+import * as portalArea from './areas/portal.ts';
 
 /** Simplified Chinese: the default language of the interface. */
 export const zhCN = {
@@ -587,6 +588,7 @@ export const zhCN = {
   analysis: analysisArea.zhCN,
   integration: integrationArea.zhCN,
   unitAssessment: unitAssessmentArea.zhCN,
+  portal: portalArea.zhCN,
 };
 
 export type Messages = typeof zhCN;

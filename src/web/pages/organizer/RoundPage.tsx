@@ -101,6 +101,9 @@ export function RoundPage() {
             <Link to={`/rounds/${r.id}/conflicts`}>
               <ApartmentOutlined /> {t('integration.conflicts.open')}
             </Link>
+            {r.kind === 'public' && (
+              <Link to={`/rounds/${r.id}/moderation`}>{t('portal.moderation.link')}</Link>
+            )}
             <Link to={`/plans/${r.planId}`}>{t('round.backToPlan')}</Link>
           </Space>
         }
