@@ -7,64 +7,9 @@ import type { TestRound } from './consultation-factories.ts';
 import { createRound } from './consultation-factories.ts';
 import { createTestDatabase, describeDb, testDialects } from './db.ts';
 import type { TestUser } from './factories.ts';
+import { SseReader } from './sse.ts';
 
 /* New messages reach open pages without reload: through one instance, and across instances on PostgreSQL. */
-
-interface SseEvent {
-  event: string;
-  data: string;
-}
-
-/** Reads a server-sent events response as it streams (inject cannot stream). */
-class SseReader {
-  private buffer = '';
-  private readonly decoder = new TextDecoder();
-
-  constructor(
-    private readonly reader: ReadableStreamDefaultReader<Uint8Array>,
-    private readonly controller: AbortController,
-  ) {}
-
-  /** The next event with data (heartbeats skipped), or a failure after `timeoutMs`. */
-  async next(timeoutMs = 5000): Promise<SseEvent> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const end = this.buffer.indexOf('\n\n');
-      if (end >= 0) {
-        const block = this.buffer.slice(0, end);
-        this.buffer = this.buffer.slice(end + 2);
-        const event: SseEvent = { event: 'message', data: '' };
-        for (const line of block.split('\n')) {
-          if (line.startsWith('event: ')) {
-            event.event = line.slice(7);
-          } else if (line.startsWith('data: ')) {
-            event.data += line.slice(6);
-          }
-        }
-        if (event.data !== '') {
-          return event;
-        }
-        continue;
-      }
-      let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(
-          () => reject(new Error('no event within the time limit')),
-          Math.max(deadline - Date.now(), 0),
-        );
-      });
-      const chunk = await Promise.race([this.reader.read(), timeout]).finally(() => clearTimeout(timer));
-      if (chunk.done) {
-        throw new Error('the event stream ended');
-      }
-      this.buffer += this.decoder.decode(chunk.value, { stream: true });
-    }
-  }
-
-  close(): void {
-    this.controller.abort();
-  }
-}
 
 async function listen(t: TestApp): Promise<string> {
   await t.app.listen({ port: 0, host: '127.0.0.1' });
