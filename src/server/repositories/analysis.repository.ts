@@ -690,35 +690,30 @@ export async function deleteClusters(db: Executor, ids: readonly string[]): Prom
   }
 }
 
-/** Puts opinions in a cluster (or in none). */
-export async function setClusterOf(
+/** Sets one link column (cluster or first exact duplicate) of opinions' analyses to one value. */
+async function setLink(
   db: Executor,
-  clusterId: string | null,
+  changes: { cluster_id: string | null } | { duplicate_of: string | null },
   opinionIds: readonly string[],
 ): Promise<void> {
   for (const chunk of chunks(opinionIds)) {
-    await db
-      .updateTable('opinion_analysis')
-      .set({ cluster_id: clusterId })
-      .where('opinion_id', 'in', chunk)
-      .execute();
+    await db.updateTable('opinion_analysis').set(changes).where('opinion_id', 'in', chunk).execute();
   }
 }
 
+/** Puts opinions in a cluster (or in none). */
+export const setClusterOf = (
+  db: Executor,
+  clusterId: string | null,
+  opinionIds: readonly string[],
+): Promise<void> => setLink(db, { cluster_id: clusterId }, opinionIds);
+
 /** Records the first exact duplicate of opinions (null: none came before). */
-export async function setDuplicateOf(
+export const setDuplicateOf = (
   db: Executor,
   duplicateOf: string | null,
   opinionIds: readonly string[],
-): Promise<void> {
-  for (const chunk of chunks(opinionIds)) {
-    await db
-      .updateTable('opinion_analysis')
-      .set({ duplicate_of: duplicateOf })
-      .where('opinion_id', 'in', chunk)
-      .execute();
-  }
-}
+): Promise<void> => setLink(db, { duplicate_of: duplicateOf }, opinionIds);
 
 /** Cluster and exact-duplicate links of a round's analysed opinions. */
 export async function listClusterLinks(
