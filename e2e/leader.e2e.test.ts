@@ -7,7 +7,7 @@ import { createServices } from '../src/server/services/index.ts';
 import { SAMPLE_DRAFT } from '../test/consultation-factories.ts';
 import type { E2E } from './harness.ts';
 import { browserAvailable, snap, startE2E } from './harness.ts';
-import { confirm, createPerson, PHONE, signIn, visible } from './ui.ts';
+import { confirm, createPerson, openPopconfirm, PHONE, signIn, visible } from './ui.ts';
 
 /**
  * Two plans under one provincial office, built through the services: plan 1 has a round in feedback with
@@ -279,6 +279,8 @@ describe.skipIf(!browserAvailable())('the leader’s dashboard and approvals, in
     await expect.poll(visible(org, '共 3 处修改')).toBe(true);
     await expect.poll(() => org.getByRole('button', { name: '发布修改稿' }).isDisabled()).toBe(true);
     await snap(org, 'leader-06-revision-returned');
+    // The delete confirmation must be gone before the next one opens, or the click may land on it.
+    await expect.poll(() => openPopconfirm(org).count()).toBe(0);
     await org.getByRole('button', { name: '提交审批' }).click();
     await confirm(org, '提交审批');
     await expect.poll(() => org.getByTestId('revision-status').textContent()).toBe('待审批');
