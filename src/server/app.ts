@@ -48,6 +48,14 @@ export interface AppOptions {
 
 export const API_PREFIX = '/api/v1';
 
+/** How requests are validated: query strings and params coerced to their types, no property dropped. */
+export const AJV_OPTIONS = {
+  removeAdditional: false,
+  coerceTypes: 'array',
+  allErrors: false,
+  strictTypes: true,
+} as const;
+
 /** Builds the HTTP application without listening: main.ts listens, tests inject. */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const { services } = options;
@@ -56,9 +64,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     logger: options.logger ?? false,
     bodyLimit: config.bodyLimitBytes,
     trustProxy: true,
-    ajv: {
-      customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false, strictTypes: true },
-    },
+    ajv: { customOptions: AJV_OPTIONS },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   const webRoot = options.webRoot && (await registerWeb(app, options.webRoot)) ? options.webRoot : null;

@@ -1,5 +1,4 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { TSchema } from 'typebox';
 import { Type } from 'typebox';
 import { actorOf } from '../plugins/auth.ts';
 import type { Services } from '../services/index.ts';
@@ -9,9 +8,6 @@ import { ErrorResponse, IdParams, Nullable, errorResponses } from './schemas.ts'
 
 /* 分歧事项: the conflict board, a conflict with its parties side by side, its resolution methods, escalation
  * up the plan's ladder, the decision written back into the dispositions, and the conflict metric. */
-
-/** Null first in request bodies: with type coercion on, `[T, null]` would turn null into 0 or ''. */
-const OrNull = <T extends TSchema>(schema: T) => Type.Union([Type.Null(), schema]);
 
 const writeErrors = { ...errorResponses, 409: ErrorResponse };
 const TAGS = ['conflicts'];
@@ -79,22 +75,22 @@ const LadderSchema = Type.Object({
 // ---- method records ------------------------------------------------------------------------------------
 
 const AttendeeSchema = Type.Object({
-  unitId: OrNull(Id),
-  unitName: Type.Optional(OrNull(Text(200))),
+  unitId: Nullable(Id),
+  unitName: Type.Optional(Nullable(Text(200))),
   people: Type.Array(Text(100), { maxItems: 50 }),
 });
 const ActionSchema = Type.Object({
   text: Type.String({ minLength: 1, maxLength: 2000 }),
-  ownerUnitId: OrNull(Id),
-  due: OrNull(IsoDate),
+  ownerUnitId: Nullable(Id),
+  due: Nullable(IsoDate),
   done: Type.Boolean(),
 });
 const MeetingFields = {
   agenda: Type.Array(Text(4000), { maxItems: 50 }),
-  startsAt: OrNull(IsoTime),
-  place: OrNull(Text(200)),
+  startsAt: Nullable(IsoTime),
+  place: Nullable(Text(200)),
   attendees: Type.Array(AttendeeSchema, { maxItems: 100 }),
-  minutes: OrNull(Text(50_000)),
+  minutes: Nullable(Text(50_000)),
   decisions: Type.Array(Text(4000), { maxItems: 50 }),
   actions: Type.Array(ActionSchema, { maxItems: 100 }),
 };
@@ -115,28 +111,28 @@ const SheetInputSchema = Type.Object({
     pattern: '^[A-Za-z][A-Za-z0-9_]{0,63}$',
     description: 'the identifier used in the formula',
   }),
-  label: Type.Optional(OrNull(Text(200))),
-  value: OrNull(Type.Number()),
-  unit: Type.Optional(OrNull(Text(50))),
+  label: Type.Optional(Nullable(Text(200))),
+  value: Nullable(Type.Number()),
+  unit: Type.Optional(Nullable(Text(50))),
   source: Type.Optional(
-    OrNull(
+    Nullable(
       Type.Object({
         itemId: Id,
-        passage: Type.Optional(OrNull(Text(4000))),
+        passage: Type.Optional(Nullable(Text(4000))),
       }),
     ),
   ),
 });
 const SheetFields = {
-  question: OrNull(Text(2000)),
+  question: Nullable(Text(2000)),
   inputs: Type.Array(SheetInputSchema, { maxItems: 100 }),
   formula: Type.String({
     maxLength: 2000,
     description:
       'arithmetic over the inputs: + - * / ^, parentheses, pow sqrt abs min max round floor ceil exp log log10',
   }),
-  resultUnit: OrNull(Text(50)),
-  conclusion: OrNull(Text(4000)),
+  resultUnit: Nullable(Text(50)),
+  conclusion: Nullable(Text(4000)),
 };
 const SheetSchema = Type.Object({
   ...SheetFields,
@@ -153,10 +149,10 @@ const SheetInput = Type.Partial(Type.Object(SheetFields));
 const PilotFields = {
   scope: Text(2000),
   unitIds: Type.Array(Id, { maxItems: 100 }),
-  startsOn: OrNull(IsoDate),
-  endsOn: OrNull(IsoDate),
+  startsOn: Nullable(IsoDate),
+  endsOn: Nullable(IsoDate),
   successCriteria: Text(4000),
-  result: OrNull(Text(10_000)),
+  result: Nullable(Text(10_000)),
 };
 const PilotSchema = Type.Object({ ...PilotFields, followUpIds: Type.Array(Type.String()) });
 const PilotInput = Type.Partial(Type.Object(PilotFields));
@@ -178,13 +174,13 @@ const MethodSchema = Type.Object({
 });
 
 const MethodPatchFields = {
-  title: Type.Optional(OrNull(Text(200))),
+  title: Type.Optional(Nullable(Text(200))),
   status: Type.Optional(MethodStatusSchema),
   meeting: Type.Optional(MeetingInput),
   sheet: Type.Optional(SheetInput),
   pilot: Type.Optional(PilotInput),
-  note: Type.Optional(OrNull(Text(4000))),
-  consultationId: Type.Optional(OrNull(Id)),
+  note: Type.Optional(Nullable(Text(4000))),
+  consultationId: Type.Optional(Nullable(Id)),
 };
 
 // ---- conflicts -----------------------------------------------------------------------------------------
@@ -269,13 +265,13 @@ const DecisionBody = Type.Object({
     maxLength: 10_000,
     description: 'the decision, the reason of the dispositions',
   }),
-  code: Type.Optional(OrNull(DispositionCodeSchema)),
+  code: Type.Optional(Nullable(DispositionCodeSchema)),
   outcomes: Type.Optional(
     Type.Array(
       Type.Object({
         opinionId: Id,
         code: DispositionCodeSchema,
-        reason: Type.Optional(OrNull(Text(5000))),
+        reason: Type.Optional(Nullable(Text(5000))),
       }),
       { maxItems: 200, description: 'a disposition per party opinion; `code` covers the others' },
     ),
@@ -313,8 +309,8 @@ export const conflictRoutes =
           params: IdParams,
           body: Type.Object({
             opinionIds: Type.Array(Id, { minItems: 2, maxItems: 50 }),
-            title: Type.Optional(OrNull(Text(200))),
-            summary: Type.Optional(OrNull(Text(4000))),
+            title: Type.Optional(Nullable(Text(200))),
+            summary: Type.Optional(Nullable(Text(4000))),
             createdFrom: Type.Optional(Type.Union([Type.Literal('person'), Type.Literal('candidate')])),
             sides: Type.Optional(
               Type.Record(Type.String(), Type.String({ minLength: 1, maxLength: 20 }), {

@@ -1,4 +1,4 @@
-import type { TSchema } from 'typebox';
+import type { Static, TNull, TSchema, TUnion } from 'typebox';
 import { Type } from 'typebox';
 
 /** Shared TypeBox schemas of the API. */
@@ -16,7 +16,27 @@ export const ErrorResponse = Type.Object(
 
 export const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 100 }) });
 
-export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
+const SCALAR_TYPES = new Set(['string', 'number', 'integer', 'boolean']);
+
+/**
+ * A value or null. Requests are validated with type coercion, which would turn a null into '' or 0 against
+ * a union whose first branch is the scalar: a plain scalar is written as a type pair (`type: ['string',
+ * 'null']`, not coerced when either type matches), anything else with null as the first branch.
+ */
+export const Nullable = <T extends TSchema>(schema: T): TUnion<[T, TNull]> => {
+  const shape = schema as TSchema & { type?: unknown; const?: unknown; enum?: unknown };
+  if (
+    typeof shape.type === 'string' &&
+    SCALAR_TYPES.has(shape.type) &&
+    shape.const === undefined &&
+    shape.enum === undefined
+  ) {
+    return Type.Unsafe<Static<T> | null>({ ...schema, type: [shape.type, 'null'] }) as unknown as TUnion<
+      [T, TNull]
+    >;
+  }
+  return Type.Union([Type.Null(), schema]) as unknown as TUnion<[T, TNull]>;
+};
 
 export const RoleSchema = Type.Union([
   Type.Literal('admin'),
