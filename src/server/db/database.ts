@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import SQLite from 'better-sqlite3';
+import type { SqliteDialectConfig } from 'kysely';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import type { DB } from './schema.ts';
@@ -13,6 +14,11 @@ export interface Database {
   readonly url: string;
   /** A raw PostgreSQL pool (for LISTEN/NOTIFY); null on SQLite. */
   readonly pgPool: pg.Pool | null;
+  /**
+   * The raw SQLite connection, for bulk writes through prepared statements (they run inside whatever
+   * transaction Kysely has open on it: there is one connection); null on PostgreSQL.
+   */
+  readonly sqlite: SQLite.Database | null;
   close(): Promise<void>;
 }
 
@@ -32,14 +38,45 @@ export function configureSqlite(connection: SQLite.Database): SQLite.Database {
   return connection;
 }
 
+/** Prepared statements kept per connection: preparing costs as much as running a small statement. */
+const STATEMENT_CACHE_SIZE = 500;
+
+/**
+ * The connection as Kysely sees it, preparing each SQL text once: Kysely prepares every query it runs, and
+ * the same few hundred texts come back all the time. Least recently used statements are dropped.
+ */
+function cachingStatements(connection: SQLite.Database): SqliteDialectConfig['database'] {
+  const cache = new Map<string, SQLite.Statement>();
+  return {
+    close: () => {
+      cache.clear();
+      connection.close();
+    },
+    prepare: (sql: string) => {
+      let statement = cache.get(sql);
+      if (statement) {
+        cache.delete(sql);
+      } else {
+        statement = connection.prepare(sql);
+        if (cache.size >= STATEMENT_CACHE_SIZE) {
+          cache.delete(cache.keys().next().value as string);
+        }
+      }
+      cache.set(sql, statement);
+      return statement;
+    },
+  };
+}
+
 export function openSqlite(connection: SQLite.Database, url = 'sqlite::memory:'): Database {
   configureSqlite(connection);
-  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: connection }) });
+  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: cachingStatements(connection) }) });
   return {
     db,
     dialect: 'sqlite',
     url,
     pgPool: null,
+    sqlite: connection,
     close: () => db.destroy(),
   };
 }
@@ -65,6 +102,7 @@ export function openDatabase(
     dialect: 'postgres',
     url,
     pgPool: pool,
+    sqlite: null,
     close: () => db.destroy(),
   };
 }
