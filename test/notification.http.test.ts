@@ -229,6 +229,25 @@ describeDb('notifications: inbox, preferences, unit robots', (db) => {
     expect(again.json<{ webhooks: { name: string; hasSecret: boolean }[] }>().webhooks).toEqual([
       expect.objectContaining({ name: '办公室群（新）', hasSecret: true }),
     ]);
+    // Without a URL a kept robot keeps its stored one, key and all; a new robot needs one.
+    const renamed = await client.put(`/api/v1/units/${unit.id}/notification-settings`, {
+      webhooks: [{ id: keep.id, provider: 'dingtalk', name: '办公室群（改名）' }],
+    });
+    expect(renamed.statusCode).toBe(200);
+    const kept = await db()
+      .db.selectFrom('notification_webhook')
+      .select(['name', 'url'])
+      .where('id', '=', keep.id)
+      .executeTakeFirstOrThrow();
+    expect(kept).toEqual({
+      name: '办公室群（改名）',
+      url: 'https://oapi.dingtalk.com/robot/send?access_token=abc',
+    });
+    const noUrl = await client.put(`/api/v1/units/${unit.id}/notification-settings`, {
+      webhooks: [{ provider: 'wecom', name: 'no url' }],
+    });
+    expect(noUrl.statusCode).toBe(400);
+    expect(noUrl.json<{ error: { details: { field: string } } }>().error.details.field).toBe('webhooks.url');
 
     const refused = await (
       await t.signIn(outsider)

@@ -2,6 +2,7 @@ import { solveChallenge } from 'altcha-lib/v1';
 import { afterEach, expect, it } from 'vitest';
 import type { Database } from '../src/server/db/database.ts';
 import { CLI_ACTOR } from '../src/server/services/context.ts';
+import { openCommenter } from '../src/server/services/portal-contacts.ts';
 import type { TestApp } from './app.ts';
 import { describeDb } from './db.ts';
 import { approveDisposition, comment, createPortalApp, fromAddress } from './portal-factories.ts';
@@ -105,7 +106,8 @@ describeDb('public comment portal API', (db) => {
     expect(sent.statusCode).toBe(201);
     expect(sent.json<Receipt>().status).toBe('published');
     const stored = await db().db.selectFrom('portal_commenter').selectAll().executeTakeFirstOrThrow();
-    expect(stored).toMatchObject({ name, contact });
+    // Stored sealed (see portal-privacy.http.test.ts for the encryption under a key).
+    expect(openCommenter(stored, t.config.secretKey)).toEqual({ name, contact });
     const opinion = await db().db.selectFrom('opinion').selectAll().executeTakeFirstOrThrow();
     expect(JSON.stringify(opinion)).not.toContain(name);
     expect(JSON.stringify(opinion)).not.toContain(contact);

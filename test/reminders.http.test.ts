@@ -122,13 +122,13 @@ describeDb('reminders and supervision (催办/督办)', (db) => {
 
     // The liaison got both reminders in the inbox, in Chinese and English; the head and the leader the escalations.
     const liaisonInbox = await notificationsOf(a!.liaison.id);
-    expect(liaisonInbox.map((n) => n.kind)).toEqual(['reminder', 'reminder']);
+    expect(liaisonInbox.map((n) => n.kind)).toEqual(['deadline_near', 'deadline_near']);
     expect(liaisonInbox[1]).toMatchObject({ entity_id: a!.invitationId });
     expect(liaisonInbox[1]!.subject_zh).toContain('2026-10-08');
     expect(liaisonInbox[1]!.body_zh).toContain('还有1个工作日');
     expect(liaisonInbox[1]!.subject_en).toContain('due on 2026-10-08');
     const headInbox = await notificationsOf(a!.head.id);
-    expect(headInbox.map((n) => n.kind)).toEqual(['reminder', 'reminder', 'overdue']);
+    expect(headInbox.map((n) => n.kind)).toEqual(['deadline_near', 'deadline_near', 'overdue']);
     expect(headInbox[2]!.subject_zh).toContain('【督办】');
     expect(headInbox[2]!.body_zh).toContain('已逾期1个工作日');
     const leaderInbox = await notificationsOf(round.leader.id);
@@ -272,6 +272,8 @@ describeDb('reminders and supervision (催办/督办)', (db) => {
     ]);
     const inbox = await notificationsOf(a!.liaison.id);
     expect(inbox).toHaveLength(1);
+    // An organizer's own reminder keeps its kind; the automatic ones before the deadline are deadline_near.
+    expect(inbox[0]!.kind).toBe('reminder');
     expect(inbox[0]!.body_zh).toContain(`附言：${note}`);
     expect(inbox[0]!.body_zh).toContain('还有2个工作日'); // 30 September and 8 October
     const monitor = await organizer.get(`/api/v1/rounds/${round.roundId}/reminders`);

@@ -40,7 +40,10 @@ export interface Config {
   webhookTimeoutMs: number;
   /** Attempts per notification delivery before it joins the dead-letter list. */
   notifyMaxAttempts: number;
-  /** Key that encrypts stored webhook secrets (any string; hashed to an AES-256 key); null: stored as given. */
+  /**
+   * Key that encrypts stored webhook secrets and public commenters' names and contacts (any string; hashed
+   * to an AES-256 key); null: stored as given. Set it in production, the same on every instance.
+   */
   secretKey: string | null;
 }
 

@@ -6,7 +6,7 @@ import { openDatabase } from './db/database.ts';
 import type { Database } from './db/database.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import { startWorker } from './jobs/worker.ts';
-import { createHandlers, scheduleSessionCleanup } from './jobs/handlers.ts';
+import { createHandlers, schedulePortalCaptchaPrune, scheduleSessionCleanup } from './jobs/handlers.ts';
 import { scheduleNotificationDigest } from './jobs/notification.jobs.ts';
 import { scheduleReminderSweep } from './jobs/reminder.jobs.ts';
 import { scheduleRoundTick } from './jobs/round.jobs.ts';
@@ -50,6 +50,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
       scheduleSessionCleanup,
       scheduleReminderSweep,
       scheduleNotificationDigest,
+      schedulePortalCaptchaPrune,
     ]) {
       enqueue(services.jobs, services.ctx).catch((error: unknown) => logError(error, 'schedule'));
     }

@@ -71,12 +71,12 @@ export async function enqueueOpinionAnalyses(
   ctx: Pick<ServiceContext, 'database' | 'now' | 'ledger'>,
   opinionIds: readonly string[],
 ): Promise<void> {
-  const queue = new JobQueue(ctx);
-  for (const opinionId of opinionIds) {
-    await queue.enqueue(executor, {
+  await new JobQueue(ctx).enqueueMany(
+    executor,
+    opinionIds.map((opinionId) => ({
       kind: ANALYSIS_OPINION,
       payload: { opinionId },
       dedupeKey: opinionJobKey(opinionId),
-    });
-  }
+    })),
+  );
 }

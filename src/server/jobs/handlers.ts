@@ -20,6 +20,7 @@ import type { JobHandlers } from './worker.ts';
  */
 
 export const SESSION_CLEANUP = 'session.cleanup';
+export const PORTAL_CAPTCHA_PRUNE = 'portal.captcha_prune';
 
 /** The longest rate-limit window in use is a minute; a window older than this can no longer count. */
 const RATE_LIMIT_KEEP_SECONDS = 60 * 60;
@@ -27,7 +28,7 @@ const FINISHED_JOB_KEEP_SECONDS = 7 * 24 * 60 * 60;
 
 /** The handler registry of the application, by job kind. Handlers reach the database through services. */
 export function createHandlers(
-  services: Pick<Services, 'ctx' | 'rounds' | 'analysis' | 'reminders' | 'notifications'>,
+  services: Pick<Services, 'ctx' | 'rounds' | 'analysis' | 'reminders' | 'notifications' | 'portal'>,
 ): JobHandlers {
   const { ctx } = services;
   return {
@@ -50,6 +51,13 @@ export function createHandlers(
         ? { status: 'succeeded', result: { deletedSessions: sessions } }
         : { status: 'skipped', result: { deletedSessions: 0 } };
     },
+    /** Deletes spent CAPTCHA solutions past their expiry. Deleting twice deletes nothing. */
+    [PORTAL_CAPTCHA_PRUNE]: async () => {
+      const deleted = await services.portal.pruneCaptchas();
+      return deleted > 0
+        ? { status: 'succeeded', result: { deletedCaptchas: deleted } }
+        : { status: 'skipped', result: { deletedCaptchas: 0 } };
+    },
   };
 }
 
@@ -63,4 +71,16 @@ export function scheduleSessionCleanup(
 ): Promise<Job> {
   const hour = ctx.now().toISOString().slice(0, 13);
   return queue.enqueue(ctx.database.db, { kind: SESSION_CLEANUP, dedupeKey: `${SESSION_CLEANUP}:${hour}` });
+}
+
+/** Enqueues the pruning of spent CAPTCHA solutions once per hour across every instance (the key names the hour). */
+export function schedulePortalCaptchaPrune(
+  queue: JobQueue,
+  ctx: Pick<ServiceContext, 'database' | 'now'>,
+): Promise<Job> {
+  const hour = ctx.now().toISOString().slice(0, 13);
+  return queue.enqueue(ctx.database.db, {
+    kind: PORTAL_CAPTCHA_PRUNE,
+    dedupeKey: `${PORTAL_CAPTCHA_PRUNE}:${hour}`,
+  });
 }

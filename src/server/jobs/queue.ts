@@ -4,11 +4,12 @@ import { inTransaction } from '../db/executor.ts';
 import { addSeconds, newId } from '../lib/ids.ts';
 import { canReadJob } from '../policies/job.policy.ts';
 import { isAdmin } from '../policies/user.policy.ts';
-import type { Job } from '../repositories/job.repository.ts';
+import type { Job, NewJob } from '../repositories/job.repository.ts';
 import {
   claimNextJob,
   findJob,
   insertJob,
+  insertJobs,
   listJobsByStatus,
   requeueDeadJob,
   updateRunningJob,
@@ -106,14 +107,27 @@ export class JobQueue {
    * commits. With a dedupeKey already used, returns the job holding it instead of adding another.
    */
   async enqueue(executor: Executor, input: EnqueueInput): Promise<Job> {
+    const { job } = await insertJob(executor, this.newJob(input, this.ctx.now()));
+    return job;
+  }
+
+  /** Many jobs in a few statements (one per few hundred); those whose dedupe key is taken are skipped. */
+  async enqueueMany(executor: Executor, inputs: readonly EnqueueInput[]): Promise<void> {
+    const now = this.ctx.now();
+    await insertJobs(
+      executor,
+      inputs.map((input) => this.newJob(input, now)),
+    );
+  }
+
+  private newJob(input: EnqueueInput, now: Date): NewJob {
     const maxAttempts = input.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
     if (!Number.isInteger(maxAttempts) || maxAttempts < 1) {
       throw new AppError('validation_failed', 'maxAttempts must be a positive integer.', {
         field: 'maxAttempts',
       });
     }
-    const now = this.ctx.now();
-    const { job } = await insertJob(executor, {
+    return {
       id: newId(),
       kind: input.kind,
       payload: input.payload ?? {},
@@ -121,8 +135,7 @@ export class JobQueue {
       maxAttempts,
       dedupeKey: input.dedupeKey ?? null,
       now: now.toISOString(),
-    });
-    return job;
+    };
   }
 
   /**

@@ -26,6 +26,8 @@ export interface MailContent {
   link: string | null;
   /** A digest: several notifications in one message. */
   items?: MailItem[];
+  /** To someone outside the system (a public commenter), who has no notification preferences. */
+  audience?: 'public';
 }
 
 export interface RenderedMail {
@@ -63,6 +65,8 @@ const TEXT = {
     open: '查看详情',
     digest: (n: number) => `每日汇总：${n} 条通知`,
     footer: '您收到此邮件，是因为您在协同征求意见平台的通知设置中开启了邮件提醒。可在“通知设置”中修改。',
+    publicFooter:
+      '您收到此邮件，是因为您在提交公众意见时留下了此邮箱地址。本邮件由系统自动发送，请勿直接回复。',
   },
   en: {
     brand: 'Concord',
@@ -70,6 +74,8 @@ const TEXT = {
     digest: (n: number) => `Daily digest: ${n} notification${n === 1 ? '' : 's'}`,
     footer:
       'You receive this e-mail because e-mail is on in your Concord notification preferences. You can change them under “Notification preferences”.',
+    publicFooter:
+      'You receive this e-mail because you left this address with your public comment. It was sent automatically; please do not reply to it.',
   },
 } as const;
 
@@ -116,11 +122,12 @@ export function renderMail(content: MailContent): RenderedMail {
         (link ? `<p><a href="${escapeHtml(link)}">${escapeHtml(t.open)}</a></p>` : ''),
     );
   }
-  const text = `${textParts.join('\n\n----\n\n')}\n\n--\n${t.footer}\n`;
+  const footer = content.audience === 'public' ? t.publicFooter : t.footer;
+  const text = `${textParts.join('\n\n----\n\n')}\n\n--\n${footer}\n`;
   const html =
     `<!doctype html><html lang="${locale === 'zh' ? 'zh-CN' : 'en'}"><head><meta charset="utf-8">` +
     `<title>${escapeHtml(subject)}</title></head><body style="font-family:sans-serif">` +
-    `${htmlParts.join('<hr>')}<hr><p style="color:#666;font-size:12px">${escapeHtml(t.footer)}</p></body></html>`;
+    `${htmlParts.join('<hr>')}<hr><p style="color:#666;font-size:12px">${escapeHtml(footer)}</p></body></html>`;
   return { subject, text, html };
 }
 

@@ -1,12 +1,16 @@
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
 
 /*
- * Webhook secrets at rest: AES-256-GCM under a key derived from CONCORD_SECRET_KEY. Without a key they are
- * stored as given (marked so), and in either case never returned by the API.
+ * Secrets at rest (group robots' secrets, public commenters' names and contacts): AES-256-GCM under a key
+ * derived from CONCORD_SECRET_KEY. Without a key they are stored as given (marked so), and in either case
+ * never returned by a public endpoint.
  */
 
 const ENCRYPTED = 'v1:';
 const PLAIN = 'plain:';
+
+/** Whether a stored value was written by `sealSecret` (encrypted, or marked as stored without a key). */
+export const isSealed = (stored: string): boolean => stored.startsWith(ENCRYPTED) || stored.startsWith(PLAIN);
 
 const keyOf = (secretKey: string): Buffer => createHash('sha256').update(secretKey, 'utf8').digest();
 
@@ -28,7 +32,7 @@ export function openSecret(stored: string, secretKey: string | null): string {
     throw new Error('Unknown format of a stored secret.');
   }
   if (secretKey === null) {
-    throw new Error('A webhook secret is encrypted but CONCORD_SECRET_KEY is not set.');
+    throw new Error('A stored secret is encrypted but CONCORD_SECRET_KEY is not set.');
   }
   const raw = Buffer.from(stored.slice(ENCRYPTED.length), 'base64');
   const decipher = createDecipheriv('aes-256-gcm', keyOf(secretKey), raw.subarray(0, 12));

@@ -1,6 +1,8 @@
+import type { Insertable } from 'kysely';
+import { insertChunked } from '../db/chunked.ts';
 import type { Dialect } from '../db/database.ts';
 import type { Executor } from '../db/executor.ts';
-import type { JobRow, JobStatus, JobUpdate } from '../db/schema.ts';
+import type { JobRow, JobStatus, JobTable, JobUpdate } from '../db/schema.ts';
 
 /** A job as the application sees it: JSON columns parsed, camelCase names. */
 export interface Job {
@@ -55,26 +57,39 @@ export interface NewJob {
  * Inserts a queued job. With a dedupe key that is already taken, inserts nothing and returns the job that
  * holds the key (ON CONFLICT DO NOTHING waits for a concurrent inserter's transaction on PostgreSQL).
  */
+const newJobRow = (job: NewJob): Insertable<JobTable> => ({
+  id: job.id,
+  kind: job.kind,
+  payload: JSON.stringify(job.payload),
+  status: 'queued',
+  dedupe_key: job.dedupeKey,
+  run_at: job.runAt,
+  attempts: 0,
+  max_attempts: job.maxAttempts,
+  locked_by: null,
+  locked_until: null,
+  progress: null,
+  last_error: null,
+  result: null,
+  created_at: job.now,
+  updated_at: job.now,
+});
+
+/** Many jobs in multi-row statements; a job whose dedupe key is already queued is not added again. */
+export async function insertJobs(db: Executor, jobs: readonly NewJob[]): Promise<void> {
+  await insertChunked(jobs.map(newJobRow), (chunk) =>
+    db
+      .insertInto('job')
+      .values(chunk)
+      .onConflict((oc) => oc.column('dedupe_key').doNothing())
+      .execute(),
+  );
+}
+
 export async function insertJob(db: Executor, job: NewJob): Promise<{ job: Job; created: boolean }> {
   const inserted = await db
     .insertInto('job')
-    .values({
-      id: job.id,
-      kind: job.kind,
-      payload: JSON.stringify(job.payload),
-      status: 'queued',
-      dedupe_key: job.dedupeKey,
-      run_at: job.runAt,
-      attempts: 0,
-      max_attempts: job.maxAttempts,
-      locked_by: null,
-      locked_until: null,
-      progress: null,
-      last_error: null,
-      result: null,
-      created_at: job.now,
-      updated_at: job.now,
-    })
+    .values(newJobRow(job))
     .onConflict((oc) => oc.column('dedupe_key').doNothing())
     .returningAll()
     .executeTakeFirst();

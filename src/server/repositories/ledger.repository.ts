@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { LedgerAlgorithm, StoredLedgerEvent } from '../../domain/ledger.ts';
+import { insertChunked } from '../db/chunked.ts';
 import type { Dialect } from '../db/database.ts';
 import type { Executor, Tx } from '../db/executor.ts';
 import type { LedgerEventRow } from '../db/schema.ts';
@@ -40,13 +41,17 @@ export async function readLedgerHead(db: Executor): Promise<LedgerHead> {
   return { seq: Number(row.seq), hash: row.hash };
 }
 
-export async function insertLedgerEvent(
+/** Writes events already chained in seq order and moves the head to the last one. */
+export async function insertLedgerEvents(
   tx: Tx,
-  event: StoredLedgerEvent & { payloadJson: string; alg: LedgerAlgorithm },
+  events: readonly (StoredLedgerEvent & { payloadJson: string; alg: LedgerAlgorithm })[],
 ): Promise<void> {
-  await tx
-    .insertInto('ledger_event')
-    .values({
+  const last = events.at(-1);
+  if (!last) {
+    return;
+  }
+  await insertChunked(
+    events.map((event) => ({
       seq: event.seq,
       at: event.at,
       actor: event.actor,
@@ -57,9 +62,10 @@ export async function insertLedgerEvent(
       alg: event.alg,
       prev_hash: event.prevHash,
       hash: event.hash,
-    })
-    .execute();
-  await tx.updateTable('ledger_head').set({ seq: event.seq, hash: event.hash }).where('id', '=', 1).execute();
+    })),
+    (chunk) => tx.insertInto('ledger_event').values(chunk).execute(),
+  );
+  await tx.updateTable('ledger_head').set({ seq: last.seq, hash: last.hash }).where('id', '=', 1).execute();
 }
 
 /** Events in seq order after `afterSeq`, a page at a time. */

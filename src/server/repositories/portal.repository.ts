@@ -1,4 +1,5 @@
 import type { Insertable, Selectable, Updateable } from 'kysely';
+import { insertChunked } from '../db/chunked.ts';
 import type { Executor } from '../db/executor.ts';
 import type {
   PortalCommentStatus,
@@ -100,8 +101,13 @@ export async function spendCaptcha(
   return Number(result.numInsertedOrUpdatedRows ?? 0) === 1;
 }
 
-export async function deleteSpentCaptchas(db: Executor, before: string): Promise<void> {
-  await db.deleteFrom('portal_captcha_use').where('expires_at', '<', before).execute();
+/** Deletes spent CAPTCHA solutions that expired before `before`; returns how many. */
+export async function deleteSpentCaptchas(db: Executor, before: string): Promise<number> {
+  const result = await db
+    .deleteFrom('portal_captcha_use')
+    .where('expires_at', '<', before)
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
 }
 
 /**
@@ -126,11 +132,82 @@ export async function insertPortalComment(db: Executor, row: Insertable<PortalCo
   await db.insertInto('portal_comment').values(row).execute();
 }
 
+export async function insertPortalComments(
+  db: Executor,
+  rows: readonly Insertable<PortalCommentTable>[],
+): Promise<void> {
+  await insertChunked(rows, (chunk) => db.insertInto('portal_comment').values(chunk).execute());
+}
+
+export async function insertCommenters(
+  db: Executor,
+  rows: readonly { comment_id: string; name: string; contact: string; created_at: string }[],
+): Promise<void> {
+  await insertChunked(rows, (chunk) => db.insertInto('portal_commenter').values(chunk).execute());
+}
+
+/**
+ * Spends several CAPTCHA solutions at once (each signature once); returns the signatures that were
+ * still unspent, now spent.
+ */
+export async function spendCaptchas(
+  db: Executor,
+  captchas: readonly { signature: string; expiresAt: string }[],
+): Promise<Set<string>> {
+  if (captchas.length === 0) {
+    return new Set();
+  }
+  const rows = await db
+    .insertInto('portal_captcha_use')
+    .values(captchas.map((c) => ({ signature: c.signature, expires_at: c.expiresAt })))
+    .onConflict((oc) => oc.column('signature').doNothing())
+    .returning('signature')
+    .execute();
+  return new Set(rows.map((row) => row.signature));
+}
+
+/** Gives back solutions spent by comments that were then refused, so they can be sent again. */
+export async function unspendCaptchas(db: Executor, signatures: readonly string[]): Promise<void> {
+  if (signatures.length > 0) {
+    await db.deleteFrom('portal_captcha_use').where('signature', 'in', signatures).execute();
+  }
+}
+
 export async function insertCommenter(
   db: Executor,
   row: { comment_id: string; name: string; contact: string; created_at: string },
 ): Promise<void> {
   await db.insertInto('portal_commenter').values(row).execute();
+}
+
+/** The stored (sealed) name and contact of a comment's commenter; null for an anonymous comment. */
+export async function findCommenter(
+  db: Executor,
+  commentId: string,
+): Promise<{ name: string; contact: string } | null> {
+  return (
+    (await db
+      .selectFrom('portal_commenter')
+      .select(['name', 'contact'])
+      .where('comment_id', '=', commentId)
+      .executeTakeFirst()) ?? null
+  );
+}
+
+/** The organizers of the plan a round belongs to: its portal's moderators. */
+export async function listRoundModeratorIds(db: Executor, roundId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('round')
+    .innerJoin('plan', 'plan.id', 'round.plan_id')
+    .innerJoin('user', 'user.unit_id', 'plan.owner_unit_id')
+    .innerJoin('user_role', 'user_role.user_id', 'user.id')
+    .select('user.id')
+    .where('round.id', '=', roundId)
+    .where('user.status', '=', 'active')
+    .where('user_role.role', '=', 'organizer')
+    .orderBy('user.id')
+    .execute();
+  return rows.map((r) => r.id);
 }
 
 export async function findComment(db: Executor, id: string): Promise<PortalCommentRow | null> {

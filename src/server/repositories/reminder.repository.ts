@@ -103,16 +103,23 @@ export async function insertReminder(db: Executor, row: ReminderTable): Promise<
   return inserted !== undefined;
 }
 
+/** A reminder with the name of the person who sent it by hand (null for the automatic ones). */
+export interface RoundReminderRecord extends ReminderRecord {
+  sentByName: string | null;
+}
+
 /** A round's reminders, oldest first. */
-export async function listRemindersOfRound(db: Executor, roundId: string): Promise<ReminderRecord[]> {
+export async function listRemindersOfRound(db: Executor, roundId: string): Promise<RoundReminderRecord[]> {
   const rows = await db
     .selectFrom('reminder')
-    .selectAll()
-    .where('round_id', '=', roundId)
-    .orderBy('sent_at')
-    .orderBy('id')
+    .leftJoin('user as sender', 'sender.id', 'reminder.sent_by')
+    .selectAll('reminder')
+    .select('sender.name as sent_by_name')
+    .where('reminder.round_id', '=', roundId)
+    .orderBy('reminder.sent_at')
+    .orderBy('reminder.id')
     .execute();
-  return rows.map(toReminder);
+  return rows.map((row) => ({ ...toReminder(row), sentByName: row.sent_by_name }));
 }
 
 /** The dedupe keys of the automatic reminders already sent about these invitations. */

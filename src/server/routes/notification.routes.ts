@@ -195,7 +195,8 @@ export const notificationRoutes =
                   id: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
                   provider: ProviderSchema,
                   name: Type.String({ minLength: 1, maxLength: 100 }),
-                  url: Type.String({ minLength: 8, maxLength: 2000 }),
+                  // Absent for a robot kept by id: its stored URL stays (the view hides its query string).
+                  url: Type.Optional(Type.String({ minLength: 8, maxLength: 2000 })),
                   secret: Type.Optional(Nullable(Type.String({ maxLength: 500 }))),
                   enabled: Type.Optional(Type.Boolean()),
                 }),

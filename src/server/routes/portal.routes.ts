@@ -6,7 +6,8 @@ import { ErrorResponse, IdParams, Nullable, errorResponses } from './schemas.ts'
 
 /*
  * The public comment portal. Routes under /public are served without signing in (config.public); the
- * moderation routes are the organizers'. Nothing a commenter gave about themselves is ever in a response.
+ * moderation routes are the organizers'. Nothing a commenter gave about themselves is ever in a public
+ * response; the round's moderators may look up a named commenter's name and contact, one comment at a time.
  */
 
 const TAG = ['portal'];
@@ -363,6 +364,32 @@ export const portalRoutes =
         },
       },
       async (request) => portal.moderateComment(actorOf(request), request.params.id, request.body),
+    );
+
+    app.get(
+      '/portal/comments/:id/commenter',
+      {
+        schema: {
+          tags: TAG,
+          summary:
+            "A named commenter's name and contact, for the round's moderators only (each look is recorded)",
+          params: IdParams,
+          response: {
+            200: Type.Object({
+              commentId: Type.String(),
+              anonymous: Type.Boolean(),
+              name: Nullable(Type.String()),
+              contact: Nullable(Type.String()),
+            }),
+            ...errorResponses,
+            409: ErrorResponse,
+          },
+        },
+      },
+      async (request, reply) => {
+        void reply.header('cache-control', 'no-store');
+        return portal.getCommenter(actorOf(request), request.params.id);
+      },
     );
 
     app.post(

@@ -37,6 +37,7 @@ const Reminder = Type.Object({
   deadline: Type.String(),
   sentAt: Type.String(),
   sentBy: Nullable(Type.String()),
+  sentByName: Nullable(Type.String({ description: 'Who sent it by hand; null for automatic reminders' })),
   recipients: Type.Array(Type.String()),
   note: Nullable(Type.String()),
 });
@@ -47,6 +48,7 @@ const InvitationReminders = Type.Object({
   unitName: Type.String(),
   status: Type.String(),
   deadline: Type.String(),
+  workingDaysLeft: Type.Integer({ description: 'Negative: working days overdue' }),
   replied: Type.Boolean(),
   reminders: Type.Array(Reminder),
   next: Nullable(Scheduled),

@@ -566,8 +566,62 @@ export class FeedbackService {
           newDispositionId,
         },
       });
+      if (status !== 'escalated') {
+        await this.tellObjector(tx, {
+          objection,
+          round,
+          unitId: opinion.unit_id,
+          status,
+          note,
+          newCode: input.outcome === 'change' ? (input.newDisposition?.code ?? null) : null,
+        });
+      }
     });
     return toObjection((await findObjection(this.ctx.database.db, objectionId))!);
+  }
+
+  /**
+   * 复核完成: the objecting unit hears the outcome — the person who objected, and the unit's liaisons and
+   * head (and its group robots). An escalated objection is not done yet: its people hear of the decision.
+   */
+  private async tellObjector(
+    tx: Tx,
+    options: {
+      objection: ObjectionRow;
+      round: RoundContext['round'];
+      unitId: string | null;
+      status: ObjectionState;
+      note: string;
+      newCode: DispositionCode | null;
+    },
+  ): Promise<void> {
+    const { objection, round, unitId, status, note, newCode } = options;
+    const letter = unitId ? await findLetterFor(tx, round.id, unitId) : undefined;
+    const outcome =
+      status === 'changed'
+        ? {
+            zh: `处理意见已改为“${newCode ? DISPOSITION_LABELS[newCode] : '新处理意见'}”`,
+            en: `the disposition was changed${newCode ? ` to ${newCode.replaceAll('_', ' ')}` : ''}`,
+          }
+        : status === 'upheld'
+          ? { zh: '维持原处理意见', en: 'the disposition stands' }
+          : {
+              zh: '仍有分歧，已记录在案并将在征求意见情况说明中列明',
+              en: 'the dissent is recorded (仍有分歧) and will be listed in the consultation report',
+            };
+    await notify(tx, this.ctx, {
+      userIds: objection.raised_by ? [objection.raised_by] : [],
+      unitIds: unitId ? [unitId] : [],
+      kind: 'review_done',
+      subject: { zh: `异议复核结果：${round.title}`, en: `Your objection was reviewed: ${round.title}` },
+      body: {
+        zh: `复核结论：${outcome.zh}。\n复核意见：${note}`,
+        en: `Outcome: ${outcome.en}.\nReview note: ${note}`,
+      },
+      link: letter ? `/feedback/${letter.id}` : `/rounds/${round.id}`,
+      entity: { kind: 'objection', id: objection.id },
+      dedupeKey: `objection.done:${objection.id}:${status}`,
+    });
   }
 
   /** A changed outcome: a new disposition answering the objection, approved at once, superseding the old. */

@@ -3,7 +3,7 @@ import { LedgerVerifier, canonicalJson, hashLedgerEvent } from '../../domain/led
 import type { Database } from '../db/database.ts';
 import type { Tx } from '../db/executor.ts';
 import {
-  insertLedgerEvent,
+  insertLedgerEvents,
   listLedgerEvents,
   lockLedgerHead,
   readLedgerHead,
@@ -37,22 +37,38 @@ export class LedgerService {
   ) {}
 
   async append(tx: Tx, entry: LedgerEntry): Promise<StoredLedgerEvent> {
+    const [event] = await this.appendMany(tx, [entry]);
+    return event!;
+  }
+
+  /** Appends several events in order, chained one to the next, in a few statements. */
+  async appendMany(tx: Tx, entries: readonly LedgerEntry[]): Promise<StoredLedgerEvent[]> {
+    if (entries.length === 0) {
+      return [];
+    }
     const head = await lockLedgerHead(tx, this.database.dialect);
-    // Round-trip through JSON so what is hashed is exactly what is stored and read back.
-    const payload = JSON.parse(canonicalJson(entry.payload)) as unknown;
-    const content = {
-      seq: head.seq + 1,
-      at: this.now().toISOString(),
-      actor: entry.actor,
-      entity: entry.entity,
-      id: entry.id,
-      event: entry.event,
-      payload,
-    };
-    const hash = hashLedgerEvent(this.alg, head.hash, content);
-    const event: StoredLedgerEvent = { ...content, alg: this.alg, prevHash: head.hash, hash };
-    await insertLedgerEvent(tx, { ...event, payloadJson: canonicalJson(payload) });
-    return event;
+    const at = this.now().toISOString();
+    let { seq, hash: prevHash } = head;
+    const events: (StoredLedgerEvent & { payloadJson: string })[] = [];
+    for (const entry of entries) {
+      const payloadJson = canonicalJson(entry.payload);
+      const payload = JSON.parse(payloadJson) as unknown;
+      seq += 1;
+      const content = {
+        seq,
+        at,
+        actor: entry.actor,
+        entity: entry.entity,
+        id: entry.id,
+        event: entry.event,
+        payload,
+      };
+      const hash = hashLedgerEvent(this.alg, prevHash, content);
+      events.push({ ...content, alg: this.alg, prevHash, hash, payloadJson });
+      prevHash = hash;
+    }
+    await insertLedgerEvents(tx, events);
+    return events.map(({ payloadJson: _json, ...event }) => event);
   }
 
   list(options: {

@@ -101,6 +101,8 @@ export interface DeliveryContent {
   locale: NotificationLocale;
   /** For a digest: the bundled messages. */
   items?: { kind: NotificationKind; subject: Bilingual; body: Bilingual; link: string | null }[];
+  /** Sent to someone outside the system (a public commenter) rather than to a user: no preferences to mention. */
+  audience?: 'public';
 }
 
 /** The channel on which a user's unread count changes. */
@@ -268,6 +270,77 @@ export async function notify(tx: Executor, ctx: ServiceContext, input: NotifyInp
   }
 }
 
+export interface AddressMailInput {
+  /** The e-mail address; it is stored sealed (see notify/secrets.ts) and opened only to send. */
+  address: string;
+  kind: NotificationKind;
+  subject: Bilingual;
+  body: Bilingual;
+  link?: string | null;
+  locale?: NotificationLocale;
+}
+
+/**
+ * Queues one e-mail to an address outside the system (a public commenter, who is no user), inside the
+ * caller's transaction: a delivery with neither user nor unit, sent and retried like every other, and
+ * shown to administrators only masked.
+ */
+export async function queueAddressMail(
+  tx: Executor,
+  ctx: ServiceContext,
+  input: AddressMailInput,
+): Promise<void> {
+  const now = ctx.now().toISOString();
+  const maxAttempts = ctx.config.notifyMaxAttempts;
+  const content: DeliveryContent = {
+    subject: { zh: clip(input.subject.zh, SUBJECT_MAX), en: clip(input.subject.en, SUBJECT_MAX) },
+    body: { zh: clip(input.body.zh, BODY_MAX), en: clip(input.body.en, BODY_MAX) },
+    link: input.link ?? null,
+    locale: input.locale ?? 'zh',
+    audience: 'public',
+  };
+  const id = newId();
+  await insertDeliveries(tx, [
+    {
+      id,
+      notification_id: null,
+      user_id: null,
+      unit_id: null,
+      channel: 'email',
+      target: sealSecret(input.address, ctx.config.secretKey),
+      kind: input.kind,
+      content: JSON.stringify(content),
+      digest: 0,
+      status: 'pending',
+      attempts: 0,
+      max_attempts: maxAttempts,
+      last_error: null,
+      locked_until: null,
+      bundled_into: null,
+      dedupe_key: null,
+      sent_at: null,
+      created_at: now,
+      updated_at: now,
+    },
+  ]);
+  await enqueueDelivery(tx, new JobQueue(ctx), id, 0, maxAttempts);
+}
+
+/** A delivery to an address outside the system: its target is sealed. */
+const toOutsider = (row: DeliveryRow): boolean =>
+  row.channel === 'email' && row.user_id === null && row.unit_id === null;
+
+/** w***@example.com: enough for an administrator to tell deliveries apart, not to read the address. */
+function maskedAddress(sealed: string, secretKey: string | null): string {
+  try {
+    const address = openSecret(sealed, secretKey);
+    const at = address.lastIndexOf('@');
+    return at > 0 ? `${address.slice(0, 1)}***${address.slice(at)}` : '***';
+  } catch {
+    return '***';
+  }
+}
+
 function enqueueDelivery(
   tx: Executor,
   queue: JobQueue,
@@ -344,7 +417,8 @@ export interface WebhookInput {
   id?: string;
   provider: WebhookProvider;
   name: string;
-  url: string;
+  /** The robot's URL; absent keeps the stored one of an existing robot (the view shows it without its query). */
+  url?: string;
   /** A new secret; absent keeps the stored one, null removes it. */
   secret?: string | null;
   enabled?: boolean;
@@ -376,12 +450,12 @@ function presentWebhook(row: WebhookRow): WebhookView {
   };
 }
 
-function presentDelivery(row: DeliveryRow): DeliveryView {
+function presentDelivery(row: DeliveryRow, secretKey: string | null): DeliveryView {
   const content = JSON.parse(row.content) as DeliveryContent;
   return {
     id: row.id,
     channel: row.channel,
-    target: row.target,
+    target: toOutsider(row) ? maskedAddress(row.target, secretKey) : row.target,
     kind: row.kind,
     userId: row.user_id,
     unitId: row.unit_id,
@@ -573,7 +647,9 @@ export class NotificationService {
   ): Promise<UnitSettingsView> {
     await this.requireUnit(actor, unitId);
     for (const webhook of input.webhooks ?? []) {
-      validateWebhookUrl(webhook.url);
+      if (webhook.url !== undefined) {
+        validateWebhookUrl(webhook.url);
+      }
     }
     const before = await this.readUnitSettings(unitId);
     const now = this.ctx.now().toISOString();
@@ -606,12 +682,17 @@ export class NotificationService {
             await updateWebhook(tx, {
               id: current.id,
               name: webhook.name,
-              url: webhook.url,
+              url: webhook.url ?? current.url,
               secret,
               enabled: webhook.enabled ?? true,
               now,
             });
           } else {
+            if (webhook.url === undefined) {
+              throw new AppError('validation_failed', 'A new robot needs its URL.', {
+                field: 'webhooks.url',
+              });
+            }
             await insertWebhook(tx, {
               id: newId(),
               unitId,
@@ -645,7 +726,7 @@ export class NotificationService {
               id: w.id ?? null,
               provider: w.provider,
               name: w.name,
-              url: stripQuery(w.url),
+              url: w.url === undefined ? null : stripQuery(w.url),
               secretChanged: w.secret !== undefined,
             })),
           },
@@ -664,7 +745,9 @@ export class NotificationService {
     if (!canManageDeliveries(actor)) {
       throw new AppError('forbidden', 'Only administrators see notification deliveries.');
     }
-    return (await listDeliveries(this.ctx.database.db, options)).map(presentDelivery);
+    return (await listDeliveries(this.ctx.database.db, options)).map((row) =>
+      presentDelivery(row, this.ctx.config.secretKey),
+    );
   }
 
   /** Sends a failed or dead delivery again, with a fresh set of attempts. */
@@ -697,7 +780,7 @@ export class NotificationService {
       });
       return requeued;
     });
-    return presentDelivery(row);
+    return presentDelivery(row, this.ctx.config.secretKey);
   }
 
   // ---- sending (job handlers) -------------------------------------------------------------------------
@@ -755,7 +838,10 @@ export class NotificationService {
   private async send(delivery: DeliveryRow): Promise<void> {
     const content = JSON.parse(delivery.content) as DeliveryContent;
     if (delivery.channel === 'email') {
-      await this.mailer.send({ to: delivery.target, mail: renderMail(content) });
+      const to = toOutsider(delivery)
+        ? openSecret(delivery.target, this.ctx.config.secretKey)
+        : delivery.target;
+      await this.mailer.send({ to, mail: renderMail(content) });
       return;
     }
     const webhook = await listWebhooksById(this.ctx, delivery.target);

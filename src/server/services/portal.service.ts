@@ -1,8 +1,5 @@
-import { randomInt } from 'node:crypto';
-import { sql } from 'kysely';
 import { createChallenge, extractParams, verifySolution } from 'altcha-lib/v1';
 import { AppError } from '../../domain/errors.ts';
-import { checkOpinionQuality } from '../../domain/opinion-quality.ts';
 import type { Executor, Tx } from '../db/executor.ts';
 import { inTransaction } from '../db/executor.ts';
 import type { DispositionCode, RoundStatus } from '../db/schema.ts';
@@ -27,27 +24,27 @@ import {
   ensurePortalRound,
   findComment,
   findCommentByReceipt,
+  findCommenter,
   findPortalRound,
-  insertCommenter,
-  insertPortalComment,
   insertRedaction,
-  lastRegNo,
   listComments,
   listRedactions,
+  listRoundModeratorIds,
   listSummarySources,
   listVersionClauses,
   lockPortalRound,
-  spendCaptcha,
   updateComment,
   updateOpinionOfComment,
   updatePortalRound,
 } from '../repositories/portal.repository.ts';
-import { hitRateLimit } from '../repositories/rate-limit.repository.ts';
 import type { RoundRecord } from '../repositories/round.repository.ts';
 import { findRound } from '../repositories/round.repository.ts';
 import type { Actor, ServiceContext } from './context.ts';
 import { actorRef } from './context.ts';
+import { notify, queueAddressMail } from './notification.service.ts';
 import type { PlanService } from './plan.service.ts';
+import type { Commenter } from './portal-contacts.ts';
+import { isEmailContact, openCommenter, openContact, sealCommenter } from './portal-contacts.ts';
 
 /*
  * The public comment portal (公示期意见征集): a public round's page, comments from people without an account
@@ -56,10 +53,10 @@ import type { PlanService } from './plan.service.ts';
  * registration number, analysis queued), and the summary published after the round (你说我做).
  */
 
-export interface Bilingual {
-  zh: string;
-  en: string;
-}
+import type { Bilingual, CommentReceipt } from './portal-intake.ts';
+import { PortalIntake, nextPublicRegNo, publicOpinionRow } from './portal-intake.ts';
+
+export type { Bilingual, CommentReceipt } from './portal-intake.ts';
 
 export interface PublicClause {
   stableId: string;
@@ -96,13 +93,6 @@ export interface CommentInput {
   contact?: string | null;
   consent: boolean;
   captcha?: string | null;
-}
-
-export interface CommentReceipt {
-  receiptNo: string;
-  status: PortalCommentStatus;
-  submittedAt: string;
-  message: Bilingual;
 }
 
 export interface PublicComment {
@@ -171,61 +161,11 @@ export interface PublicSummary {
 }
 
 const MAX_CLUSTERS_PER_CLAUSE = 50;
-/** Comments per group commit: enough to amortise a commit, few enough to keep a transaction short. */
-const MAX_BATCH = 256;
 const CLAUSE_CACHE_SIZE = 64;
 const CAPTCHA_SECONDS = 10 * 60;
+const ANNOUNCED_ROUNDS = 1000;
 const PHONE = /^\+?[0-9][0-9 -]{5,19}$/;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-const RECEIPT_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
-
-/** An unguessable receipt number (P-XXXX-XXXX-XXXX): it shows the status of one comment to whoever holds it. */
-function newReceiptNo(): string {
-  let out = 'P';
-  for (let i = 0; i < 12; i++) {
-    out += (i % 4 === 0 ? '-' : '') + RECEIPT_ALPHABET[randomInt(RECEIPT_ALPHABET.length)];
-  }
-  return out;
-}
-
-const received = (status: PortalCommentStatus): Bilingual =>
-  status === 'published'
-    ? {
-        zh: '您的意见已收到并公开显示。请保存回执编号，可凭此查询处理情况。',
-        en: 'Your comment has been received and is now shown. Keep the receipt number to follow it.',
-      }
-    : {
-        zh: '您的意见已收到，经审核后公开显示。请保存回执编号，可凭此查询处理情况。',
-        en: 'Your comment has been received and will be shown after moderation. Keep the receipt number to follow it.',
-      };
-
-/** A comment checked and ready to store. */
-interface Intake {
-  roundId: string;
-  now: Date;
-  client: string;
-  captcha: { signature: string; expiresAt: string } | null;
-  commenter: { name: string; contact: string } | null;
-  clauseStableId: string | null;
-  suggestion: string;
-  reasons: string | null;
-  proposedText: string | null;
-}
-
-/** A round as a batch of comments sees it. */
-interface BatchRound {
-  round: RoundRecord;
-  moderation: PortalModeration;
-  lastReg: number;
-  /** Shown to the public and taking comments. */
-  open: boolean;
-}
-
-/** A comment of a batch that was refused (its savepoint rolled back); the others stand. */
-class Refused {
-  constructor(readonly error: unknown) {}
-}
-
 function clean(value: string | null | undefined): string | null {
   const trimmed = value?.trim() ?? '';
   return trimmed === '' ? null : trimmed;
@@ -234,17 +174,19 @@ function clean(value: string | null | undefined): string | null {
 export class PortalService {
   /** Clauses of draft versions, which never change once imported. */
   private readonly clauseCache = new Map<string, PortalClause[]>();
-  private readonly intakeQueue: {
-    item: Intake;
-    resolve: (receipt: CommentReceipt) => void;
-    reject: (error: unknown) => void;
-  }[] = [];
-  private flushing = false;
+  private readonly intakeQueue: PortalIntake;
+  /** Per round, the hour whose pending comments were announced to its moderators (see announcePending). */
+  private readonly announced = new Map<string, string>();
 
   constructor(
     private readonly ctx: ServiceContext,
     private readonly plans: PlanService,
-  ) {}
+  ) {
+    this.intakeQueue = new PortalIntake(ctx, {
+      clausesOf: (versionId, executor) => this.clausesOf(versionId, executor),
+      onPending: (tx, round, now) => this.announcePending(tx, round, now),
+    });
+  }
 
   private async clausesOf(
     versionId: string,
@@ -396,7 +338,8 @@ export class PortalService {
     };
   }
 
-  private validateComment(input: CommentInput): { name: string; contact: string } | null {
+  /** Checks a comment; a commenter's name and contact come back sealed, ready to store. */
+  private validateComment(input: CommentInput): Commenter | null {
     if (!input.consent) {
       throw new AppError('validation_failed', 'Please agree to the privacy notice before submitting.', {
         field: 'consent',
@@ -418,7 +361,7 @@ export class PortalService {
         field: 'contact',
       });
     }
-    return { name, contact };
+    return sealCommenter({ name, contact }, this.ctx.config.secretKey);
   }
 
   /**
@@ -440,7 +383,7 @@ export class PortalService {
     const proposedText = clean(input.proposedText);
     const clauseStableId = clean(input.clauseStableId);
     const now = this.ctx.now();
-    return this.intake({
+    return this.intakeQueue.submit({
       roundId: options.roundId,
       now,
       client,
@@ -453,233 +396,6 @@ export class PortalService {
     });
   }
 
-  /**
-   * Group commit: comments arriving while a transaction is being written wait and go together into the
-   * next one, each inside its own savepoint (a refused one rolls back alone). One commit then carries many
-   * comments — on SQLite the commit, not the statements, is what costs — and each answer is sent only
-   * after the commit that holds it, so an accepted comment is never lost.
-   */
-  private intake(item: Intake): Promise<CommentReceipt> {
-    return new Promise((resolve, reject) => {
-      this.intakeQueue.push({ item, resolve, reject });
-      if (!this.flushing) {
-        this.flushing = true;
-        // SQLite statements resolve as microtasks: without yielding to the event loop first, the requests
-        // already received would never get to join the batch.
-        setImmediate(() => void this.flushIntake());
-      }
-    });
-  }
-
-  private async flushIntake(): Promise<void> {
-    try {
-      while (this.intakeQueue.length > 0) {
-        const batch = this.intakeQueue.splice(0, MAX_BATCH);
-        const outcomes: (CommentReceipt | Refused)[] = [];
-        try {
-          await inTransaction(this.ctx.database, async (tx) => {
-            const rounds = await this.openRounds(
-              tx,
-              batch.map((p) => p.item.roundId),
-              this.ctx.now(),
-            );
-            for (const [i, pending] of batch.entries()) {
-              await sql`savepoint portal_intake`.execute(tx);
-              try {
-                outcomes[i] = await this.storeComment(
-                  tx,
-                  pending.item,
-                  rounds.get(pending.item.roundId) ?? null,
-                );
-              } catch (error) {
-                await sql`rollback to savepoint portal_intake`.execute(tx);
-                outcomes[i] = new Refused(error);
-              }
-              await sql`release savepoint portal_intake`.execute(tx);
-            }
-          });
-        } catch (error) {
-          for (const pending of batch) {
-            pending.reject(error);
-          }
-          continue;
-        }
-        batch.forEach((pending, i) => {
-          const outcome = outcomes[i];
-          if (outcome instanceof Refused) {
-            pending.reject(outcome.error);
-          } else {
-            pending.resolve(outcome as CommentReceipt);
-          }
-        });
-        await new Promise((resolve) => setImmediate(resolve));
-      }
-    } finally {
-      this.flushing = false;
-    }
-  }
-
-  /**
-   * Stores one comment inside the batch's transaction; the round is read there too, so no comment slips in
-   * after the round closed, and nothing outside the transaction waits for the database meanwhile.
-   */
-  /**
-   * Reads each round of a batch once, inside its transaction and before any comment's savepoint: the
-   * portal row made and locked (PostgreSQL: registration numbers are given one transaction at a time) and
-   * the last registration number, counted on in memory as the batch's comments are stored.
-   */
-  private async openRounds(
-    tx: Tx,
-    roundIds: readonly string[],
-    now: Date,
-  ): Promise<Map<string, BatchRound | null>> {
-    const rounds = new Map<string, BatchRound | null>();
-    const stamp = now.toISOString();
-    for (const roundId of new Set(roundIds)) {
-      const round = await findRound(tx, roundId);
-      if (!round || !isShownToPublic(round) || !acceptsPublicComments(round, now)) {
-        rounds.set(
-          roundId,
-          round && isShownToPublic(round) ? { round, moderation: 'pre', lastReg: 0, open: false } : null,
-        );
-        continue;
-      }
-      await ensurePortalRound(tx, { roundId, now: stamp });
-      const moderation = await lockPortalRound(tx, roundId, stamp);
-      const prefix = `${round.seq}-P-`;
-      const last = await lastRegNo(tx, roundId, prefix);
-      rounds.set(roundId, {
-        round,
-        moderation,
-        lastReg: last ? Number(last.slice(prefix.length)) || 0 : 0,
-        open: true,
-      });
-    }
-    return rounds;
-  }
-
-  /**
-   * Stores one comment inside the batch's transaction; the round was read there too, so no comment slips
-   * in after the round closed, and nothing outside the transaction waits for the database meanwhile.
-   */
-  private async storeComment(tx: Tx, item: Intake, batchRound: BatchRound | null): Promise<CommentReceipt> {
-    const { client, captcha, commenter, clauseStableId, suggestion, reasons, proposedText } = item;
-    const stamp = item.now.toISOString();
-    if (!batchRound) {
-      throw new AppError('not_found', 'No such public consultation.', { field: 'roundId' });
-    }
-    const { round, moderation } = batchRound;
-    if (!batchRound.open) {
-      throw new AppError('conflict', 'This consultation is closed: comments are no longer taken.', {
-        field: 'roundId',
-      });
-    }
-    let clauseId: string | null = null;
-    if (clauseStableId !== null) {
-      const clause = (await this.clausesOf(round.versionId, tx)).find((c) => c.stableId === clauseStableId);
-      if (!clause) {
-        throw new AppError('validation_failed', 'No such clause in this draft.', { field: 'clauseStableId' });
-      }
-      clauseId = clause.id;
-    }
-    await this.hitLimits(tx, client, item.now);
-    if (captcha && !(await spendCaptcha(tx, captcha))) {
-      throw new AppError('validation_failed', 'This CAPTCHA was used already: solve a new one.', {
-        field: 'captcha',
-      });
-    }
-    const status: PortalCommentStatus = moderation === 'post' ? 'published' : 'pending';
-    const id = newId();
-    const receiptNo = newReceiptNo();
-    // The opinion first, so the comment is written once, already pointing at it.
-    const opinionId =
-      status === 'published'
-        ? await this.acceptAsOpinion(
-            tx,
-            round,
-            {
-              id,
-              receipt_no: receiptNo,
-              clause_stable_id: clauseStableId,
-              clause_id: clauseId,
-              suggestion,
-              reasons,
-              proposed_text: proposedText,
-            },
-            { regNo: batchRound.lastReg + 1, linkComment: false },
-          )
-        : null;
-    await insertPortalComment(tx, {
-      id,
-      round_id: round.id,
-      receipt_no: receiptNo,
-      clause_stable_id: clauseStableId,
-      clause_id: clauseId,
-      suggestion,
-      reasons,
-      proposed_text: proposedText,
-      status,
-      opinion_id: opinionId,
-      anonymous: commenter ? 0 : 1,
-      client_hash: client,
-      moderation_reason: null,
-      moderated_by: null,
-      moderated_at: null,
-      redacted: 0,
-      created_at: stamp,
-      updated_at: stamp,
-    });
-    if (commenter) {
-      await insertCommenter(tx, { comment_id: id, ...commenter, created_at: stamp });
-    }
-    await this.ctx.ledger.append(tx, {
-      actor: 'public',
-      entity: 'portal_comment',
-      id,
-      event: 'portal.comment_submitted',
-      // No text and nothing personal: the ledger is kept for ever.
-      payload: {
-        roundId: round.id,
-        receiptNo,
-        clauseStableId,
-        status,
-        opinionId,
-        named: commenter !== null,
-        textHash: sha256Hex(`${suggestion}\n${reasons ?? ''}\n${proposedText ?? ''}`),
-      },
-    });
-    // Last, after every statement that could fail: a refused comment uses no number.
-    if (opinionId !== null) {
-      batchRound.lastReg += 1;
-    }
-    return { receiptNo, status, submittedAt: stamp, message: received(status) };
-  }
-
-  private async hitLimits(tx: Tx, client: string, now: Date): Promise<void> {
-    const { config } = this.ctx;
-    for (const [suffix, seconds, limit] of [
-      ['m', 60, config.portalRatePerMinute],
-      ['d', 86_400, config.portalRatePerDay],
-    ] as const) {
-      const windowMs = seconds * 1000;
-      const start = Math.floor(now.getTime() / windowMs) * windowMs;
-      const count = await hitRateLimit(tx, {
-        key: `portal:${client}:${suffix}`,
-        windowStart: new Date(start).toISOString(),
-      });
-      // Refusing rolls the count back too: a refused flood stays exactly at the limit.
-      if (count > limit) {
-        throw new AppError(
-          'rate_limited',
-          suffix === 'm'
-            ? 'Too many comments from your address: wait a minute and send again.'
-            : 'Too many comments from your address today: send again tomorrow.',
-          { retryAfterSeconds: Math.max(1, Math.ceil((start + windowMs - now.getTime()) / 1000)) },
-        );
-      }
-    }
-  }
-
   /** The comment becomes an opinion of the round: unit null, the next public registration number, analysis queued. */
   private async acceptAsOpinion(
     tx: Tx,
@@ -688,60 +404,25 @@ export class PortalService {
       PortalCommentRow,
       'id' | 'receipt_no' | 'clause_stable_id' | 'clause_id' | 'suggestion' | 'reasons' | 'proposed_text'
     >,
-    options: { regNo?: number; linkComment?: boolean } = {},
   ): Promise<string> {
     const stamp = this.ctx.now().toISOString();
-    const prefix = `${round.seq}-P-`;
-    let next = options.regNo;
-    if (next === undefined) {
-      const last = await lastRegNo(tx, round.id, prefix);
-      next = (last ? Number(last.slice(prefix.length)) || 0 : 0) + 1;
-    }
-    const quality = checkOpinionQuality({
-      suggestion: comment.suggestion,
-      reasons: comment.reasons,
-      proposedText: comment.proposed_text,
-      clauseStableId: comment.clause_stable_id,
-      kind: 'substantive',
-    });
-    const opinionId = newId();
-    await insertOpinions(tx, [
+    const opinion = publicOpinionRow(
+      round,
       {
-        id: opinionId,
-        round_id: round.id,
-        invitation_id: null,
-        unit_id: null,
-        author_id: null,
-        reg_no: `${prefix}${String(next).padStart(7, '0')}`,
-        clause_stable_id: comment.clause_stable_id,
-        clause_id: comment.clause_id,
-        quote: null,
+        receiptNo: comment.receipt_no,
+        clauseStableId: comment.clause_stable_id,
+        clauseId: comment.clause_id,
         suggestion: comment.suggestion,
         reasons: comment.reasons,
-        proposed_text: comment.proposed_text,
-        kind: 'substantive',
-        blocking: 0,
-        status: 'submitted',
-        quality_score: quality.score,
-        quality_flags: JSON.stringify(quality.flags),
-        priority: null,
-        assignee_id: null,
-        level: null,
-        forwarded_by_unit_id: null,
-        carried_from_id: null,
-        disposition_status: 'pending',
-        created_at: stamp,
-        updated_at: stamp,
-        submitted_at: stamp,
-        withdrawn_at: null,
-        external_ref: comment.receipt_no,
+        proposedText: comment.proposed_text,
       },
-    ]);
-    if (options.linkComment !== false) {
-      await updateComment(tx, comment.id, { opinion_id: opinionId, updated_at: stamp });
-    }
-    await enqueueOpinionAnalyses(tx, this.ctx, [opinionId]);
-    return opinionId;
+      await nextPublicRegNo(tx, round),
+      stamp,
+    );
+    await insertOpinions(tx, [opinion]);
+    await updateComment(tx, comment.id, { opinion_id: opinion.id, updated_at: stamp });
+    await enqueueOpinionAnalyses(tx, this.ctx, [opinion.id]);
+    return opinion.id;
   }
 
   /** What became of one comment, for whoever holds its receipt number. */
@@ -937,8 +618,149 @@ export class PortalService {
         event: `portal.comment_${input.action === 'approve' ? 'approved' : input.action === 'reject' ? 'rejected' : input.action === 'hide' ? 'hidden' : 'restored'}`,
         payload: { before: current.status, after: to[input.action], reason, opinionId },
       });
+      await this.tellCommenter(tx, { round, comment: current, action: input.action, reason });
     });
     return this.queueItem(commentId);
+  }
+
+  /**
+   * E-mails the outcome to a commenter who left an e-mail address (a phone number gets nothing: there is
+   * no SMS channel). The receipt page says the same to whoever holds the receipt number.
+   */
+  private async tellCommenter(
+    tx: Tx,
+    options: {
+      round: RoundRecord;
+      comment: PortalCommentRow;
+      action: ModerationAction;
+      reason: string | null;
+    },
+  ): Promise<void> {
+    const { round, comment, action, reason } = options;
+    const stored = await findCommenter(tx, comment.id);
+    if (!stored) {
+      return;
+    }
+    const contact = openContact(stored, this.ctx.config.secretKey);
+    // Unreadable (the secret key is missing or changed): moderation goes on without the e-mail.
+    if (contact === null || !isEmailContact(contact)) {
+      return;
+    }
+    const on = {
+      zh: `您对“${round.title}”提交的意见（回执编号 ${comment.receipt_no}）`,
+      en: `Your comment on "${round.title}" (receipt ${comment.receipt_no})`,
+    };
+    const because = reason ? { zh: `\n原因：${reason}`, en: `\nReason: ${reason}` } : { zh: '', en: '' };
+    const outcome: Record<ModerationAction, { subject: Bilingual; body: Bilingual }> = {
+      approve: {
+        subject: { zh: `您的意见已公开：${round.title}`, en: `Your comment is published: ${round.title}` },
+        body: {
+          zh: `${on.zh}已审核通过并公开显示，将纳入意见汇总。`,
+          en: `${on.en} was approved: it is shown and counted in the summary.`,
+        },
+      },
+      reject: {
+        subject: {
+          zh: `您的意见未予公开：${round.title}`,
+          en: `Your comment was not published: ${round.title}`,
+        },
+        body: {
+          zh: `${on.zh}经审核未予公开。${because.zh}`,
+          en: `${on.en} was not published after moderation.${because.en}`,
+        },
+      },
+      hide: {
+        subject: {
+          zh: `您的意见已不再公开显示：${round.title}`,
+          en: `Your comment is no longer shown: ${round.title}`,
+        },
+        body: {
+          zh: `${on.zh}已不再公开显示。${because.zh}`,
+          en: `${on.en} is no longer shown.${because.en}`,
+        },
+      },
+      restore: {
+        subject: {
+          zh: `您的意见已恢复公开显示：${round.title}`,
+          en: `Your comment is shown again: ${round.title}`,
+        },
+        body: { zh: `${on.zh}已恢复公开显示。${because.zh}`, en: `${on.en} is shown again.${because.en}` },
+      },
+    };
+    await queueAddressMail(tx, this.ctx, {
+      address: contact,
+      kind: 'comment_moderated',
+      ...outcome[action],
+      link: `/p/${round.id}`,
+      // A commenter has no language setting: answer in the language the comment was written in.
+      locale: /[\u3400-\u9fff]/.test(comment.suggestion) ? 'zh' : 'en',
+    });
+  }
+
+  /**
+   * Tells the round's moderators that comments await them, at most once per round and hour (a public
+   * round may take thousands): the dedupe key names the hour, and each instance remembers the hours it
+   * already announced so that most comments cost nothing here.
+   */
+  private async announcePending(tx: Tx, round: RoundRecord, now: Date): Promise<void> {
+    const hour = now.toISOString().slice(0, 13);
+    if (this.announced.get(round.id) === hour) {
+      return;
+    }
+    if (this.announced.size >= ANNOUNCED_ROUNDS) {
+      this.announced.clear();
+    }
+    this.announced.set(round.id, hour);
+    await notify(tx, this.ctx, {
+      userIds: await listRoundModeratorIds(tx, round.id),
+      kind: 'comment_moderated',
+      subject: {
+        zh: `公众意见待审核：${round.title}`,
+        en: `Public comments await moderation: ${round.title}`,
+      },
+      body: {
+        zh: `“${round.title}”有新的公众意见进入待审核队列，请及时审核。同一征求意见每小时至多提醒一次。`,
+        en: `New public comments on "${round.title}" are waiting in the moderation queue. You are told at most once an hour per consultation.`,
+      },
+      link: `/rounds/${round.id}/moderation`,
+      entity: { kind: 'round', id: round.id },
+      dedupeKey: `portal.pending:${round.id}:${hour}`,
+    });
+  }
+
+  /**
+   * A commenter's name and contact, opened for the round's moderators (to reach the commenter about the
+   * comment). Each look is a ledger event, without the personal data itself.
+   */
+  async getCommenter(
+    actor: Actor,
+    commentId: string,
+  ): Promise<{ commentId: string; anonymous: boolean; name: string | null; contact: string | null }> {
+    const { comment } = await this.commentFor(actor, commentId);
+    const stored = await findCommenter(this.ctx.database.db, commentId);
+    if (!stored) {
+      return { commentId, anonymous: true, name: null, contact: null };
+    }
+    let opened: Commenter;
+    try {
+      opened = openCommenter(stored, this.ctx.config.secretKey);
+    } catch {
+      throw new AppError(
+        'unavailable',
+        "The commenter's name and contact cannot be read: CONCORD_SECRET_KEY is missing or was changed.",
+        { field: 'commentId' },
+      );
+    }
+    await inTransaction(this.ctx.database, (tx) =>
+      this.ctx.ledger.append(tx, {
+        actor: actorRef(actor),
+        entity: 'portal_comment',
+        id: comment.id,
+        event: 'portal.commenter_viewed',
+        payload: { roundId: comment.round_id },
+      }),
+    );
+    return { commentId, anonymous: false, ...opened };
   }
 
   /**
@@ -1059,9 +881,9 @@ export class PortalService {
     return summary;
   }
 
-  /** Drops spent CAPTCHA solutions past their expiry (they could not be replayed any more anyway). */
-  async pruneCaptchas(): Promise<void> {
-    await deleteSpentCaptchas(this.ctx.database.db, this.ctx.now().toISOString());
+  /** Drops spent CAPTCHA solutions past their expiry (they could not be replayed any more anyway); returns how many. */
+  async pruneCaptchas(): Promise<number> {
+    return deleteSpentCaptchas(this.ctx.database.db, this.ctx.now().toISOString());
   }
 }
 

@@ -14,7 +14,13 @@ import {
   reminderSchedule,
 } from '../../domain/reminder-rules.ts';
 import type { HolidayCalendar } from '../../domain/working-days.ts';
-import { chinaDate, officialCalendar, withOverrides, workingDaysBetween } from '../../domain/working-days.ts';
+import {
+  chinaDate,
+  isWorkingDay,
+  officialCalendar,
+  withOverrides,
+  workingDaysBetween,
+} from '../../domain/working-days.ts';
 import type { Executor, Tx } from '../db/executor.ts';
 import { inTransaction } from '../db/executor.ts';
 import type { Role, RoundStatus } from '../db/schema.ts';
@@ -40,6 +46,7 @@ import {
 import type { CalendarService } from './calendar.service.ts';
 import type { Actor, ServiceContext } from './context.ts';
 import { SYSTEM_ACTOR, actorRef } from './context.ts';
+import type { NotificationKind } from './notification.service.ts';
 import { notify } from './notification.service.ts';
 import type { PlanService } from './plan.service.ts';
 
@@ -55,14 +62,21 @@ export interface ReminderSettingsView extends ReminderSettings {
 
 export type ReminderView = Omit<ReminderRecord, 'dedupeKey' | 'roundId'>;
 
+/** A reminder in the round monitor, with who sent it by hand. */
+export interface MonitoredReminderView extends ReminderView {
+  sentByName: string | null;
+}
+
 export interface InvitationRemindersView {
   invitationId: string;
   unitId: string;
   unitName: string;
   status: string;
   deadline: string;
+  /** Working days from today (counted if a working day) to the deadline; negative: working days overdue. */
+  workingDaysLeft: number;
   replied: boolean;
-  reminders: ReminderView[];
+  reminders: MonitoredReminderView[];
   /** The next automatic reminder (due now or to come); null once replied or nothing is left. */
   next: ScheduledReminder | null;
 }
@@ -172,11 +186,19 @@ async function deliverReminder(
   },
 ): Promise<void> {
   const { subject, body } = messageOf(input.message);
-  const escalation = input.message.rule === 'overdue_head' || input.message.rule === 'overdue_leader';
+  const { rule } = input.message;
+  // 督办 of a late unit is `overdue`; the automatic 催办 before a deadline is `deadline_near`; an
+  // organizer's own reminder stays `reminder`.
+  const kind: NotificationKind =
+    rule === 'overdue_head' || rule === 'overdue_leader'
+      ? 'overdue'
+      : rule === 'before_deadline'
+        ? 'deadline_near'
+        : 'reminder';
   await notify(tx, ctx, {
     userIds: input.recipients.userIds,
     unitIds: input.recipients.unitIds,
-    kind: escalation ? 'overdue' : 'reminder',
+    kind,
     subject,
     body,
     link: `/rounds/${input.roundId}`,
@@ -369,6 +391,7 @@ export class ReminderService {
     ]);
     const sent = new Set(reminders.flatMap((r) => (r.dedupeKey ? [r.dedupeKey] : [])));
     const now = this.ctx.now();
+    const today = chinaDate(now);
     return {
       roundId: round.id,
       settings,
@@ -391,6 +414,10 @@ export class ReminderService {
           unitName: i.unitName,
           status: i.status,
           deadline,
+          workingDaysLeft:
+            deadline >= today
+              ? workingDaysBetween(calendar, today, deadline) + (isWorkingDay(calendar, today) ? 1 : 0)
+              : -workingDaysBetween(calendar, deadline, today),
           replied: done,
           reminders: reminders
             .filter((r) => r.invitationId === i.id)

@@ -34,8 +34,10 @@ import {
   lockInvitation,
   updateInvitation,
 } from '../repositories/reply.repository.ts';
+import { listUnitUserIdsWithRole } from '../repositories/reminder.repository.ts';
 import type { Actor, ServiceContext } from './context.ts';
 import { actorRef } from './context.ts';
+import { notify } from './notification.service.ts';
 import { effectiveDeadline, loadPlanScope } from './opinion.service.ts';
 
 /** 回执: what a unit keeps as proof that its reply was sent, and exactly what. */
@@ -78,12 +80,14 @@ export class ReplyService {
     });
   }
 
+  /** Hands the draft to the unit's head(s) for sign-off (签发), telling them in the same transaction. */
   submitForReview(actor: Actor, invitationId: string): Promise<InvitationView> {
     return this.step(actor, invitationId, {
       event: 'submit_for_review',
       ledgerEvent: 'invitation.in_review',
       allowed: canSubmitForReview,
       refusal: "Only the unit's liaison submits its reply for internal review.",
+      after: (tx, step) => this.requestSignOff(tx, actor, step),
     });
   }
 
@@ -267,6 +271,36 @@ export class ReplyService {
 
   // ── helpers ───────────────────────────────────────────────────────────────────────────────────────
 
+  private async requestSignOff(
+    tx: Tx,
+    actor: Actor,
+    step: { invitation: InvitationRow; round: RoundRow; at: string },
+  ): Promise<void> {
+    const { invitation, round } = step;
+    const heads = await listUnitUserIdsWithRole(tx, invitation.unit_id, 'unit_head');
+    const plan = await tx
+      .selectFrom('plan')
+      .select('name')
+      .where('id', '=', round.plan_id)
+      .executeTakeFirstOrThrow();
+    await notify(tx, this.ctx, {
+      userIds: heads,
+      kind: 'sign_off_requested',
+      subject: {
+        zh: `【待签发】《${plan.name}》${round.title}本单位反馈意见`,
+        en: `Sign-off requested: your unit's reply on "${plan.name}" (${round.title})`,
+      },
+      body: {
+        zh: `${actor.name}已提交本单位对《${plan.name}》（${round.title}）的反馈意见，请审核后签发，或退回修改。`,
+        en: `${actor.name} submitted your unit's reply on "${plan.name}" (${round.title}). Please review it and sign it off, or return it for changes.`,
+      },
+      link: `/invitations/${invitation.id}`,
+      entity: { kind: 'round_invitation', id: invitation.id },
+      // A reply returned for changes is submitted again: each submission asks anew.
+      dedupeKey: `invitation.in_review:${invitation.id}:${step.at}`,
+    });
+  }
+
   /** Whether this send is late; refuses a late one that does not say so, and sends outside the round. */
   private lateness(round: RoundRow, invitation: InvitationRow, now: string, declaredLate: boolean): boolean {
     if (!['open', 'closed', 'assessing'].includes(round.status)) {
@@ -323,6 +357,8 @@ export class ReplyService {
       allowed: (actor: Actor, unitId: string) => boolean;
       refusal: string;
       payload?: Record<string, unknown>;
+      /** More of the same step, inside its transaction (such as telling people of it). */
+      after?: (tx: Tx, step: { invitation: InvitationRow; round: RoundRow; at: string }) => Promise<void>;
     },
   ): Promise<InvitationView> {
     return inTransaction(this.ctx.database, async (tx: Tx) => {
@@ -356,6 +392,7 @@ export class ReplyService {
           ...options.payload,
         },
       });
+      await options.after?.(tx, { invitation, round, at: now });
       return {
         id: invitation.id,
         roundId: invitation.round_id,

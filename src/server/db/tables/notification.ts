@@ -87,7 +87,10 @@ export interface NotificationDeliveryTable {
   user_id: string | null;
   unit_id: string | null;
   channel: 'email' | 'webhook';
-  /** The e-mail address, or the id of the webhook. */
+  /**
+   * The e-mail address, or the id of the webhook. A delivery with neither user nor unit goes to an address
+   * outside the system (a public commenter): its address is sealed (notify/secrets.ts).
+   */
   target: string;
   kind: NotificationKind;
   /** JSON {subject:{zh,en}, body:{zh,en}, link, locale}. */
