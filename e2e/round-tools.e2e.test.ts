@@ -157,7 +157,7 @@ describe.skipIf(!browserAvailable())(
       await org.getByRole('button', { name: '催办 省财政厅' }).click();
       await expect
         .poll(() => org.getByRole('status').first().textContent())
-        .toContain('已登记对省财政厅的催办（第 1 次），通知待发送');
+        .toContain('已向省财政厅发出催办并登记（第 1 次）');
       await expect.poll(() => org.getByTestId('last-reminded').textContent()).toContain('已催办 1 次');
       await snap(org, 'round-01-reminded');
       await org.getByRole('button', { name: '催办全部未回复单位（1）' }).click();

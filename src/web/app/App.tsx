@@ -33,6 +33,8 @@ const UnitAssessmentPage = page(() => import('../pages/leader/UnitAssessmentPage
 const UnitsPage = page(() => import('../pages/admin/UnitsPage.tsx'), 'UnitsPage');
 const UsersPage = page(() => import('../pages/admin/UsersPage.tsx'), 'UsersPage');
 const CalendarPage = page(() => import('../pages/admin/CalendarPage.tsx'), 'CalendarPage');
+const NotificationsPage = page(() => import('../pages/NotificationsPage.tsx'), 'NotificationsPage');
+const DeliveriesPage = page(() => import('../pages/admin/DeliveriesPage.tsx'), 'DeliveriesPage');
 const ConflictBoardPage = page(() => import('../pages/organizer/ConflictBoardPage.tsx'), 'ConflictBoardPage');
 const ConflictPage = page(() => import('../pages/organizer/ConflictPage.tsx'), 'ConflictPage');
 const LibraryPage = page(() => import('../pages/organizer/LibraryPage.tsx'), 'LibraryPage');
@@ -84,6 +86,8 @@ function Routed() {
           <Route path="/admin/units" element={<UnitsPage />} />
           <Route path="/admin/users" element={<UsersPage />} />
           <Route path="/admin/calendar" element={<CalendarPage />} />
+          <Route path="/admin/deliveries" element={<DeliveriesPage />} />
+          <Route path="/notifications" element={<NotificationsPage />} />
           <Route path="/rounds/:roundId/conflicts" element={<ConflictBoardPage />} />
           <Route path="/conflicts/:conflictId" element={<ConflictPage />} />
           <Route path="/library" element={<LibraryPage />} />

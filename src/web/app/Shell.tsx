@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { Link, useLocation } from 'react-router';
 import type { Me } from '../features/auth/api.ts';
 import { useAuthActions } from '../features/auth/api.ts';
+import { NotificationBell } from '../features/notifications/components/NotificationBell.tsx';
 import { switchLanguage } from '../i18n/index.ts';
 import { navItems, selectedNav } from './navigation.ts';
 
@@ -46,6 +47,7 @@ export function Shell({ me, children }: { me: Me; children: ReactNode }) {
           />
         </nav>
         <Space wrap size="small">
+          <NotificationBell userId={me.id} />
           <Typography.Text style={{ color: '#fff' }} data-testid="current-user">
             {me.name} · {me.roles.map((r) => t(`roles.${r}`)).join('、')}
           </Typography.Text>

@@ -28,6 +28,8 @@ describe('navigation', () => {
     expect(paths(['leader'])).toEqual(['/dashboard', '/approvals', '/plans', '/library', '/assessment']);
     expect(paths(['admin'])).toContain('/admin/users');
     expect(paths(['organizer'])).not.toContain('/admin/users');
+    expect(paths(['admin'])).toContain('/admin/deliveries');
+    expect(paths(['unit_head'])).not.toContain('/admin/deliveries');
   });
 
   it('offers unit assessment to leaders, organizers and administrators only', () => {

@@ -49,6 +49,7 @@ export function navItems(roles: readonly string[]): NavItem[] {
       { path: '/admin/units', label: 'nav.units' },
       { path: '/admin/users', label: 'nav.users' },
       { path: '/admin/calendar', label: 'nav.calendar' },
+      { path: '/admin/deliveries', label: 'notifications.nav.deliveries' },
     );
   }
   return items;

@@ -7,6 +7,8 @@ import * as analysisArea from './areas/analysis.ts';
 import * as integrationArea from './areas/integration.ts';
 import * as unitAssessmentArea from './areas/unit-assessment.ts';
 import * as portalArea from './areas/portal.ts';
+import * as notificationsArea from './areas/notifications.ts';
+import * as remindersArea from './areas/reminders.ts';
 
 /** English: complete, switchable at any time. */
 export const en: Messages = {
@@ -410,9 +412,9 @@ export const en: Messages = {
       remind: 'Remind',
       all: 'Remind all not yet sent ({{count}})',
       allConfirm: 'Record a reminder to each of the {{count}} units that have not sent?',
-      hint: 'Reminders are recorded in the ledger; notices are not sent automatically yet and go out once delivery is switched on.',
-      recorded: 'Reminder to {{unit}} recorded (no. {{count}}); the notice awaits delivery',
-      allRecorded: 'Reminders to {{count}} units recorded; the notices await delivery',
+      hint: 'Each reminder is recorded in the ledger and reaches the unit in the app, by e-mail and through its group robot, as each person has chosen.',
+      recorded: 'Reminder to {{unit}} sent and recorded (no. {{count}})',
+      allRecorded: 'Reminders to {{count}} units sent and recorded',
       failedOne: '{{unit}}: {{message}}',
     },
     extensions: {
@@ -606,4 +608,6 @@ export const en: Messages = {
   integration: integrationArea.en,
   unitAssessment: unitAssessmentArea.en,
   portal: portalArea.en,
+  notifications: notificationsArea.en,
+  reminders: remindersArea.en,
 };

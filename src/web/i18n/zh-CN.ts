@@ -6,6 +6,8 @@ import * as analysisArea from './areas/analysis.ts';
 import * as integrationArea from './areas/integration.ts';
 import * as unitAssessmentArea from './areas/unit-assessment.ts';
 import * as portalArea from './areas/portal.ts';
+import * as notificationsArea from './areas/notifications.ts';
+import * as remindersArea from './areas/reminders.ts';
 
 /** Simplified Chinese: the default language of the interface. */
 export const zhCN = {
@@ -399,9 +401,9 @@ export const zhCN = {
       remind: '催办',
       all: '催办全部未回复单位（{{count}}）',
       allConfirm: '确定向 {{count}} 个尚未回复的单位登记催办？',
-      hint: '催办将登记在案并写入存证；系统暂不自动发送通知，通知功能启用后按登记发送。',
-      recorded: '已登记对{{unit}}的催办（第 {{count}} 次），通知待发送',
-      allRecorded: '已登记 {{count}} 个单位的催办，通知待发送',
+      hint: '每次催办都登记在案并写入存证，并按各人设置通过站内消息、电子邮件和单位群机器人送达。',
+      recorded: '已向{{unit}}发出催办并登记（第 {{count}} 次）',
+      allRecorded: '已向 {{count}} 个单位发出催办并登记',
       failedOne: '{{unit}}：{{message}}',
     },
     extensions: {
@@ -589,6 +591,8 @@ export const zhCN = {
   integration: integrationArea.zhCN,
   unitAssessment: unitAssessmentArea.zhCN,
   portal: portalArea.zhCN,
+  notifications: notificationsArea.zhCN,
+  reminders: remindersArea.zhCN,
 };
 
 export type Messages = typeof zhCN;

@@ -18,7 +18,8 @@ import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '../../ui/ErrorAlert.tsx';
 import { PlainText } from '../../ui/PlainText.tsx';
 import type { Extension, Invitation, Round } from './api.ts';
-import { useDecideExtension, useExtensions, useInvitations, useRemind, useRemindAll } from './api.ts';
+import { useManualRemind } from '../reminders/api.ts';
+import { useDecideExtension, useExtensions, useInvitations, useRemindAll } from './api.ts';
 import {
   canRemind,
   countMonitorStates,
@@ -141,7 +142,7 @@ function Extensions({ round, invitations }: { round: Round; invitations: Invitat
 export function RoundMonitor({ round }: { round: Round }) {
   const { t, i18n } = useTranslation();
   const invitations = useInvitations(round.id);
-  const remind = useRemind(round.id);
+  const remind = useManualRemind(round.id);
   const remindAll = useRemindAll(round.id);
   if (invitations.isPending) {
     return <Skeleton active />;
@@ -220,10 +221,10 @@ export function RoundMonitor({ round }: { round: Round }) {
         canRemind(inv, round.status) ? (
           <Button
             size="small"
-            loading={remind.isPending && remind.variables === inv.id}
+            loading={remind.isPending && remind.variables.invitationId === inv.id}
             onClick={() => {
               remindAll.reset();
-              remind.mutate(inv.id);
+              remind.mutate({ invitationId: inv.id });
             }}
             aria-label={`${t('round.reminders.remind')} ${inv.unitName}`}
           >

@@ -163,16 +163,6 @@ export function useRoundAction(roundId: string) {
   });
 }
 
-/** Reminds one unit (催办); the server records it and refuses units that have sent or rounds not open. */
-export function useRemind(roundId: string) {
-  const client = useQueryClient();
-  return useMutation({
-    mutationFn: (invitationId: string) =>
-      api<Invitation>(`/invitations/${invitationId}/remind`, { method: 'POST', body: {} }),
-    onSuccess: () => client.invalidateQueries({ queryKey: ['round', roundId, 'invitations'] }),
-  });
-}
-
 export interface RemindAllResult {
   reminded: Invitation[];
   failed: { invitation: Invitation; message: string }[];
@@ -195,7 +185,11 @@ export function useRemindAll(roundId: string) {
       }
       return result;
     },
-    onSettled: () => client.invalidateQueries({ queryKey: ['round', roundId, 'invitations'] }),
+    onSettled: () =>
+      Promise.all([
+        client.invalidateQueries({ queryKey: ['round', roundId, 'invitations'] }),
+        client.invalidateQueries({ queryKey: ['round', roundId, 'reminders'] }),
+      ]),
   });
 }
 
@@ -216,6 +210,7 @@ export function useDecideExtension(roundId: string) {
       await client.invalidateQueries({ queryKey: ['round', roundId], exact: true });
       await client.invalidateQueries({ queryKey: ['round', roundId, 'invitations'] });
       await client.invalidateQueries({ queryKey: ['round', roundId, 'extensions'] });
+      await client.invalidateQueries({ queryKey: ['round', roundId, 'reminders'] });
     },
   });
 }

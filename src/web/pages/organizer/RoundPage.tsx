@@ -17,6 +17,7 @@ import {
 } from '../../features/rounds/api.ts';
 import { RoundExports } from '../../features/rounds/RoundExports.tsx';
 import { RoundMonitor } from '../../features/rounds/RoundMonitor.tsx';
+import { RemindersPanel } from '../../features/reminders/RemindersPanel.tsx';
 import { ErrorAlert } from '../../ui/ErrorAlert.tsx';
 
 const CONFIRMED: ReadonlySet<RoundAction> = new Set(['open', 'close', 'feedback', 'finish']);
@@ -134,6 +135,7 @@ export function RoundPage() {
         <Tabs
           items={[
             { key: 'monitor', label: t('round.tabs.monitor'), children: <RoundMonitor round={r} /> },
+            { key: 'reminders', label: t('reminders.tab'), children: <RemindersPanel round={r} /> },
             {
               key: 'opinions',
               label: t('round.tabs.opinions'),
