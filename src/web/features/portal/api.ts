@@ -209,3 +209,14 @@ export const useRedact = (roundId: string) =>
 
 export const usePublishSummary = (roundId: string) =>
   usePortalMutation(roundId, () => api(`/rounds/${roundId}/portal/summary`, { method: 'POST' }));
+
+/** A named commenter's name and contact, for the round's moderators (each look is recorded). */
+export interface Commenter {
+  commentId: string;
+  anonymous: boolean;
+  name: string | null;
+  contact: string | null;
+}
+
+export const fetchCommenter = (commentId: string): Promise<Commenter> =>
+  api<Commenter>(`/portal/comments/${commentId}/commenter`);

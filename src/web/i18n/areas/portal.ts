@@ -68,6 +68,7 @@ export const zhCN = {
     },
   },
   moderation: {
+    showContact: '查看联系方式（留痕）',
     link: '公众意见审核',
     title: '公众意见审核',
     mode: '审核方式',
@@ -166,6 +167,7 @@ export const en: typeof zhCN = {
     },
   },
   moderation: {
+    showContact: 'Show contact (recorded)',
     link: 'Public comments',
     title: 'Moderation of public comments',
     mode: 'Moderation',

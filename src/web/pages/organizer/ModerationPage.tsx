@@ -16,6 +16,7 @@ import {
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
+import { CommenterContact } from '../../features/portal/components/CommenterContact.tsx';
 import type { CommentStatus, QueueComment } from '../../features/portal/api.ts';
 import {
   useModerate,
@@ -188,6 +189,7 @@ export function ModerationPage() {
                 <Space wrap>
                   <Typography.Text type="secondary">{item.receiptNo}</Typography.Text>
                   <Tag>{item.named ? t('portal.moderation.named') : t('portal.moderation.anonymous')}</Tag>
+                  {item.named && <CommenterContact commentId={item.id} />}
                   {item.personalData && <Tag color="red">{t('portal.moderation.personalData')}</Tag>}
                   {item.redacted && <Tag color="orange">{t('portal.moderation.redacted')}</Tag>}
                   {item.moderationReason && (
