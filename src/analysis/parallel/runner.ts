@@ -123,8 +123,10 @@ export class AnalysisRunner {
     const sameAs = new Int32Array(count).fill(-1);
     const firstOf = new Map<string, number>();
     const missing: number[] = [];
+    const keys: (string | null)[] = new Array<string | null>(count);
     for (let i = 0; i < count; i++) {
       const key = reuseKey(records[i]!);
+      keys[i] = key;
       const hit = key === null ? undefined : this.remembered.get(key);
       found[i] = hit;
       if (hit !== undefined) {
@@ -169,7 +171,7 @@ export class AnalysisRunner {
         };
         m++;
         found[i] = entry;
-        const key = reuseKey(record);
+        const key = keys[i]!;
         if (key !== null) {
           if (this.remembered.size >= REUSE_CAPACITY) {
             this.remembered.clear();
@@ -204,24 +206,10 @@ export class AnalysisRunner {
     };
     const transfer: ArrayBuffer[] = [bandKeys.buffer, exactHashes.buffer, shingleCounts.buffer];
     if (task.format === 'json') {
-      const encoder = new TextEncoder();
-      const lineEnds = new Uint32Array(count);
-      let bytes = 0;
-      const encoded = tails.map((tail, k) => {
-        const data = encoder.encode(tail);
-        bytes += data.length;
-        lineEnds[k] = bytes;
-        return data;
-      });
-      const lines = new Uint8Array(bytes);
-      let at = 0;
-      for (const data of encoded) {
-        lines.set(data, at);
-        at += data.length;
-      }
+      const { lines, lineEnds } = encodeLines(tails);
       reply.lines = lines;
       reply.lineEnds = lineEnds;
-      transfer.push(lines.buffer, lineEnds.buffer);
+      transfer.push(lines.buffer as ArrayBuffer, lineEnds.buffer as ArrayBuffer);
     } else {
       reply.analyses = analyses;
     }
@@ -288,6 +276,25 @@ export class AnalysisRunner {
     const reply: PackReply = { type: 'packed', job: task.job, sets };
     return { reply, transfer };
   }
+}
+
+const encoder = new TextEncoder();
+
+/** The line tails as UTF-8, one after another, tail k ending at byte `lineEnds[k]`. */
+function encodeLines(tails: readonly string[]): { lines: Uint8Array; lineEnds: Uint32Array } {
+  const lineEnds = new Uint32Array(tails.length);
+  // A UTF-16 code unit takes at most 3 bytes of UTF-8.
+  let capacity = 0;
+  for (const tail of tails) {
+    capacity += tail.length * 3;
+  }
+  const buffer = new Uint8Array(capacity);
+  let bytes = 0;
+  for (let k = 0; k < tails.length; k++) {
+    bytes += encoder.encodeInto(tails[k]!, buffer.subarray(bytes)).written;
+    lineEnds[k] = bytes;
+  }
+  return { lines: buffer.slice(0, bytes), lineEnds };
 }
 
 /** Records are reused by text and target; records with reasons or a proposed text are not. */
