@@ -89,7 +89,8 @@ export async function benchPortalLoad(
     CONCORD_PORTAL_CAPTCHA: 'off',
     CONCORD_LOG_LEVEL: process.env.BENCH_HTTP_LOG_LEVEL ?? 'warn',
   });
-  const database = openDatabase(url);
+  // As the server opens it.
+  const database = openDatabase(url, { backgroundCheckpoint: true });
   let app: FastifyInstance | null = null;
   try {
     await migrateToLatest(database);

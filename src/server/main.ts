@@ -27,6 +27,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
   let logError: (error: unknown, message: string) => void = () => undefined;
   const database = openDatabase(config.databaseUrl, {
     onError: (error) => logError(error, 'database connection lost'),
+    backgroundCheckpoint: true,
   });
   await migrateToLatest(database);
   const services = createServices({

@@ -1,5 +1,7 @@
 import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import SQLite from 'better-sqlite3';
 import type { SqliteDialectConfig } from 'kysely';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
@@ -81,16 +83,70 @@ export function openSqlite(connection: SQLite.Database, url = 'sqlite::memory:')
   };
 }
 
+/*
+ * Checkpoints of the write-ahead log on a thread of their own: copying the log into the database file and
+ * syncing it is the slowest part of a commit when SQLite does it itself, and a checkpoint can run beside
+ * the writer. Every few hundred milliseconds a passive checkpoint copies what has been committed.
+ */
+const CHECKPOINTER = `
+const { parentPort, workerData } = require('node:worker_threads');
+const SQLite = require(workerData.module);
+const db = new SQLite(workerData.path);
+db.pragma('busy_timeout = 5000');
+const checkpoint = () => { try { db.pragma('wal_checkpoint(PASSIVE)'); } catch {} };
+const timer = setInterval(checkpoint, workerData.intervalMs);
+parentPort.on('message', () => { clearInterval(timer); checkpoint(); db.close(); parentPort.close(); });
+`;
+const CHECKPOINT_INTERVAL_MS = 250;
+
+function checkpointInBackground(connection: SQLite.Database, path: string): () => Promise<void> {
+  connection.pragma('wal_autocheckpoint = 0');
+  const worker = new Worker(CHECKPOINTER, {
+    eval: true,
+    workerData: {
+      module: createRequire(import.meta.url).resolve('better-sqlite3'),
+      path: resolve(path),
+      intervalMs: CHECKPOINT_INTERVAL_MS,
+    },
+  });
+  worker.unref();
+  return async () => {
+    const exited = new Promise<void>((done) => worker.once('exit', () => done()));
+    worker.ref();
+    worker.postMessage('stop');
+    await exited;
+    // The last word is the writer's: whatever the log still holds goes into the file.
+    connection.pragma('wal_checkpoint(TRUNCATE)');
+  };
+}
+
 export function openDatabase(
   url: string,
-  options: { poolSize?: number; onError?: (error: Error) => void } = {},
+  options: {
+    poolSize?: number;
+    onError?: (error: Error) => void;
+    /** SQLite in a file: checkpoint the write-ahead log on a thread of its own (a server's many commits). */
+    backgroundCheckpoint?: boolean;
+  } = {},
 ): Database {
   if (dialectOf(url) === 'sqlite') {
     const path = url.slice('sqlite:'.length) || './data/concord.db';
-    if (path !== ':memory:') {
-      mkdirSync(dirname(resolve(path)), { recursive: true });
+    if (path === ':memory:') {
+      return openSqlite(new SQLite(path), url);
     }
-    return openSqlite(new SQLite(path), url);
+    mkdirSync(dirname(resolve(path)), { recursive: true });
+    const database = openSqlite(new SQLite(path), url);
+    if (!options.backgroundCheckpoint) {
+      return database;
+    }
+    const stopCheckpoints = checkpointInBackground(database.sqlite!, path);
+    return {
+      ...database,
+      close: async () => {
+        await stopCheckpoints();
+        await database.close();
+      },
+    };
   }
   const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10 });
   // An idle client that loses its connection (a server restart) must not take the process down: the pool

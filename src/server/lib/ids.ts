@@ -1,6 +1,30 @@
-import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes, randomFillSync, timingSafeEqual } from 'node:crypto';
 
-export const newId = (): string => randomUUID();
+const RANDOM_POOL = Buffer.alloc(10 * 512);
+let poolOffset = RANDOM_POOL.length;
+
+/**
+ * A new row id: a UUID version 7 (RFC 9562), the time in milliseconds then 74 random bits. Rows written
+ * one after another get ids that sort one after another, so they go to the end of their indexes instead of
+ * all over them (a page written once, not one page per row).
+ */
+export function newId(): string {
+  if (poolOffset + 10 > RANDOM_POOL.length) {
+    randomFillSync(RANDOM_POOL);
+    poolOffset = 0;
+  }
+  const r = RANDOM_POOL;
+  const o = poolOffset;
+  poolOffset += 10;
+  const time = Date.now().toString(16).padStart(12, '0');
+  const hex = (i: number): string => r[o + i]!.toString(16).padStart(2, '0');
+  return (
+    `${time.slice(0, 8)}-${time.slice(8, 12)}-` +
+    `7${(r[o]! & 0x0f).toString(16)}${hex(1)}-` +
+    `${((r[o + 2]! & 0x3f) | 0x80).toString(16)}${hex(3)}-` +
+    `${hex(4)}${hex(5)}${hex(6)}${hex(7)}${hex(8)}${hex(9)}`
+  );
+}
 
 /** A random secret, URL-safe. 32 bytes by default. */
 export const newSecret = (bytes = 32): string => randomBytes(bytes).toString('base64url');
