@@ -7,7 +7,7 @@ import type { CommentImportProgress, ImportedComment } from '../server/services/
 import { CLI_ACTOR } from '../server/services/context.ts';
 import type { Services } from '../server/services/index.ts';
 import type { Output } from './output.ts';
-import { fieldText, readRecords, resolveFields } from './records.ts';
+import { fieldText, readRecordBatches, resolveFields } from './records.ts';
 
 const PHASES: Record<CommentImportProgress['phase'], string> = {
   check: 'checking ',
@@ -69,22 +69,26 @@ export async function readComments(
 ): Promise<ImportedComment[]> {
   const comments: ImportedComment[] = [];
   let resolved: { textField: string; idField: string | null } | null = null;
-  for await (const { record, line } of readRecords(path)) {
-    resolved ??= resolveFields(record, fields, path);
-    const text = fieldText(record[resolved.textField]);
-    if (text === null) {
-      throw new AppError(
-        'validation_failed',
-        `Record ${line} of ${path} has no text in "${resolved.textField}".`,
-        {
-          field: resolved.textField,
-          line,
-        },
-      );
+  let reported = 0;
+  for await (const batch of readRecordBatches(path)) {
+    for (const { record, line } of batch) {
+      resolved ??= resolveFields(record, fields, path);
+      const text = fieldText(record[resolved.textField]);
+      if (text === null) {
+        throw new AppError(
+          'validation_failed',
+          `Record ${line} of ${path} has no text in "${resolved.textField}".`,
+          {
+            field: resolved.textField,
+            line,
+          },
+        );
+      }
+      const ref = resolved.idField === null ? null : fieldText(record[resolved.idField]);
+      comments.push({ ref: ref === null || ref === '' ? null : ref, text });
     }
-    const ref = resolved.idField === null ? null : fieldText(record[resolved.idField]);
-    comments.push({ ref: ref === null || ref === '' ? null : ref, text });
-    if (comments.length % 50_000 === 0) {
+    if (comments.length - reported >= 50_000) {
+      reported = comments.length;
       onRead?.(comments.length);
     }
   }

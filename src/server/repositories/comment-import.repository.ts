@@ -1,5 +1,7 @@
+import type { Statement } from 'better-sqlite3';
 import type { Insertable } from 'kysely';
-import type { Executor } from '../db/executor.ts';
+import type { Database } from '../db/database.ts';
+import type { Executor, Tx } from '../db/executor.ts';
 import type {
   DuplicateClusterTable,
   OpinionAnalysisTable,
@@ -8,11 +10,75 @@ import type {
 } from '../db/schema.ts';
 
 /*
- * Bulk writes of an import of public comments. Rows go in chunks small enough for both dialects' bound
- * parameter limits (SQLite 32,766, PostgreSQL 65,535) and large enough that a million rows take seconds.
+ * Bulk writes of an import of public comments, inside the import's one transaction. Every table's rows are
+ * given as arrays of the columns that differ from row to row, in a fixed order; the columns every row of an
+ * import shares are given once. On SQLite each row runs one prepared statement on the connection the
+ * transaction holds (no query building, no parameter objects); on PostgreSQL rows are buffered and sent in
+ * multi-row inserts sized for its bound-parameter limit. Both write the same values.
  */
 
 const MAX_PARAMETERS = 30_000;
+
+type TableName = 'opinion' | 'duplicate_cluster' | 'opinion_analysis' | 'opinion_topic';
+
+interface TableWriter {
+  add(values: readonly unknown[]): void;
+  flush(): Promise<void>;
+}
+
+/**
+ * A writer of one table: `columns` name the values of each row in order; `shared` holds the columns every
+ * row has in common. Shared columns that are null are left out of the statement: the columns an import
+ * leaves empty have no default but null.
+ */
+function tableWriter<T extends object>(
+  database: Database,
+  tx: Tx,
+  table: TableName,
+  columns: readonly (keyof T & string)[],
+  shared: Partial<T>,
+): TableWriter {
+  const sharedColumns = (Object.keys(shared) as (keyof T & string)[]).filter((c) => shared[c] !== null);
+  const sharedValues = sharedColumns.map((c) => shared[c]);
+  const connection = database.sqlite;
+  if (connection !== null) {
+    const names = [...columns, ...sharedColumns];
+    const statement: Statement = connection.prepare(
+      `insert into "${table}" (${names.map((n) => `"${n}"`).join(', ')}) values (${names.map(() => '?').join(', ')})`,
+    );
+    return {
+      add: (values) => {
+        statement.run(values, sharedValues);
+      },
+      flush: () => Promise.resolve(),
+    };
+  }
+  const chunk = Math.max(1, Math.floor(MAX_PARAMETERS / (columns.length + sharedColumns.length)));
+  let pending: Record<string, unknown>[] = [];
+  const base: Record<string, unknown> = {};
+  sharedColumns.forEach((c, k) => {
+    base[c] = sharedValues[k];
+  });
+  return {
+    add: (values) => {
+      const row: Record<string, unknown> = { ...base };
+      for (let k = 0; k < columns.length; k++) {
+        row[columns[k]!] = values[k];
+      }
+      pending.push(row);
+    },
+    flush: async () => {
+      const rows = pending;
+      pending = [];
+      for (let start = 0; start < rows.length; start += chunk) {
+        await tx
+          .insertInto(table)
+          .values(rows.slice(start, start + chunk))
+          .execute();
+      }
+    },
+  };
+}
 
 async function insertChunked<T extends object>(
   rows: readonly T[],
@@ -23,43 +89,201 @@ async function insertChunked<T extends object>(
   }
   const size = Math.max(1, Math.floor(MAX_PARAMETERS / Object.keys(rows[0]!).length));
   for (let start = 0; start < rows.length; start += size) {
-    const chunk = rows.slice(start, start + size);
-    await insert(chunk);
+    await insert(rows.slice(start, start + size));
   }
 }
 
+/** Opinions given whole, in multi-row inserts within the parameter limits of both dialects. */
 export const insertOpinions = (db: Executor, rows: readonly Insertable<OpinionTable>[]): Promise<void> =>
   insertChunked(rows, (chunk) => db.insertInto('opinion').values(chunk).execute());
 
-export const insertOpinionAnalyses = (
-  db: Executor,
-  rows: readonly Insertable<OpinionAnalysisTable>[],
-): Promise<void> => insertChunked(rows, (chunk) => db.insertInto('opinion_analysis').values(chunk).execute());
+/** The values of an imported opinion, in this order. */
+export type ImportedOpinionValues = [
+  id: string,
+  regNo: string,
+  suggestion: string,
+  qualityScore: number,
+  qualityFlags: string,
+  externalRef: string | null,
+];
 
-export const insertDuplicateClusters = (
-  db: Executor,
-  rows: readonly Insertable<DuplicateClusterTable>[],
-): Promise<void> =>
-  insertChunked(rows, (chunk) => db.insertInto('duplicate_cluster').values(chunk).execute());
+/** The values of a near-duplicate cluster, in this order. */
+export type ImportedClusterValues = [id: string, representativeId: string, size: number];
 
-export const insertOpinionTopics = (
-  db: Executor,
-  rows: readonly Insertable<OpinionTopicTable>[],
-): Promise<void> => insertChunked(rows, (chunk) => db.insertInto('opinion_topic').values(chunk).execute());
+/** The values of an opinion's analysis, in this order. */
+export type ImportedAnalysisValues = [
+  opinionId: string,
+  inputHash: string,
+  textHash: string,
+  stance: OpinionAnalysisTable['stance'],
+  stanceScore: number | null,
+  keyphrases: string,
+  figures: string,
+  clusterId: string | null,
+  duplicateOf: string | null,
+];
 
-/** The external references of a round's opinions that are among `refs`. */
+/** The values of a machine topic label, in this order. */
+export type ImportedTopicValues = [opinionId: string, topicId: string, score: number];
+
+export interface CommentImportWriter {
+  opinion(values: ImportedOpinionValues): void;
+  cluster(values: ImportedClusterValues): void;
+  analysis(values: ImportedAnalysisValues): void;
+  topic(values: ImportedTopicValues): void;
+  /**
+   * Sends what is buffered (PostgreSQL; SQLite has written each row already), tables in the order their
+   * foreign keys need: opinions, clusters, analyses, topic labels.
+   */
+  flush(): Promise<void>;
+  /** Puts the connection back as it was (call it whether or not the writes succeeded). */
+  close(): void;
+}
+
+/**
+ * Pages of SQLite's cache while an import writes (256 MiB, taken only as it fills): the indexes keyed by
+ * text hash and by cluster grow in no particular order, and a page that has left the cache must be read
+ * back from the write-ahead log before it can change again.
+ */
+const IMPORT_CACHE_KIB = 256 * 1024;
+
+/**
+ * Writes the rows of an import into `roundId` in the open transaction `tx` of `database`, all stamped
+ * `now`: opinions first, then clusters (they name a representative opinion), then analyses and labels.
+ */
+export function commentImportWriter(
+  database: Database,
+  tx: Tx,
+  shared: { roundId: string; now: string; threshold: number; analysisVersion: number },
+): CommentImportWriter {
+  const { roundId, now } = shared;
+  const connection = database.sqlite;
+  const cacheSize =
+    connection === null ? null : (connection.pragma('cache_size', { simple: true }) as number);
+  if (connection !== null && cacheSize !== null && cacheSize > -IMPORT_CACHE_KIB) {
+    connection.pragma(`cache_size = -${IMPORT_CACHE_KIB}`);
+  }
+  const opinions = tableWriter<OpinionTable>(
+    database,
+    tx,
+    'opinion',
+    ['id', 'reg_no', 'suggestion', 'quality_score', 'quality_flags', 'external_ref'],
+    {
+      round_id: roundId,
+      invitation_id: null,
+      unit_id: null,
+      author_id: null,
+      clause_stable_id: null,
+      clause_id: null,
+      quote: null,
+      reasons: null,
+      proposed_text: null,
+      kind: 'substantive',
+      blocking: 0,
+      status: 'submitted',
+      priority: null,
+      assignee_id: null,
+      level: null,
+      forwarded_by_unit_id: null,
+      carried_from_id: null,
+      disposition_status: 'pending',
+      created_at: now,
+      updated_at: now,
+      submitted_at: now,
+      withdrawn_at: null,
+    },
+  );
+  const clusters = tableWriter<DuplicateClusterTable>(
+    database,
+    tx,
+    'duplicate_cluster',
+    ['id', 'representative_id', 'size'],
+    {
+      round_id: roundId,
+      status: 'machine',
+      threshold: shared.threshold,
+      reviewed_by: null,
+      reviewed_at: null,
+      created_at: now,
+      updated_at: now,
+    },
+  );
+  const analyses = tableWriter<OpinionAnalysisTable>(
+    database,
+    tx,
+    'opinion_analysis',
+    [
+      'opinion_id',
+      'input_hash',
+      'text_hash',
+      'stance',
+      'stance_score',
+      'keyphrases',
+      'figures',
+      'cluster_id',
+      'duplicate_of',
+    ],
+    {
+      round_id: roundId,
+      stance_source: 'machine',
+      version: shared.analysisVersion,
+      analyzed_at: now,
+    },
+  );
+  const topics = tableWriter<OpinionTopicTable>(
+    database,
+    tx,
+    'opinion_topic',
+    ['opinion_id', 'topic_id', 'score'],
+    { source: 'machine', rejected: 0, labelled_by: null, labelled_at: now },
+  );
+  return {
+    opinion: (values) => opinions.add(values),
+    cluster: (values) => clusters.add(values),
+    analysis: (values) => analyses.add(values),
+    topic: (values) => topics.add(values),
+    flush: async () => {
+      await opinions.flush();
+      await clusters.flush();
+      await analyses.flush();
+      await topics.flush();
+    },
+    close: () => {
+      if (connection !== null && cacheSize !== null) {
+        connection.pragma(`cache_size = ${cacheSize}`);
+      }
+    },
+  };
+}
+
+/** The external references of a round's opinions that are among `refs` (which may repeat). */
 export async function findExistingRefs(
   db: Executor,
   roundId: string,
   refs: readonly string[],
 ): Promise<Set<string>> {
   const found = new Set<string>();
-  for (let start = 0; start < refs.length; start += 5_000) {
+  if (refs.length === 0) {
+    return found;
+  }
+  // A round that holds no imported comment (the first import of a campaign) needs no look-up per ref.
+  const any = await db
+    .selectFrom('opinion')
+    .select('id')
+    .where('round_id', '=', roundId)
+    .where('external_ref', 'is not', null)
+    .limit(1)
+    .executeTakeFirst();
+  if (!any) {
+    return found;
+  }
+  const distinct = [...new Set(refs)];
+  for (let start = 0; start < distinct.length; start += 5_000) {
     const rows = await db
       .selectFrom('opinion')
       .select('external_ref')
       .where('round_id', '=', roundId)
-      .where('external_ref', 'in', refs.slice(start, start + 5_000))
+      .where('external_ref', 'in', distinct.slice(start, start + 5_000))
       .execute();
     for (const row of rows) {
       if (row.external_ref) {

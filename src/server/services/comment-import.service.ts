@@ -1,26 +1,19 @@
-import type { Insertable } from 'kysely';
-import { AppError } from '../../domain/errors.ts';
+import { createHash, hash } from 'node:crypto';
 import type { CorpusRecordResult } from '../../analysis/pipeline.ts';
 import { analyzeCorpus } from '../../analysis/pipeline.ts';
+import { AppError } from '../../domain/errors.ts';
+import { canonicalJson } from '../../domain/ledger.ts';
 import { inTransaction } from '../db/executor.ts';
-import type {
-  DuplicateClusterTable,
-  OpinionAnalysisTable,
-  OpinionTable,
-  OpinionTopicTable,
-} from '../db/schema.ts';
-import { newId, sha256Hex } from '../lib/ids.ts';
+import { orderedIds } from '../db/ordered-ids.ts';
 import { canManagePlan } from '../policies/plan.policy.ts';
 import {
+  commentImportWriter,
   countPublicOpinions,
   findExistingRefs,
-  insertDuplicateClusters,
-  insertOpinionAnalyses,
-  insertOpinions,
-  insertOpinionTopics,
 } from '../repositories/comment-import.repository.ts';
+import type { RoundRecord } from '../repositories/round.repository.ts';
 import { findRound } from '../repositories/round.repository.ts';
-import type { AnalysisService } from './analysis.service.ts';
+import type { AnalysisService, PlanSetup } from './analysis.service.ts';
 import { ANALYSIS_VERSION, analysisInputHash } from './analysis.service.ts';
 import type { Actor, ServiceContext } from './context.ts';
 import { actorRef } from './context.ts';
@@ -104,8 +97,13 @@ export class CommentImportService {
     }
     const report = options.onProgress ?? (() => undefined);
     report({ phase: 'check', done: 0, total: comments.length });
-    const refs = comments.flatMap((c) => (c.ref === null ? [] : [c.ref]));
-    const existing = await findExistingRefs(db, roundId, [...new Set(refs)]);
+    const refs: string[] = [];
+    for (const comment of comments) {
+      if (comment.ref !== null) {
+        refs.push(comment.ref);
+      }
+    }
+    const existing = await findExistingRefs(db, roundId, refs);
     const seen = new Set<string>();
     const fresh = comments.filter((c) => {
       if (c.ref === null) {
@@ -120,9 +118,9 @@ export class CommentImportService {
     report({ phase: 'check', done: comments.length, total: comments.length });
 
     const setup = await this.analysis.loadSetup(round.planId);
-    const ids = fresh.map(() => newId());
+    const nextId = orderedIds(this.ctx.now());
     const results = await analyzeCorpus(
-      fresh.map((c, i) => ({ id: ids[i]!, text: c.text, target: round.title })),
+      fresh.map((c) => ({ id: nextId(), text: c.text, target: round.title })),
       {
         threshold: round.dedupeThreshold ?? DEFAULT_THRESHOLD,
         taxonomy: setup.taxonomy,
@@ -133,82 +131,113 @@ export class CommentImportService {
       },
     );
 
+    return this.store(
+      actor,
+      { round, setup, comments, fresh, results, nextId, source: options.source ?? null },
+      report,
+    );
+  }
+
+  /** Writes the analysed comments, in one transaction with one ledger event. */
+  private store(
+    actor: Actor,
+    input: {
+      round: RoundRecord;
+      setup: PlanSetup;
+      comments: readonly ImportedComment[];
+      fresh: readonly ImportedComment[];
+      results: readonly CorpusRecordResult[];
+      nextId: () => string;
+      source: string | null;
+    },
+    report: (progress: CommentImportProgress) => void,
+  ): Promise<CommentImportResult> {
+    const { round, setup, comments, fresh, results, nextId } = input;
+    const roundId = round.id;
     const now = this.ctx.now().toISOString();
     const threshold = round.dedupeThreshold ?? DEFAULT_THRESHOLD;
-    let written = 0;
+    const inputHash = inputHasher(setup, round.title);
     const total = fresh.length * 2;
-    const stored = (n: number): void => {
-      written += n;
-      report({ phase: 'store', done: written, total });
-    };
     return inTransaction(this.ctx.database, async (tx) => {
       const base = await countPublicOpinions(tx, roundId);
       const regNo = (i: number): string => `${round.seq}-P-${String(base + i + 1).padStart(7, '0')}`;
-      // Rows are built a block at a time: a million comments never sit in memory three times over.
-      for (let start = 0; start < fresh.length; start += WRITE_BLOCK) {
-        const end = Math.min(fresh.length, start + WRITE_BLOCK);
-        const rows: Insertable<OpinionTable>[] = [];
-        for (let i = start; i < end; i++) {
-          rows.push(this.opinionRow(roundId, ids[i]!, regNo(i), fresh[i]!, results[i]!, now));
+      const writer = commentImportWriter(this.ctx.database, tx, {
+        roundId,
+        now,
+        threshold,
+        analysisVersion: ANALYSIS_VERSION,
+      });
+      // What was imported, checkable against the file without storing it twice.
+      const digest = createHash('sha256');
+      let exactDuplicates = 0;
+      const clusterSizes: number[] = [];
+      try {
+        for (let i = 0; i < fresh.length; i++) {
+          const comment = fresh[i]!;
+          const result = results[i]!;
+          writer.opinion([
+            result.id,
+            regNo(i),
+            comment.text,
+            result.quality.score,
+            listJson(result.quality.flags),
+            comment.ref,
+          ]);
+          digest.update(`${i === 0 ? '' : '\n'}${comment.ref ?? ''}\t${comment.text}`, 'utf8');
+          if ((i + 1) % WRITE_BLOCK === 0 || i + 1 === fresh.length) {
+            await writer.flush();
+            report({ phase: 'store', done: i + 1, total });
+          }
         }
-        await insertOpinions(tx, rows);
-        stored(rows.length);
-      }
 
-      const clusterIds = new Map<string, string>();
-      const clusters: Insertable<DuplicateClusterTable>[] = [];
-      for (const result of results) {
-        if (result.cluster !== null && !clusterIds.has(result.cluster)) {
-          const id = newId();
-          clusterIds.set(result.cluster, id);
-          clusters.push({
-            id,
-            round_id: roundId,
-            representative_id: result.cluster,
-            size: result.clusterSize,
-            status: 'machine',
-            threshold,
-            reviewed_by: null,
-            reviewed_at: null,
-            created_at: now,
-            updated_at: now,
-          });
+        const clusterIds = new Map<string, string>();
+        for (const result of results) {
+          if (result.cluster !== null && !clusterIds.has(result.cluster)) {
+            const id = nextId();
+            clusterIds.set(result.cluster, id);
+            clusterSizes.push(result.clusterSize);
+            writer.cluster([id, result.cluster, result.clusterSize]);
+          }
         }
-      }
-      await insertDuplicateClusters(tx, clusters);
-      for (let start = 0; start < results.length; start += WRITE_BLOCK) {
-        const block = results.slice(start, start + WRITE_BLOCK);
-        await insertOpinionAnalyses(
-          tx,
-          block.map((r, k) =>
-            this.analysisRow(
-              roundId,
-              r,
-              clusterIds,
-              now,
-              analysisInputHash(setup, {
-                text: fresh[start + k]!.text,
-                reasons: null,
-                proposedText: null,
-                target: round.title,
-              }),
-            ),
-          ),
-        );
-        await insertOpinionTopics(tx, this.topicRows(block, setup.topicIdByKey, now));
-        stored(block.length);
+        for (let i = 0; i < results.length; i++) {
+          const result = results[i]!;
+          if (result.duplicateOf !== null) {
+            exactDuplicates++;
+          }
+          writer.analysis([
+            result.id,
+            inputHash(fresh[i]!.text),
+            result.textHash,
+            result.stance.label,
+            result.stance.score,
+            listJson(result.keyphrases),
+            listJson(result.figures),
+            result.cluster === null ? null : (clusterIds.get(result.cluster) ?? null),
+            result.duplicateOf,
+          ]);
+          for (const topic of result.topics) {
+            const topicId = setup.topicIdByKey.get(topic.label);
+            if (topicId) {
+              writer.topic([result.id, topicId, topic.score]);
+            }
+          }
+          if ((i + 1) % WRITE_BLOCK === 0 || i + 1 === results.length) {
+            await writer.flush();
+            report({ phase: 'store', done: fresh.length + i + 1, total });
+          }
+        }
+        await writer.flush();
+      } finally {
+        writer.close();
       }
 
       const result: CommentImportResult = {
         roundId,
         imported: fresh.length,
         skipped: comments.length - fresh.length,
-        clusters: clusters.length,
-        largestClusters: clusters
-          .map((c) => c.size)
-          .sort((a, b) => b - a)
-          .slice(0, 10),
-        exactDuplicates: results.filter((r) => r.duplicateOf !== null).length,
+        clusters: clusterSizes.length,
+        largestClusters: clusterSizes.sort((a, b) => b - a).slice(0, 10),
+        exactDuplicates,
         firstRegNo: fresh.length > 0 ? regNo(0) : null,
         lastRegNo: fresh.length > 0 ? regNo(fresh.length - 1) : null,
       };
@@ -217,103 +246,48 @@ export class CommentImportService {
         entity: 'round',
         id: roundId,
         event: 'comments.imported',
-        payload: {
-          ...result,
-          source: options.source ?? null,
-          // What was imported, checkable against the file without storing it twice.
-          digest: sha256Hex(fresh.map((c) => `${c.ref ?? ''}\t${c.text}`).join('\n')),
-        },
+        payload: { ...result, source: input.source, digest: digest.digest('hex') },
       });
       return result;
     });
   }
-
-  private opinionRow(
-    roundId: string,
-    id: string,
-    regNo: string,
-    comment: ImportedComment,
-    result: CorpusRecordResult,
-    now: string,
-  ): Insertable<OpinionTable> {
-    return {
-      id,
-      round_id: roundId,
-      invitation_id: null,
-      unit_id: null,
-      author_id: null,
-      reg_no: regNo,
-      clause_stable_id: null,
-      clause_id: null,
-      quote: null,
-      suggestion: comment.text,
-      reasons: null,
-      proposed_text: null,
-      kind: 'substantive',
-      blocking: 0,
-      status: 'submitted',
-      quality_score: result.quality.score,
-      quality_flags: JSON.stringify(result.quality.flags),
-      priority: null,
-      assignee_id: null,
-      level: null,
-      forwarded_by_unit_id: null,
-      carried_from_id: null,
-      disposition_status: 'pending',
-      created_at: now,
-      updated_at: now,
-      submitted_at: now,
-      withdrawn_at: null,
-      external_ref: comment.ref,
-    };
-  }
-
-  private analysisRow(
-    roundId: string,
-    result: CorpusRecordResult,
-    clusterIds: ReadonlyMap<string, string>,
-    now: string,
-    inputHash: string,
-  ): Insertable<OpinionAnalysisTable> {
-    return {
-      opinion_id: result.id,
-      round_id: roundId,
-      input_hash: inputHash,
-      text_hash: result.textHash,
-      stance: result.stance.label,
-      stance_score: result.stance.score,
-      stance_source: 'machine',
-      keyphrases: JSON.stringify(result.keyphrases),
-      figures: JSON.stringify(result.figures),
-      cluster_id: result.cluster === null ? null : (clusterIds.get(result.cluster) ?? null),
-      duplicate_of: result.duplicateOf,
-      version: ANALYSIS_VERSION,
-      analyzed_at: now,
-    };
-  }
-
-  private topicRows(
-    results: readonly CorpusRecordResult[],
-    topicIds: ReadonlyMap<string, string>,
-    now: string,
-  ): Insertable<OpinionTopicTable>[] {
-    const rows: Insertable<OpinionTopicTable>[] = [];
-    for (const result of results) {
-      for (const topic of result.topics) {
-        const topicId = topicIds.get(topic.label);
-        if (topicId) {
-          rows.push({
-            opinion_id: result.id,
-            topic_id: topicId,
-            score: topic.score,
-            source: 'machine',
-            rejected: 0,
-            labelled_by: null,
-            labelled_at: now,
-          });
-        }
-      }
-    }
-    return rows;
-  }
 }
+
+/** Any lone surrogate: text that has no canonical JSON. */
+const LONE_SURROGATE = /\p{Cs}/u;
+/** What JSON escapes in a string (besides lone surrogates): quote, backslash, control characters. */
+// eslint-disable-next-line no-control-regex -- JSON escapes every control character
+const JSON_ESCAPED = /[\p{Cs}"\\\u0000-\u001f]/u;
+
+/**
+ * `analysisInputHash` of many texts with the same target and plan setup, without building the same
+ * canonical JSON around each: the text is its last member (members sort by name), so everything before it
+ * is the same every time, and most texts are their own JSON between quotes.
+ */
+export function inputHasher(setup: Pick<PlanSetup, 'fingerprint'>, target: string): (text: string) => string {
+  const generic = (text: string): string =>
+    analysisInputHash(setup, { text, reasons: null, proposedText: null, target });
+  const empty = canonicalJson({
+    setup: setup.fingerprint,
+    text: '',
+    reasons: null,
+    proposedText: null,
+    target,
+  });
+  const TEXT_LAST = '"text":""}';
+  if (!empty.endsWith(TEXT_LAST)) {
+    return generic;
+  }
+  const prefix = empty.slice(0, -3);
+  return (text) => {
+    if (!JSON_ESCAPED.test(text)) {
+      return hash('sha256', `${prefix}"${text}"}`, 'hex');
+    }
+    return LONE_SURROGATE.test(text)
+      ? generic(text)
+      : hash('sha256', `${prefix}${JSON.stringify(text)}}`, 'hex');
+  };
+}
+
+/** JSON of a list that is most often empty. */
+const listJson = (list: readonly unknown[]): string => (list.length === 0 ? '[]' : JSON.stringify(list));

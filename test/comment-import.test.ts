@@ -1,0 +1,369 @@
+import { createHash } from 'node:crypto';
+import { expect, it } from 'vitest';
+import { loadConfig } from '../src/server/config.ts';
+import type { Database } from '../src/server/db/database.ts';
+import { orderedIds } from '../src/server/db/ordered-ids.ts';
+import { ANALYSIS_VERSION, analysisInputHash } from '../src/server/services/analysis.service.ts';
+import type { ImportedComment } from '../src/server/services/comment-import.service.ts';
+import { CommentImportService, inputHasher } from '../src/server/services/comment-import.service.ts';
+import { CLI_ACTOR } from '../src/server/services/context.ts';
+import type { Services } from '../src/server/services/index.ts';
+import { createServices } from '../src/server/services/index.ts';
+import { createOpinion, createRound } from './consultation-factories.ts';
+import type { TestRound } from './consultation-factories.ts';
+import { createTestDatabase, describeDb, testDialects } from './db.ts';
+
+const NOW = new Date('2026-04-01T09:30:00.000Z');
+
+const FORM_LETTER =
+  'I support the proposed rule extending the STEM OPT program to twenty four months because it keeps talented graduates working in the United States.';
+
+const COMMENTS: ImportedComment[] = [
+  { ref: 'a1', text: FORM_LETTER },
+  { ref: 'a2', text: FORM_LETTER.replace('talented', 'very talented') },
+  { ref: 'a3', text: FORM_LETTER },
+  { ref: 'a4', text: '建议将2027年新能源汽车充电桩覆盖率提升至不低于90%，并明确各地市的建设责任。' },
+  { ref: 'a5', text: '反对在老城区拓宽道路，会破坏历史街区风貌，交通拥堵应通过公共交通解决。' },
+  { ref: null, text: '😀 emoji only 表情 "quoted" \\ back\\slash' },
+  { ref: 'a6', text: '好' },
+  { ref: 'a4', text: 'the same id again: skipped' },
+  { ref: 'a7', text: '' },
+  { ref: 'a8', text: '建议加强大气污染防治，环境质量考核指标不低于15%。' },
+];
+
+function servicesOf(database: Database): Services {
+  database.pgPool?.on('error', () => undefined);
+  return createServices({
+    database,
+    config: loadConfig({
+      CONCORD_DATABASE_URL: database.dialect === 'postgres' ? database.url : 'sqlite::memory:',
+    }),
+    now: () => NOW,
+  });
+}
+
+async function publicRoundWithTopics(database: Database, services: Services): Promise<TestRound> {
+  const round = await createRound(database, { kind: 'public', status: 'open', units: 1 });
+  await services.analysis.replaceTopics(CLI_ACTOR, round.planId, {
+    topics: [
+      { key: 'traffic', label: '交通', keywords: ['交通', '道路', '充电桩'] },
+      { key: 'environment', label: '环境', keywords: ['污染', '环境'] },
+    ],
+  });
+  return round;
+}
+
+const importer = (services: Services): CommentImportService =>
+  new CommentImportService(services.ctx, services.plans, services.analysis);
+
+/**
+ * Everything an import stored in a round, with its ids written as what they stand for (opinions by
+ * registration number, clusters by their representative, topics by key), so two databases compare.
+ */
+async function snapshot(database: Database, roundId: string): Promise<unknown> {
+  const db = database.db;
+  const opinions = await db
+    .selectFrom('opinion')
+    .selectAll()
+    .where('round_id', '=', roundId)
+    .where('unit_id', 'is', null)
+    .orderBy('reg_no')
+    .execute();
+  const regNoOf = new Map(opinions.map((o) => [o.id, o.reg_no]));
+  const clusters = await db
+    .selectFrom('duplicate_cluster')
+    .selectAll()
+    .where('round_id', '=', roundId)
+    .execute();
+  const clusterOf = new Map(clusters.map((c) => [c.id, regNoOf.get(c.representative_id)]));
+  const analyses = await db
+    .selectFrom('opinion_analysis')
+    .selectAll()
+    .where('round_id', '=', roundId)
+    .execute();
+  const topics = await db
+    .selectFrom('opinion_topic')
+    .innerJoin('topic', 'topic.id', 'opinion_topic.topic_id')
+    .innerJoin('opinion', 'opinion.id', 'opinion_topic.opinion_id')
+    .select([
+      'opinion.reg_no',
+      'topic.key',
+      'opinion_topic.score',
+      'opinion_topic.source',
+      'opinion_topic.rejected',
+      'opinion_topic.labelled_by',
+      'opinion_topic.labelled_at',
+    ])
+    .where('opinion.round_id', '=', roundId)
+    .execute();
+  const number = (value: unknown): unknown => (value === null ? null : Number(value));
+  return {
+    opinions: opinions.map(({ id: _id, round_id: _round, ...rest }) => ({
+      ...rest,
+      blocking: number(rest.blocking),
+      quality_score: number(rest.quality_score),
+    })),
+    clusters: clusters
+      .map(({ id: _id, round_id: _round, representative_id, ...rest }) => ({
+        ...rest,
+        representative: regNoOf.get(representative_id),
+        size: number(rest.size),
+        threshold: number(rest.threshold),
+      }))
+      .sort((a, b) => String(a.representative).localeCompare(String(b.representative))),
+    analyses: analyses
+      .map(({ opinion_id, round_id: _round, cluster_id, duplicate_of, ...rest }) => ({
+        ...rest,
+        opinion: regNoOf.get(opinion_id),
+        cluster: cluster_id === null ? null : clusterOf.get(cluster_id),
+        duplicateOf: duplicate_of === null ? null : regNoOf.get(duplicate_of),
+        stance_score: number(rest.stance_score),
+        version: number(rest.version),
+      }))
+      .sort((a, b) => String(a.opinion).localeCompare(String(b.opinion))),
+    topics: topics
+      .map((t) => ({ ...t, score: number(t.score), rejected: number(t.rejected) }))
+      .sort((a, b) => `${a.reg_no}${a.key}`.localeCompare(`${b.reg_no}${b.key}`)),
+  };
+}
+
+describeDb('comment import', (db, dialect) => {
+  it('stores each comment as an opinion with its analysis, topics and clusters, in file order', async () => {
+    const services = servicesOf(db());
+    const round = await publicRoundWithTopics(db(), services);
+    const result = await importer(services).importComments(CLI_ACTOR, round.roundId, COMMENTS, {
+      source: 'comments.jsonl',
+    });
+    expect(result).toMatchObject({ imported: 9, skipped: 1, clusters: 1, largestClusters: [3] });
+    expect(result.exactDuplicates).toBe(1);
+    const { seq } = await db()
+      .db.selectFrom('round')
+      .select('seq')
+      .where('id', '=', round.roundId)
+      .executeTakeFirstOrThrow();
+    expect(result.firstRegNo).toBe(`${seq}-P-0000001`);
+    expect(result.lastRegNo).toBe(`${seq}-P-0000009`);
+
+    const opinions = await db()
+      .db.selectFrom('opinion')
+      .selectAll()
+      .where('round_id', '=', round.roundId)
+      .orderBy('reg_no')
+      .execute();
+    const fresh = COMMENTS.filter((c, i) => !(c.ref === 'a4' && i > 3));
+    expect(opinions.map((o) => o.external_ref)).toEqual(fresh.map((c) => c.ref));
+    expect(opinions.map((o) => o.suggestion)).toEqual(fresh.map((c) => c.text));
+    // Ids sort as the registration numbers do.
+    expect([...opinions.map((o) => o.id)].sort()).toEqual(opinions.map((o) => o.id));
+    for (const o of opinions) {
+      expect(o).toMatchObject({
+        invitation_id: null,
+        unit_id: null,
+        author_id: null,
+        clause_id: null,
+        quote: null,
+        reasons: null,
+        proposed_text: null,
+        kind: 'substantive',
+        status: 'submitted',
+        priority: null,
+        assignee_id: null,
+        disposition_status: 'pending',
+        created_at: NOW.toISOString(),
+        updated_at: NOW.toISOString(),
+        submitted_at: NOW.toISOString(),
+        withdrawn_at: null,
+      });
+      expect(Number(o.blocking)).toBe(0);
+      expect(Array.isArray(JSON.parse(o.quality_flags))).toBe(true);
+    }
+
+    const setup = await services.analysis.loadSetup(round.planId);
+    const title = (
+      await db()
+        .db.selectFrom('round')
+        .select('title')
+        .where('id', '=', round.roundId)
+        .executeTakeFirstOrThrow()
+    ).title;
+    const analyses = await db()
+      .db.selectFrom('opinion_analysis')
+      .selectAll()
+      .where('round_id', '=', round.roundId)
+      .execute();
+    expect(analyses).toHaveLength(9);
+    const byOpinion = new Map(analyses.map((a) => [a.opinion_id, a]));
+    for (const o of opinions) {
+      const analysis = byOpinion.get(o.id)!;
+      expect(analysis.input_hash).toBe(
+        analysisInputHash(setup, { text: o.suggestion, reasons: null, proposedText: null, target: title }),
+      );
+      expect(analysis).toMatchObject({
+        stance_source: 'machine',
+        analyzed_at: NOW.toISOString(),
+      });
+      expect(Number(analysis.version)).toBe(ANALYSIS_VERSION);
+    }
+    const [letter, edited, copy] = opinions.map((o) => byOpinion.get(o.id)!);
+    expect(letter!.cluster_id).not.toBeNull();
+    expect(edited!.cluster_id).toBe(letter!.cluster_id);
+    expect(copy!.cluster_id).toBe(letter!.cluster_id);
+    expect(copy!.duplicate_of).toBe(opinions[0]!.id);
+    const cluster = await db()
+      .db.selectFrom('duplicate_cluster')
+      .selectAll()
+      .where('id', '=', letter!.cluster_id!)
+      .executeTakeFirstOrThrow();
+    expect(cluster).toMatchObject({ representative_id: opinions[0]!.id, status: 'machine' });
+    expect(Number(cluster.size)).toBe(3);
+    expect(Number(cluster.threshold)).toBeCloseTo(0.8);
+
+    const topics = await db()
+      .db.selectFrom('opinion_topic')
+      .innerJoin('topic', 'topic.id', 'opinion_topic.topic_id')
+      .select(['opinion_topic.opinion_id', 'topic.key', 'opinion_topic.source', 'opinion_topic.labelled_at'])
+      .execute();
+    const charging = opinions.find((o) => o.external_ref === 'a4')!;
+    const pollution = opinions.find((o) => o.external_ref === 'a8')!;
+    expect(topics).toContainEqual({
+      opinion_id: charging.id,
+      key: 'traffic',
+      source: 'machine',
+      labelled_at: NOW.toISOString(),
+    });
+    expect(topics.some((t) => t.opinion_id === pollution.id && t.key === 'environment')).toBe(true);
+
+    const events = await db()
+      .db.selectFrom('ledger_event')
+      .select(['payload'])
+      .where('event', '=', 'comments.imported')
+      .where('entity_id', '=', round.roundId)
+      .execute();
+    expect(events).toHaveLength(1);
+    const payload = JSON.parse(events[0]!.payload) as { digest: string; source: string; imported: number };
+    expect(payload).toMatchObject({ source: 'comments.jsonl', imported: 9 });
+    expect(payload.digest).toBe(
+      createHash('sha256')
+        .update(fresh.map((c) => `${c.ref ?? ''}\t${c.text}`).join('\n'))
+        .digest('hex'),
+    );
+  });
+
+  it('continues the registration numbers and skips what the round holds on a second import', async () => {
+    const services = servicesOf(db());
+    const round = await publicRoundWithTopics(db(), services);
+    await importer(services).importComments(CLI_ACTOR, round.roundId, COMMENTS.slice(0, 4));
+    const again = await importer(services).importComments(CLI_ACTOR, round.roundId, [
+      { ref: 'a2', text: 'already there' },
+      { ref: 'b1', text: '建议增加公共交通班次。' },
+      { ref: null, text: '没有编号的意见。' },
+    ]);
+    expect(again).toMatchObject({ imported: 2, skipped: 1 });
+    expect(again.firstRegNo).toMatch(/-P-0000005$/);
+    expect(again.lastRegNo).toMatch(/-P-0000006$/);
+    const count = await db()
+      .db.selectFrom('opinion_analysis')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('round_id', '=', round.roundId)
+      .executeTakeFirstOrThrow();
+    expect(Number(count.n)).toBe(6);
+  });
+
+  it('writes nothing when a row cannot be stored, and leaves the connection as it was', async () => {
+    const services = servicesOf(db());
+    const round = await publicRoundWithTopics(db(), services);
+    const { seq } = await db()
+      .db.selectFrom('round')
+      .select('seq')
+      .where('id', '=', round.roundId)
+      .executeTakeFirstOrThrow();
+    // A unit's opinion already holds the registration number the third comment would take.
+    const taken = await createOpinion(db(), round);
+    await db()
+      .db.updateTable('opinion')
+      .set({ reg_no: `${seq}-P-0000003` })
+      .where('id', '=', taken.id)
+      .execute();
+    const cacheBefore = db().sqlite?.pragma('cache_size', { simple: true });
+
+    await expect(
+      importer(services).importComments(CLI_ACTOR, round.roundId, COMMENTS.slice(0, 5)),
+    ).rejects.toThrow();
+
+    const opinions = await db()
+      .db.selectFrom('opinion')
+      .select('id')
+      .where('round_id', '=', round.roundId)
+      .execute();
+    expect(opinions.map((o) => o.id)).toEqual([taken.id]);
+    for (const table of ['opinion_analysis', 'duplicate_cluster'] as const) {
+      const rows = await db().db.selectFrom(table).select('round_id').execute();
+      expect(rows).toEqual([]);
+    }
+    const events = await db()
+      .db.selectFrom('ledger_event')
+      .select('seq')
+      .where('event', '=', 'comments.imported')
+      .execute();
+    expect(events).toEqual([]);
+    if (dialect === 'sqlite') {
+      expect(db().sqlite!.pragma('cache_size', { simple: true })).toBe(cacheBefore);
+    }
+  });
+});
+
+it('stores the same rows on SQLite and PostgreSQL', async () => {
+  if (!testDialects().includes('postgres')) {
+    return;
+  }
+  const snapshots: unknown[] = [];
+  for (const dialect of ['sqlite', 'postgres'] as const) {
+    const database = await createTestDatabase(dialect);
+    try {
+      const services = servicesOf(database);
+      const round = await publicRoundWithTopics(database, services);
+      await importer(services).importComments(CLI_ACTOR, round.roundId, COMMENTS);
+      snapshots.push(await snapshot(database, round.roundId));
+    } finally {
+      await database.close();
+    }
+  }
+  const [sqlite, postgres] = snapshots as { opinions: unknown[] }[];
+  expect(sqlite!.opinions).toHaveLength(9);
+  expect(postgres).toEqual(sqlite);
+});
+
+it('hashes analysis inputs as the analysis service does', () => {
+  const setup = { fingerprint: 'f'.repeat(64) };
+  for (const target of ['公开征求意见', 'Draft "plan" \\ 2026', '']) {
+    const hash = inputHasher(setup, target);
+    for (const text of [
+      '',
+      '好',
+      '😀 emoji 表情',
+      'line\nbreak\ttab "quote" \\ slash \u2028',
+      'control \u0001 and delete \u007f',
+      'x'.repeat(100_000),
+    ]) {
+      expect(hash(text)).toBe(analysisInputHash(setup, { text, reasons: null, proposedText: null, target }));
+    }
+    // Text that canonical JSON refuses is refused the same way.
+    expect(() => hash('lone \uD800 surrogate')).toThrow();
+  }
+});
+
+it('makes ids that sort in the order they are made', () => {
+  const next = orderedIds(NOW);
+  const ids = Array.from({ length: 2 ** 16 + 3 }, () => next());
+  for (const id of [ids[0]!, ids[2 ** 16]!, ids.at(-1)!]) {
+    expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  }
+  expect(ids[0]!.slice(0, 13).replace('-', '')).toBe(NOW.getTime().toString(16).padStart(12, '0'));
+  for (let i = 1; i < ids.length; i++) {
+    if (!(ids[i - 1]! < ids[i]!)) {
+      throw new Error(`id ${i} does not sort after the one before: ${ids[i - 1]} ${ids[i]}`);
+    }
+  }
+  const other = orderedIds(NOW)();
+  expect(other).not.toBe(ids[0]);
+});
