@@ -114,10 +114,7 @@ describe.skipIf(!haveFixtures)('Markdown laws (shared fixtures)', () => {
     '%s: chapters, sections and articles match the raw lines and the known facts',
     async (file) => {
       const name = file.split('/').at(-1) ?? file;
-      const started = performance.now();
       const doc = await importFixture(file);
-      const elapsed = performance.now() - started;
-      expect(elapsed).toBeLessThan(2000);
       const raw = readFixture(file).toString('utf8');
       const lines = countLines(raw);
       const counts = countByKind(doc);
@@ -233,7 +230,6 @@ describe.skipIf(!fixturesAvailable(STATE_COUNCIL))(
       let parenWithArabicChildren = 0;
       let titles = 0;
       let unstructured = 0;
-      const started = performance.now();
       for (const source of documents) {
         const doc = await importDraftDocument({
           fileName: `${source.id}.txt`,
@@ -290,7 +286,6 @@ describe.skipIf(!fixturesAvailable(STATE_COUNCIL))(
           parenWithArabicChildren += 1;
         }
       }
-      expect(performance.now() - started).toBeLessThan(5000);
       expect(enumWithParenChildren).toBe(16);
       expect(parenWithArabicChildren).toBe(4);
       expect(unstructured).toBe(7);

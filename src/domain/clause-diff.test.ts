@@ -220,9 +220,7 @@ describe.skipIf(!havePair)('Shanghai 2020 → 2024 redline (shared fixtures)', (
     const match = matchClauses(previous, fresh);
     // The caller gives new ids to new clauses and, until a person confirms them, to uncertain ones.
     const next = fresh.map((c, i) => ({ ...c, stableId: match.results[i]?.stableId ?? `n${i}` }));
-    const started = performance.now();
     const diff = diffVersions(previous, next);
-    expect(performance.now() - started).toBeLessThan(500);
     const summary = summarizeDiff(diff);
     expect(summary.added).toBe(match.counts.new + match.counts.uncertain);
     expect(summary.removed).toBe(match.counts.removed + match.counts.uncertain);
