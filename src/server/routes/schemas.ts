@@ -16,18 +16,19 @@ export const ErrorResponse = Type.Object(
 
 export const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 100 }) });
 
-const SCALAR_TYPES = new Set(['string', 'number', 'integer', 'boolean']);
+const PAIRED_TYPES = new Set(['number', 'integer', 'boolean']);
 
 /**
  * A value or null. Requests are validated with type coercion, which would turn a null into '' or 0 against
- * a union whose first branch is the scalar: a plain scalar is written as a type pair (`type: ['string',
- * 'null']`, not coerced when either type matches), anything else with null as the first branch.
+ * a union whose first branch is the scalar. A number or boolean is written as a type pair (`type:
+ * ['integer', 'null']`, not coerced when either type matches, so 0 and false stay); anything else with
+ * null as the first branch, so a null stays null and an empty string from a form counts as none.
  */
 export const Nullable = <T extends TSchema>(schema: T): TUnion<[T, TNull]> => {
   const shape = schema as TSchema & { type?: unknown; const?: unknown; enum?: unknown };
   if (
     typeof shape.type === 'string' &&
-    SCALAR_TYPES.has(shape.type) &&
+    PAIRED_TYPES.has(shape.type) &&
     shape.const === undefined &&
     shape.enum === undefined
   ) {
