@@ -1,3 +1,4 @@
+import { MAX_PARAMETERS, insertChunked } from '../db/chunked.ts';
 import type { Statement } from 'better-sqlite3';
 import type { Insertable } from 'kysely';
 import type { Database } from '../db/database.ts';
@@ -16,8 +17,6 @@ import type {
  * transaction holds (no query building, no parameter objects); on PostgreSQL rows are buffered and sent in
  * multi-row inserts sized for its bound-parameter limit. Both write the same values.
  */
-
-const MAX_PARAMETERS = 30_000;
 
 type TableName = 'opinion' | 'duplicate_cluster' | 'opinion_analysis' | 'opinion_topic';
 
@@ -78,19 +77,6 @@ function tableWriter<T extends object>(
       }
     },
   };
-}
-
-async function insertChunked<T extends object>(
-  rows: readonly T[],
-  insert: (chunk: T[]) => Promise<unknown>,
-): Promise<void> {
-  if (rows.length === 0) {
-    return;
-  }
-  const size = Math.max(1, Math.floor(MAX_PARAMETERS / Object.keys(rows[0]!).length));
-  for (let start = 0; start < rows.length; start += size) {
-    await insert(rows.slice(start, start + size));
-  }
 }
 
 /** Opinions given whole, in multi-row inserts within the parameter limits of both dialects. */
