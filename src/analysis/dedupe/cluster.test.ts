@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { similarityKey } from '../normalize.ts';
-import { clusterSignatures, findDuplicates, textsToVerify } from './cluster.ts';
+import { SignatureClusterer, clusterSignatures, findDuplicates, textsToVerify } from './cluster.ts';
 import { jaccard, packShingleSets, packedShinglesOf, shingleSet } from './shingles.ts';
 import { computeSignatures, concatSignatures } from './signature.ts';
 
@@ -213,5 +213,42 @@ describe('clusterSignatures', () => {
     expect(computed).toEqual([]);
     expect(result).toEqual(findDuplicates(texts));
     expect(Array.from(result.clusterOf)).toEqual([0, -1, 0, -1, 0, -1, -1]);
+  });
+
+  it('clusters in steps as the sets of earlier texts arrive, with the same result', () => {
+    const texts = [
+      ZH_LETTER,
+      OTHER_ZH,
+      ZH_LETTER.replace('坚决', '完全'),
+      EN_LETTER,
+      ZH_LETTER,
+      '',
+      EN_LETTER.replace('strongly', 'fully'),
+      ZH_LETTER.replace('坚决', '十分'),
+      OTHER_EN,
+    ];
+    const signatures = computeSignatures(texts);
+    const verify = new Set(textsToVerify(signatures));
+    const asked: number[] = [];
+    const clusterer = new SignatureClusterer(signatures, {
+      shinglesOf: (i) => {
+        asked.push(i);
+        return shingleSet(similarityKey(texts[i]!));
+      },
+    });
+    for (const upTo of [1, 3, 3, 7, 9]) {
+      clusterer.advance(upTo);
+      expect(clusterer.position).toBe(upTo);
+      // Only texts to verify, and none beyond the step.
+      expect(asked.every((i) => verify.has(i) && i < upTo)).toBe(true);
+    }
+    expect(clusterer.result()).toEqual(findDuplicates(texts));
+  });
+
+  it('refuses a result before every text is taken', () => {
+    const signatures = computeSignatures([ZH_LETTER, EN_LETTER]);
+    const clusterer = new SignatureClusterer(signatures, { shinglesOf: () => new Uint32Array(0) });
+    clusterer.advance(1);
+    expect(() => clusterer.result()).toThrow(/stopped at text 1 of 2/u);
   });
 });

@@ -339,121 +339,176 @@ export function clusterSignatures(
   signatures: SignatureChunk,
   options: ClusterSignaturesOptions,
 ): DuplicateResult {
-  const threshold = resolveThreshold(options.threshold);
-  const { count, bands, bandKeys, shingleCounts } = signatures;
-  const maxVerifications = Math.max(1, options.maxVerifications ?? bands);
-  const bucketClusters = Math.max(1, options.bucketClusters ?? 8);
-  const coreSize = Math.max(1, options.coreSize ?? 8);
-  /** Members after the representative of each cluster's core, and their distances to it. */
-  const cores = new Map<number, { members: number[]; distances: number[] }>();
+  const clusterer = new SignatureClusterer(signatures, options);
+  clusterer.advance(signatures.count);
+  return clusterer.result();
+}
 
-  const { exactDuplicateOf, duplicates } = findExactDuplicates(signatures);
-  let emptyTexts = 0;
-  for (let i = 0; i < count; i++) {
-    if (shingleCounts[i] === 0) {
-      emptyTexts++;
-    }
-  }
-  const buckets = new BandBuckets(bands, count - duplicates - emptyTexts, bucketClusters);
-  const cache = new ShingleCache(options.shinglesOf, options.cacheValues ?? 24_000_000);
+/**
+ * `clusterSignatures` in steps: `advance(n)` takes the texts up to `n` (exclusive), so the clustering can
+ * start while the shingle sets of later texts are still being computed. Text i asks `shinglesOf` only for
+ * texts up to i that `textsToVerify` lists (itself, and the representatives and cores of earlier
+ * clusters): once those are known up to n, `advance(n)` can run.
+ */
+export class SignatureClusterer {
+  private readonly threshold: number;
+  private readonly maxVerifications: number;
+  private readonly bucketClusters: number;
+  private readonly coreSize: number;
+  /** Members after the representative of each cluster's core, and their distances to it. */
+  private readonly cores = new Map<number, { members: number[]; distances: number[] }>();
+  private readonly exactDuplicateOf: Int32Array;
+  private readonly duplicates: number;
+  private readonly emptyTexts: number;
+  private readonly buckets: BandBuckets;
+  private readonly cache: ShingleCache;
   /** The founding text (representative) of each text's cluster; -1 for empty texts. */
-  const founder = new Int32Array(count).fill(-1);
-  const slots = new Int32Array(bands);
-  const candidates = new Int32Array(bands * bucketClusters);
-  const hits = new Int32Array(bands * bucketClusters);
-  let candidateCount = 0;
-  const addCandidate = (cluster: number): void => {
-    for (let k = 0; k < candidateCount; k++) {
+  private readonly founder: Int32Array;
+  private readonly slots: Int32Array;
+  private readonly candidates: Int32Array;
+  private readonly hits: Int32Array;
+  private candidateCount = 0;
+  private verifications = 0;
+  private verified = 0;
+  private next = 0;
+
+  constructor(
+    private readonly signatures: SignatureChunk,
+    private readonly options: ClusterSignaturesOptions,
+  ) {
+    this.threshold = resolveThreshold(options.threshold);
+    const { count, bands, shingleCounts } = signatures;
+    this.maxVerifications = Math.max(1, options.maxVerifications ?? bands);
+    this.bucketClusters = Math.max(1, options.bucketClusters ?? 8);
+    this.coreSize = Math.max(1, options.coreSize ?? 8);
+    const exact = findExactDuplicates(signatures);
+    this.exactDuplicateOf = exact.exactDuplicateOf;
+    this.duplicates = exact.duplicates;
+    let emptyTexts = 0;
+    for (let i = 0; i < count; i++) {
+      if (shingleCounts[i] === 0) {
+        emptyTexts++;
+      }
+    }
+    this.emptyTexts = emptyTexts;
+    this.buckets = new BandBuckets(bands, count - this.duplicates - emptyTexts, this.bucketClusters);
+    this.cache = new ShingleCache(options.shinglesOf, options.cacheValues ?? 24_000_000);
+    this.founder = new Int32Array(count).fill(-1);
+    this.slots = new Int32Array(bands);
+    this.candidates = new Int32Array(bands * this.bucketClusters);
+    this.hits = new Int32Array(bands * this.bucketClusters);
+  }
+
+  /** Texts clustered so far. */
+  get position(): number {
+    return this.next;
+  }
+
+  private readonly addCandidate = (cluster: number): void => {
+    const { candidates, hits } = this;
+    for (let k = 0; k < this.candidateCount; k++) {
       if (candidates[k] === cluster) {
         hits[k]!++;
         return;
       }
     }
-    candidates[candidateCount] = cluster;
-    hits[candidateCount] = 1;
-    candidateCount++;
+    candidates[this.candidateCount] = cluster;
+    hits[this.candidateCount] = 1;
+    this.candidateCount++;
   };
-  let verifications = 0;
-  let verified = 0;
 
-  for (let i = 0; i < count; i++) {
-    if (shingleCounts[i] === 0) {
-      continue;
-    }
-    const original = exactDuplicateOf[i]!;
-    if (original !== -1) {
-      founder[i] = founder[original]!;
-      continue;
-    }
-    candidateCount = 0;
-    for (let b = 0; b < bands; b++) {
-      const slot = buckets.slot(b, bandKeys[i * bands + b]!);
-      slots[b] = slot;
-      if (buckets.isOccupied(slot)) {
-        buckets.forEachCluster(slot, addCandidate);
+  /** Clusters the texts from the current position up to `upTo` (exclusive). */
+  advance(upTo: number): void {
+    const { bands, bandKeys, shingleCounts } = this.signatures;
+    const { exactDuplicateOf, founder, buckets, slots, candidates, cores, cache, threshold } = this;
+    const end = Math.min(upTo, this.signatures.count);
+    for (let i = this.next; i < end; i++) {
+      if (shingleCounts[i] === 0) {
+        continue;
       }
-    }
-    let cluster = -1;
-    if (candidateCount > 0) {
-      sortCandidates(candidates, hits, candidateCount);
-      const own = options.shinglesOf(i);
-      const tries = Math.min(candidateCount, maxVerifications);
-      for (let k = 0; k < tries && cluster === -1; k++) {
-        const representative = candidates[k]!;
-        verifications++;
-        const distance = jaccardDistance(own, cache.get(representative), threshold);
-        if (distance > 1 - threshold + 1e-12) {
-          continue;
-        }
-        verified++;
-        const core = cores.get(representative);
-        let fits = true;
-        if (core !== undefined) {
-          for (let m = 0; m < core.members.length; m++) {
-            // Jaccard distance is a metric: close enough to the representative on both sides settles it.
-            if (distance + core.distances[m]! <= 1 - threshold - 1e-12) {
-              continue;
-            }
-            verifications++;
-            if (!isSimilar(own, cache.get(core.members[m]!), threshold)) {
-              fits = false;
-              break;
-            }
-            verified++;
-          }
-        }
-        if (fits) {
-          cluster = representative;
-          if (coreSize > 1) {
-            if (core === undefined) {
-              cores.set(representative, { members: [i], distances: [distance] });
-            } else if (core.members.length + 1 < coreSize) {
-              core.members.push(i);
-              core.distances.push(distance);
-            }
-          }
+      const original = exactDuplicateOf[i]!;
+      if (original !== -1) {
+        founder[i] = founder[original]!;
+        continue;
+      }
+      this.candidateCount = 0;
+      for (let b = 0; b < bands; b++) {
+        const slot = buckets.slot(b, bandKeys[i * bands + b]!);
+        slots[b] = slot;
+        if (buckets.isOccupied(slot)) {
+          buckets.forEachCluster(slot, this.addCandidate);
         }
       }
-      cache.put(i, own);
+      let cluster = -1;
+      const candidateCount = this.candidateCount;
+      if (candidateCount > 0) {
+        sortCandidates(candidates, this.hits, candidateCount);
+        const own = this.options.shinglesOf(i);
+        const tries = Math.min(candidateCount, this.maxVerifications);
+        for (let k = 0; k < tries && cluster === -1; k++) {
+          const representative = candidates[k]!;
+          this.verifications++;
+          const distance = jaccardDistance(own, cache.get(representative), threshold);
+          if (distance > 1 - threshold + 1e-12) {
+            continue;
+          }
+          this.verified++;
+          const core = cores.get(representative);
+          let fits = true;
+          if (core !== undefined) {
+            for (let m = 0; m < core.members.length; m++) {
+              // Jaccard distance is a metric: close enough to the representative on both sides settles it.
+              if (distance + core.distances[m]! <= 1 - threshold - 1e-12) {
+                continue;
+              }
+              this.verifications++;
+              if (!isSimilar(own, cache.get(core.members[m]!), threshold)) {
+                fits = false;
+                break;
+              }
+              this.verified++;
+            }
+          }
+          if (fits) {
+            cluster = representative;
+            if (this.coreSize > 1) {
+              if (core === undefined) {
+                cores.set(representative, { members: [i], distances: [distance] });
+              } else if (core.members.length + 1 < this.coreSize) {
+                core.members.push(i);
+                core.distances.push(distance);
+              }
+            }
+          }
+        }
+        cache.put(i, own);
+      }
+      if (cluster === -1) {
+        cluster = i;
+      }
+      founder[i] = cluster;
+      for (let b = 0; b < bands; b++) {
+        buckets.add(slots[b]!, bandKeys[i * bands + b]!, cluster);
+      }
     }
-    if (cluster === -1) {
-      cluster = i;
-    }
-    founder[i] = cluster;
-    for (let b = 0; b < bands; b++) {
-      buckets.add(slots[b]!, bandKeys[i * bands + b]!, cluster);
-    }
+    this.next = Math.max(this.next, end);
   }
 
-  return assembleClusters({
-    threshold,
-    founder,
-    exactDuplicateOf,
-    emptyTexts,
-    duplicates,
-    verifications,
-    verified,
-  });
+  /** The clusters of every text; all texts must have been taken (`advance(count)`). */
+  result(): DuplicateResult {
+    if (this.next < this.signatures.count) {
+      throw new AppError('internal', `clustering stopped at text ${this.next} of ${this.signatures.count}`);
+    }
+    return assembleClusters({
+      threshold: this.threshold,
+      founder: this.founder,
+      exactDuplicateOf: this.exactDuplicateOf,
+      emptyTexts: this.emptyTexts,
+      duplicates: this.duplicates,
+      verifications: this.verifications,
+      verified: this.verified,
+    });
+  }
 }
 
 /**

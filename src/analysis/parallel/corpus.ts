@@ -5,17 +5,17 @@
  *    worker), which tokenise, score, extract and compute each text's MinHash band keys; results come back
  *    as typed arrays. The texts stay in the worker that read them.
  * 2. Verify: the band keys show which texts share a bucket with another (`textsToVerify`); the workers
- *    holding those texts compute their shingle sets, packed.
- * 3. Cluster: one pass over the band keys on this thread (`clusterSignatures`), every candidate checked
- *    against the packed sets by the exact similarity.
+ *    holding those texts compute their shingle sets, packed, chunk by chunk in order.
+ * 3. Cluster: one pass over the band keys on this thread (`SignatureClusterer`), every candidate checked
+ *    against the packed sets by the exact similarity. It runs while the sets arrive, as far as the texts
+ *    whose sets are in.
  * 4. Results in input order, each with its cluster (the id of its representative record, null when alone),
  *    the cluster's size and the first record with the same normalised text.
  */
 import { AppError } from '../../domain/errors.ts';
 import type { DuplicateResult } from '../dedupe/cluster.ts';
-import { clusterSignatures, resolveThreshold, textsToVerify } from '../dedupe/cluster.ts';
+import { SignatureClusterer, resolveThreshold, textsToVerify } from '../dedupe/cluster.ts';
 import type { PackedShingleSets } from '../dedupe/shingles.ts';
-import { packedShinglesOf } from '../dedupe/shingles.ts';
 import type { SignatureChunk } from '../dedupe/signature.ts';
 import { DEFAULT_SIGNATURE_OPTIONS, concatSignatures } from '../dedupe/signature.ts';
 import type { AnalysisContext, AnalysisInput, RecordAnalysis } from '../pipeline.ts';
@@ -91,6 +91,7 @@ export interface CorpusSummary {
   /** Texts whose shingle sets were computed for verification. */
   verifiedTexts: number;
   workers: number;
+  /** Wall seconds of each phase; clustering (its own time) runs mostly during the verification. */
   seconds: { analyze: number; verify: number; cluster: number; write: number };
 }
 
@@ -115,6 +116,8 @@ const IN_FLIGHT_PER_WORKER = 2;
 /** Shingle-set chunks per pack task: small enough that both workers share the work. */
 const PARTS_PER_PACK_TASK = 16;
 const SMALL_CORPUS = 2000;
+/** Texts clustered between two looks at the workers' messages. */
+const CLUSTER_SLICE = 20_000;
 
 const elapsed = (start: number): number => Number(((performance.now() - start) / 1000).toFixed(3));
 
@@ -262,8 +265,37 @@ async function runCorpus(
       return list;
     });
     const totalBatches = batches.reduce((n, list) => n + list.length, 0);
-    const sets: PackedShingleSets[] = [];
+    // 3. Cluster, as the sets arrive: text i needs the sets of the texts to verify up to i only.
+    let clusterSeconds = 0;
+    const received = new PackedSetIndex(count);
+    const clusterer = new SignatureClusterer(signatures, {
+      threshold,
+      cacheValues: 0,
+      shinglesOf: (index) => received.get(index),
+    });
+    let frontier = 0;
+    /**
+     * Clusters up to the first text to verify whose set has not arrived, in slices between messages.
+     * Calls are chained: one runs at a time.
+     */
+    const advance = async (): Promise<void> => {
+      for (;;) {
+        while (frontier < verify.length && received.has(verify[frontier]!)) {
+          frontier++;
+        }
+        const upTo = frontier < verify.length ? verify[frontier]! : count;
+        if (clusterer.position >= upTo) {
+          return;
+        }
+        const sliceStart = performance.now();
+        clusterer.advance(Math.min(upTo, clusterer.position + CLUSTER_SLICE));
+        clusterSeconds += (performance.now() - sliceStart) / 1000;
+        // Lets the workers' replies in, so they are never left waiting for their next task.
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
+    };
     let packed = 0;
+    let clustering = Promise.resolve();
     await eachPerWorker(batches, async (w, parts) => {
       const transfer: ArrayBuffer[] = [];
       for (const part of parts) {
@@ -274,22 +306,22 @@ async function runCorpus(
         }
       }
       const reply = await pool.run<PackReply>(w, { type: 'pack', job: job++, parts }, transfer);
-      sets.push(...reply.sets);
+      for (const set of reply.sets) {
+        received.add(set);
+      }
       report({ phase: 'verify', done: ++packed, total: totalBatches });
+      clustering = clustering.then(advance);
+      // Raised where it is awaited, after the packing.
+      clustering.catch(() => undefined);
     });
     await pool.close();
     const verifySeconds = elapsed(start);
-
-    // 3. Cluster.
-    start = performance.now();
+    await clustering;
     report({ phase: 'cluster', done: 0, total: 1 });
-    const duplicates = clusterSignatures(signatures, {
-      threshold,
-      cacheValues: 0,
-      shinglesOf: packedShinglesOf(count, sets, (index) => {
-        throw new AppError('internal', `record ${index} was not prepared for verification`);
-      }),
-    });
+    await advance();
+    start = performance.now();
+    const duplicates = clusterer.result();
+    clusterSeconds += (performance.now() - start) / 1000;
     report({ phase: 'cluster', done: 1, total: 1 });
     return {
       count,
@@ -299,10 +331,46 @@ async function runCorpus(
       workers,
       reused,
       verifiedTexts: verify.length,
-      seconds: { analyze: analyzeSeconds, verify: verifySeconds, cluster: elapsed(start) },
+      seconds: { analyze: analyzeSeconds, verify: verifySeconds, cluster: Number(clusterSeconds.toFixed(3)) },
     };
   } finally {
     await pool.close();
+  }
+}
+
+/** Packed shingle sets of a corpus as they arrive, by text index. */
+class PackedSetIndex {
+  private readonly part: Int32Array;
+  private readonly position: Int32Array;
+  private readonly parts: PackedShingleSets[] = [];
+
+  constructor(count: number) {
+    this.part = new Int32Array(count).fill(-1);
+    this.position = new Int32Array(count);
+  }
+
+  add(packed: PackedShingleSets): void {
+    const p = this.parts.length;
+    this.parts.push(packed);
+    const { indexes } = packed;
+    for (let k = 0; k < indexes.length; k++) {
+      this.part[indexes[k]!] = p;
+      this.position[indexes[k]!] = k;
+    }
+  }
+
+  has(index: number): boolean {
+    return this.part[index] !== -1;
+  }
+
+  get(index: number): Uint32Array {
+    const p = this.part[index] ?? -1;
+    if (p === -1) {
+      throw new AppError('internal', `record ${index} was not prepared for verification`);
+    }
+    const { offsets, values } = this.parts[p]!;
+    const k = this.position[index]!;
+    return values.subarray(offsets[k], offsets[k + 1]);
   }
 }
 
