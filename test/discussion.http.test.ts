@@ -8,6 +8,7 @@ import type { TestRound } from './consultation-factories.ts';
 import { createRound } from './consultation-factories.ts';
 import { describeDb } from './db.ts';
 import { createConflict, setRoundStatus } from './discussion-factories.ts';
+import type { TestUser } from './factories.ts';
 import { createUnit, createUser } from './factories.ts';
 
 describeDb('discussion threads API', (db) => {
@@ -319,6 +320,44 @@ describeDb('discussion threads API', (db) => {
     const ids = people.json().map((p: { id: string }) => p.id);
     expect(ids).toEqual(expect.arrayContaining([round.organizer.id, round.leader.id, liaison.id, head.id]));
     expect(ids).not.toContain(outsider.id);
+  });
+
+  it('links a mention’s notification to the page where its thread is read', async () => {
+    const round = await createRound(db(), { visibility: 'always' });
+    const [a, b] = round.invited;
+    const mentionedLinks = async (user: TestUser): Promise<(string | null)[]> => {
+      const inbox = await (await t.signIn(user)).get('/api/v1/me/notifications');
+      expect(inbox.statusCode, inbox.body).toBe(200);
+      return inbox
+        .json<{ items: { kind: string; link: string | null }[] }>()
+        .items.filter((n) => n.kind === 'mentioned')
+        .map((n) => n.link);
+    };
+
+    // A clause thread is read in the plan's workspace, with the clause's drawer open.
+    const organizer = await t.signIn(round.organizer);
+    const clauseThread = await startClauseThread(round, organizer);
+    const inClause = await organizer.post(`/api/v1/threads/${clauseThread}/messages`, {
+      body: `@${a!.liaison.login} 请核实`,
+    });
+    expect(inClause.statusCode, inClause.body).toBe(201);
+    expect(await mentionedLinks(a!.liaison)).toEqual([
+      `/plans/${round.planId}?clause=${encodeURIComponent(round.articles[1]!.stableId)}`,
+    ]);
+
+    // A conflict thread is read on the conflict's page.
+    const conflict = await createConflict(db(), round, { sides: [a!, b!] });
+    const partyA = await t.signIn(a!.liaison);
+    const created = await partyA.post(`/api/v1/rounds/${round.roundId}/threads`, {
+      title: '分歧协调',
+      conflictId: conflict.id,
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    const inConflict = await partyA.post(`/api/v1/threads/${created.json().id}/messages`, {
+      body: `@${b!.head.login} 请回应`,
+    });
+    expect(inConflict.statusCode, inConflict.body).toBe(201);
+    expect(await mentionedLinks(b!.head)).toEqual([`/conflicts/${conflict.id}`]);
   });
 
   it('lets the author alone edit or delete a message, within the window', async () => {

@@ -202,6 +202,18 @@ interface ThreadContext {
   subject: ThreadSubject;
 }
 
+/**
+ * The page of the app where a thread is read: its conflict's page, or the plan's workspace with the
+ * clause's drawer open (the web app has no page of a thread alone).
+ */
+function threadLink({ thread, round }: Pick<ThreadContext, 'thread' | 'round'>): string {
+  if (thread.conflictId !== null) {
+    return `/conflicts/${encodeURIComponent(thread.conflictId)}`;
+  }
+  const clause = new URLSearchParams({ clause: thread.clauseStableId ?? '' });
+  return `/plans/${encodeURIComponent(round.plan_id)}?${clause.toString()}`;
+}
+
 const personActor = (person: Person): Actor => ({
   userId: person.id,
   login: person.login,
@@ -622,7 +634,7 @@ export class DiscussionService {
         en: `${message.authorName} mentioned you in a discussion`,
       },
       body: { zh: excerpt, en: excerpt },
-      link: `/threads/${message.threadId}`,
+      link: threadLink(context),
       entity: { kind: 'thread', id: message.threadId },
       dedupeKey: `mention:${message.id}`,
     });

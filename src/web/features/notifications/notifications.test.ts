@@ -59,6 +59,47 @@ describe('notificationPath', () => {
     );
   });
 
+  it('leads a mention to the discussion: the conflict page, or the plan workspace with the clause open', () => {
+    const mention = (link: string) => ({ kind: 'mentioned' as const, link });
+    expect(notificationPath(mention('/conflicts/k1'), liaison)).toBe('/conflicts/k1');
+    expect(notificationPath(mention('/conflicts/k1'), organizer)).toBe('/conflicts/k1');
+    expect(notificationPath(mention('/plans/p1?clause=c1'), organizer)).toBe('/plans/p1?clause=c1');
+    expect(notificationPath(mention('/plans/p1?clause=c1'), ['leader'])).toBe('/plans/p1?clause=c1');
+    expect(notificationPath(mention('/plans/p1?clause=c1'), ['admin', 'liaison'])).toBe(
+      '/plans/p1?clause=c1',
+    );
+    // Only the clause is kept, encoded again; other parameters and the fragment are dropped.
+    expect(notificationPath(mention('/plans/p1?x=1&clause=a%20b%26c#top'), organizer)).toBe(
+      '/plans/p1?clause=a+b%26c',
+    );
+    // A plan without a clause, or with an empty one, is the workspace as before.
+    expect(notificationPath(mention('/plans/p1?clause='), organizer)).toBe('/plans/p1');
+    expect(notificationPath(mention('/plans/p1?x=1'), organizer)).toBe('/plans/p1');
+  });
+
+  it('sends no unit or expert to the plan workspace for a clause thread', () => {
+    const clauseThread = { kind: 'mentioned' as const, link: '/plans/p1?clause=c1' };
+    expect(notificationPath(clauseThread, liaison)).toBeNull();
+    expect(notificationPath(clauseThread, ['unit_head'])).toBeNull();
+    expect(notificationPath(clauseThread, ['expert'])).toBeNull();
+    expect(notificationPath(clauseThread, [])).toBeNull();
+  });
+
+  it('keeps refusing hostile links that carry a clause', () => {
+    const mention = (link: string) => ({ kind: 'mentioned' as const, link });
+    for (const link of [
+      '//evil.example/plans/p1?clause=c1',
+      '/\\evil.example/plans/p1?clause=c1',
+      'https://evil.example/plans/p1?clause=c1',
+      'javascript:alert(1)//plans/p1?clause=c1',
+      ' /plans/p1?clause=c1',
+      '/plans/p1/../../x?clause=c1',
+      '/plans/p1/rounds?clause=c1',
+    ]) {
+      expect(notificationPath(mention(link), organizer), link).toBeNull();
+    }
+  });
+
   it('leads nowhere for a path the app has no page for, or anything not a path of the app', () => {
     expect(notificationPath({ kind: 'mentioned', link: '/threads/t1' }, liaison)).toBeNull();
     expect(notificationPath({ kind: 'mentioned', link: null }, liaison)).toBeNull();

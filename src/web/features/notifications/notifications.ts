@@ -41,6 +41,18 @@ export const kindColor: Record<NotificationKind, string> = {
 const UNIT_WORK = ['invited', 'deadline_near', 'overdue', 'reminder'] as const;
 const PLAN_SIDE = ['admin', 'organizer', 'leader'];
 
+const isPlanSide = (roles: readonly string[]): boolean => roles.some((role) => PLAN_SIDE.includes(role));
+
+/**
+ * `/plans/<id>?clause=<stableId>`, the plan workspace with a clause's drawer open, rebuilt with that one
+ * parameter; null for any other path, or without a clause.
+ */
+function workspaceClausePath(path: string, query: string): string | null {
+  const plan = /^\/plans\/([^/]+)$/.exec(path);
+  const clause = plan ? new URLSearchParams(query).get('clause') : null;
+  return plan && clause ? `/plans/${plan[1]}?${new URLSearchParams({ clause }).toString()}` : null;
+}
+
 /**
  * The page of the app a notification leads to, or null where the app has none. The server names objects
  * by path; a unit's people work on a round from their inbox of solicitations, not the organizer's page.
@@ -54,14 +66,20 @@ export function notificationPath(
   if (!link || !/^\/[^/\\]/.test(link)) {
     return null;
   }
-  const [path = ''] = link.split(/[?#]/);
+  const [beforeHash = ''] = link.split('#');
+  const [path = '', query = ''] = beforeHash.split('?');
+  const clausePath = workspaceClausePath(path, query);
+  if (clausePath) {
+    // Only the plan's side works in the plan workspace; a unit reads no clause thread in the app.
+    return isPlanSide(roles) ? clausePath : null;
+  }
   const consultation = /^\/consultations\/([^/]+)$/.exec(path);
   if (consultation) {
     return `/expert/consultations/${consultation[1]}`;
   }
   const round = /^\/rounds\/([^/]+)(?:\/objections\/[^/]+)?$/.exec(path);
   if (round) {
-    const unitSide = !roles.some((role) => PLAN_SIDE.includes(role));
+    const unitSide = !isPlanSide(roles);
     return unitSide && (UNIT_WORK as readonly string[]).includes(notification.kind)
       ? '/inbox'
       : `/rounds/${round[1]}`;

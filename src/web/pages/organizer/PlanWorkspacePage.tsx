@@ -22,7 +22,7 @@ import {
 import type { TreeDataNode } from 'antd';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, useParams } from 'react-router';
+import { Link, useParams, useSearchParams } from 'react-router';
 import { PlanClauseSummary } from '../../features/analysis/PlanClauseSummary.tsx';
 import { DiscussionPanel } from '../../features/discussion/DiscussionPanel.tsx';
 import { RoundOpinionList } from '../../features/assessment/RoundOpinionList.tsx';
@@ -44,6 +44,17 @@ import { HeatStrip } from '../../ui/HeatStrip.tsx';
 
 function clauseLabel(clause: Pick<Clause, 'number' | 'heading'>): string {
   return [clause.number, clause.heading].filter(Boolean).join(' ');
+}
+
+/** The clause of a version's tree with this stable id, at any depth. */
+function findClause(clauses: readonly Clause[], stableId: string): Clause | null {
+  for (const clause of clauses) {
+    const found = clause.stableId === stableId ? clause : findClause(clause.children, stableId);
+    if (found) {
+      return found;
+    }
+  }
+  return null;
 }
 
 function ClauseTree({
@@ -365,7 +376,27 @@ export function PlanWorkspacePage() {
   const version = useVersion(versionId);
   const clauseCounts = useClauseCounts(planId);
   const counts = useMemo(() => countsByClause(clauseCounts.data ?? []), [clauseCounts.data]);
-  const [openClause, setOpenClause] = useState<Clause | null>(null);
+  const [pickedClause, setPickedClause] = useState<Clause | null>(null);
+  // `?clause=<stableId>` (where a mention's notification leads) opens that clause once its version is shown.
+  const [searchParams, setSearchParams] = useSearchParams();
+  const linkedClauseId = searchParams.get('clause');
+  const linkedClause = useMemo(
+    () => (linkedClauseId && version.data ? findClause(version.data.clauses, linkedClauseId) : null),
+    [linkedClauseId, version.data],
+  );
+  const openClause = linkedClause ?? pickedClause;
+  const closeClause = () => {
+    setPickedClause(null);
+    if (linkedClauseId !== null) {
+      setSearchParams(
+        (params) => {
+          params.delete('clause');
+          return params;
+        },
+        { replace: true },
+      );
+    }
+  };
   // A clause is discussed in the plan's latest round: the one whose units are at the table now.
   const latestRound = useMemo(
     () => [...(rounds.data ?? [])].sort((a, b) => b.opensAt.localeCompare(a.opensAt))[0],
@@ -441,7 +472,7 @@ export function PlanWorkspacePage() {
                 {version.data.clauses.length === 0 ? (
                   <Empty description={t('workspace.noClauses')} />
                 ) : (
-                  <ClauseTree clauses={version.data.clauses} counts={counts} onOpen={setOpenClause} />
+                  <ClauseTree clauses={version.data.clauses} counts={counts} onOpen={setPickedClause} />
                 )}
               </>
             )}
@@ -456,7 +487,7 @@ export function PlanWorkspacePage() {
       </Row>
       <Drawer
         open={openClause !== null}
-        onClose={() => setOpenClause(null)}
+        onClose={closeClause}
         title={openClause ? clauseLabel(openClause) : ''}
         size="large"
         styles={{ wrapper: { maxWidth: '100vw' } }}
