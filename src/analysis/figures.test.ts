@@ -315,3 +315,74 @@ describe('extractFigures: planning targets as drafts write them', () => {
     expect(figuresConflict(draft!, proposal!)).toBe(true);
   });
 });
+
+describe('extractFigures: how numbers are found', () => {
+  const english = [
+    'at least twenty percent of students',
+    'TWENTY percent of students',
+    'twenty-five percent more',
+    'increase the renewable energy share to 30%',
+    'extend the period from 12 months to 24 months',
+    'a $5m fund',
+    'Section 3 requires 5 days',
+    'up to 〇% of the fund',
+    'in 2020 x_ten percent of them',
+    'raise it 5ten percent',
+    'Kten percent and 5 percent',
+    `${'no number here, just words. '.repeat(200)}cut the cap to 30 percent by 2030`,
+  ];
+
+  it('finds the same figures in English whether or not the text holds Chinese', () => {
+    // A Chinese character, in a sentence of its own at the end, makes the scan read code unit by code unit.
+    for (const text of english) {
+      expect(extractFigures(`${text}\n的`)).toEqual(extractFigures(text));
+    }
+  });
+
+  it('reads number words in any case, and a word right after a digit or an underscore', () => {
+    expect(pick(only('TWENTY percent of students'))).toMatchObject({ text: 'TWENTY percent', value: 20 });
+    expect(only('raise it 5ten percent')).toMatchObject({ text: 'ten percent', start: 10, value: 10 });
+    expect(only('in 2020 x_ten percent of them')).toMatchObject({ value: 10, unit: '%', year: 2020 });
+  });
+
+  it('reads a number word only in a text with a digit, a numeral or a number word standing alone', () => {
+    expect(extractFigures('x_ten percent')).toEqual([]);
+    expect(extractFigures('nine_ten percent')).toEqual([]);
+  });
+
+  it('reads 〇 and ○ in a text without Chinese characters', () => {
+    expect(only('up to 〇% of the fund')).toMatchObject({
+      text: 'up to 〇%',
+      value: 0,
+      direction: 'at_most',
+    });
+  });
+
+  it('passes over Chinese numerals that are parts of words, and reads those with a unit', () => {
+    expect(pick(only('进一步统一标准，建设三个省级平台'))).toMatchObject({
+      text: '三个',
+      target: '省级平台',
+      value: 3,
+      unit: '个',
+    });
+    expect(only('覆盖率提高到百分之五十')).toMatchObject({ value: 50, unit: '%', direction: 'reach' });
+    expect(only('产值增长三点五倍')).toMatchObject({ value: 3.5, unit: '倍', direction: 'increase' });
+    expect(extractFigures('〇 一二三')).toEqual([]);
+  });
+
+  it('reads figures between emoji and across scripts', () => {
+    expect(only('👍提高到20%👍')).toMatchObject({ text: '提高到20%', start: 2, value: 20 });
+    const figures = extractFigures('The plan: 到2030年达到15%, at least 20 percent of workers.');
+    expect(figures.map((f) => [f.text, f.value, f.year])).toEqual([
+      ['达到15%', 15, 2030],
+      ['at least 20 percent', 20, 2030],
+    ]);
+  });
+
+  it('reads the target of an English figure with and without characters outside ASCII', () => {
+    expect(only('increase the renewable energy share to 30%').target).toBe('renewable energy share');
+    expect(only('increase the café capacity to 30%').target).toBe('café capacity');
+    expect(only('Increase   the Budget-Share/Total to 30%').target).toBe('budget share');
+    expect(only('Raise the  STEM-OPT   period_limit to 24 months').target).toBe('stem opt period');
+  });
+});

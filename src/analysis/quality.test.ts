@@ -120,3 +120,32 @@ describe('mentionsPlanningTerm', () => {
     expect(mentionsPlanningTerm('Urban renewal 👍')).toBe(false);
   });
 });
+
+describe('assessQuality: key phrases', () => {
+  const text = '建议加快推进相关工作，着力提升居民生活品质。';
+  const notSpecific = (keyphrases: string[]): boolean =>
+    assessQuality({ text, keyphrases }).flags.includes('not_specific');
+
+  it('counts long words, several words and planning terms as concrete', () => {
+    expect(notSpecific(['可再生能源发展', 'renewable energy'])).toBe(false);
+    expect(notSpecific(['城市更新'])).toBe(false);
+    expect(notSpecific(['𠀀𠀁𠀂𠀃', 'abcdefgh'])).toBe(false);
+    expect(notSpecific(['可再生能源', '新能源汽车'])).toBe(false);
+  });
+
+  it('does not count short words', () => {
+    expect(notSpecific(['可再生能源发展', 'abcd'])).toBe(true);
+    expect(notSpecific(['建设', 'ab', '', '👍'])).toBe(true);
+  });
+});
+
+describe('mentionsPlanningTerm: where the terms are', () => {
+  it('finds a term at the start, at the end of a long text, and after emoji', () => {
+    expect(mentionsPlanningTerm('高质量发展')).toBe(true);
+    expect(mentionsPlanningTerm(`${'x'.repeat(5000)}专精特新`)).toBe(true);
+    expect(mentionsPlanningTerm('😀城市更新')).toBe(true);
+    expect(mentionsPlanningTerm('高')).toBe(false);
+    expect(mentionsPlanningTerm('high quality development')).toBe(false);
+    expect(mentionsPlanningTerm('高质量')).toBe(false);
+  });
+});

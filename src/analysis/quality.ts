@@ -41,11 +41,16 @@ const SPECIFICITY_MAX = 0.1;
 /** What the typing-time check gives a named measure (see opinion-quality.ts). */
 const SPECIFIC_SCORE = 0.07;
 
+/** Only terms that begin with a character of this block are looked for: most Chinese ones. */
+const isTermStart = (code: number): boolean => code >= 0x3400 && code <= 0x9fff;
+/** The same block: a text without any of its characters (most English ones) names no term. */
+const TERM_START_BLOCK = /[\u3400-\u9fff]/;
+
 /** Planning terms by their first two characters (as one number, first × 65536 + second). */
 const TERMS_BY_PREFIX: ReadonlyMap<number, readonly string[]> = (() => {
   const index = new Map<number, string[]>();
   for (const term of PLANNING_TERMS) {
-    if (term.length >= 2) {
+    if (term.length >= 2 && isTermStart(term.charCodeAt(0))) {
       const prefix = term.charCodeAt(0) * 0x10000 + term.charCodeAt(1);
       const list = index.get(prefix) ?? [];
       list.push(term);
@@ -55,25 +60,37 @@ const TERMS_BY_PREFIX: ReadonlyMap<number, readonly string[]> = (() => {
   return index;
 })();
 
-/** Which UTF-16 code units begin a planning term: most characters of a text begin none. */
-const TERM_STARTS: Uint8Array = (() => {
-  const starts = new Uint8Array(0x10000);
+/** A slot of PAIR_FILTER for two code units. */
+const pairSlot = (first: number, second: number): number => ((first << 5) ^ second) & 0xffff;
+
+/**
+ * The slots of the first two characters of the planning terms: two characters whose slot is empty begin
+ * no term, which is the case of almost every pair in a text and of most key phrases.
+ */
+const PAIR_FILTER: Uint8Array = (() => {
+  const filter = new Uint8Array(0x10000);
   for (const term of PLANNING_TERMS) {
     if (term.length >= 2) {
-      starts[term.charCodeAt(0)] = 1;
+      filter[pairSlot(term.charCodeAt(0), term.charCodeAt(1))] = 1;
     }
   }
-  return starts;
+  return filter;
 })();
 
 /** True when the text names a planning term (高质量发展, 城市更新, 专精特新 …). */
 export function mentionsPlanningTerm(text: string): boolean {
-  for (let i = 0; i + 1 < text.length; i++) {
-    const code = text.charCodeAt(i);
-    if (code < 0x3400 || code > 0x9fff || TERM_STARTS[code] === 0) {
+  const first = text.search(TERM_START_BLOCK);
+  if (first < 0) {
+    return false;
+  }
+  let next = text.charCodeAt(first);
+  for (let i = first; i + 1 < text.length; i++) {
+    const code = next;
+    next = text.charCodeAt(i + 1);
+    if (PAIR_FILTER[pairSlot(code, next)] === 0) {
       continue;
     }
-    const terms = TERMS_BY_PREFIX.get(code * 0x10000 + text.charCodeAt(i + 1));
+    const terms = TERMS_BY_PREFIX.get(code * 0x10000 + next);
     if (terms !== undefined) {
       for (const term of terms) {
         if (text.startsWith(term, i)) {
@@ -86,20 +103,59 @@ export function mentionsPlanningTerm(text: string): boolean {
 }
 
 const PLANNING_SET: ReadonlySet<string> = new Set(PLANNING_TERMS);
+
+/** True when the phrase is a planning term: most phrases are turned down by their first two characters. */
+const isPlanningTerm = (phrase: string): boolean =>
+  (phrase.length < 2 || PAIR_FILTER[pairSlot(phrase.charCodeAt(0), phrase.charCodeAt(1))] === 1) &&
+  PLANNING_SET.has(phrase);
 const SPACE = /\s/u;
 const HAN = /\p{Script=Han}/u;
+/** The CJK Unified Ideographs block: every character in it is of the Han script. */
+const isCommonHan = (code: number): boolean => code >= 0x4e00 && code <= 0x9fff;
 /** Any non-white-space character: a text without one is empty once trimmed. */
 const NOT_SPACE = /\S/u;
 
-/** A key phrase that names something concrete: a planning term, several words, or a long word. */
-function isConcretePhrase(phrase: string): boolean {
-  if (PLANNING_SET.has(phrase)) {
+/**
+ * A key phrase that names something concrete besides a planning term: several words, or a long word
+ * (four Chinese characters, eight letters): eight code units are long in any script, four in Chinese.
+ */
+function isConcreteWording(phrase: string): boolean {
+  const length = phrase.length;
+  if (length >= 8) {
     return true;
   }
-  if (SPACE.test(phrase)) {
-    return true; // several English words ("renewable energy share")
+  switch (plainScript(phrase)) {
+    case 'han':
+      return length >= 4;
+    case 'ascii':
+      return false;
+    default:
+      return (length >= 4 && HAN.test(phrase)) || SPACE.test(phrase); // several words: "renewable energy"
   }
-  return HAN.test(phrase) ? phrase.length >= 4 : phrase.length >= 8;
+}
+
+/**
+ * 'han' when every character of the text is in the CJK Unified Ideographs block, 'ascii' when every one
+ * is printable ASCII but the space; null otherwise. Either way the text holds no white space.
+ */
+function plainScript(text: string): 'han' | 'ascii' | null {
+  let han = true;
+  let ascii = true;
+  for (let i = 0; i < text.length && (han || ascii); i++) {
+    const code = text.charCodeAt(i);
+    han &&= isCommonHan(code);
+    ascii &&= code > 0x20 && code < 0x7f;
+  }
+  return han ? 'han' : ascii ? 'ascii' : null;
+}
+
+function hasTargetedFigure(figures: readonly Figure[]): boolean {
+  for (let i = 0; i < figures.length; i++) {
+    if (figures[i]!.target !== null) {
+      return true;
+    }
+  }
+  return false;
 }
 
 /**
@@ -116,7 +172,8 @@ export function assessQuality(input: QualityInput): TextQuality {
     clauseStableId: checksTarget ? input.clauseId : null,
     kind: input.kind ?? 'substantive',
   });
-  const flags = base.flags.filter((flag) => checksTarget || flag !== 'no_target');
+  // Without `clauseId`, the text is checked as an opinion on the whole draft: never flagged no_target.
+  const flags = base.flags;
   if (flags.includes('vague') || !NOT_SPACE.test(input.text)) {
     return { score: base.score, flags };
   }
@@ -124,16 +181,19 @@ export function assessQuality(input: QualityInput): TextQuality {
   const figures = input.figures ?? extractFigures(input.text);
   let named = false;
   let concrete = 0;
-  for (const k of input.keyphrases ?? []) {
+  const keyphrases = input.keyphrases ?? [];
+  for (let i = 0; i < keyphrases.length; i++) {
+    const k = keyphrases[i]!;
     const phrase = typeof k === 'string' ? k : k.text;
-    named ||= PLANNING_SET.has(phrase);
-    if (isConcretePhrase(phrase)) {
+    const term = isPlanningTerm(phrase);
+    named ||= term;
+    if (term || isConcreteWording(phrase)) {
       concrete++;
     }
   }
   const planning = named || mentionsPlanningTerm(input.text);
   const signals =
-    (figures.some((f) => f.target !== null) ? 1 : 0) +
+    (hasTargetedFigure(figures) ? 1 : 0) +
     (figures.length > 0 ? 1 : 0) +
     (planning ? 1 : 0) +
     (concrete >= 2 ? 1 : 0);

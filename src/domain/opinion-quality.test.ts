@@ -167,3 +167,74 @@ describe('the quality filters', () => {
     expect(QUALITY_FILTERS).toEqual(['valid', 'invalid', ...QUALITY_FLAGS]);
   });
 });
+
+describe('checkOpinionQuality: length, vague answers and markers', () => {
+  const flagsOf = (suggestion: string, extra: Partial<Parameters<typeof checkOpinionQuality>[0]> = {}) =>
+    checkOpinionQuality({ suggestion, clauseStableId: null, ...extra }).flags;
+
+  it('finds empty, one-character, emoji-only and punctuation-only answers vague', () => {
+    for (const suggestion of ['', '好', 'a', '😀😀', '👍 同意！', '×÷', '\ud800', 'ok', 'don’t agree']) {
+      expect(flagsOf(suggestion)).toEqual(['vague', 'too_short', 'no_reasons', 'not_specific']);
+    }
+  });
+
+  it('tells stock answers from content in English and Chinese', () => {
+    expect(flagsOf('I agree, looks good to me.')).toContain('vague');
+    expect(flagsOf('Kelvin: I agree')).toContain('vague');
+    expect(flagsOf('I agree with moving the bus stop closer to the school gate.')).not.toContain('vague');
+    expect(flagsOf('同意，很好')).toContain('vague');
+    expect(flagsOf('同意，建议把公交站移到校门口附近')).not.toContain('vague');
+  });
+
+  it('reads English markers written with a long s as the same words', () => {
+    const plain = 'We support this rule because international students need practical training.';
+    const longS = 'We ſupport this rule becauſe international students need practical training.';
+    expect(checkOpinionQuality({ suggestion: longS })).toEqual(checkOpinionQuality({ suggestion: plain }));
+    expect(flagsOf(longS)).toEqual(['not_specific']);
+  });
+
+  it('finds a measure and a reason far into a long English text', () => {
+    const long = 'The program matters to many of us. '.repeat(40);
+    expect(flagsOf(long)).toEqual(['no_reasons', 'not_specific']);
+    expect(flagsOf(`${long}Because the wait is long, extend it.`)).toEqual([]);
+  });
+
+  it('reads § 5 and quotations that run from the suggestion into the quote', () => {
+    expect(flagsOf('Please look at § 5 of the draft.')).not.toContain('not_specific');
+    expect(flagsOf('please use “ab', { quote: 'cd” instead' })).not.toContain('not_specific');
+    expect(flagsOf('please use “ab')).toContain('not_specific');
+  });
+
+  it('reads reasons and measures in mixed-script text', () => {
+    expect(flagsOf('建议进一步完善。因为目前小区停车位严重不足，居民出行不便。')).toEqual(['not_specific']);
+    expect(flagsOf('建议在第三条增加停车位')).toEqual(['no_reasons']);
+    expect(flagsOf('The city should add bike lanes, 因为 traffic is bad.')).toEqual([
+      'no_reasons',
+      'not_specific',
+    ]);
+  });
+
+  it('does not count symbols as reasons', () => {
+    expect(flagsOf('×÷', { reasons: '×÷×÷' })).toContain('no_reasons');
+  });
+});
+
+describe('checkOpinionQuality: Chinese markers', () => {
+  const flagsOf = (suggestion: string) => checkOpinionQuality({ suggestion, clauseStableId: null }).flags;
+
+  it('finds measure words and clause numbers at either end of the text', () => {
+    expect(flagsOf('建议删除')).toEqual(['too_short', 'no_reasons']);
+    expect(flagsOf('目录')).toEqual(['too_short', 'no_reasons']);
+    expect(flagsOf('按第3条执行')).toEqual(['too_short', 'no_reasons']);
+    expect(flagsOf('按第三款执行，理由如下')).toEqual(['no_reasons']);
+    expect(flagsOf('第')).toContain('not_specific');
+    expect(flagsOf('修')).toContain('not_specific');
+  });
+
+  it('reads the first reason marker, at the start, after another marker or between emoji', () => {
+    expect(flagsOf('因为停车难，居民意见很大，希望解决')).toEqual(['not_specific']);
+    expect(flagsOf('鉴于目前情况，建议暂缓')).toEqual(['not_specific']);
+    expect(flagsOf('😀因为车位不足，居民出行很不方便😀')).toEqual(['not_specific']);
+    expect(flagsOf('停车很难，因为')).toContain('no_reasons');
+  });
+});

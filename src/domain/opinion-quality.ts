@@ -174,21 +174,45 @@ const ENGLISH_FILLER = new Set(
 );
 
 /** Filler words that remain once vague phrases are removed and still say nothing. */
-const FILLER = /[的了和与及等有关相关内容方面工作部分我单位本单位我们该此本条款条文规划草案稿文件]/gu;
+const FILLER_CHARS = '的了和与及等有关相关内容方面工作部分我单位本单位我们该此本条款条文规划草案稿文件';
+const FILLER = new RegExp(`[${FILLER_CHARS}]`, 'gu');
 
-/** Named measures: the suggestion says what to do, to what, or by how much. */
-const MEASURE_PATTERNS: RegExp[] = [
-  /修改为|改为|调整为|表述为|替换为|增加|增补|补充|新增|增设|删除|删去|取消|合并|拆分|提高|降低|下调|上调|延长|缩短/u,
-  /建立|设立|制定|出台|编制|实施|开展|明确由|纳入|列入|写入|设置|实行|推行/u,
-  /制度|机制|办法|标准|平台|清单|目录|指标|项目|工程|专项|基金|试点|考核|规程|条例/u,
-  /第[一二三四五六七八九十百零〇\d]+[编章节条款项]/u,
-  /[“"「『][^”"」』]{2,}[”"」』]/u,
-  /\b(?:change|amend|replace|revise|reword|insert|delete|remove|strike|increase|decrease|reduce|raise|lower|extend|shorten|require|establish|create|exempt|exclude|cap|limit|fund|allocate|prohibit|mandate)\w*\b/iu,
-  /\b(?:section|article|paragraph|clause|item)\s+\(?\d|§\s*\d/iu,
+/**
+ * Named measures: the suggestion says what to do, to what, or by how much. In Chinese, words and clause
+ * numbers (第三条); then quotations, English verbs and parts of a text.
+ */
+const MEASURE_WORDS_HAN: readonly string[] = [
+  '修改为|改为|调整为|表述为|替换为|增加|增补|补充|新增|增设|删除|删去|取消|合并|拆分|提高|降低|下调|上调|延长|缩短',
+  '建立|设立|制定|出台|编制|实施|开展|明确由|纳入|列入|写入|设置|实行|推行',
+  '制度|机制|办法|标准|平台|清单|目录|指标|项目|工程|专项|基金|试点|考核|规程|条例',
+]
+  .join('|')
+  .split('|');
+const CLAUSE_NUMBER = /第[一二三四五六七八九十百零〇\d]+[编章节条款项]/uy;
+const CLAUSE_MARK = '第'.charCodeAt(0);
+const MEASURE_QUOTE = /[“"「『][^”"」』]{2,}[”"」』]/u;
+const MEASURE_VERBS =
+  'change|amend|replace|revise|reword|insert|delete|remove|strike|increase|decrease|reduce|raise|lower|extend|shorten|require|establish|create|exempt|exclude|cap|limit|fund|allocate|prohibit|mandate';
+const MEASURE_PARTS = 'section|article|paragraph|clause|item';
+const MEASURE_PATTERNS_LATIN: RegExp[] = [
+  new RegExp(`\\b(?:${MEASURE_VERBS})\\w*\\b`, 'iu'),
+  new RegExp(`\\b(?:${MEASURE_PARTS})\\s+\\(?\\d|§\\s*\\d`, 'iu'),
 ];
 
-/** The named measures as one pattern: one scan of the text instead of one per pattern. */
-const MEASURE = new RegExp(MEASURE_PATTERNS.map((pattern) => `(?:${pattern.source})`).join('|'), 'iu');
+const alternation = (patterns: readonly RegExp[], flags: string): RegExp =>
+  new RegExp(patterns.map((pattern) => `(?:${pattern.source})`).join('|'), flags);
+
+/*
+ * A text names a measure when it holds one of the words or when one of the patterns above matches it,
+ * case-insensitive. They are looked for by script, each part only when the text can match it: see
+ * scanChinese, and ENGLISH_MARKERS for the English patterns, which match the same without the u flag
+ * (much faster) in any text without ſ or K.
+ */
+const MEASURE_LATIN = alternation(MEASURE_PATTERNS_LATIN, 'iu');
+/** Every Chinese measure and reason marker begins with a character of this block. */
+const HAN_START = /[\u4e00-\u9fff]/;
+/** Every English measure and reason marker begins with an ASCII letter or §. */
+const LATIN_START = /[A-Za-z§]/;
 
 const NUMBER = /\d|[一二三四五六七八九十百千万亿]+(个|项|年|月|日|天|万|亿|元|倍|成|%|％|百分点)|百分之/u;
 
@@ -197,46 +221,273 @@ const NUMBER = /\d|[一二三四五六七八九十百千万亿]+(个|项|年|月
  * empty, provided enough follows the marker to be a reason.
  */
 const INLINE_REASON_ZH =
-  /因为|由于|鉴于|考虑到|原因是|理由是|主要是|依据|根据《|据统计|数据显示|调查显示|目前|现状是|否则/u;
-const INLINE_REASON_EN =
-  /\b(?:because|since|due to|given that|according to|data shows?|evidence|otherwise|as a result)\b/iu;
+  '因为|由于|鉴于|考虑到|原因是|理由是|主要是|依据|根据《|据统计|数据显示|调查显示|目前|现状是|否则';
+const INLINE_REASON_EN_MARKERS =
+  'because|since|due to|given that|according to|data shows?|evidence|otherwise|as a result';
+const INLINE_REASON_EN = new RegExp(`\\b(?:${INLINE_REASON_EN_MARKERS})\\b`, 'iu');
 const INLINE_REASON_MIN = 8;
+
 /*
- * A cheap necessary condition of INLINE_REASON_EN, tried first (case-insensitive Unicode matching is
- * slow): each marker without the letters s and k, which that pattern also matches as ſ and K.
+ * The English measures and reason markers (group 1) as one pattern, for one scan of an English text
+ * without ſ or K instead of two. No reason marker can begin inside a measure or the other way round, so
+ * a scan from left to right meets the first reason marker. "\w*\b" after a verb always holds: it is left
+ * out. The measure "§ 5", rare, is looked for apart (SECTION_SIGN).
  */
-const INLINE_REASON_EN_HINT = /becau|ince|due to|given that|according to|data |evidence|otherwi| a re/i;
+const ENGLISH_MARKERS = new RegExp(
+  `\\b(?:${MEASURE_VERBS}|(?:${MEASURE_PARTS})\\s+\\(?\\d|(${INLINE_REASON_EN_MARKERS})\\b)`,
+  'gi',
+);
+const SECTION_SIGN = /§\s*\d/;
+
+/** What a text says in one language: whether it names a measure, where its first reason marker ends. */
+interface Markers {
+  measure: boolean;
+  /** Where the first reason marker ends; -1 without one. */
+  reasonEnd: number;
+}
+
+/**
+ * True when the text holds ſ (long s) or K (Kelvin sign): case-insensitive Unicode patterns take them for
+ * s and k (and as word characters), other patterns do not.
+ */
+const hasCaseTwins = (text: string): boolean => text.includes('ſ') || text.includes('\u212a');
+
+/** The English markers of a text; the reason marker only when `reasons` asks for it. */
+function scanEnglish(text: string, reasons: boolean): Markers {
+  if (!LATIN_START.test(text)) {
+    return { measure: false, reasonEnd: -1 };
+  }
+  if (hasCaseTwins(text)) {
+    const reason = reasons ? INLINE_REASON_EN.exec(text) : null;
+    return {
+      measure: MEASURE_LATIN.test(text),
+      reasonEnd: reason === null ? -1 : reason.index + reason[0].length,
+    };
+  }
+  const found: Markers = { measure: text.includes('§') && SECTION_SIGN.test(text), reasonEnd: -1 };
+  ENGLISH_MARKERS.lastIndex = 0;
+  while (!found.measure || (reasons && found.reasonEnd < 0)) {
+    const match = ENGLISH_MARKERS.exec(text);
+    if (match === null) {
+      break;
+    }
+    if (match[1] === undefined) {
+      found.measure = true;
+    } else if (found.reasonEnd < 0) {
+      found.reasonEnd = match.index + match[0].length;
+    }
+  }
+  return found;
+}
+
+/** Words by their first two characters (first × 65536 + second), in the order of their list. */
+function wordsByPair(words: readonly string[]): ReadonlyMap<number, readonly string[]> {
+  const index = new Map<number, string[]>();
+  for (const word of words) {
+    const key = word.charCodeAt(0) * 0x10000 + word.charCodeAt(1);
+    index.set(key, [...(index.get(key) ?? []), word]);
+  }
+  return index;
+}
+
+const MEASURE_BY_PAIR = wordsByPair(MEASURE_WORDS_HAN);
+const REASON_BY_PAIR = wordsByPair(INLINE_REASON_ZH.split('|'));
+
+/** A slot of PAIR_KINDS for two code units. */
+const pairSlot = (first: number, second: number): number => ((first << 5) ^ second) & 0xffff;
+const MEASURE_PAIR = 1;
+const REASON_PAIR = 2;
+/**
+ * Which lists may have a word that begins with two given characters (MEASURE_PAIR, REASON_PAIR), by
+ * their slot: two characters whose slot is empty begin no word, which is the case of most pairs in a text.
+ */
+const PAIR_KINDS: Uint8Array = (() => {
+  const kinds = new Uint8Array(0x10000);
+  for (const [index, kind] of [
+    [MEASURE_BY_PAIR, MEASURE_PAIR],
+    [REASON_BY_PAIR, REASON_PAIR],
+  ] as const) {
+    for (const key of index.keys()) {
+      kinds[pairSlot(Math.floor(key / 0x10000), key % 0x10000)]! |= kind;
+    }
+  }
+  return kinds;
+})();
+
+/** The first word of the list of `index` that the text holds at `at`, or undefined. */
+function wordAt(text: string, at: number, index: ReadonlyMap<number, readonly string[]>): string | undefined {
+  const words = index.get(text.charCodeAt(at) * 0x10000 + text.charCodeAt(at + 1));
+  return words?.find((word) => text.startsWith(word, at));
+}
+
+/**
+ * The Chinese markers of a text in one pass over its pairs of characters: whether it names a measure
+ * (a word of MEASURE_WORDS_HAN or a CLAUSE_NUMBER) and, when `reasons` asks for it, where the first
+ * reason marker (INLINE_REASON_ZH, the first of the list at the first place) ends.
+ */
+function scanChinese(text: string, reasons: boolean): Markers {
+  const found: Markers = { measure: false, reasonEnd: -1 };
+  if (!HAN_START.test(text)) {
+    return found;
+  }
+  for (let i = 0; i + 1 < text.length && (!found.measure || (reasons && found.reasonEnd < 0)); i++) {
+    const code = text.charCodeAt(i);
+    const kinds = PAIR_KINDS[pairSlot(code, text.charCodeAt(i + 1))]!;
+    if (!found.measure) {
+      found.measure =
+        ((kinds & MEASURE_PAIR) !== 0 && wordAt(text, i, MEASURE_BY_PAIR) !== undefined) ||
+        (code === CLAUSE_MARK && clauseNumberAt(text, i));
+    }
+    if (reasons && found.reasonEnd < 0 && (kinds & REASON_PAIR) !== 0) {
+      const marker = wordAt(text, i, REASON_BY_PAIR);
+      found.reasonEnd = marker === undefined ? -1 : i + marker.length;
+    }
+  }
+  return found;
+}
+
+function clauseNumberAt(text: string, at: number): boolean {
+  CLAUSE_NUMBER.lastIndex = at;
+  return CLAUSE_NUMBER.test(text);
+}
 
 /** Latin-script words: each counts as two characters of Chinese, the information an English word carries. */
 const LATIN_WORD = /[A-Za-z\u00C0-\u024F]+(?:['’][A-Za-z]+)?/gu;
-const LATIN_WORD_WEIGHT = 'ww';
+const LATIN_WORD_WEIGHT = 2;
 const HAS_LATIN = /[A-Za-z\u00C0-\u024F]/u;
 
+/** Spaces, punctuation and symbols: they do not make an opinion longer. */
+const NOT_MEANINGFUL = /[\s\p{P}\p{S}]/u;
+const NOT_MEANINGFUL_ALL = new RegExp(NOT_MEANINGFUL.source, 'gu');
+const HAS_MEANINGFUL = /[^\s\p{P}\p{S}]/u;
+
 /** Letters and digits only: punctuation and spaces do not make an opinion longer. */
-const meaningful = (text: string): string => text.replace(/[\s\p{P}\p{S}]/gu, '');
+const meaningful = (text: string): string => text.replace(NOT_MEANINGFUL_ALL, '');
 
-/** How much a text says, in Chinese characters: an English word counts as two. */
-const meaningfulLength = (text: string): number =>
-  meaningful(HAS_LATIN.test(text) ? text.replace(LATIN_WORD, LATIN_WORD_WEIGHT) : text).length;
+const isAsciiLetter = (code: number): boolean => (code | 0x20) >= 0x61 && (code | 0x20) <= 0x7a;
+/** A letter of LATIN_WORD's first part. */
+const isLatinLetter = (code: number): boolean => isAsciiLetter(code) || (code >= 0xc0 && code <= 0x24f);
 
-/** Code units of the first look at a long text: usually enough to reach any threshold. */
-const PREFIX_LENGTH = 160;
+/** Per UTF-16 code unit, filled on first sight: 0 not yet known, 1 meaningful, 2 not (NOT_MEANINGFUL). */
+const UNIT_CLASS = new Uint8Array(0x10000);
+/** The same for code points beyond the BMP (emoji …). */
+const ASTRAL_MEANINGFUL = new Map<number, boolean>();
 
-/**
- * meaningfulLength, exact below `cap` and at least `cap` otherwise. A prefix never says more than the
- * whole text, so when a prefix reaches the cap the rest of a long text need not be read.
- */
-function meaningfulLengthUpTo(text: string, cap: number): number {
-  if (text.length > PREFIX_LENGTH) {
-    // Cut between code points, never inside a surrogate pair.
-    const code = text.charCodeAt(PREFIX_LENGTH - 1);
-    const end = code >= 0xd800 && code <= 0xdbff ? PREFIX_LENGTH + 1 : PREFIX_LENGTH;
-    const prefix = meaningfulLength(text.slice(0, end));
-    if (prefix >= cap) {
-      return prefix;
+/** 1 when the code unit, as a code point of its own, counts; 0 when it is a space, punctuation or symbol. */
+function unitWeight(code: number): number {
+  let known = UNIT_CLASS[code]!;
+  if (known === 0) {
+    known = NOT_MEANINGFUL.test(String.fromCharCode(code)) ? 2 : 1;
+    UNIT_CLASS[code] = known;
+  }
+  return known === 1 ? 1 : 0;
+}
+
+function astralMeaningful(codePoint: number): boolean {
+  let known = ASTRAL_MEANINGFUL.get(codePoint);
+  if (known === undefined) {
+    known = !NOT_MEANINGFUL.test(String.fromCodePoint(codePoint));
+    ASTRAL_MEANINGFUL.set(codePoint, known);
+  }
+  return known;
+}
+
+/** Where the Latin word that goes on at `at` ends (LATIN_WORD: letters, then an optional 's, 't …). */
+function latinWordEnd(text: string, at: number, end: number): number {
+  let i = at;
+  while (i < end && isLatinLetter(text.charCodeAt(i))) {
+    i++;
+  }
+  const mark = i < end ? text.charCodeAt(i) : 0;
+  if ((mark === 0x27 || mark === 0x2019) && i + 1 < end && isAsciiLetter(text.charCodeAt(i + 1))) {
+    i += 2;
+    while (i < end && isAsciiLetter(text.charCodeAt(i))) {
+      i++;
     }
   }
-  return meaningfulLength(text);
+  return i;
+}
+
+/**
+ * How much text[from, end) says, in Chinese characters: letters and digits count, spaces, punctuation and
+ * symbols do not, and an English (Latin-script) word counts as two. Counting stops once `cap` is reached,
+ * so the result is exact below `cap` and at least `cap` otherwise: a long text need not be read to the end.
+ */
+function meaningfulLength(text: string, cap = Infinity, from = 0, end = text.length): number {
+  let length = 0;
+  let i = from;
+  while (i < end && length < cap) {
+    const code = text.charCodeAt(i);
+    if (isLatinLetter(code)) {
+      i = latinWordEnd(text, i + 1, end);
+      length += LATIN_WORD_WEIGHT;
+    } else if (
+      code >= 0xd800 &&
+      code <= 0xdbff &&
+      i + 1 < end &&
+      (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00
+    ) {
+      length += astralMeaningful(text.codePointAt(i)!) ? 2 : 0;
+      i += 2;
+    } else {
+      length += unitWeight(code);
+      i++;
+    }
+  }
+  return length;
+}
+
+/** What the residue cannot lose: the characters of vague phrases, filler and 建议/意见/认为. */
+const RESIDUE_REMOVABLE: ReadonlySet<number> = new Set(
+  [...VAGUE_PHRASES, FILLER_CHARS, '建议意见认为'].flatMap((s) => [...s].map((c) => c.charCodeAt(0))),
+);
+/** Words of the English stock answers and filler: the English residue may lose them. */
+const ENGLISH_REMOVABLE: ReadonlySet<string> = new Set([
+  ...ENGLISH_FILLER,
+  ...VAGUE_ENGLISH.flatMap((phrase) => phrase.match(/[a-z]+/gu) ?? []),
+]);
+
+/** An edge of a plain English word: the ends of the text, or ASCII that is no letter or apostrophe. */
+function isPlainWordEdge(text: string, at: number): boolean {
+  if (at < 0 || at >= text.length) {
+    return true;
+  }
+  const code = text.charCodeAt(at);
+  return code < 0x80 && !isAsciiLetter(code) && code !== 0x27;
+}
+
+/**
+ * True when residueLength(text) is surely at least `limit`, from what the residue cannot lose: Chinese
+ * characters outside the vague phrases and filler, and plain English words outside the stock answers and
+ * filler. False when that is not enough to tell.
+ */
+function residueSurelyReaches(text: string, limit: number): boolean {
+  let sure = 0;
+  for (let i = 0; i < text.length && sure < limit; i++) {
+    const code = text.charCodeAt(i);
+    if (isAsciiLetter(code)) {
+      let end = i + 1;
+      while (end < text.length && isAsciiLetter(text.charCodeAt(end))) {
+        end++;
+      }
+      if (
+        isPlainWordEdge(text, i - 1) &&
+        isPlainWordEdge(text, end) &&
+        !ENGLISH_REMOVABLE.has(text.slice(i, end).toLowerCase())
+      ) {
+        sure += LATIN_WORD_WEIGHT;
+      }
+      i = end - 1;
+    } else if (
+      !isLatinLetter(code) &&
+      (code < 0xd800 || code > 0xdfff) &&
+      unitWeight(code) === 1 &&
+      !RESIDUE_REMOVABLE.has(code)
+    ) {
+      sure++;
+    }
+  }
+  return sure >= limit;
 }
 
 /** What is left of a text once every vague phrase and filler word is taken out, in Chinese characters. */
@@ -257,8 +508,12 @@ function residueLength(text: string): number {
       english++;
     }
   }
-  return rest.length + english * LATIN_WORD_WEIGHT.length;
+  return rest.length + english * LATIN_WORD_WEIGHT;
 }
+
+/** The residue of a text is below `limit`: most texts say enough to tell without computing it. */
+const residueBelow = (text: string, limit: number): boolean =>
+  !residueSurelyReaches(text, limit) && residueLength(text) < limit;
 
 const HINTS: Record<QualityFlag, string> = {
   no_target: '请选择意见针对的条款，或注明针对草案全文。',
@@ -269,45 +524,72 @@ const HINTS: Record<QualityFlag, string> = {
 };
 
 const hasText = (value: string | null | undefined): value is string =>
-  typeof value === 'string' && meaningful(value).length > 0;
+  typeof value === 'string' && HAS_MEANINGFUL.test(value);
 
-/** True when the suggestion gives its own reasons ("因为…", "because …"). */
-function hasInlineReasons(suggestion: string): boolean {
-  for (const pattern of [INLINE_REASON_ZH, INLINE_REASON_EN]) {
-    if (pattern === INLINE_REASON_EN && !INLINE_REASON_EN_HINT.test(suggestion)) {
-      continue;
-    }
-    const match = pattern.exec(suggestion);
-    if (
-      match !== null &&
-      meaningfulLengthUpTo(suggestion.slice(match.index + match[0].length), INLINE_REASON_MIN) >=
-        INLINE_REASON_MIN
-    ) {
-      return true;
-    }
+/** Markers of a text in both languages, when already scanned. */
+interface Scanned {
+  chinese: Markers;
+  english: Markers;
+}
+
+/** True when the text names a measure; `scanned`: its markers, when already scanned. */
+function namesMeasure(text: string, scanned: Scanned | null): boolean {
+  return (
+    (scanned?.chinese ?? scanChinese(text, false)).measure ||
+    MEASURE_QUOTE.test(text) ||
+    (scanned?.english ?? scanEnglish(text, false)).measure
+  );
+}
+
+const reasonFollows = (suggestion: string, markerEnd: number): boolean =>
+  meaningfulLength(suggestion, INLINE_REASON_MIN, markerEnd) >= INLINE_REASON_MIN;
+
+/**
+ * True when the suggestion gives its own reasons ("因为…", "because …"): after the first marker in either
+ * language, enough to be a reason. `scanned`: its markers, when already scanned.
+ */
+function hasInlineReasons(suggestion: string, scanned: Scanned | null): boolean {
+  const chinese = (scanned?.chinese ?? scanChinese(suggestion, true)).reasonEnd;
+  if (chinese >= 0 && reasonFollows(suggestion, chinese)) {
+    return true;
   }
-  return false;
+  const english = (scanned?.english ?? scanEnglish(suggestion, true)).reasonEnd;
+  return english >= 0 && reasonFollows(suggestion, english);
 }
 
 /** Scores one opinion; deterministic and cheap enough to run on every keystroke. */
 export function checkOpinionQuality(input: OpinionQualityInput): OpinionQuality {
   const kind = input.kind ?? 'substantive';
   const suggestion = input.suggestion ?? '';
+  const proposedText = input.proposedText ?? '';
+  const quote = input.quote ?? '';
   const flags: QualityFlag[] = [];
   // Only thresholds up to 20 are ever compared with the length of the suggestion.
-  const body = meaningfulLengthUpTo(suggestion, 20);
-  const combined = [suggestion, input.proposedText ?? '', input.quote ?? ''].join('\n');
+  const body = meaningfulLength(suggestion, 20);
+  // Of the patterns, only a quotation can run across the line breaks that join the parts: a suggestion
+  // alone is read as it is.
+  const combined =
+    proposedText === '' && quote === '' ? suggestion : [suggestion, proposedText, quote].join('\n');
 
   const hasTarget = input.clauseStableId !== undefined;
-  const reasonsField = hasText(input.reasons) && meaningfulLength(input.reasons) >= 4;
-  const hasReasons = reasonsField || (kind !== 'question' && hasInlineReasons(suggestion));
+  const reasonsField = hasText(input.reasons) && meaningfulLength(input.reasons, 4) >= 4;
+  const needsInlineReasons = !reasonsField && kind !== 'question';
+  // One scan per language finds the measures and reason markers when both look at the same text.
+  const scanned =
+    combined === suggestion
+      ? {
+          chinese: scanChinese(suggestion, needsInlineReasons),
+          english: scanEnglish(suggestion, needsInlineReasons),
+        }
+      : null;
+  const hasReasons = reasonsField || (needsInlineReasons && hasInlineReasons(suggestion, scanned));
   const hasProposed = hasText(input.proposedText);
   const hasQuote = hasText(input.quote);
   const hasNumber = NUMBER.test(combined) || NUMBER.test(input.reasons ?? '');
-  const hasMeasure = MEASURE.test(combined);
+  const hasMeasure = namesMeasure(combined, scanned);
   // Vague: the suggestion is nothing but stock phrases, or a stock phrase with next to nothing concrete.
   // The residue, the costliest part, is computed only when the rest leaves the question open.
-  const vague = body > 0 && !hasProposed && !hasNumber && !hasMeasure && residueLength(suggestion) < 6;
+  const vague = body > 0 && !hasProposed && !hasNumber && !hasMeasure && residueBelow(suggestion, 6);
 
   if (!hasTarget) {
     flags.push('no_target');
@@ -336,7 +618,7 @@ export function checkOpinionQuality(input: OpinionQualityInput): OpinionQuality 
     score += hasQuote || hasNumber || hasMeasure ? 0.3 : 0.2;
   } else {
     score += reasonsField
-      ? meaningfulLength(input.reasons ?? '') >= 15
+      ? meaningfulLength(input.reasons ?? '', 15) >= 15
         ? 0.25
         : 0.15
       : hasReasons
