@@ -107,6 +107,66 @@ describe('extractKeyphrases', () => {
   });
 });
 
+describe('extractKeyphrases selection', () => {
+  const long =
+    '建议加快建设城市绿道网络，完善慢行系统，增设口袋公园和社区花园，改造老旧管网，推进海绵城市建设，' +
+    '保护湿地生态，提升滨水空间品质。Expand protected bike lanes, restore coastal wetlands, fund transit ' +
+    'service upgrades, plant street trees and add public charging stations near schools and clinics.';
+
+  it('gives, for any limit, the first phrases of a larger limit', () => {
+    const all = extractKeyphrases(long, { limit: 60 });
+    expect(all.length).toBeGreaterThan(17);
+    for (let limit = 1; limit <= all.length + 2; limit++) {
+      expect(extractKeyphrases(long, { limit })).toEqual(all.slice(0, limit));
+    }
+  });
+
+  it('never lists two phrases sharing a word, even a word repeated elsewhere', () => {
+    const text =
+      'Protect urban wetlands. Wetlands restoration fund now. Coastal wetlands protection matters. ' +
+      'Urban trees cool streets.';
+    for (const limit of [3, 5, 8, 30]) {
+      const words = extractKeyphrases(text, { limit }).flatMap((p) => p.text.split(' '));
+      expect(new Set(words).size).toBe(words.length);
+    }
+  });
+
+  it('ranks a phrase said in several places above one said once', () => {
+    const text = 'Bike lanes now. Coastal restoration. Safer bike lanes. More bike lanes please.';
+    expect(extractKeyphrases(text)[0]!.text).toBe('bike lanes');
+  });
+
+  it('breaks ties by position: the earlier of two equal phrases first', () => {
+    const phrases = extractKeyphrases('湿地 绿道 公园');
+    expect(texts(phrases)).toEqual(['湿地', '绿道', '公园']);
+    expect(new Set(phrases.map((p) => p.score)).size).toBe(1);
+  });
+
+  it('answers a short text the same before and after a very long one', () => {
+    const short = '加强湿地保护，建设城市绿道。Protect urban wetlands.';
+    const before = extractKeyphrases(short);
+    const huge = extractKeyphrases(long.repeat(400), { limit: 5 });
+    expect(huge.length).toBe(5);
+    expect(extractKeyphrases(short)).toEqual(before);
+  });
+
+  it('handles emoji between words, one-character words and mixed scripts', () => {
+    expect(texts(extractKeyphrases('湿地👍公园'))).toEqual(['湿地', '公园']);
+    expect(texts(extractKeyphrases('市 湿地 a b'))).toEqual(['湿地']);
+    expect(texts(extractKeyphrases('AI湿地 wetland保护'))).toEqual(
+      expect.arrayContaining(['ai', '湿地', 'wetland', '保护']),
+    );
+  });
+
+  it('ranks with corpus statistics for any limit', () => {
+    const corpus = [long, '建设城市绿道', 'Restore coastal wetlands', '城市绿道和口袋公园'];
+    const stats = buildPhraseStats(corpus);
+    const all = extractKeyphrases(long, { stats, limit: 60 });
+    expect(extractKeyphrases(long, { stats, limit: 5 })).toEqual(all.slice(0, 5));
+    expect(extractKeyphrases(long, { stats, limit: 20 })).toEqual(all.slice(0, 20));
+  });
+});
+
 describe('clauseKeyphrases', () => {
   it('ranks phrases many opinions share first', () => {
     const opinions = [

@@ -12,6 +12,7 @@
 import { PLANNING_TERMS } from './planning-terms.ts';
 import type { Token, TokenizedText } from './tokenize.ts';
 import { tokenize } from './tokenize.ts';
+import { wordTable } from './word-table.ts';
 
 export interface Keyphrase {
   text: string;
@@ -101,16 +102,65 @@ function tokenWeight(token: Token, stats: PhraseStats | undefined): number {
 
 /** Chinese tokens that are numbering or quantity words, never key phrases (第三条, 不少于, 每年). */
 const HAN_NOT_CONTENT = /^(?:第|[零〇一二两三四五六七八九十百千万亿]+[个项条款章节年月日次批]?$)/u;
-const STARTS_WITH_DIGIT = /^\d/u;
+/** The characters HAN_NOT_CONTENT can start with, as a bit set over UTF-16 units. */
+const HAN_NOT_CONTENT_START = new Uint32Array(0x10000 / 32);
+for (const c of '第零〇一二两三四五六七八九十百千万亿') {
+  const code = c.charCodeAt(0);
+  HAN_NOT_CONTENT_START[code >>> 5]! |= 1 << (code & 31);
+}
 
-const isContent = (token: Token): boolean =>
-  !token.stop &&
-  (token.kind === 'han'
-    ? !FRAME_WORDS.has(token.text) && !HAN_NOT_CONTENT.test(token.text)
-    : token.kind === 'word' &&
-      token.text.length >= 2 &&
-      !FRAME_WORDS.has(token.text) &&
-      !STARTS_WITH_DIGIT.test(token.text));
+/** True when HAN_NOT_CONTENT may match: any other first character rules it out. */
+function mayBeHanNumbering(text: string): boolean {
+  const code = text.charCodeAt(0);
+  return ((HAN_NOT_CONTENT_START[code >>> 5]! >>> (code & 31)) & 1) !== 0;
+}
+
+/** What the word lists say of a token's text, and whether the token is content. */
+const FRAME = 1;
+const GENERIC = 2;
+const PLANNING_TERM = 4;
+const CONTENT = 8;
+
+/** Every listed word with its flags: one lookup per token instead of one per list. */
+const WORD_FLAGS = (() => {
+  const flags = new Map<string, number>();
+  const lists: [ReadonlySet<string>, number][] = [
+    [FRAME_WORDS, FRAME],
+    [GENERIC_WORDS, GENERIC],
+    [PLANNING, PLANNING_TERM],
+  ];
+  for (const [words, flag] of lists) {
+    for (const word of words) {
+      if (word !== '') {
+        flags.set(word, (flags.get(word) ?? 0) | flag);
+      }
+    }
+  }
+  return wordTable(flags);
+})();
+
+/**
+ * The flags of a token's text, with CONTENT when the token may stand in a phrase: no stop word, frame
+ * word, numbering word, one-letter or digit-led English word, number or emoji.
+ */
+function classify(token: Token): number {
+  const text = token.text;
+  const flags = Math.max(WORD_FLAGS(text), 0);
+  if (token.stop || (flags & FRAME) !== 0) {
+    return flags;
+  }
+  if (token.kind === 'han') {
+    const numbering = mayBeHanNumbering(text) && HAN_NOT_CONTENT.test(text);
+    return numbering ? flags : flags | CONTENT;
+  }
+  if (token.kind === 'word' && text.length >= 2) {
+    const first = text.charCodeAt(0);
+    return first >= 0x30 && first <= 0x39 ? flags : flags | CONTENT;
+  }
+  return flags;
+}
+
+const isContent = (token: Token): boolean => (classify(token) & CONTENT) !== 0;
 
 /**
  * True when two content tokens may stand in one phrase: the same script and nothing but a little white
@@ -326,86 +376,292 @@ export function buildPhraseStats(texts: Iterable<string | TokenizedText>): Phras
   return { documents, documentFrequency };
 }
 
-/** What `extractKeyphrases` needs to know of a word, looked up once per distinct word and kept. */
-interface WordInfo {
-  content: boolean;
-  generic: boolean;
-  planning: boolean;
-  /** The prior weight (generic words already discounted). */
-  prior: number;
-  /** The call that last counted this word, and its count in that call: term frequency without a map. */
-  stamp: number;
-  count: number;
-  /** The call in which a chosen phrase last used this word. */
-  used: number;
+/**
+ * Scratch space of `extractKeyphrases`, reused across calls: it runs on every opinion of a campaign.
+ * Content tokens are numbered in order; each distinct word of the call, and each candidate phrase, too.
+ * Sized for texts of up to `capacity` tokens.
+ */
+function createScratch(capacity: number) {
+  let slots = 16;
+  while (slots < capacity * 2) {
+    slots *= 2;
+  }
+  const candidates = capacity * MAX_PHRASE_TOKENS;
+  return {
+    capacity,
+    /** Per content token: its index among the tokens, run, word, flags, Chinese length (0 for English), weight. */
+    token: new Int32Array(capacity),
+    run: new Int32Array(capacity),
+    word: new Int32Array(capacity),
+    flags: new Uint8Array(capacity),
+    han: new Int32Array(capacity),
+    weight: new Float64Array(capacity),
+    /** Per content token: the next one of the same word (-1 for none); its first candidate phrase. */
+    nextSame: new Int32Array(capacity),
+    firstCandidate: new Int32Array(capacity + 1),
+    /** Per word: its hash, count, first and last content token, and whether a chosen phrase has it. */
+    wordHash: new Int32Array(capacity),
+    wordCount: new Int32Array(capacity),
+    wordFirst: new Int32Array(capacity),
+    wordLast: new Int32Array(capacity),
+    wordUsed: new Uint8Array(capacity),
+    words: 0,
+    /** Open-addressing table from a word's hash to its number; a slot is taken when its stamp is the call's. */
+    slotStamp: new Int32Array(slots),
+    slotWord: new Int32Array(slots),
+    stamp: 0,
+    /**
+     * Per candidate phrase: first content token, size and score; the score of a candidate that shares a
+     * word with a chosen one is set to -Infinity (scores are otherwise finite).
+     */
+    from: new Int32Array(candidates),
+    size: new Uint8Array(candidates),
+    score: new Float64Array(candidates),
+  };
 }
 
-/** Bounded so that a campaign's vocabulary cannot grow it without end. */
-const WORD_CACHE_LIMIT = 200_000;
-const wordCache = new Map<string, WordInfo>();
-let call = 0;
+let scratch = createScratch(256);
 
-function wordInfo(token: Token): WordInfo {
-  let info = wordCache.get(token.text);
-  if (info === undefined) {
-    if (wordCache.size >= WORD_CACHE_LIMIT) {
-      wordCache.clear();
+/** Makes room for a text of `tokens` tokens and starts a new call. */
+function prepareScratch(tokens: number): void {
+  if (tokens > scratch.capacity) {
+    scratch = createScratch(Math.max(tokens, scratch.capacity * 2));
+  } else if (scratch.stamp === 0x7fffffff) {
+    scratch = createScratch(scratch.capacity); // stamps would wrap: start afresh
+  }
+  scratch.stamp++;
+  scratch.words = 0;
+}
+
+/** A hash from a few characters only: words that share them are told apart by comparing them. */
+function hashWord(text: string): number {
+  const length = text.length;
+  const ends = Math.imul(text.charCodeAt(0), 0x9e3779b1) ^ Math.imul(text.charCodeAt(length - 1), 0x85ebca6b);
+  return ends ^ Math.imul(text.charCodeAt(length >> 1) + length, 0xc2b2ae35);
+}
+
+/**
+ * Records content token `at` (token `t` of the text) as an occurrence of its word: returns the word's
+ * number (a new one if the call has not seen it), its count raised by one and the token linked to the
+ * word's previous occurrence.
+ */
+function countWord(tokens: readonly Token[], t: number, at: number): number {
+  const s = scratch;
+  const text = tokens[t]!.text;
+  const hash = hashWord(text);
+  const mask = s.slotStamp.length - 1;
+  s.nextSame[at] = -1;
+  let slot = (hash ^ (hash >>> 16)) & mask;
+  while (s.slotStamp[slot] === s.stamp) {
+    const word = s.slotWord[slot]!;
+    if (s.wordHash[word] === hash && tokens[s.token[s.wordFirst[word]!]!]!.text === text) {
+      s.wordCount[word]!++;
+      s.nextSame[s.wordLast[word]!] = at;
+      s.wordLast[word] = at;
+      return word;
     }
-    const generic = GENERIC_WORDS.has(token.text);
-    info = {
-      content: isContent(token),
-      generic,
-      planning: PLANNING.has(token.text),
-      prior: priorWeight(token) * (generic ? GENERIC_WEIGHT : 1),
-      stamp: 0,
-      count: 0,
-      used: 0,
-    };
-    wordCache.set(token.text, info);
+    slot = (slot + 1) & mask;
   }
-  return info;
+  const word = s.words++;
+  s.slotStamp[slot] = s.stamp;
+  s.slotWord[slot] = word;
+  s.wordHash[word] = hash;
+  s.wordCount[word] = 1;
+  s.wordFirst[word] = at;
+  s.wordLast[word] = at;
+  s.wordUsed[word] = 0;
+  return word;
 }
 
-/** Scratch space of `extractKeyphrases`, reused across calls: it runs on every opinion of a campaign. */
-let scratchTokens: Token[] = [];
-let scratchInfo: WordInfo[] = [];
-let scratchRun = new Int32Array(256);
-let scratchWeight = new Float64Array(256);
-let candidateFrom = new Int32Array(1024);
-let candidateSize = new Uint8Array(1024);
-let candidateScore = new Float64Array(1024);
-
-function ensureTokenScratch(size: number): void {
-  if (scratchRun.length < size) {
-    const capacity = Math.max(size, scratchRun.length * 2);
-    scratchRun = new Int32Array(capacity);
-    scratchWeight = new Float64Array(capacity);
+/**
+ * Step 1: the content tokens, numbered by run (a maximal stretch of adjacent content tokens), with
+ * their words, flags and weights. Returns how many there are.
+ */
+function findContent(tokens: readonly Token[], text: string, stats: PhraseStats | undefined): number {
+  const { token: index, run: runs, word: words, flags: flagsOf, han, weight: weights } = scratch;
+  let count = 0;
+  let run = 0;
+  let previous: Token | undefined;
+  for (let t = 0; t < tokens.length; t++) {
+    const token = tokens[t]!;
+    const flags = token.stop || token.kind === 'number' || token.kind === 'emoji' ? 0 : classify(token);
+    // A word right after a number is its unit (2027年前, 3个, 2亿元), not a phrase.
+    const unit =
+      (flags & CONTENT) !== 0 &&
+      t > 0 &&
+      tokens[t - 1]!.kind === 'number' &&
+      tokens[t - 1]!.end === token.start;
+    if ((flags & CONTENT) === 0 || unit) {
+      if (previous !== undefined) {
+        run++;
+        previous = undefined;
+      }
+      continue;
+    }
+    if (previous !== undefined && !adjacent(text, previous, token)) {
+      run++;
+    }
+    const generic = (flags & GENERIC) !== 0;
+    index[count] = t;
+    runs[count] = run;
+    words[count] = countWord(tokens, t, count);
+    flagsOf[count] = flags;
+    han[count] = token.kind === 'han' ? token.text.length : 0;
+    if (stats === undefined) {
+      weights[count] = priorWeight(token) * (generic ? GENERIC_WEIGHT : 1);
+    } else {
+      // A word the corpus never saw is as rare as can be.
+      const weight = idf(stats, token.text) ?? Math.log(stats.documents + 1) + 1;
+      weights[count] = generic ? weight * GENERIC_WEIGHT : weight;
+    }
+    count++;
+    previous = token;
   }
-  if (candidateFrom.length < size * MAX_PHRASE_TOKENS) {
-    const capacity = Math.max(size * MAX_PHRASE_TOKENS, candidateFrom.length * 2);
-    candidateFrom = new Int32Array(capacity);
-    candidateSize = new Uint8Array(capacity);
-    candidateScore = new Float64Array(capacity);
-  }
+  return count;
 }
 
-function joinPhrase(tokens: readonly Token[], from: number, n: number): string {
-  let phrase = tokens[from]!.text;
+function joinContent(tokens: readonly Token[], from: number, n: number): string {
+  let phrase = tokens[scratch.token[from]!]!.text;
   for (let i = from + 1; i < from + n; i++) {
-    const token = tokens[i]!;
+    const token = tokens[scratch.token[i]!]!;
     phrase += token.kind === 'word' ? ` ${token.text}` : token.text;
   }
   return phrase;
 }
 
 /**
+ * Step 2: the candidate phrases (first content token, size, score), in order of first token, then
+ * size. Returns how many there are.
+ */
+function scoreCandidates(tokens: readonly Token[], content: number, stats: PhraseStats | undefined): number {
+  const { run, han, weight: weights, word, wordCount, flags: flagsOf, firstCandidate } = scratch;
+  const { from, size, score } = scratch;
+  let count = 0;
+  for (let i = 0; i < content; i++) {
+    firstCandidate[i] = count;
+    if (han[i] === 1) {
+      continue; // a phrase never starts with a single Chinese character
+    }
+    let sum = 0;
+    let generic = 0;
+    let planning = false;
+    let tf = Infinity;
+    let hanChars = 0;
+    for (let n = 1; n <= MAX_PHRASE_TOKENS && i + n <= content; n++) {
+      const j = i + n - 1;
+      if (run[j] !== run[i]) {
+        break;
+      }
+      hanChars += han[j]!;
+      if (n > 1 && hanChars > MAX_HAN_PHRASE_CHARS) {
+        break;
+      }
+      sum += weights[j]!;
+      tf = Math.min(tf, wordCount[word[j]!]!);
+      const flags = flagsOf[j]!;
+      if ((flags & GENERIC) !== 0) {
+        generic++;
+      }
+      planning ||= (flags & PLANNING_TERM) !== 0;
+      if (han[j] === 1 || generic === n) {
+        continue; // nor ends with one; nothing but policy boilerplate ("加强管理") is no phrase
+      }
+      let weight = sum / n;
+      if (stats !== undefined && n > 1) {
+        const own = idf(stats, joinContent(tokens, i, n));
+        if (own !== undefined) {
+          weight = Math.max(weight, own);
+        }
+      }
+      weight *= 1 + LENGTH_BONUS * (n - 1);
+      if (planning) {
+        weight *= PLANNING_BONUS;
+      }
+      from[count] = i;
+      size[count] = n;
+      score[count] = tf === 1 ? weight : (1 + Math.log(tf)) * weight;
+      count++;
+    }
+  }
+  firstCandidate[content] = count;
+  return count;
+}
+
+/** Blocks every candidate phrase that holds content token `at`. */
+function blockCandidatesAt(at: number): void {
+  const { firstCandidate, size, score } = scratch;
+  for (let i = Math.max(0, at - MAX_PHRASE_TOKENS + 1); i <= at; i++) {
+    const end = firstCandidate[i + 1]!;
+    for (let c = firstCandidate[i]!; c < end; c++) {
+      if (i + size[c]! > at) {
+        score[c] = -Infinity;
+      }
+    }
+  }
+}
+
+/** Chooses candidate c: every candidate sharing a word with it (c too) is blocked from now on. */
+function choose(tokens: readonly Token[], c: number, out: Keyphrase[]): void {
+  const s = scratch;
+  const from = s.from[c]!;
+  const n = s.size[c]!;
+  out.push({ text: joinContent(tokens, from, n), score: Math.round(s.score[c]! * 1000) / 1000 });
+  for (let i = from; i < from + n; i++) {
+    const word = s.word[i]!;
+    if (s.wordUsed[word] === 0) {
+      s.wordUsed[word] = 1;
+      for (let at = s.wordFirst[word]!; at >= 0; at = s.nextSame[at]!) {
+        blockCandidatesAt(at);
+      }
+    }
+  }
+}
+
+/** Up to this limit, step 3 finds each phrase by a scan; beyond, it sorts once. */
+const SCAN_LIMIT = 16;
+
+/**
+ * Step 3: the best candidates, skipping any that shares a word with one chosen. That is, again and
+ * again, the best candidate not blocked (the earliest among equal scores): a few scans of the scores
+ * cost less than a sort.
+ */
+function selectCandidates(tokens: readonly Token[], count: number, limit: number): Keyphrase[] {
+  const score = scratch.score;
+  const out: Keyphrase[] = [];
+  if (limit > SCAN_LIMIT) {
+    const order = Array.from({ length: count }, (_, c) => c).sort((a, b) => score[b]! - score[a]! || a - b);
+    for (let k = 0; k < count && out.length < limit; k++) {
+      if (score[order[k]!] !== -Infinity) {
+        choose(tokens, order[k]!, out);
+      }
+    }
+    return out;
+  }
+  while (out.length < limit) {
+    let best = -1;
+    let bestScore = -Infinity;
+    for (let c = 0; c < count; c++) {
+      if (score[c]! > bestScore) {
+        best = c;
+        bestScore = score[c]!;
+      }
+    }
+    if (best < 0) {
+      break;
+    }
+    choose(tokens, best, out);
+  }
+  return out;
+}
+
+/**
  * Key phrases of one opinion (核心诉求), best first; multiword phrases joined from adjacent content
  * tokens (Chinese without spaces, English with). Accepts an already tokenized text.
  *
- * It runs on every opinion of a campaign, so it works on token indices, keeps what it learns of each
- * word across calls, and builds the text of a phrase only for those it returns. A multiword phrase's
- * term frequency is taken as the least frequency of its words (an upper bound, exact whenever its words
- * occur once, as in nearly every opinion).
+ * It runs on every opinion of a campaign, so it works on token indices in reused typed arrays and builds
+ * the text of a phrase only for those it returns. A multiword phrase's term frequency is taken as the
+ * least frequency of its words (an upper bound, exact whenever its words occur once, as in nearly every
+ * opinion).
  */
 export function extractKeyphrases(
   input: string | TokenizedText,
@@ -417,142 +673,10 @@ export function extractKeyphrases(
   }
   const { stats } = options;
   const { tokens, text } = asTokenized(input);
-  ensureTokenScratch(tokens.length + 1);
-  const stamp = ++call;
-  const content = scratchTokens;
-  const infos = scratchInfo;
-  content.length = 0;
-  infos.length = 0;
-  // 1. Content tokens, numbered by run, with their weights and frequencies.
-  let run = 0;
-  let previous: Token | undefined;
-  for (let t = 0; t < tokens.length; t++) {
-    const token = tokens[t]!;
-    if (token.stop || token.kind === 'number' || token.kind === 'emoji') {
-      if (previous !== undefined) {
-        run++;
-        previous = undefined;
-      }
-      continue;
-    }
-    const info = wordInfo(token);
-    // A word right after a number is its unit (2027年前, 3个, 2亿元), not a phrase.
-    const unit = t > 0 && tokens[t - 1]!.kind === 'number' && tokens[t - 1]!.end === token.start;
-    if (!info.content || unit) {
-      if (previous !== undefined) {
-        run++;
-        previous = undefined;
-      }
-      continue;
-    }
-    if (previous !== undefined && !adjacent(text, previous, token)) {
-      run++;
-    }
-    const at = content.length;
-    content.push(token);
-    infos.push(info);
-    scratchRun[at] = run;
-    if (stats === undefined) {
-      scratchWeight[at] = info.prior;
-    } else {
-      // A word the corpus never saw is as rare as can be.
-      const weight = idf(stats, token.text) ?? Math.log(stats.documents + 1) + 1;
-      scratchWeight[at] = info.generic ? weight * GENERIC_WEIGHT : weight;
-    }
-    if (info.stamp !== stamp) {
-      info.stamp = stamp;
-      info.count = 0;
-    }
-    info.count++;
-    previous = token;
-  }
-  // 2. Candidates: (first token, size, score).
-  let count = 0;
-  for (let i = 0; i < content.length; i++) {
-    const head = content[i]!;
-    if (head.kind === 'han' && head.text.length === 1) {
-      continue; // a phrase never starts with a single Chinese character
-    }
-    let sum = 0;
-    let generic = 0;
-    let planning = false;
-    let tf = Infinity;
-    let hanChars = 0;
-    for (let n = 1; n <= MAX_PHRASE_TOKENS && i + n <= content.length; n++) {
-      const j = i + n - 1;
-      if (scratchRun[j] !== scratchRun[i]) {
-        break;
-      }
-      const last = content[j]!;
-      const info = infos[j]!;
-      if (last.kind === 'han') {
-        hanChars += last.text.length;
-        if (n > 1 && hanChars > MAX_HAN_PHRASE_CHARS) {
-          break;
-        }
-      }
-      sum += scratchWeight[j]!;
-      tf = Math.min(tf, info.count);
-      if (info.generic) {
-        generic++;
-      }
-      planning ||= info.planning;
-      if ((last.kind === 'han' && last.text.length === 1) || generic === n) {
-        continue; // nor ends with one; nothing but policy boilerplate ("加强管理") is no phrase
-      }
-      let weight = sum / n;
-      if (stats !== undefined && n > 1) {
-        const own = idf(stats, joinPhrase(content, i, n));
-        if (own !== undefined) {
-          weight = Math.max(weight, own);
-        }
-      }
-      weight *= 1 + LENGTH_BONUS * (n - 1);
-      if (planning) {
-        weight *= PLANNING_BONUS;
-      }
-      candidateFrom[count] = i;
-      candidateSize[count] = n;
-      candidateScore[count] = tf === 1 ? weight : (1 + Math.log(tf)) * weight;
-      count++;
-    }
-  }
-  // 3. Best first (ties: earlier, then shorter), skipping any that shares a word with one chosen.
-  const order: number[] = new Array<number>(count);
-  for (let c = 0; c < count; c++) {
-    order[c] = c;
-  }
-  order.sort(
-    (a, b) =>
-      candidateScore[b]! - candidateScore[a]! ||
-      candidateFrom[a]! - candidateFrom[b]! ||
-      candidateSize[a]! - candidateSize[b]!,
-  );
-  const out: Keyphrase[] = [];
-  for (let k = 0; k < count && out.length < limit; k++) {
-    const c = order[k]!;
-    const from = candidateFrom[c]!;
-    const n = candidateSize[c]!;
-    let overlaps = false;
-    for (let i = from; i < from + n; i++) {
-      if (infos[i]!.used === stamp) {
-        overlaps = true;
-        break;
-      }
-    }
-    if (overlaps) {
-      continue;
-    }
-    for (let i = from; i < from + n; i++) {
-      infos[i]!.used = stamp;
-    }
-    out.push({ text: joinPhrase(content, from, n), score: Math.round(candidateScore[c]! * 1000) / 1000 });
-  }
-  content.length = 0;
-  infos.length = 0;
-  scratchTokens = content;
-  scratchInfo = infos;
-  return out;
+  prepareScratch(tokens.length);
+  const content = findContent(tokens, text, stats);
+  const candidates = scoreCandidates(tokens, content, stats);
+  return selectCandidates(tokens, candidates, limit);
 }
 
 /**

@@ -3,6 +3,7 @@
  * stance words (不, 没有, 反对, 支持, not, against …) are deliberately absent, since stance depends on them.
  * Lists are compared against normalised tokens (NFKC, lower case).
  */
+import { wordTableOf } from './word-table.ts';
 
 const CHINESE = `
 的 地 得 了 着 过 吗 呢 吧 啊 呀 哦 哟 嘛 么 啦 哈 嗯 呗 咯 喽 嘞 哇 噢 兮 矣 也 焉 哉 乎 之 其 而 且
@@ -39,7 +40,10 @@ export const CHINESE_STOP_WORDS: ReadonlySet<string> = parseList(CHINESE);
 /** English function words. */
 export const ENGLISH_STOP_WORDS: ReadonlySet<string> = parseList(ENGLISH);
 
+/** Both lists in one table: tokenize.ts asks this of every token. */
+const STOP_WORDS = wordTableOf([...CHINESE_STOP_WORDS, ...ENGLISH_STOP_WORDS]);
+
 /** True when a normalised token is a Chinese or English stop word. */
 export function isStopWord(token: string): boolean {
-  return CHINESE_STOP_WORDS.has(token) || ENGLISH_STOP_WORDS.has(token);
+  return STOP_WORDS(token) >= 0;
 }

@@ -4,6 +4,7 @@
  * stance when no labels exist yet and gives the learned model a few target-independent features.
  */
 import type { TokenizedText } from '../tokenize.ts';
+import { wordTable, wordTableOf } from '../word-table.ts';
 
 export type Stance = 'support' | 'oppose' | 'modify' | 'none';
 
@@ -73,19 +74,44 @@ const REWORDING_ZH = [
   /(?:应当?|宜|需要?|可)(?:修改|调整|表述|改)为/u,
   /(?:第[一二三四五六七八九十百零〇\d]+条|第[一二三四五六七八九十百零〇\d]+款).{0,30}?(?:修改|删除|增加|补充|改为)/su,
 ];
+/** Text each Chinese pattern cannot match without: a cheap search skips most patterns in most texts. */
+const REWORDING_ZH_NEEDS = ['建议', '为', '第'];
 const REWORDING_EN = [
   /\b(?:replace|substitute)\b.{1,80}?\bwith\b/isu,
   /\bshould (?:read|be amended|be revised|be changed|be deleted|be removed|include|add)\b/iu,
 ];
 /*
- * Cheap necessary conditions of the English patterns, tried first: case-insensitive Unicode matching is
- * slow. They skip the letters s and k, which also match ſ and K (Kelvin sign) in those patterns, so that a
- * text they reject can match no pattern.
+ * Where the English patterns can start. Case-insensitive Unicode matching is slow, so the patterns are
+ * tried, anchored (sticky), only where a cheap necessary part of them occurs: "replace" (pattern 0 starts
+ * there), "titute" (pattern 0 starts 4 before: "subs"), "hould" (pattern 1 starts 1 before). The parts
+ * skip the letters s and k, which also match ſ and K (Kelvin sign) in the patterns, and ſ takes one code
+ * unit like s, so these offsets hold for every text a pattern matches.
  */
-const REWORDING_EN_HINT = [/replace|titute/i, /hould/i];
-/** Each Chinese pattern starts with one of these characters; each English one holds an ASCII letter. */
-const REWORDING_ZH_START = /[建应宜需可第]/u;
+const REWORDING_EN_HINT = /replace|titute|hould/gi;
+const REWORDING_EN_AT = REWORDING_EN.map((pattern) => new RegExp(pattern.source, `${pattern.flags}y`));
+/** Each English pattern holds an ASCII letter. */
 const ASCII_LETTER = /[A-Za-z]/;
+
+/** How many of the English patterns match the text (0–2). */
+function englishRewordings(text: string): number {
+  let found = 0;
+  const hint = REWORDING_EN_HINT;
+  hint.lastIndex = 0;
+  for (let match = hint.exec(text); match !== null && found !== 3; match = hint.exec(text)) {
+    const part = match[0].length;
+    const pattern = part === 5 ? 1 : 0; // "hould" belongs to pattern 1, the others to pattern 0
+    if ((found & (1 << pattern)) !== 0) {
+      continue;
+    }
+    const start = match.index - (part === 5 ? 1 : part === 6 ? 4 : 0);
+    const anchored = REWORDING_EN_AT[pattern]!;
+    anchored.lastIndex = start;
+    if (start >= 0 && anchored.test(text)) {
+      found |= 1 << pattern;
+    }
+  }
+  return (found & 1) + ((found >> 1) & 1);
+}
 
 /** How far back (in tokens) a negator reaches. */
 const NEGATION_WINDOW = 2;
@@ -99,75 +125,62 @@ export interface LexiconScores {
   negative: number;
 }
 
-const FLIP: Partial<Record<keyof LexiconScores, keyof LexiconScores>> = {
-  support: 'oppose',
-  oppose: 'support',
-  positive: 'negative',
-  negative: 'positive',
-};
+/** The cues by number, in the order of LexiconScores; and the number of the cue a negator turns each into. */
+const CUE_WORDS = [SUPPORT, OPPOSE, MODIFY, POSITIVE, NEGATIVE];
+const FLIPPED = [1, 0, 2, 4, 3];
 
-type Cue = keyof LexiconScores;
+/** Every cue word with its cue's number (the first list holding a word wins): one lookup per word. */
+const CUES = wordTable(
+  CUE_WORDS.flatMap((words, cue) => [...words].map((word): [string, number] => [word, cue])),
+);
+const NEGATOR_WORDS = wordTableOf([...NEGATORS].filter((word) => word !== ''));
 
-/** Every cue word with its cue (the first list holding a word wins): one lookup per word. */
-const CUES: ReadonlyMap<string, Cue> = (() => {
-  const cues = new Map<string, Cue>();
-  const lists: [Set<string>, Cue][] = [
-    [SUPPORT, 'support'],
-    [OPPOSE, 'oppose'],
-    [MODIFY, 'modify'],
-    [POSITIVE, 'positive'],
-    [NEGATIVE, 'negative'],
-  ];
-  for (const [words, cue] of lists) {
-    for (const word of words) {
-      if (!cues.has(word)) {
-        cues.set(word, cue);
-      }
-    }
+/** Counts matches of a global pattern without collecting them. */
+function countMatches(pattern: RegExp, text: string): number {
+  let count = 0;
+  pattern.lastIndex = 0;
+  while (pattern.test(text)) {
+    count++;
   }
-  return cues;
-})();
+  return count;
+}
 
 /** Counts the cues of each stance and sentiment in a tokenised text, negations applied. */
 export function countStanceCues(doc: TokenizedText): LexiconScores {
-  const scores: LexiconScores = { support: 0, oppose: 0, modify: 0, positive: 0, negative: 0 };
+  const counts = [0, 0, 0, 0, 0];
   const words = doc.words;
-  words.forEach((word, i) => {
-    let cue = CUES.get(word);
-    if (cue === undefined) {
-      return;
+  for (let i = 0; i < words.length; i++) {
+    let cue = CUES(words[i]!);
+    if (cue < 0) {
+      continue;
     }
     let negated = false;
     for (let j = Math.max(0, i - NEGATION_WINDOW); j < i; j++) {
-      if (NEGATORS.has(words[j]!)) {
+      if (NEGATOR_WORDS(words[j]!) >= 0) {
         negated = !negated;
       }
     }
     if (negated) {
-      cue = FLIP[cue] ?? cue;
+      cue = FLIPPED[cue]!;
     }
-    scores[cue] += 1;
-  });
+    counts[cue]!++;
+  }
+  const text = doc.text;
   // Patterns that cannot match are skipped: most texts are in one language.
-  if (REWORDING_ZH_START.test(doc.text)) {
-    for (const pattern of REWORDING_ZH) {
-      if (pattern.test(doc.text)) {
-        scores.modify += 2;
-      }
+  for (let i = 0; i < REWORDING_ZH.length; i++) {
+    if (text.includes(REWORDING_ZH_NEEDS[i]!) && REWORDING_ZH[i]!.test(text)) {
+      counts[2]! += 2;
     }
   }
-  if (ASCII_LETTER.test(doc.text)) {
-    REWORDING_EN.forEach((pattern, i) => {
-      if (REWORDING_EN_HINT[i]!.test(doc.text) && pattern.test(doc.text)) {
-        scores.modify += 2;
-      }
-    });
+  if (ASCII_LETTER.test(text)) {
+    counts[2]! += 2 * englishRewordings(text);
   }
-  if (EMOTICON_START.test(doc.text)) {
-    scores.positive += doc.text.match(POSITIVE_EMOTICON)?.length ?? 0;
-    scores.negative += doc.text.match(NEGATIVE_EMOTICON)?.length ?? 0;
+  if (EMOTICON_START.test(text)) {
+    counts[3]! += countMatches(POSITIVE_EMOTICON, text);
+    counts[4]! += countMatches(NEGATIVE_EMOTICON, text);
   }
-  return scores;
+  const [support, oppose, modify, positive, negative] = counts as [number, number, number, number, number];
+  return { support, oppose, modify, positive, negative };
 }
 
 export interface StanceDecision {
@@ -181,19 +194,25 @@ export interface StanceDecision {
  * "同意，但建议将…改为…" asks for a change), none without cues. The score grows with the margin.
  */
 export function decideStanceByLexicon(doc: TokenizedText): StanceDecision {
-  const cues = countStanceCues(doc);
-  const total = cues.support + cues.oppose + cues.modify;
+  const { support, oppose, modify } = countStanceCues(doc);
+  const total = support + oppose + modify;
   if (total === 0) {
     return { stance: 'none', score: 0.5 };
   }
-  const ranked = (['modify', 'oppose', 'support'] as const)
-    .map((stance) => ({ stance, count: cues[stance] }))
-    .sort((a, b) => b.count - a.count);
-  const best = ranked[0]!;
-  const second = ranked[1]!;
-  if (best.count === second.count && best.stance !== 'modify') {
+  // The most cues wins; among equals, modify before oppose before support.
+  let best: Stance;
+  let top: number;
+  let second: number;
+  if (modify >= oppose && modify >= support) {
+    [best, top, second] = ['modify', modify, Math.max(oppose, support)];
+  } else if (oppose >= support) {
+    [best, top, second] = ['oppose', oppose, Math.max(modify, support)];
+  } else {
+    [best, top, second] = ['support', support, Math.max(modify, oppose)];
+  }
+  if (top === second && best !== 'modify') {
     return { stance: 'none', score: 0.5 };
   }
-  const margin = (best.count - second.count) / total;
-  return { stance: best.stance, score: Number((0.5 + 0.5 * margin).toFixed(4)) };
+  const margin = (top - second) / total;
+  return { stance: best, score: Number((0.5 + 0.5 * margin).toFixed(4)) };
 }
