@@ -1,7 +1,10 @@
 import { describe, expect, it, vi } from 'vitest';
+import { createNormalizedCodes, similarityKey } from '../normalize.ts';
 import {
   createShingleBuffer,
+  fillKeyShingles,
   fillShingles,
+  fillShinglesFromCodes,
   intersectionSize,
   isSimilar,
   jaccard,
@@ -147,5 +150,84 @@ describe('sortUnique on hash-sized inputs', () => {
     const expected = [...new Set(values)].sort((a, b) => a - b);
     const distinct = sortUnique(values, values.length);
     expect(Array.from(values.subarray(0, distinct))).toEqual(expected);
+  });
+});
+
+describe('shingles from code units', () => {
+  const texts = [
+    '',
+    ' ',
+    'a',
+    'AB',
+    'abcd',
+    'ABCDE',
+    '好',
+    '同意。',
+    '😀',
+    '😀😁😂🤣',
+    '😀😁😂🤣😃',
+    'a😀b😁c',
+    '\ud800\ud800x',
+    'x\udc00y\ud83d',
+    '123456789',
+    '1234567890',
+    '  Support  THE Rule ',
+    'ＳＴＥＭ　ＯＰＴ，这么说',
+    '我們支持這項規劃，建議加強資訊產業。',
+    'İSTANBUL ΟΔΟΣ ǅ',
+    'GDP增长5%👍🏽 and 𠀾',
+    Array.from({ length: 3000 }, (_, i) => `第${i}条 Rule ${i};`).join(''),
+  ];
+
+  it('gives the shingles of the similarity key', () => {
+    const buffer = createShingleBuffer(2);
+    const normalized = createNormalizedCodes(2);
+    for (const text of texts) {
+      const expectedCount = fillShingles(similarityKey(text), buffer);
+      const expected = Array.from(buffer.hashes.subarray(0, expectedCount));
+      const count = fillKeyShingles(text, normalized, buffer);
+      expect(Array.from(buffer.hashes.subarray(0, count))).toEqual(expected);
+    }
+  });
+
+  it('folds ASCII letters of the code units and nothing else', () => {
+    const buffer = createShingleBuffer();
+    for (const key of ['ABCDEFGH', 'AbÀÉ中文ΣX', 'Z']) {
+      const codes = Uint16Array.from(key, (char) => char.charCodeAt(0));
+      const count = fillShinglesFromCodes(codes, codes.length, buffer);
+      const folded = Array.from(buffer.hashes.subarray(0, count));
+      const ascii = key.replace(/[A-Z]/g, (c) => c.toLowerCase());
+      const asciiCount = fillShingles(ascii, buffer);
+      expect(folded).toEqual(Array.from(buffer.hashes.subarray(0, asciiCount)));
+    }
+  });
+
+  it('packs the similarity keys by default', () => {
+    const indexes = texts.map((_, i) => i);
+    const byDefault = packShingleSets(texts, { indexes, offset: 3 });
+    const byKey = packShingleSets(texts, { indexes, offset: 3, keyOf: (text) => similarityKey(text) });
+    expect(Array.from(byDefault.indexes)).toEqual(Array.from(byKey.indexes));
+    expect(Array.from(byDefault.offsets)).toEqual(Array.from(byKey.offsets));
+    expect(Array.from(byDefault.values)).toEqual(Array.from(byKey.values));
+  });
+});
+
+describe('sortUnique at every size', () => {
+  it('sorts like the built-in sort and drops repeats, small and large', () => {
+    let seed = 9;
+    const next = (): number => {
+      seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
+      return seed;
+    };
+    for (const size of [0, 1, 2, 31, 32, 33, 100, 257, 1000, 4096, 70_000]) {
+      const values = Uint32Array.from({ length: size }, (_, i) => (i % 7 === 0 ? 0xffffffff : next()));
+      if (size > 3) {
+        values[1] = 0;
+        values[2] = values[3]!;
+      }
+      const expected = [...new Set(values)].sort((a, b) => a - b);
+      const distinct = sortUnique(values, size);
+      expect(Array.from(values.subarray(0, distinct))).toEqual(expected);
+    }
   });
 });

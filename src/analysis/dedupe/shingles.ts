@@ -4,122 +4,212 @@
  * characters is one shingle, the whole text; an empty text has none and is never similar to anything.
  * The near-duplicate similarity is the Jaccard index of two texts' shingle sets.
  */
-import { fmix32 } from '../normalize.ts';
+import type { NormalizedCodes } from '../normalize.ts';
+import { createNormalizedCodes, fmix32, normalizeCodes, writeCodes } from '../normalize.ts';
 
 export const SHINGLE_SIZE = 5;
 
 /** A growable scratch buffer, owned by its caller, that shingle hashes are written into. */
 export interface ShingleBuffer {
   hashes: Uint32Array;
-  codePoints: Int32Array;
+  /** The UTF-16 code units of the key being shingled. */
+  units: Uint16Array;
 }
 
 export function createShingleBuffer(capacity = 1024): ShingleBuffer {
-  return { hashes: new Uint32Array(capacity), codePoints: new Int32Array(capacity) };
+  return { hashes: new Uint32Array(capacity), units: new Uint16Array(capacity) };
 }
 
 const HORNER = 0x01000193;
+
+function reserve(buffer: ShingleBuffer, length: number): void {
+  if (buffer.units.length < length) {
+    const capacity = Math.max(length, buffer.units.length * 2);
+    buffer.units = new Uint16Array(capacity);
+    buffer.hashes = new Uint32Array(capacity);
+  }
+}
 
 /**
  * Writes the shingle hashes of `key` (in text order, repeats included) to `buffer.hashes` and returns
  * how many there are.
  */
 export function fillShingles(key: string, buffer: ShingleBuffer): number {
-  if (buffer.codePoints.length < key.length) {
-    const capacity = Math.max(key.length, buffer.codePoints.length * 2);
-    buffer.codePoints = new Int32Array(capacity);
-    buffer.hashes = new Uint32Array(capacity);
+  reserve(buffer, key.length);
+  writeCodes(key, buffer.units, 0);
+  return hashShingles(buffer.units, key.length, buffer.hashes, false);
+}
+
+/** `fillShingles(similarityKey(text), buffer)`, without building the key. */
+export function fillKeyShingles(text: string, normalized: NormalizedCodes, buffer: ShingleBuffer): number {
+  normalizeCodes(text, normalized, {}, true);
+  return fillShinglesFromCodes(normalized.keyCodes, normalized.keyLength, buffer);
+}
+
+/**
+ * `fillShingles` of the string made of the UTF-16 code units `codes[0..length)` with its ASCII letters
+ * in lower case (see `normalizeCodes`).
+ */
+export function fillShinglesFromCodes(codes: Uint16Array, length: number, buffer: ShingleBuffer): number {
+  reserve(buffer, length);
+  return hashShingles(codes, length, buffer.hashes, true);
+}
+
+/**
+ * The shingle hashes of the code units `codes[0..length)`, ASCII letters in lower case if `foldAscii`,
+ * written to `out`; returns how many.
+ */
+function hashShingles(codes: Uint16Array, length: number, out: Uint32Array, foldAscii: boolean): number {
+  if (length < 2 * SHINGLE_SIZE) {
+    // Fewer than ten code units may be fewer than five characters: see `hashShortKey`.
+    return hashShortKey(codes, length, out, foldAscii);
   }
-  const cps = buffer.codePoints;
+  // The last four code points, scrambled, `p3` the latest (0 before the fourth).
+  let p0 = 0;
+  let p1 = 0;
+  let p2 = 0;
+  let p3 = 0;
   let n = 0;
-  for (let i = 0; i < key.length; i++) {
-    let cp = key.charCodeAt(i);
-    if (cp >= 0xd800 && cp <= 0xdbff && i + 1 < key.length) {
-      const low = key.charCodeAt(i + 1);
+  const fold = foldAscii ? 0x20 : 0;
+  // The high half of a surrogate pair, read with the low half (one step per code unit keeps the loop
+  // simple for the compiler).
+  let high = 0;
+  for (let i = 0; i < length; i++) {
+    let cp = codes[i]!;
+    if (high !== 0) {
+      cp = ((high - 0xd800) << 10) + (cp - 0xdc00) + 0x10000;
+      high = 0;
+    } else if ((cp & 0xfc00) === 0xd800 && i + 1 < length && (codes[i + 1]! & 0xfc00) === 0xdc00) {
+      high = cp;
+      continue;
+    }
+    const k = scramble(cp + isAsciiUpper(cp) * fold);
+    if (n >= SHINGLE_SIZE - 1) {
+      out[n - SHINGLE_SIZE + 1] = shingleHash(p0, p1, p2, p3, k);
+    }
+    p0 = p1;
+    p1 = p2;
+    p2 = p3;
+    p3 = k;
+    n++;
+  }
+  return n - SHINGLE_SIZE + 1;
+}
+
+/**
+ * 1 for A to Z, else 0, without a branch (letters and spaces alternate too irregularly to predict).
+ * Adding 0x20 times it folds an ASCII letter to lower case.
+ */
+function isAsciiUpper(codePoint: number): number {
+  return ~((codePoint - 0x41) | (0x5a - codePoint)) >>> 31;
+}
+
+/** Each code point is scrambled once (Murmur3's key mix), so that the shingle hash mixes well. */
+function scramble(codePoint: number): number {
+  const k = Math.imul(codePoint, 0xcc9e2d51);
+  return Math.imul((k << 15) | (k >>> 17), 0x1b873593);
+}
+
+/**
+ * A polynomial over the scrambled code points identifies the 5-gram (two 5-grams share it with chance
+ * about 2^-32); MinHash mixes it further before use.
+ */
+function shingleHash(c0: number, c1: number, c2: number, c3: number, c4: number): number {
+  let h = c0;
+  h = (Math.imul(h, HORNER) + c1) | 0;
+  h = (Math.imul(h, HORNER) + c2) | 0;
+  h = (Math.imul(h, HORNER) + c3) | 0;
+  return (Math.imul(h, HORNER) + c4) >>> 0;
+}
+
+/**
+ * `hashShingles` of a key of fewer than ten code units. One shorter than five characters is one shingle:
+ * the polynomial of its code points, mixed with their number.
+ */
+function hashShortKey(codes: Uint16Array, length: number, out: Uint32Array, foldAscii: boolean): number {
+  const cps: number[] = [];
+  for (let i = 0; i < length; i++) {
+    let cp = codes[i]!;
+    if (cp >= 0xd800 && cp <= 0xdbff && i + 1 < length) {
+      const low = codes[i + 1]!;
       if (low >= 0xdc00 && low <= 0xdfff) {
         cp = ((cp - 0xd800) << 10) + (low - 0xdc00) + 0x10000;
         i++;
       }
     }
-    // Each code point scrambled once (Murmur3's key mix), so that the shingle hash below mixes well.
-    let k = Math.imul(cp, 0xcc9e2d51);
-    k = (k << 15) | (k >>> 17);
-    cps[n++] = Math.imul(k, 0x1b873593);
+    cps.push(scramble(foldAscii && cp >= 0x41 && cp <= 0x5a ? cp + 0x20 : cp));
   }
-  const out = buffer.hashes;
+  const n = cps.length;
   if (n === 0) {
     return 0;
   }
   if (n < SHINGLE_SIZE) {
     let h = 0;
-    for (let i = 0; i < n; i++) {
-      h = (Math.imul(h, HORNER) + cps[i]!) | 0;
+    for (const k of cps) {
+      h = (Math.imul(h, HORNER) + k) | 0;
     }
     out[0] = fmix32(h ^ Math.imul(n, 0x9e3779b1));
     return 1;
   }
-  // A polynomial over the scrambled code points identifies the 5-gram (two 5-grams share it with
-  // chance about 2^-32); MinHash mixes it further before use.
-  const count = n - SHINGLE_SIZE + 1;
-  for (let i = 0; i < count; i++) {
-    let h = cps[i]!;
-    h = (Math.imul(h, HORNER) + cps[i + 1]!) | 0;
-    h = (Math.imul(h, HORNER) + cps[i + 2]!) | 0;
-    h = (Math.imul(h, HORNER) + cps[i + 3]!) | 0;
-    out[i] = (Math.imul(h, HORNER) + cps[i + 4]!) >>> 0;
+  for (let i = 0; i + SHINGLE_SIZE <= n; i++) {
+    out[i] = shingleHash(cps[i]!, cps[i + 1]!, cps[i + 2]!, cps[i + 3]!, cps[i + 4]!);
   }
-  return count;
+  return n - SHINGLE_SIZE + 1;
 }
 
-let bucketCounts = new Int32Array(0);
+let bucketStarts = new Int32Array(0);
 let sortScratch = new Uint32Array(0);
 
 /**
- * Sorts `values[0..count)` ascending: one pass into 2^k buckets by the top bits (about one value per
- * bucket, the hashes being uniform), then insertion sort within each bucket. Several times faster than
- * the built-in sort on the few hundred values of a comment.
+ * Sorts `values[0..count)` ascending: one counting pass into 2^k buckets by the top bits (about one value
+ * per bucket, the hashes being uniform), which leaves the values nearly sorted, then one insertion sort
+ * back into `values`. Several times faster than the built-in sort on the few hundred values of a comment.
  */
 function sortHashes(values: Uint32Array, count: number): void {
   if (count < 32 || count > 1 << 16) {
     values.subarray(0, count).sort();
     return;
   }
-  const bits = Math.ceil(Math.log2(count));
+  const bits = 32 - Math.clz32(count - 1);
   const buckets = 1 << bits;
   const shift = 32 - bits;
-  if (bucketCounts.length < buckets + 1) {
-    bucketCounts = new Int32Array(buckets + 1);
+  if (bucketStarts.length < buckets) {
+    bucketStarts = new Int32Array(buckets);
   }
   if (sortScratch.length < count) {
     sortScratch = new Uint32Array(Math.max(count, sortScratch.length * 2));
   }
-  const counts = bucketCounts;
+  const starts = bucketStarts;
   const scratch = sortScratch;
-  counts.fill(0, 0, buckets + 1);
+  starts.fill(0, 0, buckets);
   for (let i = 0; i < count; i++) {
-    counts[(values[i]! >>> shift) + 1]!++;
+    starts[values[i]! >>> shift]!++;
   }
+  let sum = 0;
   for (let b = 0; b < buckets; b++) {
-    counts[b + 1]! += counts[b]!;
+    const size = starts[b]!;
+    starts[b] = sum;
+    sum += size;
   }
   for (let i = 0; i < count; i++) {
     const value = values[i]!;
-    scratch[counts[value >>> shift]!++] = value;
+    scratch[starts[value >>> shift]!++] = value;
   }
-  // counts[b] is now the end of bucket b; sort each bucket into `values`.
-  let start = 0;
-  for (let b = 0; b < buckets; b++) {
-    const end = counts[b]!;
-    for (let i = start; i < end; i++) {
-      const value = scratch[i]!;
-      let j = i - 1;
-      while (j >= start && values[j]! > value) {
-        values[j + 1] = values[j]!;
-        j--;
-      }
-      values[j + 1] = value;
+  // Values out of order are within one bucket of each other: each moves back a step or two at most.
+  values[0] = scratch[0]!;
+  for (let i = 1; i < count; i++) {
+    const value = scratch[i]!;
+    let j = i - 1;
+    let before = values[j]!;
+    if (before <= value) {
+      values[i] = value;
+      continue;
     }
-    start = end;
+    do {
+      values[j + 1] = before;
+      j--;
+    } while (j >= 0 && (before = values[j]!) > value);
+    values[j + 1] = value;
   }
 }
 
@@ -256,15 +346,22 @@ export interface PackedShingleSets {
 }
 
 /**
- * The shingle sets of `texts[indexes[k]]` (their similarity keys), packed. `offset` is added to the
+ * Scratch of `packShingleSets`, made once (the keys are computed before the buffer is used, so even a
+ * `keyOf` that packed again would not disturb it).
+ */
+const packScratch = { buffer: createShingleBuffer(), normalized: createNormalizedCodes() };
+
+/**
+ * The shingle sets of `texts[indexes[k]]` (their similarity keys: `keyOf`, by default `similarityKey`
+ * with the default options, read without building the key string), packed. `offset` is added to the
  * indexes recorded, for a chunk of a larger corpus.
  */
 export function packShingleSets(
   texts: readonly string[],
-  options: { indexes: ArrayLike<number>; offset?: number; keyOf: (text: string) => string },
+  options: { indexes: ArrayLike<number>; offset?: number; keyOf?: (text: string) => string },
 ): PackedShingleSets {
   const { indexes, offset = 0, keyOf } = options;
-  const buffer = createShingleBuffer();
+  const { buffer, normalized } = packScratch;
   const offsets = new Uint32Array(indexes.length + 1);
   // A text has fewer shingles than characters (NFKC rarely lengthens one): one allocation, no copy.
   let capacity = 0;
@@ -274,7 +371,9 @@ export function packShingleSets(
   let values = new Uint32Array(capacity);
   let used = 0;
   for (let k = 0; k < indexes.length; k++) {
-    const count = fillShingles(keyOf(texts[indexes[k]!] ?? ''), buffer);
+    const text = texts[indexes[k]!] ?? '';
+    const count =
+      keyOf === undefined ? fillKeyShingles(text, normalized, buffer) : fillShingles(keyOf(text), buffer);
     const distinct = sortUnique(buffer.hashes, count);
     if (used + distinct > values.length) {
       const grown = new Uint32Array(Math.max(Math.ceil(values.length * 1.25), used + distinct));

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { similarityKey } from '../normalize.ts';
-import { jaccard, shingleSet } from './shingles.ts';
+import { exactHash, fmix32, similarityKey } from '../normalize.ts';
+import { createShingleBuffer, fillShingles, jaccard, shingleSet } from './shingles.ts';
+import type { SignatureOptions } from './signature.ts';
 import { computeSignatures, concatSignatures, minhashSignature } from './signature.ts';
 
 const LETTER =
@@ -107,5 +108,138 @@ describe('minhashSignature', () => {
   it('fills every bin of a one-shingle text with its one value', () => {
     const signature = minhashSignature(shingleSet('好'));
     expect(new Set(signature).size).toBe(1);
+  });
+});
+
+describe('signature values', () => {
+  const texts = ['I strongly support the proposed rule.', '这个规划什么时候实施？', '好'];
+  const firstKeys = (options: SignatureOptions): number[][] => {
+    const chunk = computeSignatures(texts, options);
+    const shown = Math.min(chunk.bands, 3);
+    return texts.map((_, i) => Array.from(chunk.bandKeys.subarray(i * chunk.bands, i * chunk.bands + shown)));
+  };
+
+  it('keep their band keys, for any number of bins', () => {
+    expect(firstKeys({})).toEqual([
+      [1531266165, 85887228, 63393324],
+      [2939276707, 3123634398, 2878606582],
+      [1299511810, 613205933, 1417108269],
+    ]);
+    expect(firstKeys({ bands: 1, rows: 1 })).toEqual([[3813101613], [763854121], [1966341980]]);
+    expect(firstKeys({ bands: 1, rows: 2 })).toEqual([[4091678563], [3825463314], [2465935058]]);
+    expect(firstKeys({ bands: 2, rows: 2 })).toEqual([
+      [2637859704, 426107625],
+      [2155696176, 2584605773],
+      [2465935058, 1838817212],
+    ]);
+    expect(firstKeys({ bands: 3, rows: 5, seed: 7 })).toEqual([
+      [1877733809, 2657773468, 973143787],
+      [495754249, 2479716050, 930074853],
+      [643920968, 1834434579, 595391087],
+    ]);
+    expect(firstKeys({ bands: 64, rows: 64 })).toEqual([
+      [3240970197, 3535980043, 380817543],
+      [3205834435, 668067007, 4032668232],
+      [1277609449, 609417382, 3886993830],
+    ]);
+  });
+
+  it('keep their values when conversion brings characters outside the basic plane', () => {
+    // 勣, 僤, 嗰, 嚧 and 埨 simplify to characters written as surrogate pairs.
+    const chunk = computeSignatures(['他的功勣很大，僤嗰 ABC 嚧埨']);
+    expect(Array.from(chunk.bandKeys.subarray(0, 3))).toEqual([839413566, 79422503, 3146529203]);
+    expect(chunk.shingleCounts[0]).toBe(12);
+    expect(exactHash('他的功勣很大，僤嗰 ABC 嚧埨')).toBe('90fca3f6248ebfef');
+  });
+
+  it('keep the MinHash values of the extreme hashes', () => {
+    const shingles = Uint32Array.from([1, 2, 3, 0xffffffff, 0x80000000]);
+    expect(Array.from(minhashSignature(shingles, { bands: 2, rows: 2 }))).toEqual([
+      343323107, 2202591461, 2202591461, 343323107,
+    ]);
+    expect(Array.from(minhashSignature(shingles, { bands: 1, rows: 1 }))).toEqual([343323107]);
+    expect(new Set(minhashSignature(new Uint32Array(0)))).toEqual(new Set([0xffffffff]));
+  });
+
+  it('hash and count what exactHash and the shingles of the similarity key give', () => {
+    const many = [
+      ...texts,
+      '',
+      ' \u200b ',
+      '😀',
+      'ＳＴＥＭ　ＯＰＴ，这么说',
+      '臺灣的電腦與資訊產業',
+      'İSTANBUL ΟΔΟΣ',
+      'a\u0301b\u3099 한국어',
+      `${LETTER}\n`.repeat(40),
+    ];
+    const chunk = computeSignatures(many);
+    const buffer = createShingleBuffer();
+    many.forEach((text, i) => {
+      const key = similarityKey(text);
+      expect(chunk.shingleCounts[i]).toBe(key === '' ? 0 : fillShingles(key, buffer));
+      if (key !== '') {
+        const hex = Array.from(chunk.exactHashes.subarray(2 * i, 2 * i + 2), (half) =>
+          half.toString(16).padStart(8, '0'),
+        ).join('');
+        expect(hex).toBe(exactHash(text));
+      }
+    });
+  });
+});
+
+describe('computeSignatures in one pass', () => {
+  /** Band keys as computeSignatures defines them: MinHash of the key's shingles, rows hashed per band. */
+  function expectedBandKeys(text: string, options: { bands: number; rows: number; seed: number }): number[] {
+    const key = similarityKey(text);
+    const buffer = createShingleBuffer();
+    const count = fillShingles(key, buffer);
+    const values = minhashSignature(buffer.hashes.slice(0, count), options);
+    return Array.from({ length: options.bands }, (_, band) => {
+      let h = fmix32(Math.imul(band + 1, 0x9e3779b1) ^ options.seed);
+      for (let r = 0; r < options.rows; r++) {
+        let k = Math.imul(values[band * options.rows + r]!, 0xcc9e2d51);
+        k = (k << 15) | (k >>> 17);
+        h ^= Math.imul(k, 0x1b873593);
+        h = (h << 13) | (h >>> 19);
+        h = (Math.imul(h, 5) + 0xe6546b64) | 0;
+      }
+      return fmix32(h ^ options.rows);
+    });
+  }
+
+  it('gives the band keys of the separate steps', () => {
+    let seed = 3;
+    const pick = (n: number): number => {
+      seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
+      return seed % n;
+    };
+    const pieces = [
+      ...'abcXYZ 09,.!',
+      ...'数字经济发展，。建议什么',
+      'ＳＴＥＭ',
+      '  ',
+      '\n',
+      '勣',
+      '😀',
+      'é',
+    ];
+    const texts = Array.from({ length: 300 }, () =>
+      Array.from({ length: pick(60) }, () => pieces[pick(pieces.length)]).join(''),
+    );
+    texts.push(`${LETTER} `.repeat(20), '数字经济发展目标'.repeat(30));
+    for (const options of [
+      { bands: 16, rows: 8, seed: 0x5eed },
+      { bands: 4, rows: 2, seed: 11 },
+    ]) {
+      const chunk = computeSignatures(texts, options);
+      texts.forEach((text, i) => {
+        if (chunk.shingleCounts[i] === 0) {
+          return;
+        }
+        const keys = Array.from(chunk.bandKeys.subarray(i * options.bands, (i + 1) * options.bands));
+        expect(keys).toEqual(expectedBandKeys(text, options));
+      });
+    }
   });
 });

@@ -10,9 +10,18 @@
  * parallel and hand the typed arrays (transferable) to the thread that clusters them.
  */
 import { AppError } from '../../domain/errors.ts';
-import type { NormalizeOptions } from '../normalize.ts';
-import { fmix32, hash64Into, normalize } from '../normalize.ts';
-import { createShingleBuffer, fillShingles } from './shingles.ts';
+import type { NormalizeOptions, NormalizedCodes } from '../normalize.ts';
+import {
+  createNormalizedCodes,
+  fmix32,
+  fnvSeed,
+  hash64CodesInto,
+  hash64Finish,
+  murmurSeed,
+  normalizeCodes,
+} from '../normalize.ts';
+import type { ShingleBuffer } from './shingles.ts';
+import { SHINGLE_SIZE, createShingleBuffer, fillShinglesFromCodes } from './shingles.ts';
 
 export interface SignatureOptions extends NormalizeOptions {
   /** LSH bands (default 16). */
@@ -105,15 +114,41 @@ function probeOrders(bins: number, seed: number): Uint16Array {
   return probes;
 }
 
-/** Reusable state of one signature computation (one per thread). */
+/** Reusable state of the signature computations with one set of options (one per thread: `stateFor`). */
 interface SignatureState {
-  options: ResolvedSignatureOptions;
+  bands: number;
+  rows: number;
   bins: number;
   permutation: number;
   probes: Uint16Array;
   bandSeeds: Uint32Array;
   values: Uint32Array;
   filled: Uint8Array;
+  /** For 2^k bins, k ≥ 2: 32 − k, the bits of a value below its bin number; else 0. */
+  lowBits: number;
+  /** Per bin, the least low bits seen so far (2^lowBits while empty). */
+  lows: Int32Array;
+  /** Scratch list of the empty bins. */
+  empties: Uint16Array;
+  normalizeOptions: NormalizeOptions;
+  normalized: NormalizedCodes;
+  buffer: ShingleBuffer;
+}
+
+const stateCache = new Map<string, SignatureState>();
+
+/**
+ * The state for some options, made once per thread and reused: computations do not overlap, and a
+ * state object made anew for each chunk would make the compiler drop the code it built for the last.
+ */
+function stateFor(options: ResolvedSignatureOptions): SignatureState {
+  const cacheKey = `${options.bands}:${options.rows}:${options.seed}:${options.traditionalToSimplified}`;
+  let state = stateCache.get(cacheKey);
+  if (state === undefined) {
+    state = createState(options);
+    stateCache.set(cacheKey, state);
+  }
+  return state;
 }
 
 function createState(options: ResolvedSignatureOptions): SignatureState {
@@ -123,19 +158,147 @@ function createState(options: ResolvedSignatureOptions): SignatureState {
     bandSeeds[b] = fmix32(Math.imul(b + 1, 0x9e3779b1) ^ options.seed);
   }
   return {
-    options,
+    bands: options.bands,
+    rows: options.rows,
     bins,
     permutation: fmix32(Math.imul(options.seed, 0x85ebca6b) + 0x27d4eb2f),
     probes: probeOrders(bins, options.seed),
     bandSeeds,
     values: new Uint32Array(bins),
     filled: new Uint8Array(bins),
+    lowBits: bins >= 4 && (bins & (bins - 1)) === 0 ? 32 - Math.log2(bins) : 0,
+    lows: new Int32Array(bins),
+    empties: new Uint16Array(bins),
+    normalizeOptions: { traditionalToSimplified: options.traditionalToSimplified },
+    normalized: createNormalizedCodes(),
+    buffer: createShingleBuffer(),
   };
 }
 
 /** The OPH MinHash signature of `count` shingle hashes, densified, into `state.values`. */
 function fillSignature(state: SignatureState, shingles: Uint32Array, count: number): void {
-  const { bins, values, filled, probes, permutation } = state;
+  densifyPartial(
+    state,
+    state.lowBits > 0 ? fillBinsByLowBits(state, shingles, count) : fillBins(state, shingles, count),
+  );
+}
+
+/** Densifies a signature with `filledCount` bins filled, unless all or none are. */
+function densifyPartial(state: SignatureState, filledCount: number): void {
+  if (filledCount !== state.bins && filledCount !== 0) {
+    densify(state);
+  }
+}
+
+/**
+ * The bin of a mixed hash x is floor(x · bins / 2^32): for 2^k bins its top k bits, so the values of one
+ * bin differ only in their low 32 − k bits. Their differences then fit a signed 32-bit integer, and each
+ * bin's minimum is kept without a branch (a branch on "smaller?" would be mispredicted half the time).
+ */
+function fillBinsByLowBits(state: SignatureState, shingles: Uint32Array, count: number): number {
+  const { permutation, lowBits, lows } = state;
+  const mask = (1 << lowBits) - 1;
+  lows.fill(1 << lowBits);
+  for (let i = 0; i < count; i++) {
+    const x = fmix32(shingles[i]! ^ permutation);
+    const bin = x >>> lowBits;
+    const low = lows[bin]!;
+    const difference = (x & mask) - low;
+    lows[bin] = low + (difference & (difference >> 31));
+  }
+  return settleLows(state);
+}
+
+/** Sets the values and filled flags of the bins from `state.lows`; returns the number filled. */
+function settleLows(state: SignatureState): number {
+  const { bins, values, filled, lowBits, lows } = state;
+  let filledCount = 0;
+  for (let bin = 0; bin < bins; bin++) {
+    const low = lows[bin]!;
+    // 1 for a bin left empty (its low bits still 2^lowBits), whose value is then 0xffffffff.
+    const empty = low >>> lowBits;
+    filled[bin] = 1 - empty;
+    filledCount += 1 - empty;
+    values[bin] = (bin << lowBits) | low | -empty;
+  }
+  return filledCount;
+}
+
+/**
+ * The exact hash, the shingles and their bins (as `fillBinsByLowBits`) of a normalised text in one
+ * pass over its code units, for the common case: a key that is the code units themselves, ASCII letters
+ * folded (see `normalizeCodes`), of ten code units or more (at least five characters), no surrogate,
+ * and 2^k bins. The serial mixing of the exact hash then overlaps with the shingle arithmetic. Writes the
+ * hash to `hashes[at]` and `hashes[at + 1]`, returns the number of shingles (-1 at a surrogate: nothing
+ * written then); `settleLows` finishes the bins.
+ *
+ * The steps are written out rather than called (`fnvStep` and `murmurStep` of `hash64CodesInto`,
+ * `isAsciiUpper`, `scramble` and `shingleHash` of the shingles, `fmix32`): the loop runs a fifth faster so.
+ * They must stay the same computations; the tests compare the results with those of the separate steps.
+ */
+function signCodes(
+  state: SignatureState,
+  codes: Uint16Array,
+  length: number,
+  hashes: Uint32Array,
+  at: number,
+): number {
+  const { permutation, lowBits, lows } = state;
+  const mask = (1 << lowBits) - 1;
+  lows.fill(1 << lowBits);
+  let a = fnvSeed(length);
+  let b = murmurSeed(length);
+  // As in `fillShinglesFromCodes`: the last four code points scrambled, `p3` the latest.
+  let p0 = 0;
+  let p1 = 0;
+  let p2 = 0;
+  let p3 = 0;
+  let n = 0;
+  for (let i = 0; i < length; i++) {
+    const cp = codes[i]!;
+    if ((cp & 0xf800) === 0xd800) {
+      // A surrogate (rare here: from a conversion only) is left to the general path.
+      return -1;
+    }
+    // fnvStep and murmurStep.
+    a = Math.imul(a ^ cp, 0x01000193);
+    let m = Math.imul(cp, 0xcc9e2d51);
+    m = (m << 15) | (m >>> 17);
+    b ^= Math.imul(m, 0x1b873593);
+    b = (Math.imul((b << 13) | (b >>> 19), 5) + 0xe6546b64) | 0;
+    // scramble(cp + isAsciiUpper(cp) * 0x20).
+    const folded = cp + ((~((cp - 0x41) | (0x5a - cp)) >>> 31) << 5);
+    let k = Math.imul(folded, 0xcc9e2d51);
+    k = Math.imul((k << 15) | (k >>> 17), 0x1b873593);
+    if (n >= SHINGLE_SIZE - 1) {
+      // fmix32(shingleHash(p0, p1, p2, p3, k) ^ permutation).
+      let h = p0;
+      h = (Math.imul(h, 0x01000193) + p1) | 0;
+      h = (Math.imul(h, 0x01000193) + p2) | 0;
+      h = (Math.imul(h, 0x01000193) + p3) | 0;
+      h = (Math.imul(h, 0x01000193) + k) ^ permutation;
+      h ^= h >>> 16;
+      h = Math.imul(h, 0x85ebca6b);
+      h ^= h >>> 13;
+      h = Math.imul(h, 0xc2b2ae35);
+      const x = (h ^ (h >>> 16)) >>> 0;
+      const bin = x >>> lowBits;
+      const low = lows[bin]!;
+      const difference = (x & mask) - low;
+      lows[bin] = low + (difference & (difference >> 31));
+    }
+    p0 = p1;
+    p1 = p2;
+    p2 = p3;
+    p3 = k;
+    n++;
+  }
+  hash64Finish(a, b, hashes, at);
+  return n - SHINGLE_SIZE + 1;
+}
+
+function fillBins(state: SignatureState, shingles: Uint32Array, count: number): number {
+  const { bins, values, filled, permutation } = state;
   values.fill(0xffffffff);
   filled.fill(0);
   const scale = bins / 4294967296;
@@ -151,27 +314,61 @@ function fillSignature(state: SignatureState, shingles: Uint32Array, count: numb
       values[bin] = x;
     }
   }
-  if (filledCount === bins || filledCount === 0) {
-    return;
-  }
+  return filledCount;
+}
+
+/** Each empty bin borrows the value of the first filled bin in its probe order. */
+function densify(state: SignatureState): void {
+  const { bins, values, filled, probes, empties } = state;
+  // The empty bins, listed without a branch (whether a bin is filled is a coin toss for short texts).
+  let emptyCount = 0;
   for (let bin = 0; bin < bins; bin++) {
-    if (filled[bin] === 1) {
-      continue;
-    }
-    const base = bin * bins;
-    for (let a = 0; a < bins; a++) {
-      const source = probes[base + a]!;
-      if (filled[source] === 1) {
-        values[bin] = values[source]!;
-        break;
-      }
-    }
+    empties[emptyCount] = bin;
+    emptyCount += 1 - filled[bin]!;
   }
+  for (let e = 0; e < emptyCount; e++) {
+    const bin = empties[e]!;
+    const base = bin * bins;
+    values[bin] =
+      values[bins >= 4 ? firstFilledOfFour(probes, filled, base) : firstFilled(probes, filled, base)]!;
+  }
+}
+
+/** The first filled bin of the probe order at `base` (there is one). */
+function firstFilled(probes: Uint16Array, filled: Uint8Array, base: number): number {
+  let at = base;
+  while (filled[probes[at]!] === 0) {
+    at++;
+  }
+  return probes[at]!;
+}
+
+/**
+ * `firstFilled` for 4 bins or more: the first four probes are read at once and the first filled one of
+ * them picked by arithmetic, which spares a mispredicted loop exit per empty bin in most cases.
+ */
+function firstFilledOfFour(probes: Uint16Array, filled: Uint8Array, base: number): number {
+  const s0 = probes[base]!;
+  const s1 = probes[base + 1]!;
+  const s2 = probes[base + 2]!;
+  const s3 = probes[base + 3]!;
+  const f0 = filled[s0]!;
+  const f1 = filled[s1]!;
+  const f2 = filled[s2]!;
+  if ((f0 | f1 | f2 | filled[s3]!) === 0) {
+    return firstFilled(probes, filled, base + 4);
+  }
+  // From the last to the first: each filled one replaces the pick (x & -1 is x, x & -0 is 0).
+  let pick = s3;
+  pick += (s2 - pick) & -f2;
+  pick += (s1 - pick) & -f1;
+  pick += (s0 - pick) & -f0;
+  return pick;
 }
 
 /** Hashes each band's rows of `state.values` to one key, written at `out[offset + band]`. */
 function fillBandKeys(state: SignatureState, out: Uint32Array, offset: number): void {
-  const { bands, rows } = state.options;
+  const { bands, rows } = state;
   const values = state.values;
   for (let b = 0; b < bands; b++) {
     let h = state.bandSeeds[b]!;
@@ -194,26 +391,44 @@ function fillBandKeys(state: SignatureState, out: Uint32Array, offset: number): 
  */
 export function computeSignatures(texts: readonly string[], options: SignatureOptions = {}): SignatureChunk {
   const resolved = resolveSignatureOptions(options);
-  const state = createState(resolved);
+  const state = stateFor(resolved);
   const { bands } = resolved;
   const count = texts.length;
-  const bandKeys = new Uint32Array(count * bands);
-  const exactHashes = new Uint32Array(count * 2);
-  const shingleCounts = new Uint32Array(count);
-  const buffer = createShingleBuffer();
-  const normalizeOptions = { traditionalToSimplified: resolved.traditionalToSimplified };
+  const chunk: SignatureChunk = {
+    count,
+    bands,
+    rows: resolved.rows,
+    seed: resolved.seed,
+    bandKeys: new Uint32Array(count * bands),
+    exactHashes: new Uint32Array(count * 2),
+    shingleCounts: new Uint32Array(count),
+  };
   for (let i = 0; i < count; i++) {
-    const normalized = normalize(texts[i] ?? '', normalizeOptions);
-    if (normalized === '') {
-      continue;
-    }
-    hash64Into(normalized, exactHashes, i * 2);
-    const shingles = fillShingles(normalized.toLowerCase(), buffer);
-    shingleCounts[i] = shingles;
-    fillSignature(state, buffer.hashes, shingles);
-    fillBandKeys(state, bandKeys, i * bands);
+    // One call per text: the compiler optimises the work of a text as a function of its own.
+    signText(state, texts[i] ?? '', chunk, i);
   }
-  return { count, bands, rows: resolved.rows, seed: resolved.seed, bandKeys, exactHashes, shingleCounts };
+  return chunk;
+}
+
+/** The exact hash, shingle count and band keys of text `i` of a chunk, written to its arrays. */
+function signText(state: SignatureState, text: string, chunk: SignatureChunk, i: number): void {
+  const { normalized, buffer } = state;
+  const length = normalizeCodes(text, normalized, state.normalizeOptions, true);
+  if (length === 0) {
+    return;
+  }
+  const simple = normalized.keyCodes === normalized.codes && length >= 2 * SHINGLE_SIZE && state.lowBits > 0;
+  const shingles = simple ? signCodes(state, normalized.codes, length, chunk.exactHashes, i * 2) : -1;
+  if (shingles >= 0) {
+    chunk.shingleCounts[i] = shingles;
+    densifyPartial(state, settleLows(state));
+  } else {
+    hash64CodesInto(normalized.codes, length, chunk.exactHashes, i * 2);
+    const count = fillShinglesFromCodes(normalized.keyCodes, normalized.keyLength, buffer);
+    chunk.shingleCounts[i] = count;
+    fillSignature(state, buffer.hashes, count);
+  }
+  fillBandKeys(state, chunk.bandKeys, i * chunk.bands);
 }
 
 /**
@@ -222,7 +437,7 @@ export function computeSignatures(texts: readonly string[], options: SignatureOp
  * the Jaccard index of the texts.
  */
 export function minhashSignature(shingles: Uint32Array, options: SignatureOptions = {}): Uint32Array {
-  const state = createState(resolveSignatureOptions(options));
+  const state = stateFor(resolveSignatureOptions(options));
   fillSignature(state, shingles, shingles.length);
   return state.values.slice();
 }
