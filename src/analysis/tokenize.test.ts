@@ -4,6 +4,7 @@ import { CHINESE_STOP_WORDS, ENGLISH_STOP_WORDS, isStopWord } from './stopwords.
 import {
   addUserTerms,
   getChineseSegmenterName,
+  segmentAhead,
   segmentChinese,
   selectChineseSegmenter,
   tokenize,
@@ -107,6 +108,92 @@ describe('tokenize', () => {
   });
 });
 
+describe('tokenize: normal forms and memory of runs', () => {
+  it('normalises full-width digits, accents and curly apostrophes, keeping offsets', () => {
+    const text = 'Ｃafé’s ２０２５年 rock’n’roll ⺮豈 50%';
+    const { tokens } = tokenize(text);
+    expect(tokens.map((t) => [t.text, t.kind])).toEqual(
+      expect.arrayContaining([
+        ["café's", 'word'],
+        ['2025', 'number'],
+        ["rock'n'roll", 'word'],
+        ['50%', 'number'],
+      ]),
+    );
+    checkOffsets(text);
+  });
+
+  it('keeps words and terms in step with the tokens', () => {
+    for (const text of [
+      '',
+      '好',
+      'a',
+      '7',
+      '👍',
+      '我们的建议是在2025年前完成 the plan 👍',
+      'Mixed 中文 and English，第3条',
+    ]) {
+      const { tokens, words, terms } = tokenize(text);
+      expect(words).toEqual(tokens.map((t) => t.text));
+      expect(terms).toEqual(tokens.filter((t) => !t.stop && t.kind !== 'number').map((t) => t.text));
+    }
+  });
+
+  it('segments a run the same wherever it recurs', () => {
+    const sentence = '持续优化营商环境';
+    const alone = tokenize(sentence).words;
+    const first = tokenize(`第一，${sentence}。`);
+    const again = tokenize(`Again: ${sentence}! 👍 ${sentence}`);
+    expect(first.words).toEqual(['第一', ...alone]);
+    expect(again.words).toEqual(['again', ...alone, '👍', ...alone]);
+    checkOffsets(`Again: ${sentence}! 👍 ${sentence}`);
+    expect(tokenize(`第一，${sentence}。`)).toEqual(first);
+  });
+
+  it('returns results whose tokens can be kept and compared as plain objects', () => {
+    const { tokens } = tokenize('好 ok');
+    expect(JSON.parse(JSON.stringify(tokens))).toEqual([
+      { text: '好', start: 0, end: 1, kind: 'han', stop: false },
+      { text: 'ok', start: 2, end: 4, kind: 'word', stop: false },
+    ]);
+    expect({ ...tokens[1] }).toEqual({ text: 'ok', start: 2, end: 4, kind: 'word', stop: false });
+  });
+});
+
+describe('segmentAhead', () => {
+  const texts = [
+    '推动高质量发展，促进城乡融合，持续优化营商环境。',
+    'I support the plan 👍',
+    '',
+    '好',
+    '支持 the plan 👍 第3条，推动高质量发展！',
+    '𠀀𠀁中文〇与⺮部',
+    '推进新型城镇化，Support the plan 👍 第3条建议删除。'.repeat(500),
+  ];
+
+  it('changes no token: texts tokenised after it equal those tokenised alone', () => {
+    selectChineseSegmenter('jieba');
+    const alone = texts.map((t) => tokenize(t));
+    selectChineseSegmenter('jieba');
+    segmentAhead(texts);
+    expect(texts.map((t) => tokenize(t))).toEqual(alone);
+    // Texts it was not given are tokenised as ever.
+    expect(tokenize('实施乡村振兴战略')).toEqual(tokenize('实施乡村振兴战略'));
+  });
+
+  it('takes no stale words after new terms', () => {
+    segmentAhead(['实施青绿红蓝工程']);
+    expect(tokenize('实施青绿红蓝工程').words).not.toContain('青绿红蓝工程');
+    addUserTerms(['青绿红蓝工程']);
+    expect(tokenize('实施青绿红蓝工程').words).toContain('青绿红蓝工程');
+  });
+
+  it('accepts nothing at all', () => {
+    expect(() => segmentAhead([])).not.toThrow();
+    expect(tokenize('好').words).toEqual(['好']);
+  });
+});
+
 describe('Intl.Segmenter fallback', () => {
   it('segments Chinese and still joins planning terms', () => {
     expect(selectChineseSegmenter('intl')).toBe('intl');
@@ -127,6 +214,8 @@ describe('Intl.Segmenter fallback', () => {
 
 describe('user terms', () => {
   it('adds a plan’s own terms to the dictionary', () => {
+    expect(tokenize('实施青蓝紫绿工程').words).not.toContain('青蓝紫绿工程');
+    // Remembered runs are segmented again with the new terms.
     expect(tokenize('实施青蓝紫绿工程').words).not.toContain('青蓝紫绿工程');
     addUserTerms(['青蓝紫绿工程']);
     expect(tokenize('实施青蓝紫绿工程').words).toContain('青蓝紫绿工程');

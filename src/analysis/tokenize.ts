@@ -1,13 +1,15 @@
 /**
  * Tokenisation of Chinese, English and mixed text, done once per text and reused by every analysis.
  *
- * Text is scanned into spans: runs of Han characters go to the Chinese segmenter (@node-rs/jieba with the
- * planning-term dictionary; Intl.Segmenter when the native module cannot load), other letters and digits
- * form words and numbers, emoji sequences form one token each, and whitespace and punctuation separate.
- * Token texts are normalised (NFKC, lower case); offsets point into the original text.
+ * Text is scanned into spans (spans.ts): runs of Han characters go to the Chinese segmenter
+ * (@node-rs/jieba with the planning-term dictionary; Intl.Segmenter when the native module cannot load),
+ * other letters and digits form words and numbers, emoji sequences form one token each, and whitespace
+ * and punctuation separate. Token texts are normalised (NFKC, lower case); offsets point into the
+ * original text.
  */
 import { createRequire } from 'node:module';
 import { PLANNING_TERMS } from './planning-terms.ts';
+import { SpanScanner, hanRunEnd, hanRunStart } from './spans.ts';
 import { isStopWord } from './stopwords.ts';
 
 export type TokenKind = 'han' | 'word' | 'number' | 'emoji';
@@ -46,8 +48,11 @@ interface JiebaModule {
 
 interface ChineseSegmenter {
   name: ChineseSegmenterName;
-  /** Segments Han-only runs; returns one list of words per run. */
-  segmentRuns(runs: readonly string[]): string[][];
+  /**
+   * Segments Han-only runs joined by RUN_SEPARATOR; returns their words in order, with a RUN_SEPARATOR
+   * between the words of one run and the next.
+   */
+  segmentJoined(joined: string): string[];
   addTerms(terms: readonly string[]): void;
 }
 
@@ -58,6 +63,47 @@ const RUN_SEPARATOR = '\n';
 
 let segmenter: ChineseSegmenter | undefined;
 const userTerms = new Set<string>(PLANNING_TERMS);
+
+/**
+ * The words of Han runs met recently, by run. A run is segmented on its own (the runs of a text are
+ * joined by separators the segmenter cuts at), so its words are the same wherever it occurs; and the
+ * sentences of a campaign recur from comment to comment. Two generations: when the newer is full, the
+ * older is dropped, and a run found in the older moves to the newer.
+ */
+class RunWords {
+  private newer = new Map<string, readonly string[]>();
+  private older = new Map<string, readonly string[]>();
+
+  constructor(private readonly capacity: number) {}
+
+  get(run: string): readonly string[] | undefined {
+    const words = this.newer.get(run);
+    if (words !== undefined) {
+      return words;
+    }
+    const old = this.older.get(run);
+    if (old !== undefined) {
+      this.set(run, old);
+    }
+    return old;
+  }
+
+  set(run: string, words: readonly string[]): void {
+    if (this.newer.size >= this.capacity) {
+      this.older = this.newer;
+      this.newer = new Map();
+    }
+    this.newer.set(run, words);
+  }
+
+  clear(): void {
+    this.newer.clear();
+    this.older.clear();
+  }
+}
+
+/** Runs remembered per generation: a few MB. */
+const runWords = new RunWords(30_000);
 
 function userDictionary(terms: Iterable<string>): Uint8Array {
   const lines: string[] = [];
@@ -77,20 +123,8 @@ function createJiebaSegmenter(): ChineseSegmenter {
   jieba.loadDict(userDictionary(userTerms));
   return {
     name: 'jieba',
-    segmentRuns(runs) {
-      const out: string[][] = [];
-      let current: string[] = [];
-      for (const piece of jieba.cut(runs.join(RUN_SEPARATOR), true)) {
-        if (piece === RUN_SEPARATOR) {
-          out.push(current);
-          current = [];
-        } else {
-          current.push(piece);
-        }
-      }
-      out.push(current);
-      return out;
-    },
+    // Jieba cuts the text between separators on its own, and returns each separator as a word.
+    segmentJoined: (joined) => jieba.cut(joined, true),
     addTerms(terms) {
       jieba.loadDict(userDictionary(terms));
     },
@@ -108,28 +142,31 @@ function createIntlSegmenter(): ChineseSegmenter {
   }
   return {
     name: 'intl',
-    segmentRuns(runs) {
-      return runs.map((run) => {
+    segmentJoined(joined) {
+      const out: string[] = [];
+      for (const run of joined.split(RUN_SEPARATOR)) {
+        if (out.length > 0) {
+          out.push(RUN_SEPARATOR);
+        }
         const pieces = Array.from(intl.segment(run), (s) => s.segment);
         // ICU knows nothing of planning terms: merge consecutive pieces that spell one (longest first).
-        const merged: string[] = [];
         for (let i = 0; i < pieces.length;) {
           let take = 1;
-          let joined = pieces[i]!;
+          let joinedPieces = pieces[i]!;
           for (let j = i + 1; j < Math.min(pieces.length, i + MAX_MERGE_SEGMENTS); j++) {
-            joined += pieces[j]!;
-            if (joined.length > longest) {
+            joinedPieces += pieces[j]!;
+            if (joinedPieces.length > longest) {
               break;
             }
-            if (userTerms.has(joined)) {
+            if (userTerms.has(joinedPieces)) {
               take = j - i + 1;
             }
           }
-          merged.push(pieces.slice(i, i + take).join(''));
+          out.push(pieces.slice(i, i + take).join(''));
           i += take;
         }
-        return merged;
-      });
+      }
+      return out;
     },
     addTerms(terms) {
       for (const term of terms) {
@@ -161,6 +198,8 @@ export function getChineseSegmenterName(): ChineseSegmenterName {
  */
 export function selectChineseSegmenter(name: ChineseSegmenterName): ChineseSegmenterName {
   segmenter = undefined;
+  runWords.clear();
+  prepared.clear();
   if (name === 'intl') {
     segmenter = createIntlSegmenter();
   }
@@ -177,24 +216,9 @@ export function addUserTerms(terms: readonly string[]): void {
     userTerms.add(term);
   }
   segmenter?.addTerms(fresh);
+  runWords.clear();
+  prepared.clear();
 }
-
-/*
- * One alternation, tried in order: a Han run (with 〇), a decimal number, an emoji sequence (flags,
- * keycaps, modifiers, ZWJ sequences), a word of other letters and digits (apostrophes inside kept).
- * Numbered groups, in that order: a match allocates no groups object.
- */
-const SPAN =
-  /([\p{Script=Han}\u3007]+)|(\p{Nd}+(?:[.,:]\p{Nd}+)*%?(?![\p{L}\p{Nd}]))|(\p{Regional_Indicator}{2}|[#*0-9]\uFE0F?\u20E3|\p{Extended_Pictographic}(?:\p{Emoji_Modifier}|\uFE0F)?(?:\u200D\p{Extended_Pictographic}(?:\p{Emoji_Modifier}|\uFE0F)?)*)|((?:(?!\p{Script=Han})[\p{L}\p{Nd}])(?:(?!\p{Script=Han})[\p{L}\p{M}\p{Nd}])*(?:['’](?:(?!\p{Script=Han})\p{L})+)*)/gu;
-
-/*
- * SPAN restricted to ASCII text, where it can match only numbers and words: the same alternatives with
- * ASCII classes, so the same spans, without Unicode property lookups.
- */
-const ASCII_SPAN = /(\d+(?:[.,:]\d+)*%?(?![A-Za-z\d]))|([A-Za-z\d]+(?:'[A-Za-z]+)*)/g;
-/** Any character above U+007F: its absence lets the ASCII scan run. */
-const NON_ASCII = /[\u0080-\uFFFF]/;
-const DIGITS = /^\p{Nd}+$/u;
 
 /** Characters NFKC may change in Han text: CJK radicals, Kangxi radicals, compatibility ideographs. */
 const HAN_COMPATIBILITY = /[\u2E80-\u2FDF\uF900-\uFAFF]/u;
@@ -207,88 +231,217 @@ function normalizeToken(text: string, kind: TokenKind): string {
   return text.normalize('NFKC').toLowerCase();
 }
 
-/** A token whose text is already normalised. */
-function normalizedToken(normalized: string, start: number, end: number, kind: TokenKind): Token {
-  return { text: normalized, start, end, kind, stop: isStopWord(normalized) };
-}
-
-function makeToken(text: string, start: number, kind: TokenKind): Token {
+function makeToken(raw: string, start: number, kind: TokenKind): Token {
   const normalized =
-    kind === 'word' ? normalizeToken(text, kind).replaceAll('’', "'") : normalizeToken(text, kind);
-  return normalizedToken(normalized, start, start + text.length, kind);
+    kind === 'word' ? normalizeToken(raw, kind).replaceAll('’', "'") : normalizeToken(raw, kind);
+  return new TokenRecord(normalized, start, start + raw.length, kind, isStopWord(normalized));
 }
 
-/** Tokens of a text with no character above U+007F: numbers and words only, no Han run to segment. */
-function tokenizeAscii(text: string): Token[] {
-  const tokens: Token[] = [];
-  ASCII_SPAN.lastIndex = 0;
-  for (let match = ASCII_SPAN.exec(text); match !== null; match = ASCII_SPAN.exec(text)) {
-    const number = match[1];
-    const start = match.index;
-    if (number !== undefined) {
-      tokens.push(normalizedToken(number, start, start + number.length, 'number'));
+/*
+ * What tokenize returns is made by constructors and Array.of, not by literals: V8 watches how long the
+ * objects of each literal live, and once a caller keeps many results (a corpus tokenised up front) it
+ * allocates every later one of that literal in the old generation, where results that die young, as
+ * most do, are costly to collect.
+ */
+class TokenRecord implements Token {
+  constructor(
+    public text: string,
+    public start: number,
+    public end: number,
+    public kind: TokenKind,
+    public stop: boolean,
+  ) {}
+}
+
+/** A tokenised text, its words and terms gathered as its tokens are added in order. */
+class TokenizedRecord implements TokenizedText {
+  tokens: Token[] = Array.of<Token>();
+  words: string[] = Array.of<string>();
+  terms: string[] = Array.of<string>();
+
+  constructor(public text: string) {}
+
+  add(token: Token): void {
+    this.tokens.push(token);
+    this.words.push(token.text);
+    if (!token.stop && token.kind !== 'number') {
+      this.terms.push(token.text);
+    }
+  }
+}
+
+/** The token of a word, number or emoji spanning `start` to `end` in the text. */
+function spanToken(text: string, start: number, end: number, kind: TokenKind): Token {
+  const raw = text.slice(start, end);
+  for (let k = start; k < end; k++) {
+    if (text.charCodeAt(k) >= 0x80) {
+      return makeToken(raw, start, kind);
+    }
+  }
+  // Letters, digits and [.,:%'] only: the lower case is the normal form.
+  const normalized = raw.toLowerCase();
+  return new TokenRecord(normalized, start, end, kind, isStopWord(normalized));
+}
+
+/** A Han run of the text, and where its words go among the other tokens. */
+interface HanRun {
+  start: number;
+  end: number;
+  /** Index in the other tokens before which the run's words go. */
+  at: number;
+}
+
+/**
+ * The words of Han runs, segmented in one call (joined by RUN_SEPARATOR) and remembered. The words
+ * spell their run; anything unexpected from the segmenter is kept whole rather than lost (and such a
+ * run is not remembered).
+ */
+function segmentRuns(runs: readonly string[]): (readonly string[])[] {
+  const pieces = chineseSegmenter().segmentJoined(runs.join(RUN_SEPARATOR));
+  const words = new Array<readonly string[]>(runs.length);
+  let next = 0;
+  for (let r = 0; r < runs.length; r++) {
+    const run = runs[r]!;
+    const spelled: string[] = [];
+    let used = 0;
+    let whole = true;
+    for (; next < pieces.length && pieces[next] !== RUN_SEPARATOR; next++) {
+      const piece = pieces[next]!;
+      if (whole && piece.length > 0 && piece.length <= run.length - used) {
+        spelled.push(piece);
+        used += piece.length;
+      } else {
+        whole = false;
+      }
+    }
+    next++;
+    if (used < run.length) {
+      spelled.push(run.slice(used));
+    } else if (whole) {
+      // Keyed by a string of its own (the segmenter's word, or the words joined), not by a slice that
+      // would keep a whole text alive.
+      const key = spelled.length === 1 ? spelled[0]! : spelled.join('');
+      if (key === run) {
+        runWords.set(key, spelled);
+      }
+    }
+    words[r] = spelled;
+  }
+  return words;
+}
+
+/** The words of each run of the text: prepared, remembered, or else segmented (all in one call). */
+function wordsOfRuns(text: string, runs: readonly HanRun[]): (readonly string[])[] {
+  const ready = prepared.get(text);
+  if (ready !== undefined && ready.length === runs.length) {
+    return ready;
+  }
+  const words = new Array<readonly string[]>(runs.length);
+  const missing: number[] = [];
+  for (let r = 0; r < runs.length; r++) {
+    const run = runs[r]!;
+    const known = runWords.get(text.slice(run.start, run.end));
+    if (known === undefined) {
+      missing.push(r);
     } else {
-      const word = match[2]!;
-      const kind: TokenKind = DIGITS.test(word) ? 'number' : 'word';
-      tokens.push(normalizedToken(word.toLowerCase(), start, start + word.length, kind));
+      words[r] = known;
     }
   }
-  return tokens;
+  if (missing.length > 0) {
+    const segmented = segmentRuns(missing.map((r) => text.slice(runs[r]!.start, runs[r]!.end)));
+    for (let k = 0; k < missing.length; k++) {
+      words[missing[k]!] = segmented[k]!;
+    }
+  }
+  return words;
 }
 
-/** Tokens of any text: Han runs are segmented together, in one call of the segmenter. */
-function tokenizeMixed(text: string): Token[] {
-  /** Tokens in order, with the index of a Han run where that run's words go. */
-  const items: (Token | number)[] = [];
-  const hanRuns: string[] = [];
-  const hanStarts: number[] = [];
-  SPAN.lastIndex = 0;
-  for (let match = SPAN.exec(text); match !== null; match = SPAN.exec(text)) {
-    const start = match.index;
-    if (match[1] !== undefined) {
-      items.push(hanRuns.length);
-      hanRuns.push(match[1]);
-      hanStarts.push(start);
-    } else if (match[2] !== undefined) {
-      items.push(makeToken(match[2], start, 'number'));
-    } else if (match[3] !== undefined) {
-      items.push(makeToken(match[3], start, 'emoji'));
-    } else if (match[4] !== undefined) {
-      const kind: TokenKind = DIGITS.test(match[4]) ? 'number' : 'word';
-      items.push(makeToken(match[4], start, kind));
-    }
-  }
-  const segmented = hanRuns.length > 0 ? chineseSegmenter().segmentRuns(hanRuns) : [];
-  const tokens: Token[] = [];
-  for (const item of items) {
-    if (typeof item !== 'number') {
-      tokens.push(item);
+/** Characters of Han runs handed to the segmenter at once by `segmentAhead`. */
+const AHEAD_BATCH = 4096;
+/** Any character from U+2E80, where Han begins (surrogates included): a text without one has no Han run. */
+const MAY_HOLD_HAN = /[\u2E80-\uFFFF]/u;
+
+/** The words of the runs of the texts last given to `segmentAhead`, by text. */
+const prepared = new Map<string, (readonly string[])[]>();
+
+/**
+ * Segments the Han runs of these texts ahead of their tokenisation, a few thousand characters per
+ * call: the segmenter, called between other work, is slowest at the start of each call, when its
+ * dictionary comes back into the processor's caches. Tokenising these texts afterwards takes their
+ * words from here, until the next call.
+ */
+export function segmentAhead(texts: readonly string[]): void {
+  prepared.clear();
+  /** Per text with Han runs: each run's words if remembered, else its index among `unknown`. */
+  const plans: (readonly string[] | number)[][] = [];
+  const planned: string[] = [];
+  const unknown: string[] = [];
+  const indexOf = new Map<string, number>();
+  for (const text of texts) {
+    if (!MAY_HOLD_HAN.test(text)) {
       continue;
     }
-    const run = hanRuns[item]!;
-    // Han characters have no case: a run without compatibility forms is its own normal form, and so
-    // is every piece of it.
-    const plain = !HAN_COMPATIBILITY.test(run);
-    let offset = hanStarts[item]!;
-    let rest = run.length;
-    // The pieces spell the run; anything unexpected is kept whole rather than lost.
-    for (const piece of segmented[item] ?? []) {
-      if (piece.length === 0 || piece.length > rest) {
-        break;
+    const plan: (readonly string[] | number)[] = [];
+    for (let start = hanRunStart(text, 0); start !== -1;) {
+      const end = hanRunEnd(text, start);
+      const run = text.slice(start, end);
+      let step: readonly string[] | number | undefined = runWords.get(run) ?? indexOf.get(run);
+      if (step === undefined) {
+        step = unknown.length;
+        indexOf.set(run, step);
+        unknown.push(run);
       }
-      tokens.push(
-        plain
-          ? normalizedToken(piece, offset, offset + piece.length, 'han')
-          : makeToken(piece, offset, 'han'),
-      );
-      offset += piece.length;
-      rest -= piece.length;
+      plan.push(step);
+      start = hanRunStart(text, end);
     }
-    if (rest > 0) {
-      tokens.push(makeToken(run.slice(run.length - rest), offset, 'han'));
+    if (plan.length > 0) {
+      plans.push(plan);
+      planned.push(text);
     }
   }
-  return tokens;
+  const segmented: (readonly string[])[] = [];
+  for (let from = 0; from < unknown.length;) {
+    let to = from;
+    for (let characters = 0; to < unknown.length && characters < AHEAD_BATCH; to++) {
+      characters += unknown[to]!.length;
+    }
+    segmented.push(...segmentRuns(unknown.slice(from, to)));
+    from = to;
+  }
+  for (let t = 0; t < plans.length; t++) {
+    prepared.set(
+      planned[t]!,
+      plans[t]!.map((step) => (typeof step === 'number' ? segmented[step]! : step)),
+    );
+  }
+}
+
+/** The tokenised text with the words of the Han runs put in their places among its `tokens`. */
+function withHanWords(text: string, tokens: readonly Token[], runs: readonly HanRun[]): TokenizedText {
+  const words = wordsOfRuns(text, runs);
+  // Han characters have no case: a text without compatibility forms is its own normal form, and so is
+  // every word of its runs.
+  const plain = !HAN_COMPATIBILITY.test(text);
+  const out = new TokenizedRecord(text);
+  let from = 0;
+  for (let r = 0; r < runs.length; r++) {
+    const run = runs[r]!;
+    while (from < run.at) {
+      out.add(tokens[from++]!);
+    }
+    let offset = run.start;
+    for (const word of words[r]!) {
+      const end = offset + word.length;
+      out.add(
+        plain ? new TokenRecord(word, offset, end, 'han', isStopWord(word)) : makeToken(word, offset, 'han'),
+      );
+      offset = end;
+    }
+  }
+  while (from < tokens.length) {
+    out.add(tokens[from++]!);
+  }
+  return out;
 }
 
 /**
@@ -296,17 +449,18 @@ function tokenizeMixed(text: string): Token[] {
  * Empty or whitespace-only text gives no tokens.
  */
 export function tokenize(text: string): TokenizedText {
-  const tokens = NON_ASCII.test(text) ? tokenizeMixed(text) : tokenizeAscii(text);
-  const words: string[] = new Array<string>(tokens.length);
-  const terms: string[] = [];
-  for (let i = 0; i < tokens.length; i++) {
-    const token = tokens[i]!;
-    words[i] = token.text;
-    if (!token.stop && token.kind !== 'number') {
-      terms.push(token.text);
+  const doc = new TokenizedRecord(text);
+  const runs: HanRun[] = [];
+  const spans = new SpanScanner(text);
+  while (spans.next()) {
+    if (spans.kind === 'han') {
+      // Han runs are segmented once the whole text is scanned, all in one call.
+      runs.push({ start: spans.start, end: spans.end, at: doc.tokens.length });
+    } else {
+      doc.add(spanToken(text, spans.start, spans.end, spans.kind));
     }
   }
-  return { text, tokens, words, terms };
+  return runs.length === 0 ? doc : withHanWords(text, doc.tokens, runs);
 }
 
 /** Chinese segmentation of a text: the words of its Han runs (other characters are not returned). */

@@ -9,12 +9,12 @@
 import { AppError, isAppError } from '../../domain/errors.ts';
 import type { PackedShingleSets } from '../dedupe/shingles.ts';
 import { packShingleSets } from '../dedupe/shingles.ts';
-import type { ResolvedSignatureOptions } from '../dedupe/signature.ts';
+import type { ResolvedSignatureOptions, SignatureChunk } from '../dedupe/signature.ts';
 import { computeSignatures, resolveSignatureOptions } from '../dedupe/signature.ts';
-import { exactHash, similarityKey } from '../normalize.ts';
+import { exactHash } from '../normalize.ts';
 import type { AnalysisContext, AnalysisInput, RecordAnalysis } from '../pipeline.ts';
 import { analyzeTokenized } from '../pipeline.ts';
-import { tokenize } from '../tokenize.ts';
+import { segmentAhead, tokenize } from '../tokenize.ts';
 import type {
   AnalyzeReply,
   AnalyzeTask,
@@ -22,6 +22,7 @@ import type {
   ErrorReply,
   PackReply,
   PackTask,
+  ResultFormat,
   WorkerInit,
   WorkerReply,
   WorkerTask,
@@ -38,13 +39,59 @@ const REUSE_CAPACITY = 20_000;
  */
 type Retained = { texts: string[] } | { data: Uint8Array | null; spans: Uint32Array; textField: string };
 
-interface Remembered {
-  analysis: RecordAnalysis;
-  tail: string | null;
-  bandKeys: Uint32Array;
-  hashHigh: number;
-  hashLow: number;
-  shingles: number;
+const NO_BAND_KEYS = new Uint32Array(0);
+
+/**
+ * The results of one text (and target), shared by every record of it: made when the text is first
+ * met, filled in when its first record is analysed. Only what the replies need is kept (a line tail, or
+ * an analysis when results go as objects): thousands of these live on, and the collector copies them.
+ */
+class Remembered {
+  done = false;
+  tail: string | null = null;
+  analysis: RecordAnalysis | null = null;
+  /** The text's band keys: `bands` values from `bandKeysAt` in `bandKeys` (the array of its chunk). */
+  bandKeys: Uint32Array = NO_BAND_KEYS;
+  bandKeysAt = 0;
+  hashHigh = 0;
+  hashLow = 0;
+  shingles = 0;
+
+  /** `fresh`: the text's index among the new texts of its chunk. */
+  constructor(readonly fresh: number) {}
+}
+
+/**
+ * Values by target and text. Keyed on the two strings as they are, not on one joined key, so that no
+ * string the length of a text is built per record.
+ */
+class TextMemory<V> {
+  private readonly byTarget = new Map<string, Map<string, V>>();
+  private count = 0;
+
+  get size(): number {
+    return this.count;
+  }
+
+  get(target: string, text: string): V | undefined {
+    return this.byTarget.get(target)?.get(text);
+  }
+
+  set(target: string, text: string, value: V): void {
+    let texts = this.byTarget.get(target);
+    if (texts === undefined) {
+      texts = new Map();
+      this.byTarget.set(target, texts);
+    }
+    const before = texts.size;
+    texts.set(text, value);
+    this.count += texts.size - before;
+  }
+
+  clear(): void {
+    this.byTarget.clear();
+    this.count = 0;
+  }
 }
 
 export interface TaskResult {
@@ -70,7 +117,8 @@ export class AnalysisRunner {
   private readonly context: AnalysisContext;
   private readonly signature: ResolvedSignatureOptions;
   private readonly retained = new Map<number, Retained>();
-  private readonly remembered = new Map<string, Remembered>();
+  private readonly remembered = new TextMemory<Remembered>();
+  private format: ResultFormat = 'json';
 
   constructor(init: WorkerInit) {
     this.context = init.context;
@@ -95,102 +143,73 @@ export class AnalysisRunner {
   }
 
   private analyze(task: AnalyzeTask): TaskResult {
-    let records: AnalysisInput[];
-    let retained: Retained;
-    if ('records' in task) {
-      records = task.records;
-      retained = { texts: records.map((r) => r.text) };
-    } else {
-      const block = readJsonLines(task.jsonl, {
-        fields: task.fields,
-        firstLine: task.firstLine,
-        source: task.source,
-      });
-      records = block.records;
-      retained = {
-        data: task.retain === 'texts' ? task.jsonl : null,
-        spans: block.spans,
-        textField: task.fields.text,
-      };
+    if (task.format !== this.format) {
+      // What is remembered serves one format.
+      this.remembered.clear();
+      this.format = task.format;
     }
+    try {
+      return this.analyzeChunk(task);
+    } catch (error) {
+      // The memory may hold texts of this chunk whose results were never filled in.
+      this.remembered.clear();
+      throw error;
+    }
+  }
+
+  private analyzeChunk(task: AnalyzeTask): TaskResult {
+    const { records, retained } = recordsOf(task);
     const count = records.length;
+    const json = task.format === 'json';
+    // Each record's results, shared with the earlier records of the same text; and the records whose
+    // text is new, analysed once for all of them.
+    const found = new Array<Remembered>(count);
+    const fresh: number[] = [];
+    for (let i = 0; i < count; i++) {
+      const record = records[i]!;
+      const reusable = isReusable(record);
+      let entry = reusable ? this.remembered.get(record.target ?? '', record.text) : undefined;
+      if (entry === undefined) {
+        entry = new Remembered(fresh.length);
+        fresh.push(i);
+        if (reusable) {
+          if (this.remembered.size >= REUSE_CAPACITY) {
+            this.remembered.clear();
+          }
+          this.remembered.set(record.target ?? '', record.text, entry);
+        }
+      }
+      found[i] = entry;
+    }
+    // Signatures of the new texts, in one pass (one normalisation per text); and their Chinese
+    // segmented in a few calls, while the segmenter's dictionary is in the processor's caches.
+    const texts = fresh.map((i) => records[i]!.text);
+    const signatures = computeSignatures(texts, this.signature);
+    segmentAhead(texts);
     const { bands } = this.signature;
     const bandKeys = new Uint32Array(count * bands);
     const exactHashes = new Uint32Array(count * 2);
     const shingleCounts = new Uint32Array(count);
-    const found: (Remembered | undefined)[] = new Array<Remembered | undefined>(count);
-    /** For a record repeating an earlier one of this chunk: that record's index; else -1. */
-    const sameAs = new Int32Array(count).fill(-1);
-    const firstOf = new Map<string, number>();
-    const missing: number[] = [];
-    const keys: (string | null)[] = new Array<string | null>(count);
-    for (let i = 0; i < count; i++) {
-      const key = reuseKey(records[i]!);
-      keys[i] = key;
-      const hit = key === null ? undefined : this.remembered.get(key);
-      found[i] = hit;
-      if (hit !== undefined) {
-        continue;
-      }
-      const first = key === null ? undefined : firstOf.get(key);
-      if (first === undefined) {
-        if (key !== null) {
-          firstOf.set(key, i);
-        }
-        missing.push(i);
-      } else {
-        sameAs[i] = first;
-      }
-    }
-    // Signatures of the texts not seen before, in one pass (one normalisation per text).
-    const signatures = computeSignatures(
-      missing.map((i) => records[i]!.text),
-      this.signature,
-    );
-    const analyses: RecordAnalysis[] = new Array<RecordAnalysis>(count);
-    const tails: string[] = task.format === 'json' ? new Array<string>(count) : [];
-    let m = 0;
+    const analyses: RecordAnalysis[] = json ? [] : new Array<RecordAnalysis>(count);
+    const lines = json ? new LineWriter(count) : null;
+    const ids = new Array<string>(count);
     for (let i = 0; i < count; i++) {
       const record = records[i]!;
-      let entry = sameAs[i] === -1 ? found[i] : found[sameAs[i]!];
-      if (entry === undefined) {
-        const high = signatures.exactHashes[2 * m]!;
-        const low = signatures.exactHashes[2 * m + 1]!;
-        const shingles = signatures.shingleCounts[m]!;
-        // The signature's exact hash is exactHash's own (both hash the normalised text); an empty
-        // normalised text has no signature and is hashed here.
-        const textHash = shingles === 0 ? exactHash(record.text) : hex(high) + hex(low);
-        const analysis = analyzeTokenized(record, tokenize(record.text), this.context, textHash);
-        entry = {
-          analysis,
-          tail: task.format === 'json' ? lineTail(analysis) : null,
-          bandKeys: signatures.bandKeys.slice(m * bands, (m + 1) * bands),
-          hashHigh: high,
-          hashLow: low,
-          shingles,
-        };
-        m++;
-        found[i] = entry;
-        const key = keys[i]!;
-        if (key !== null) {
-          if (this.remembered.size >= REUSE_CAPACITY) {
-            this.remembered.clear();
-          }
-          this.remembered.set(key, entry);
-        }
+      const entry = found[i]!;
+      if (!entry.done) {
+        this.analyzeFresh(record, entry, signatures, json);
       }
-      bandKeys.set(entry.bandKeys, i * bands);
+      ids[i] = record.id;
+      copyBandKeys(entry, bandKeys, i * bands, bands);
       exactHashes[2 * i] = entry.hashHigh;
       exactHashes[2 * i + 1] = entry.hashLow;
       shingleCounts[i] = entry.shingles;
-      if (task.format === 'json') {
-        tails[i] = entry.tail ?? lineTail(entry.analysis);
+      if (lines !== null) {
+        lines.add(entry.tail!);
       } else {
         // A reused analysis is copied: each record's result is its own to change.
-        analyses[i] =
-          entry.analysis.id === record.id
-            ? entry.analysis
-            : { ...structuredClone(entry.analysis), id: record.id };
+        const analysis = entry.analysis!;
+        analyses[i] = analysis.id === record.id ? analysis : { ...structuredClone(analysis), id: record.id };
       }
     }
     this.retained.set(task.job, retained);
@@ -198,22 +217,50 @@ export class AnalysisRunner {
       type: 'analyzed',
       job: task.job,
       count,
-      ids: records.map((r) => r.id),
+      ids,
       bandKeys,
       exactHashes,
       shingleCounts,
-      reused: count - missing.length,
+      reused: count - fresh.length,
     };
     const transfer: ArrayBuffer[] = [bandKeys.buffer, exactHashes.buffer, shingleCounts.buffer];
-    if (task.format === 'json') {
-      const { lines, lineEnds } = encodeLines(tails);
-      reply.lines = lines;
-      reply.lineEnds = lineEnds;
-      transfer.push(lines.buffer as ArrayBuffer, lineEnds.buffer as ArrayBuffer);
+    if (lines !== null) {
+      const encoded = lines.finish();
+      reply.lines = encoded.lines;
+      reply.lineEnds = encoded.lineEnds;
+      transfer.push(encoded.lines.buffer as ArrayBuffer, encoded.lineEnds.buffer as ArrayBuffer);
     } else {
       reply.analyses = analyses;
     }
     return { reply, transfer };
+  }
+
+  /** Analyses the first record of a new text and fills in its entry. */
+  private analyzeFresh(
+    record: AnalysisInput,
+    entry: Remembered,
+    signatures: SignatureChunk,
+    json: boolean,
+  ): void {
+    const m = entry.fresh;
+    const high = signatures.exactHashes[2 * m]!;
+    const low = signatures.exactHashes[2 * m + 1]!;
+    const shingles = signatures.shingleCounts[m]!;
+    // The signature's exact hash is exactHash's own (both hash the normalised text); an empty
+    // normalised text has no signature and is hashed here.
+    const textHash = shingles === 0 ? exactHash(record.text) : hex(high) + hex(low);
+    const analysis = analyzeTokenized(record, tokenize(record.text), this.context, textHash);
+    if (json) {
+      entry.tail = lineTail(analysis);
+    } else {
+      entry.analysis = analysis;
+    }
+    entry.done = true;
+    entry.bandKeys = signatures.bandKeys;
+    entry.bandKeysAt = m * signatures.bands;
+    entry.hashHigh = high;
+    entry.hashLow = low;
+    entry.shingles = shingles;
   }
 
   /** Keeps the listed texts only, so that the memory of the others can be reclaimed before packing. */
@@ -264,7 +311,6 @@ export class AnalysisRunner {
       const packed = packShingleSets(texts, {
         indexes: part.local,
         offset: part.base,
-        keyOf: (text) => similarityKey(text),
       });
       this.retained.delete(part.chunk);
       sets.push(packed);
@@ -278,31 +324,67 @@ export class AnalysisRunner {
   }
 }
 
+/** The records of an analyze task, and what is kept of their texts for packing. */
+function recordsOf(task: AnalyzeTask): { records: AnalysisInput[]; retained: Retained } {
+  if ('records' in task) {
+    return { records: task.records, retained: { texts: task.records.map((r) => r.text) } };
+  }
+  const block = readJsonLines(task.jsonl, {
+    fields: task.fields,
+    firstLine: task.firstLine,
+    source: task.source,
+  });
+  return {
+    records: block.records,
+    retained: {
+      data: task.retain === 'texts' ? task.jsonl : null,
+      spans: block.spans,
+      textField: task.fields.text,
+    },
+  };
+}
+
+function copyBandKeys(entry: Remembered, into: Uint32Array, at: number, bands: number): void {
+  const from = entry.bandKeys;
+  for (let b = 0; b < bands; b++) {
+    into[at + b] = from[entry.bandKeysAt + b]!;
+  }
+}
+
 const encoder = new TextEncoder();
 
-/** The line tails as UTF-8, one after another, tail k ending at byte `lineEnds[k]`. */
-function encodeLines(tails: readonly string[]): { lines: Uint8Array; lineEnds: Uint32Array } {
-  const lineEnds = new Uint32Array(tails.length);
-  // A UTF-16 code unit takes at most 3 bytes of UTF-8.
-  let capacity = 0;
-  for (const tail of tails) {
-    capacity += tail.length * 3;
+/** Line tails as UTF-8, one after another, tail k ending at byte `lineEnds[k]`: encoded as they come. */
+class LineWriter {
+  private buffer: Uint8Array;
+  private bytes = 0;
+  private count = 0;
+  private readonly lineEnds: Uint32Array;
+
+  constructor(lines: number) {
+    this.lineEnds = new Uint32Array(lines);
+    this.buffer = new Uint8Array(Math.max(1024, lines * 256));
   }
-  const buffer = new Uint8Array(capacity);
-  let bytes = 0;
-  for (let k = 0; k < tails.length; k++) {
-    bytes += encoder.encodeInto(tails[k]!, buffer.subarray(bytes)).written;
-    lineEnds[k] = bytes;
+
+  add(tail: string): void {
+    // A UTF-16 code unit takes at most 3 bytes of UTF-8.
+    const need = this.bytes + tail.length * 3;
+    if (need > this.buffer.length) {
+      const grown = new Uint8Array(Math.max(need, this.buffer.length * 2));
+      grown.set(this.buffer.subarray(0, this.bytes));
+      this.buffer = grown;
+    }
+    this.bytes += encoder.encodeInto(tail, this.buffer.subarray(this.bytes)).written;
+    this.lineEnds[this.count++] = this.bytes;
   }
-  return { lines: buffer.slice(0, bytes), lineEnds };
+
+  finish(): { lines: Uint8Array; lineEnds: Uint32Array } {
+    return { lines: this.buffer.slice(0, this.bytes), lineEnds: this.lineEnds };
+  }
 }
 
 /** Records are reused by text and target; records with reasons or a proposed text are not. */
-function reuseKey(record: AnalysisInput): string | null {
-  if ((record.reasons ?? '') !== '' || (record.proposedText ?? '') !== '') {
-    return null;
-  }
-  return `${record.target ?? ''}\u0000${record.text}`;
+function isReusable(record: AnalysisInput): boolean {
+  return (record.reasons ?? '') === '' && (record.proposedText ?? '') === '';
 }
 
 function errorReply(job: number, error: unknown): ErrorReply {

@@ -1,0 +1,139 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_SIGNATURE_OPTIONS, computeSignatures } from '../dedupe/signature.ts';
+import { analyzeRecord } from '../pipeline.ts';
+import type { AnalysisInput } from '../pipeline.ts';
+import type { AnalyzeReply, AnalyzeTask, ErrorReply, PackReply } from './protocol.ts';
+import { AnalysisRunner, lineTail } from './runner.ts';
+
+const fields = { id: 'id', text: 'text', target: 'target' };
+
+function runner(): AnalysisRunner {
+  return new AnalysisRunner({ context: {}, signature: DEFAULT_SIGNATURE_OPTIONS });
+}
+
+function jsonlTask(job: number, records: object[], format: 'json' | 'objects' = 'json'): AnalyzeTask {
+  const jsonl = new TextEncoder().encode(records.map((r) => JSON.stringify(r)).join('\n') + '\n');
+  return { type: 'analyze', job, format, retain: 'texts', jsonl, firstLine: 1, fields, source: 'test.jsonl' };
+}
+
+/** The line tails of a reply, decoded. */
+function tails(reply: AnalyzeReply): string[] {
+  const decoder = new TextDecoder();
+  const out: string[] = [];
+  let from = 0;
+  for (const end of reply.lineEnds!) {
+    out.push(decoder.decode(reply.lines!.subarray(from, end)));
+    from = end;
+  }
+  return out;
+}
+
+const long = '推进新型城镇化，Support the plan 👍 第3条建议删除。'.repeat(400);
+const records: AnalysisInput[] = [
+  { id: 'a', text: '支持本条，建议把公交分担率提高到60%。', target: 'c1' },
+  { id: 'b', text: 'I strongly oppose the repeal of net neutrality.', target: 'FCC' },
+  { id: 'c', text: '支持本条，建议把公交分担率提高到60%。', target: 'c1' },
+  { id: 'd', text: '支持本条，建议把公交分担率提高到60%。', target: 'c2' },
+  { id: 'e', text: '', target: null },
+  { id: 'f', text: '好', target: null },
+  { id: 'g', text: '👍🏽', target: null },
+  { id: 'h', text: '支持 the plan 👍 第3条', target: null },
+  { id: 'i', text: long, target: null },
+  { id: 'j', text: 'I strongly oppose the repeal of net neutrality.', target: 'FCC' },
+  // Many figures: a line tail longer than the space first set aside for the chunk's lines.
+  {
+    id: 'k',
+    text: Array.from({ length: 300 }, (_, n) => `第${n + 1}项增加${n + 5}%`).join('；'),
+    target: null,
+  },
+];
+
+describe('AnalysisRunner', () => {
+  it('answers JSON Lines with each record’s line tail, band keys and hashes, reusing repeated texts', () => {
+    const { reply } = runner().run(jsonlTask(1, records));
+    expect(reply.type).toBe('analyzed');
+    const analyzed = reply as AnalyzeReply;
+    expect(analyzed.count).toBe(records.length);
+    expect(analyzed.ids).toEqual(records.map((r) => r.id));
+    expect(tails(analyzed)).toEqual(records.map((r) => lineTail(analyzeRecord(r))));
+    // c repeats a (same text and target), j repeats b; d has another target.
+    expect(analyzed.reused).toBe(2);
+    const expected = computeSignatures(
+      records.map((r) => r.text),
+      DEFAULT_SIGNATURE_OPTIONS,
+    );
+    expect(analyzed.bandKeys).toEqual(expected.bandKeys);
+    expect(analyzed.exactHashes).toEqual(expected.exactHashes);
+    expect(analyzed.shingleCounts).toEqual(expected.shingleCounts);
+  });
+
+  it('answers records as objects, each with its own id, equal to analyzeRecord', () => {
+    const { reply } = runner().run({ type: 'analyze', job: 1, format: 'objects', retain: 'texts', records });
+    const analyzed = reply as AnalyzeReply;
+    expect(analyzed.analyses).toEqual(records.map((r) => analyzeRecord(r)));
+    // A reused analysis is a copy, not the first record's object.
+    expect(analyzed.analyses![2]).not.toBe(analyzed.analyses![0]);
+  });
+
+  it('reuses texts of earlier chunks, and records with reasons never', () => {
+    const run = runner();
+    run.run(jsonlTask(1, records.slice(0, 2)));
+    const { reply } = run.run(jsonlTask(2, [records[0]!, records[1]!, records[5]!]));
+    expect((reply as AnalyzeReply).reused).toBe(2);
+    const withReasons = { id: 'r', text: records[0]!.text, target: 'c1', reasons: '因为线路不足' };
+    const again = run.run({
+      type: 'analyze',
+      job: 3,
+      format: 'objects',
+      retain: 'texts',
+      records: [withReasons],
+    });
+    expect((again.reply as AnalyzeReply).reused).toBe(0);
+    expect((again.reply as AnalyzeReply).analyses).toEqual([analyzeRecord(withReasons)]);
+  });
+
+  it('answers a change of format from a fresh memory', () => {
+    const run = runner();
+    run.run(jsonlTask(1, records.slice(0, 2)));
+    const { reply } = run.run({
+      type: 'analyze',
+      job: 2,
+      format: 'objects',
+      retain: 'texts',
+      records: records.slice(0, 3),
+    });
+    expect((reply as AnalyzeReply).reused).toBe(1);
+    expect((reply as AnalyzeReply).analyses).toEqual(records.slice(0, 3).map((r) => analyzeRecord(r)));
+    const back = run.run(jsonlTask(3, records.slice(0, 3)));
+    expect(tails(back.reply as AnalyzeReply)).toEqual(
+      records.slice(0, 3).map((r) => lineTail(analyzeRecord(r))),
+    );
+  });
+
+  it('names the bad line, and goes on with the next chunk', () => {
+    const run = runner();
+    const bad = new TextEncoder().encode('{"id":"a","text":"支持"}\n{"id":"b",\n');
+    const { reply } = run.run({ ...jsonlTask(1, []), jsonl: bad });
+    expect(reply.type).toBe('error');
+    expect((reply as ErrorReply).error.message).toMatch(/^Line 2 of test\.jsonl is not valid JSON/u);
+    const next = run.run(jsonlTask(2, records.slice(0, 3)));
+    expect(tails(next.reply as AnalyzeReply)).toEqual(
+      records.slice(0, 3).map((r) => lineTail(analyzeRecord(r))),
+    );
+  });
+
+  it('gives nothing for an empty chunk', () => {
+    const { reply } = runner().run(jsonlTask(1, []));
+    expect(reply).toMatchObject({ type: 'analyzed', count: 0, ids: [], reused: 0 });
+    expect((reply as AnalyzeReply).lines!.length).toBe(0);
+  });
+
+  it('packs the shingle sets of texts it keeps', () => {
+    const run = runner();
+    run.run(jsonlTask(7, records));
+    const local = new Int32Array([0, 8]);
+    const { reply } = run.run({ type: 'pack', job: 8, parts: [{ chunk: 7, local, base: 100 }] });
+    const [set] = (reply as PackReply).sets;
+    expect(Array.from(set!.indexes)).toEqual([100, 108]);
+  });
+});

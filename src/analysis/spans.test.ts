@@ -1,0 +1,223 @@
+import { describe, expect, it } from 'vitest';
+import type { SpanKind } from './spans.ts';
+import { SpanScanner, hanRunEnd, hanRunStart } from './spans.ts';
+
+/** The alternation the scanner stands for, run as a regex: the reference its spans must equal. */
+const SPAN =
+  /([\p{Script=Han}\u3007]+)|(\p{Nd}+(?:[.,:]\p{Nd}+)*%?(?![\p{L}\p{Nd}]))|(\p{Regional_Indicator}{2}|[#*0-9]\uFE0F?\u20E3|\p{Extended_Pictographic}(?:\p{Emoji_Modifier}|\uFE0F)?(?:\u200D\p{Extended_Pictographic}(?:\p{Emoji_Modifier}|\uFE0F)?)*)|((?:(?!\p{Script=Han})[\p{L}\p{Nd}])(?:(?!\p{Script=Han})[\p{L}\p{M}\p{Nd}])*(?:['’](?:(?!\p{Script=Han})\p{L})+)*)/gu;
+
+type Span = [text: string, start: number, kind: SpanKind];
+
+function reference(text: string): Span[] {
+  const spans: Span[] = [];
+  for (const match of text.matchAll(SPAN)) {
+    const kind: SpanKind =
+      match[1] !== undefined
+        ? 'han'
+        : match[2] !== undefined
+          ? 'number'
+          : match[3] !== undefined
+            ? 'emoji'
+            : /^\p{Nd}+$/u.test(match[0])
+              ? 'number'
+              : 'word';
+    spans.push([match[0], match.index, kind]);
+  }
+  return spans;
+}
+
+function scan(text: string): Span[] {
+  const spans: Span[] = [];
+  const scanner = new SpanScanner(text);
+  while (scanner.next()) {
+    spans.push([text.slice(scanner.start, scanner.end), scanner.start, scanner.kind]);
+  }
+  return spans;
+}
+
+describe('SpanScanner', () => {
+  it('finds Han runs, numbers, emoji and words in order', () => {
+    expect(scan('支持第3条，2,025.5吨 by 2030 👍🏽 don’t')).toEqual([
+      ['支持第', 0, 'han'],
+      ['3', 3, 'number'],
+      ['条', 4, 'han'],
+      // Digits right before a letter (Han ones too) give their last group back.
+      ['2,025', 6, 'number'],
+      ['5', 12, 'number'],
+      ['吨', 13, 'han'],
+      ['by', 15, 'word'],
+      ['2030', 18, 'number'],
+      ['👍🏽', 23, 'emoji'],
+      ['don’t', 28, 'word'],
+    ]);
+  });
+
+  it('gives nothing for empty, blank or punctuation-only text', () => {
+    expect(scan('')).toEqual([]);
+    expect(scan(' \n\t ')).toEqual([]);
+    expect(scan('，。！？…')).toEqual([]);
+  });
+
+  it('handles one character', () => {
+    expect(scan('好')).toEqual([['好', 0, 'han']]);
+    expect(scan('a')).toEqual([['a', 0, 'word']]);
+    expect(scan('7')).toEqual([['7', 0, 'number']]);
+    expect(scan('😀')).toEqual([['😀', 0, 'emoji']]);
+    expect(scan('#')).toEqual([]);
+  });
+
+  it('backtracks numbers as the regex does', () => {
+    for (const text of [
+      '1.5x',
+      '2015年',
+      '50%off',
+      '3.14%',
+      '1,2,3.',
+      '12:30pm',
+      '5%%',
+      '１２３',
+      '٣٫٤',
+      '1️⃣ #️⃣',
+    ]) {
+      expect(scan(text)).toEqual(reference(text));
+    }
+    expect(scan('1.5x')).toEqual([
+      ['1', 0, 'number'],
+      ['5x', 2, 'word'],
+    ]);
+    expect(scan('2015年')).toEqual([
+      ['2015', 0, 'number'],
+      ['年', 4, 'han'],
+    ]);
+  });
+
+  it('keeps emoji sequences, flags and keycaps whole', () => {
+    expect(scan('👨‍👩‍👧🇨🇳#️⃣ℹ️').map(([text, , kind]) => [text, kind])).toEqual([
+      ['👨‍👩‍👧', 'emoji'],
+      ['🇨🇳', 'emoji'],
+      ['#️⃣', 'emoji'],
+      ['ℹ️', 'emoji'],
+    ]);
+  });
+
+  it('reads characters beyond the BMP and lone surrogates', () => {
+    for (const text of ['𠀀𠀁中文', '𝐀𝐁c', 'a\uD800b', '\uDC00中', 'x𝟘y']) {
+      expect(scan(text)).toEqual(reference(text));
+    }
+  });
+
+  it('agrees with the regex on random mixed-script text', () => {
+    const alphabet = [
+      'a',
+      'Z',
+      'q',
+      '1',
+      '9',
+      '0',
+      '.',
+      ',',
+      ':',
+      '%',
+      "'",
+      '’',
+      '-',
+      ' ',
+      '\n',
+      'é',
+      'e\u0301',
+      'ß',
+      'İ',
+      'ﬁ',
+      'Ａ',
+      '５',
+      '٣',
+      '〇',
+      '中',
+      '国',
+      '的',
+      '⺮',
+      '⼀',
+      '豈',
+      '𠀀',
+      '😀',
+      '👍',
+      '🏽',
+      '\u200D',
+      '\uFE0F',
+      '\u20E3',
+      '#',
+      '*',
+      '🇨',
+      '🇳',
+      'ℹ',
+      '©',
+      '™',
+      '，',
+      '。',
+      'Ⅻ',
+      '½',
+      '²',
+      '\uD800',
+      '\uDC00',
+      'ǅ',
+      'ﾊ',
+      '가',
+      'ب',
+      '\u0300',
+      '\u0903',
+      '𝐀',
+      '𝟘',
+    ];
+    let seed = 7;
+    const random = (): number => {
+      seed = (Math.imul(seed, 1103515245) + 12345) & 0x7fffffff;
+      return seed / 0x80000000;
+    };
+    for (let n = 0; n < 20_000; n++) {
+      let text = '';
+      const length = 1 + Math.floor(random() * 12);
+      for (let k = 0; k < length; k++) {
+        text += alphabet[Math.floor(random() * alphabet.length)]!;
+      }
+      expect(scan(text), JSON.stringify(text)).toEqual(reference(text));
+    }
+  });
+
+  it('scans long text completely', () => {
+    const text = '推进新型城镇化，Support the plan 👍 第3条建议删除。'.repeat(3000);
+    const spans = scan(text);
+    expect(spans).toEqual(reference(text));
+    expect(spans.length).toBe(3000 * scan('推进新型城镇化，Support the plan 👍 第3条建议删除。').length);
+  });
+});
+
+describe('hanRunStart and hanRunEnd', () => {
+  function runs(text: string): string[] {
+    const found: string[] = [];
+    for (let start = hanRunStart(text, 0); start !== -1;) {
+      const end = hanRunEnd(text, start);
+      found.push(text.slice(start, end));
+      start = hanRunStart(text, end);
+    }
+    return found;
+  }
+
+  it('find the Han runs the scanner finds', () => {
+    for (const text of [
+      '',
+      'a',
+      '好',
+      '支持第3条，2,025.5吨 by 2030 👍🏽',
+      '𠀀𠀁中文〇与⺮部 ok',
+      'only English 👍',
+    ]) {
+      expect(runs(text)).toEqual(
+        scan(text)
+          .filter(([, , kind]) => kind === 'han')
+          .map(([run]) => run),
+      );
+    }
+    expect(runs('甲a乙')).toEqual(['甲', '乙']);
+    expect(hanRunStart('no Han here', 0)).toBe(-1);
+  });
+});
