@@ -3,6 +3,7 @@ import type { Statement } from 'better-sqlite3';
 import type { Insertable } from 'kysely';
 import type { Database } from '../db/database.ts';
 import type { Executor, Tx } from '../db/executor.ts';
+import { OUTSIDE_OPINION_COLUMNS } from './opinion.repository.ts';
 import type {
   DuplicateClusterTable,
   OpinionAnalysisTable,
@@ -155,28 +156,15 @@ export function commentImportWriter(
     'opinion',
     ['id', 'reg_no', 'suggestion', 'quality_score', 'quality_flags', 'external_ref'],
     {
+      ...OUTSIDE_OPINION_COLUMNS,
       round_id: roundId,
-      invitation_id: null,
-      unit_id: null,
-      author_id: null,
       clause_stable_id: null,
       clause_id: null,
-      quote: null,
       reasons: null,
       proposed_text: null,
-      kind: 'substantive',
-      blocking: 0,
-      status: 'submitted',
-      priority: null,
-      assignee_id: null,
-      level: null,
-      forwarded_by_unit_id: null,
-      carried_from_id: null,
-      disposition_status: 'pending',
       created_at: now,
       updated_at: now,
       submitted_at: now,
-      withdrawn_at: null,
     },
   );
   const clusters = tableWriter<DuplicateClusterTable>(

@@ -86,6 +86,27 @@ export function toOpinion(row: OpinionRow): OpinionRecord {
   };
 }
 
+/**
+ * The columns every comment from outside the units has alike (the public portal, an imported file): no
+ * invitation, unit or author; a substantive opinion, submitted, not yet handled or disposed.
+ */
+export const OUTSIDE_OPINION_COLUMNS = {
+  invitation_id: null,
+  unit_id: null,
+  author_id: null,
+  quote: null,
+  kind: 'substantive',
+  blocking: 0,
+  status: 'submitted',
+  priority: null,
+  assignee_id: null,
+  level: null,
+  forwarded_by_unit_id: null,
+  carried_from_id: null,
+  disposition_status: 'pending',
+  withdrawn_at: null,
+} as const satisfies Partial<Insertable<OpinionTable>>;
+
 export async function insertOpinion(db: Executor, row: Insertable<OpinionTable>): Promise<void> {
   await db.insertInto('opinion').values(row).execute();
 }

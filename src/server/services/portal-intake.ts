@@ -10,6 +10,7 @@ import { enqueueOpinionAnalyses } from '../jobs/analysis.jobs.ts';
 import { newId, sha256Hex } from '../lib/ids.ts';
 import { acceptsPublicComments, isShownToPublic } from '../policies/portal.policy.ts';
 import { insertOpinions } from '../repositories/comment-import.repository.ts';
+import { OUTSIDE_OPINION_COLUMNS } from '../repositories/opinion.repository.ts';
 import type { PortalClause } from '../repositories/portal.repository.ts';
 import {
   ensurePortalRound,
@@ -105,32 +106,19 @@ export function publicOpinionRow(
   });
   return {
     id: newId(),
+    ...OUTSIDE_OPINION_COLUMNS,
     round_id: round.id,
-    invitation_id: null,
-    unit_id: null,
-    author_id: null,
     reg_no: `${round.seq}-P-${String(regNo).padStart(7, '0')}`,
     clause_stable_id: comment.clauseStableId,
     clause_id: comment.clauseId,
-    quote: null,
     suggestion: comment.suggestion,
     reasons: comment.reasons,
     proposed_text: comment.proposedText,
-    kind: 'substantive',
-    blocking: 0,
-    status: 'submitted',
     quality_score: quality.score,
     quality_flags: JSON.stringify(quality.flags),
-    priority: null,
-    assignee_id: null,
-    level: null,
-    forwarded_by_unit_id: null,
-    carried_from_id: null,
-    disposition_status: 'pending',
     created_at: stamp,
     updated_at: stamp,
     submitted_at: stamp,
-    withdrawn_at: null,
     external_ref: comment.receiptNo,
   };
 }
