@@ -395,6 +395,43 @@ export function packShingleSets(
   };
 }
 
+/** Packed shingle sets of a corpus of `count` texts by text index, added as they arrive. */
+export class PackedShingleIndex {
+  private readonly part: Int32Array;
+  private readonly position: Int32Array;
+  private readonly parts: PackedShingleSets[] = [];
+
+  constructor(count: number) {
+    this.part = new Int32Array(count).fill(-1);
+    this.position = new Int32Array(count);
+  }
+
+  add(packed: PackedShingleSets): void {
+    const p = this.parts.length;
+    this.parts.push(packed);
+    const { indexes } = packed;
+    for (let k = 0; k < indexes.length; k++) {
+      this.part[indexes[k]!] = p;
+      this.position[indexes[k]!] = k;
+    }
+  }
+
+  has(index: number): boolean {
+    return (this.part[index] ?? -1) !== -1;
+  }
+
+  /** The set of text `index`, or undefined when it was not packed. */
+  get(index: number): Uint32Array | undefined {
+    const p = this.part[index] ?? -1;
+    if (p === -1) {
+      return undefined;
+    }
+    const { offsets, values } = this.parts[p]!;
+    const k = this.position[index]!;
+    return values.subarray(offsets[k], offsets[k + 1]);
+  }
+}
+
 /**
  * A `shinglesOf` for `clusterSignatures` reading packed sets of a corpus of `count` texts; a text not
  * packed is computed by `fallback`.
@@ -404,21 +441,9 @@ export function packedShinglesOf(
   parts: readonly PackedShingleSets[],
   fallback: (index: number) => Uint32Array,
 ): (index: number) => Uint32Array {
-  const part = new Int32Array(count).fill(-1);
-  const position = new Int32Array(count);
-  parts.forEach((packed, p) => {
-    packed.indexes.forEach((index, k) => {
-      part[index] = p;
-      position[index] = k;
-    });
-  });
-  return (index) => {
-    const p = part[index] ?? -1;
-    if (p === -1) {
-      return fallback(index);
-    }
-    const { offsets, values } = parts[p]!;
-    const k = position[index]!;
-    return values.subarray(offsets[k], offsets[k + 1]);
-  };
+  const index = new PackedShingleIndex(count);
+  for (const packed of parts) {
+    index.add(packed);
+  }
+  return (i) => index.get(i) ?? fallback(i);
 }

@@ -15,7 +15,7 @@
 import { AppError } from '../../domain/errors.ts';
 import type { DuplicateResult } from '../dedupe/cluster.ts';
 import { SignatureClusterer, resolveThreshold, textsToVerify } from '../dedupe/cluster.ts';
-import type { PackedShingleSets } from '../dedupe/shingles.ts';
+import { PackedShingleIndex } from '../dedupe/shingles.ts';
 import type { SignatureChunk } from '../dedupe/signature.ts';
 import { DEFAULT_SIGNATURE_OPTIONS, concatSignatures } from '../dedupe/signature.ts';
 import type { AnalysisContext, AnalysisInput, RecordAnalysis } from '../pipeline.ts';
@@ -267,11 +267,17 @@ async function runCorpus(
     const totalBatches = batches.reduce((n, list) => n + list.length, 0);
     // 3. Cluster, as the sets arrive: text i needs the sets of the texts to verify up to i only.
     let clusterSeconds = 0;
-    const received = new PackedSetIndex(count);
+    const received = new PackedShingleIndex(count);
     const clusterer = new SignatureClusterer(signatures, {
       threshold,
       cacheValues: 0,
-      shinglesOf: (index) => received.get(index),
+      shinglesOf: (index) => {
+        const set = received.get(index);
+        if (set === undefined) {
+          throw new AppError('internal', `record ${index} was not prepared for verification`);
+        }
+        return set;
+      },
     });
     let frontier = 0;
     /**
@@ -335,42 +341,6 @@ async function runCorpus(
     };
   } finally {
     await pool.close();
-  }
-}
-
-/** Packed shingle sets of a corpus as they arrive, by text index. */
-class PackedSetIndex {
-  private readonly part: Int32Array;
-  private readonly position: Int32Array;
-  private readonly parts: PackedShingleSets[] = [];
-
-  constructor(count: number) {
-    this.part = new Int32Array(count).fill(-1);
-    this.position = new Int32Array(count);
-  }
-
-  add(packed: PackedShingleSets): void {
-    const p = this.parts.length;
-    this.parts.push(packed);
-    const { indexes } = packed;
-    for (let k = 0; k < indexes.length; k++) {
-      this.part[indexes[k]!] = p;
-      this.position[indexes[k]!] = k;
-    }
-  }
-
-  has(index: number): boolean {
-    return this.part[index] !== -1;
-  }
-
-  get(index: number): Uint32Array {
-    const p = this.part[index] ?? -1;
-    if (p === -1) {
-      throw new AppError('internal', `record ${index} was not prepared for verification`);
-    }
-    const { offsets, values } = this.parts[p]!;
-    const k = this.position[index]!;
-    return values.subarray(offsets[k], offsets[k + 1]);
   }
 }
 
