@@ -133,7 +133,10 @@ describe.skipIf(!browserAvailable())(
       await leader.fill('2');
       await settings.getByRole('button', { name: '保存设置' }).click();
       await expect.poll(visible(page, '提醒设置已保存'), { timeout: 10_000 }).toBe(true);
-      expect(await settings.locator('.ant-form-item-explain-error').count()).toBe(0);
+      // The earlier refusal's message leaves with an animation.
+      await expect
+        .poll(() => settings.locator('.ant-form-item-explain-error').count(), { timeout: 5_000 })
+        .toBe(0);
       const saved = await services.reminders.getSettings(organizer.actor, round.id);
       expect(saved).toMatchObject({ beforeDays: [2, 1], leaderAfterDays: 2, isDefault: false });
       await expect
