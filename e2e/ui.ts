@@ -78,6 +78,8 @@ export const openPopconfirm = (page: Page) => page.locator('.ant-popconfirm').fi
  * confirmed action removes the button the popup belongs to, the popup may linger while it animates out.
  */
 export async function confirm(page: Page, okText = '确定'): Promise<void> {
+  // An earlier confirmed popup may still be animating out: wait until this one is the only one shown.
+  await expect.poll(() => openPopconfirm(page).count(), { timeout: 5_000 }).toBe(1);
   await openPopconfirm(page).getByRole('button', { name: okText }).click();
 }
 
