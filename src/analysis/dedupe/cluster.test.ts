@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { similarityKey } from '../normalize.ts';
-import { SignatureClusterer, clusterSignatures, findDuplicates, textsToVerify } from './cluster.ts';
+import {
+  SignatureClusterer,
+  clusterSignatures,
+  findDuplicates,
+  planClustering,
+  textsToVerify,
+} from './cluster.ts';
 import { jaccard, packShingleSets, packedShinglesOf, shingleSet } from './shingles.ts';
 import { computeSignatures, concatSignatures } from './signature.ts';
 
@@ -243,6 +249,33 @@ describe('clusterSignatures', () => {
       expect(asked.every((i) => verify.has(i) && i < upTo)).toBe(true);
     }
     expect(clusterer.result()).toEqual(findDuplicates(texts));
+  });
+
+  it('plans groups of shared band keys only, for texts neither empty nor exact duplicates', () => {
+    const texts = [ZH_LETTER, OTHER_EN, ZH_LETTER.replace('坚决', '完全'), ZH_LETTER, '', EN_LETTER];
+    const signatures = computeSignatures(texts);
+    const plan = planClustering(signatures);
+    const { bands } = signatures;
+    const groupsOf = (i: number): number[] => Array.from(plan.groupOf.subarray(i * bands, (i + 1) * bands));
+    expect(Array.from(plan.verify)).toEqual([0, 2]);
+    expect(plan.duplicates).toBe(1);
+    expect(plan.emptyTexts).toBe(1);
+    // The two letters share some band keys (one group each), and nothing else is shared.
+    const shared = groupsOf(0).filter((g) => g !== -1);
+    expect(shared.length).toBeGreaterThan(0);
+    expect(plan.groups).toBe(shared.length);
+    expect(groupsOf(2).filter((g) => g !== -1)).toEqual(shared);
+    for (const i of [1, 3, 4, 5]) {
+      expect(groupsOf(i).every((g) => g === -1)).toBe(true);
+    }
+    // A plan made for other signatures is refused.
+    expect(
+      () =>
+        new SignatureClusterer(computeSignatures(texts.slice(1)), {
+          plan,
+          shinglesOf: () => new Uint32Array(0),
+        }),
+    ).toThrow(/other signatures/u);
   });
 
   it('refuses a result before every text is taken', () => {

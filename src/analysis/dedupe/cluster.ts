@@ -47,6 +47,8 @@ export interface ClusterSignaturesOptions extends ClusterOptions {
    * itself cheap, e.g. over sets packed in advance (`packedShinglesOf`).
    */
   cacheValues?: number;
+  /** `planClustering(signatures)`, when already made (e.g. to list the texts to verify). */
+  plan?: ClusterPlan;
 }
 
 export type DuplicateOptions = ClusterOptions & SignatureOptions;
@@ -95,78 +97,53 @@ export function resolveThreshold(threshold: number | undefined): number {
   return value;
 }
 
-/** Open-addressing tables (one per band) from band key to the clusters of its bucket. */
-class BandBuckets {
-  /**
-   * Three integers a slot, side by side so that one lookup touches one cache line: the band key, the
-   * first cluster of its bucket (-1 for a free slot), further clusters (index into the overflow lists,
-   * or -1).
-   */
-  private readonly slots: Int32Array;
+/**
+ * The clusters of each band group's texts: the first (stored plus one, 0 for none) and further ones in
+ * overflow lists, at most `limit` a group.
+ */
+class GroupBuckets {
+  private readonly first: Int32Array;
+  /** Head of each group's overflow list, plus one (0 for none). */
+  private readonly more: Int32Array;
   private overflowCluster: Int32Array;
   private overflowNext: Int32Array;
   private overflowCount = 0;
-  private readonly capacity: number;
-  private readonly scale: number;
 
   constructor(
-    bands: number,
-    entries: number,
+    groups: number,
     private readonly limit: number,
   ) {
-    this.capacity = Math.max(16, Math.ceil(entries / 0.65));
-    this.scale = this.capacity / 4294967296;
-    this.slots = new Int32Array(bands * this.capacity * 3);
-    for (let at = 1; at < this.slots.length; at += 3) {
-      this.slots[at] = -1;
-      this.slots[at + 1] = -1;
-    }
+    this.first = new Int32Array(groups);
+    this.more = new Int32Array(groups);
     this.overflowCluster = new Int32Array(1024);
     this.overflowNext = new Int32Array(1024);
   }
 
-  /** The slot of `key` in band `band`: holding the key, or the free slot where it belongs. */
-  slot(band: number, key: number): number {
-    const base = band * this.capacity;
-    const slots = this.slots;
-    const signed = key | 0;
-    let at = Math.floor(key * this.scale);
-    for (;;) {
-      const slot = (base + at) * 3;
-      if (slots[slot + 1] === -1 || slots[slot] === signed) {
-        return slot;
-      }
-      at = at + 1 === this.capacity ? 0 : at + 1;
+  /** Calls `visit` with each cluster of the group, in the order they came. */
+  forEachCluster(group: number, visit: (cluster: number) => void): void {
+    const first = this.first[group]!;
+    if (first === 0) {
+      return;
     }
-  }
-
-  isOccupied(slot: number): boolean {
-    return this.slots[slot + 1] !== -1;
-  }
-
-  /** Calls `visit` with each cluster in the slot's bucket. */
-  forEachCluster(slot: number, visit: (cluster: number) => void): void {
-    visit(this.slots[slot + 1]!);
-    for (let entry = this.slots[slot + 2]!; entry !== -1; entry = this.overflowNext[entry]!) {
+    visit(first - 1);
+    for (let entry = this.more[group]! - 1; entry !== -1; entry = this.overflowNext[entry]!) {
       visit(this.overflowCluster[entry]!);
     }
   }
 
-  /** Records `cluster` in the bucket of `slot` (claiming the slot for `key` if free). */
-  add(slot: number, key: number, cluster: number): void {
-    const slots = this.slots;
-    const first = slots[slot + 1]!;
-    if (first === -1) {
-      slots[slot] = key | 0;
-      slots[slot + 1] = cluster;
+  /** Records `cluster` among the group's clusters. */
+  add(group: number, cluster: number): void {
+    const first = this.first[group]!;
+    if (first === 0) {
+      this.first[group] = cluster + 1;
       return;
     }
-    if (first === cluster) {
+    if (first === cluster + 1) {
       return;
     }
     let length = 1;
     let last = -1;
-    for (let entry = slots[slot + 2]!; entry !== -1; entry = this.overflowNext[entry]!) {
+    for (let entry = this.more[group]! - 1; entry !== -1; entry = this.overflowNext[entry]!) {
       if (this.overflowCluster[entry] === cluster) {
         return;
       }
@@ -188,7 +165,7 @@ class BandBuckets {
     this.overflowCluster[entry] = cluster;
     this.overflowNext[entry] = -1;
     if (last === -1) {
-      slots[slot + 2] = entry;
+      this.more[group] = entry + 1;
     } else {
       this.overflowNext[last] = entry;
     }
@@ -230,57 +207,102 @@ function findExactDuplicates(signatures: SignatureChunk): {
   return { exactDuplicateOf, duplicates };
 }
 
+/** What clustering needs besides the signatures: `planClustering`. */
+export interface ClusterPlan {
+  /** Index of the earliest text with the same normalised text, or -1. */
+  exactDuplicateOf: Int32Array;
+  duplicates: number;
+  emptyTexts: number;
+  bands: number;
+  /**
+   * `count × bands`: text i's group for band b at `i * bands + b`, the groups numbering the band keys
+   * that two or more distinct texts (neither empty nor exact duplicates) share; -1 where the text is
+   * alone with its key, and for empty texts and exact duplicates.
+   */
+  groupOf: Int32Array;
+  groups: number;
+  /** The texts in a group, ascending: those whose similarity clustering will verify. */
+  verify: Int32Array;
+}
+
 /**
- * Indexes of the texts clustering will verify: those (neither empty nor an exact duplicate) sharing a
- * band key with another such text. A worker pool can compute their shingle sets in advance
- * (`packShingleSets`), sparing the clustering thread the normalisation of each.
+ * Exact duplicates, and the band keys texts share: a key only one text has leads to no candidate, so
+ * clustering looks up shared keys alone, by their group number, and passes over a text with none.
  */
-export function textsToVerify(signatures: SignatureChunk): Int32Array {
+export function planClustering(signatures: SignatureChunk): ClusterPlan {
   const { count, bands, bandKeys, shingleCounts } = signatures;
-  const { exactDuplicateOf } = findExactDuplicates(signatures);
-  const distinct: number[] = [];
+  const { exactDuplicateOf, duplicates } = findExactDuplicates(signatures);
+  let emptyTexts = 0;
+  let distinctCount = 0;
+  const distinct = new Int32Array(count);
   for (let i = 0; i < count; i++) {
-    if (shingleCounts[i] !== 0 && exactDuplicateOf[i] === -1) {
-      distinct.push(i);
+    if (shingleCounts[i] === 0) {
+      emptyTexts++;
+    } else if (exactDuplicateOf[i] === -1) {
+      distinct[distinctCount++] = i;
     }
   }
-  const capacity = Math.max(16, Math.ceil(distinct.length / 0.6));
+  const capacity = Math.max(16, Math.ceil(distinctCount / 0.6));
   const scale = capacity / 4294967296;
   const keys = new Uint32Array(capacity);
-  /** First text with the key, or -2 once a second one arrives; -1 for a free slot. */
-  const first = new Int32Array(capacity);
+  /** First text with the key, or -2 once a second one arrives (its group then in `slotGroup`); -1 for a free slot. */
+  const holders = new Int32Array(capacity);
+  const slotGroup = new Int32Array(capacity);
+  const groupOf = new Int32Array(count * bands).fill(-1);
   const marked = new Uint8Array(count);
+  let groups = 0;
   for (let b = 0; b < bands; b++) {
-    first.fill(-1);
-    for (const i of distinct) {
+    holders.fill(-1);
+    for (let d = 0; d < distinctCount; d++) {
+      const i = distinct[d]!;
       const key = bandKeys[i * bands + b]!;
       let at = Math.floor(key * scale);
       for (;;) {
-        const holder = first[at]!;
+        const holder = holders[at]!;
         if (holder === -1) {
           keys[at] = key;
-          first[at] = i;
+          holders[at] = i;
           break;
         }
         if (keys[at] === key) {
-          marked[i] = 1;
+          let group: number;
           if (holder >= 0) {
+            group = groups++;
+            slotGroup[at] = group;
+            groupOf[holder * bands + b] = group;
             marked[holder] = 1;
-            first[at] = -2;
+            holders[at] = -2;
+          } else {
+            group = slotGroup[at]!;
           }
+          groupOf[i * bands + b] = group;
+          marked[i] = 1;
           break;
         }
         at = at + 1 === capacity ? 0 : at + 1;
       }
     }
   }
-  const out: number[] = [];
+  let verifyCount = 0;
   for (let i = 0; i < count; i++) {
+    verifyCount += marked[i]!;
+  }
+  const verify = new Int32Array(verifyCount);
+  for (let i = 0, k = 0; i < count; i++) {
     if (marked[i] === 1) {
-      out.push(i);
+      verify[k++] = i;
     }
   }
-  return Int32Array.from(out);
+  return { exactDuplicateOf, duplicates, emptyTexts, bands, groupOf, groups, verify };
+}
+
+/**
+ * Indexes of the texts clustering will verify: those (neither empty nor an exact duplicate) sharing a
+ * band key with another such text. A worker pool can compute their shingle sets in advance
+ * (`packShingleSets`), sparing the clustering thread the normalisation of each.
+ */
+export function textsToVerify(signatures: SignatureChunk): Int32Array {
+  return planClustering(signatures).verify;
 }
 
 /**
@@ -357,14 +379,11 @@ export class SignatureClusterer {
   private readonly coreSize: number;
   /** Members after the representative of each cluster's core, and their distances to it. */
   private readonly cores = new Map<number, { members: number[]; distances: number[] }>();
-  private readonly exactDuplicateOf: Int32Array;
-  private readonly duplicates: number;
-  private readonly emptyTexts: number;
-  private readonly buckets: BandBuckets;
+  private readonly plan: ClusterPlan;
+  private readonly buckets: GroupBuckets;
   private readonly cache: ShingleCache;
   /** The founding text (representative) of each text's cluster; -1 for empty texts. */
   private readonly founder: Int32Array;
-  private readonly slots: Int32Array;
   private readonly candidates: Int32Array;
   private readonly hits: Int32Array;
   private candidateCount = 0;
@@ -377,24 +396,17 @@ export class SignatureClusterer {
     private readonly options: ClusterSignaturesOptions,
   ) {
     this.threshold = resolveThreshold(options.threshold);
-    const { count, bands, shingleCounts } = signatures;
+    const { count, bands } = signatures;
     this.maxVerifications = Math.max(1, options.maxVerifications ?? bands);
     this.bucketClusters = Math.max(1, options.bucketClusters ?? 8);
     this.coreSize = Math.max(1, options.coreSize ?? 8);
-    const exact = findExactDuplicates(signatures);
-    this.exactDuplicateOf = exact.exactDuplicateOf;
-    this.duplicates = exact.duplicates;
-    let emptyTexts = 0;
-    for (let i = 0; i < count; i++) {
-      if (shingleCounts[i] === 0) {
-        emptyTexts++;
-      }
+    this.plan = options.plan ?? planClustering(signatures);
+    if (this.plan.groupOf.length !== count * bands) {
+      throw new AppError('internal', 'the clustering plan was made for other signatures');
     }
-    this.emptyTexts = emptyTexts;
-    this.buckets = new BandBuckets(bands, count - this.duplicates - emptyTexts, this.bucketClusters);
+    this.buckets = new GroupBuckets(this.plan.groups, this.bucketClusters);
     this.cache = new ShingleCache(options.shinglesOf, options.cacheValues ?? 24_000_000);
     this.founder = new Int32Array(count).fill(-1);
-    this.slots = new Int32Array(bands);
     this.candidates = new Int32Array(bands * this.bucketClusters);
     this.hits = new Int32Array(bands * this.bucketClusters);
   }
@@ -419,8 +431,9 @@ export class SignatureClusterer {
 
   /** Clusters the texts from the current position up to `upTo` (exclusive). */
   advance(upTo: number): void {
-    const { bands, bandKeys, shingleCounts } = this.signatures;
-    const { exactDuplicateOf, founder, buckets, slots, candidates, cores, cache, threshold } = this;
+    const { shingleCounts } = this.signatures;
+    const { exactDuplicateOf, groupOf, bands } = this.plan;
+    const { founder, buckets, candidates, cores, cache, threshold } = this;
     const end = Math.min(upTo, this.signatures.count);
     for (let i = this.next; i < end; i++) {
       if (shingleCounts[i] === 0) {
@@ -431,13 +444,20 @@ export class SignatureClusterer {
         founder[i] = founder[original]!;
         continue;
       }
+      const at = i * bands;
+      let shared = false;
       this.candidateCount = 0;
       for (let b = 0; b < bands; b++) {
-        const slot = buckets.slot(b, bandKeys[i * bands + b]!);
-        slots[b] = slot;
-        if (buckets.isOccupied(slot)) {
-          buckets.forEachCluster(slot, this.addCandidate);
+        const group = groupOf[at + b]!;
+        if (group !== -1) {
+          shared = true;
+          buckets.forEachCluster(group, this.addCandidate);
         }
+      }
+      if (!shared) {
+        // No other text has any of its band keys: a cluster of its own that no later text can find.
+        founder[i] = i;
+        continue;
       }
       let cluster = -1;
       const candidateCount = this.candidateCount;
@@ -488,7 +508,10 @@ export class SignatureClusterer {
       }
       founder[i] = cluster;
       for (let b = 0; b < bands; b++) {
-        buckets.add(slots[b]!, bandKeys[i * bands + b]!, cluster);
+        const group = groupOf[at + b]!;
+        if (group !== -1) {
+          buckets.add(group, cluster);
+        }
       }
     }
     this.next = Math.max(this.next, end);
@@ -502,9 +525,9 @@ export class SignatureClusterer {
     return assembleClusters({
       threshold: this.threshold,
       founder: this.founder,
-      exactDuplicateOf: this.exactDuplicateOf,
-      emptyTexts: this.emptyTexts,
-      duplicates: this.duplicates,
+      exactDuplicateOf: this.plan.exactDuplicateOf,
+      emptyTexts: this.plan.emptyTexts,
+      duplicates: this.plan.duplicates,
       verifications: this.verifications,
       verified: this.verified,
     });

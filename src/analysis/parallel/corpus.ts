@@ -4,7 +4,7 @@
  * 1. Analyse: chunks of records go to the workers (the least busy first, two chunks in flight per
  *    worker), which tokenise, score, extract and compute each text's MinHash band keys; results come back
  *    as typed arrays. The texts stay in the worker that read them.
- * 2. Verify: the band keys show which texts share a bucket with another (`textsToVerify`); the workers
+ * 2. Verify: the band keys show which texts share a bucket with another (`planClustering`); the workers
  *    holding those texts compute their shingle sets, packed, chunk by chunk in order.
  * 3. Cluster: one pass over the band keys on this thread (`SignatureClusterer`), every candidate checked
  *    against the packed sets by the exact similarity. It runs while the sets arrive, as far as the texts
@@ -14,7 +14,7 @@
  */
 import { AppError } from '../../domain/errors.ts';
 import type { DuplicateResult } from '../dedupe/cluster.ts';
-import { SignatureClusterer, resolveThreshold, textsToVerify } from '../dedupe/cluster.ts';
+import { SignatureClusterer, planClustering, resolveThreshold } from '../dedupe/cluster.ts';
 import { PackedShingleIndex } from '../dedupe/shingles.ts';
 import type { SignatureChunk } from '../dedupe/signature.ts';
 import { DEFAULT_SIGNATURE_OPTIONS, concatSignatures } from '../dedupe/signature.ts';
@@ -90,6 +90,9 @@ export interface CorpusSummary {
   reused: number;
   /** Texts whose shingle sets were computed for verification. */
   verifiedTexts: number;
+  /** Exact similarity computations while clustering, and how many reached the threshold. */
+  verifications: number;
+  verified: number;
   workers: number;
   /** Wall seconds of each phase; clustering (its own time) runs mostly during the verification. */
   seconds: { analyze: number; verify: number; cluster: number; write: number };
@@ -117,7 +120,7 @@ const IN_FLIGHT_PER_WORKER = 2;
 const PARTS_PER_PACK_TASK = 16;
 const SMALL_CORPUS = 2000;
 /** Texts clustered between two looks at the workers' messages. */
-const CLUSTER_SLICE = 20_000;
+const CLUSTER_SLICE = 2_000;
 
 const elapsed = (start: number): number => Number(((performance.now() - start) / 1000).toFixed(3));
 
@@ -236,7 +239,10 @@ async function runCorpus(
 
     // 2. Verify: shingle sets of the texts that share a bucket, from the workers that hold them.
     start = performance.now();
-    const verify = textsToVerify(signatures);
+    const plan = planClustering(signatures);
+    const { verify } = plan;
+    // The plan's groups stand for the band keys from here on.
+    signatures.bandKeys = new Uint32Array(0);
     const partsByWorker: ChunkPart[][] = Array.from({ length: pool.size }, () => []);
     let at = 0;
     for (let c = 0; c < chunks.length && at < verify.length; c++) {
@@ -271,6 +277,7 @@ async function runCorpus(
     const clusterer = new SignatureClusterer(signatures, {
       threshold,
       cacheValues: 0,
+      plan,
       shinglesOf: (index) => {
         const set = received.get(index);
         if (set === undefined) {
@@ -405,6 +412,8 @@ function summarize(run: CorpusRun, writeSeconds: number): CorpusSummary {
     emptyTexts: stats.emptyTexts,
     reused: run.reused,
     verifiedTexts: run.verifiedTexts,
+    verifications: stats.verifications,
+    verified: stats.verified,
     workers: run.workers,
     seconds: { ...run.seconds, write: writeSeconds },
   };
