@@ -2,7 +2,6 @@ import type { Command } from 'commander';
 import cliProgress from 'cli-progress';
 import { AppError } from '../domain/errors.ts';
 import type { Database } from '../server/db/database.ts';
-import { CommentImportService } from '../server/services/comment-import.service.ts';
 import type { CommentImportProgress, ImportedComment } from '../server/services/comment-import.service.ts';
 import { CLI_ACTOR } from '../server/services/context.ts';
 import type { Services } from '../server/services/index.ts';
@@ -136,6 +135,8 @@ export function registerImportCommands(
             },
             (n) => progress.update('reading  ', n, n),
           );
+          // Loaded here: the import service is not needed by the other commands.
+          const { CommentImportService } = await import('../server/services/comment-import.service.ts');
           await tools.withServices(async (services) => {
             const result = await new CommentImportService(
               services.ctx,

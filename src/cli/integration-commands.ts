@@ -4,8 +4,8 @@ import { Option } from 'commander';
 import { AppError } from '../domain/errors.ts';
 import type { Database } from '../server/db/database.ts';
 import { CLI_ACTOR } from '../server/services/context.ts';
-import type { ExportFormat, ExportKind } from '../server/services/export.service.ts';
-import { EXPORT_KINDS } from '../server/services/export.service.ts';
+import type { ExportFormat, ExportKind } from '../server/services/export-kinds.ts';
+import { EXPORT_KINDS } from '../server/services/export-kinds.ts';
 import type { Services } from '../server/services/index.ts';
 import type { Output } from './output.ts';
 

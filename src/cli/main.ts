@@ -5,22 +5,18 @@ import cliProgress from 'cli-progress';
 import { AppError } from '../domain/errors.ts';
 import { loadConfig } from '../server/config.ts';
 import type { Database } from '../server/db/database.ts';
-import { openDatabase } from '../server/db/database.ts';
-import { migrateToLatest } from '../server/db/migrate.ts';
 import type { Role } from '../server/db/schema.ts';
 import { ROLES } from '../server/db/schema.ts';
 import { newSecret } from '../server/lib/ids.ts';
 import { CLI_ACTOR } from '../server/services/context.ts';
 import type { ClauseNode } from '../server/services/draft.service.ts';
 import type { Services } from '../server/services/index.ts';
-import { createServices } from '../server/services/index.ts';
 import { registerAnalyzeCommand } from './analyze-command.ts';
 import { registerImportCommands } from './import-comments-command.ts';
 import { registerIntegrationCommands } from './integration-commands.ts';
 import type { Output } from './output.ts';
 import { createOutput, reportError } from './output.ts';
 import type { DemoResult } from '../demo/load-demo.ts';
-import { isEmptyWorkspace, loadDemo } from '../demo/load-demo.ts';
 
 const program = new Command();
 program
@@ -47,9 +43,22 @@ async function readInput(path: string): Promise<Buffer> {
   }
 }
 
+/*
+ * The database, the services and the demonstration are loaded by the commands that use them: a command
+ * such as `analyze` starts without them.
+ */
+const loadDatabase = () => import('../server/db/database.ts');
+const loadMigrations = () => import('../server/db/migrate.ts');
+const loadDemoModule = () => import('../demo/load-demo.ts');
+
 /** Opens the configured database, migrated, with the services over it, for one command. */
 async function withServices<T>(fn: (services: Services, database: Database) => Promise<T>): Promise<T> {
   const config = loadConfig();
+  const [{ openDatabase }, { migrateToLatest }, { createServices }] = await Promise.all([
+    loadDatabase(),
+    loadMigrations(),
+    import('../server/services/index.ts'),
+  ]);
   const database = openDatabase(config.databaseUrl, { poolSize: 2 });
   try {
     await migrateToLatest(database);
@@ -78,6 +87,7 @@ program
   .action(async (opts: { demo?: boolean }) => {
     const out = output();
     if (opts.demo) {
+      const { isEmptyWorkspace, loadDemo } = await loadDemoModule();
       await withServices(async (_services, database) => {
         if (await isEmptyWorkspace(database)) {
           printDemo(
@@ -127,6 +137,7 @@ program
   )
   .action(async () => {
     const out = output();
+    const { loadDemo } = await loadDemoModule();
     await withServices(async (_services, database) => {
       printDemo(
         out,
@@ -140,6 +151,7 @@ db.command('migrate')
   .description('apply pending migrations')
   .action(async () => {
     const config = loadConfig();
+    const [{ openDatabase }, { migrateToLatest }] = await Promise.all([loadDatabase(), loadMigrations()]);
     const database = openDatabase(config.databaseUrl, { poolSize: 1 });
     try {
       const applied = await migrateToLatest(database);

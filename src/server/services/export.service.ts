@@ -27,16 +27,10 @@ import type { MetricsService } from './metrics.service.ts';
 import type { PlanService } from './plan.service.ts';
 import type { RevisionService } from './revision.service.ts';
 
-export const EXPORT_KINDS = [
-  'opinions',
-  'dispositions',
-  'comparison',
-  'revision',
-  'report',
-  'ledger',
-] as const;
-export type ExportKind = (typeof EXPORT_KINDS)[number];
-export type ExportFormat = 'xlsx' | 'docx' | 'jsonl';
+import type { ExportFormat, ExportKind } from './export-kinds.ts';
+
+export { EXPORT_KINDS } from './export-kinds.ts';
+export type { ExportFormat, ExportKind } from './export-kinds.ts';
 
 export interface ExportFile {
   fileName: string;
