@@ -3,10 +3,10 @@
  * flight; a chunk's texts stay with the worker that analysed it, so later tasks about that chunk are
  * sent to it by name. With no workers, the tasks run on this thread, in turn.
  *
- * Workers run the TypeScript sources when this module is itself TypeScript: a worker cannot inherit the
- * loader of the thread that starts it (Node 20 applies `--import` hooks to a worker's imports only after
- * its entry has loaded), so it starts from a one-line script that registers tsx and then imports the
- * entry.
+ * Workers run the TypeScript sources when this module is itself TypeScript: bundled into one file
+ * (in node_modules/.cache/concord), or else through tsx. A worker cannot inherit the loader of the thread that starts
+ * it (Node 20 applies `--import` hooks to a worker's imports only after its entry has loaded), so it then
+ * starts from a one-line script that registers tsx and then imports the entry.
  */
 import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
@@ -16,6 +16,7 @@ import { Worker } from 'node:worker_threads';
 import { AppError } from '../../domain/errors.ts';
 import type { ErrorReply, WorkerInit, WorkerReply, WorkerTask } from './protocol.ts';
 import { AnalysisRunner } from './runner.ts';
+import { bundleModule } from '../../runtime/module-bundle.ts';
 
 export const defaultWorkerCount = (): number => availableParallelism();
 
@@ -45,9 +46,36 @@ function tsxRegisterUrl(): string {
   return pathToFileURL(join(dirname(packageFile), relative)).href;
 }
 
+const PROJECT_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+let workerBundle: string | null | undefined;
+
+/**
+ * URL of the worker entry bundled (made on first use, or when the sources changed); null when it cannot
+ * be made (esbuild absent, node_modules not writable): workers then load the sources through tsx.
+ */
+export function analysisWorkerBundle(): URL | null {
+  if (workerBundle === undefined) {
+    try {
+      workerBundle = bundleModule({
+        root: PROJECT_ROOT,
+        entry: fileURLToPath(new URL('./worker.ts', import.meta.url)),
+        cache: join(PROJECT_ROOT, 'node_modules', '.cache', 'concord'),
+        name: 'analysis-worker',
+      });
+    } catch {
+      workerBundle = null;
+    }
+  }
+  return workerBundle === null ? null : pathToFileURL(workerBundle);
+}
+
 function startWorker(init: WorkerInit): Worker {
   const self = fileURLToPath(import.meta.url);
   if (self.endsWith('.ts')) {
+    const bundle = analysisWorkerBundle();
+    if (bundle !== null) {
+      return new Worker(bundle, { workerData: init });
+    }
     const entry = new URL('./worker.ts', import.meta.url).href;
     const script = `import(${JSON.stringify(tsxRegisterUrl())}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); });`;
     return new Worker(script, { eval: true, workerData: init });
