@@ -170,6 +170,9 @@ describe('analyzeCorpus', () => {
     const inline = await analyzeCorpus(records, { workers: 0 });
     const threaded = await analyzeCorpus(records, { workers: 2 });
     expect(threaded).toEqual(inline);
+    // With a second thread clustering half of the groups of alike texts.
+    const split = await analyzeCorpus(records, { workers: 2, parallelClusteringFrom: 0 });
+    expect(split).toEqual(inline);
   });
 
   it('respects the threshold', async () => {

@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { similarityKey } from '../normalize.ts';
 import {
+  PartitionClusterer,
   SignatureClusterer,
   clusterSignatures,
   findDuplicates,
+  partitionPlan,
   planClustering,
   textsToVerify,
 } from './cluster.ts';
@@ -276,6 +278,58 @@ describe('clusterSignatures', () => {
           shinglesOf: () => new Uint32Array(0),
         }),
     ).toThrow(/other signatures/u);
+  });
+
+  it('clusters partitions of the plan apart with the same result', () => {
+    const texts = [
+      ZH_LETTER,
+      EN_LETTER,
+      ZH_LETTER.replace('坚决', '完全'),
+      OTHER_ZH,
+      EN_LETTER.replace('strongly', 'fully'),
+      ZH_LETTER,
+      `${EN_LETTER} Thank you.`,
+      OTHER_EN,
+      ZH_LETTER.replace('让人民群众', '使群众'),
+      `${OTHER_EN} Please.`,
+    ];
+    const signatures = computeSignatures(texts);
+    const setOf = (i: number): Uint32Array => shingleSet(similarityKey(texts[i]!));
+    const whole = clusterSignatures(signatures, { shinglesOf: setOf });
+    const plan = planClustering(signatures);
+    const [own, other] = partitionPlan(plan, 2);
+    // Whole groups of texts sharing band keys, each in one partition or the other.
+    const where = new Map<number, number>();
+    own!.texts.forEach((i) => where.set(i, 0));
+    other!.texts.forEach((i) => where.set(i, 1));
+    expect([...where.keys()].sort((a, b) => a - b)).toEqual(Array.from(plan.verify));
+    expect(Array.from(plan.verify)).toEqual([0, 1, 2, 4, 6, 7, 8, 9]);
+    for (const group of [
+      [0, 2, 8],
+      [1, 4, 6],
+      [7, 9],
+    ]) {
+      expect(new Set(group.map((i) => where.get(i))).size).toBe(1);
+    }
+    expect(Math.min(own!.texts.length, other!.texts.length)).toBeGreaterThan(0);
+    const here = new SignatureClusterer(signatures, { plan, shinglesOf: setOf });
+    here.advance(texts.length);
+    const arrived = new Set<number>();
+    const apart = new PartitionClusterer(other!, {
+      shinglesOf: (i) => (arrived.has(i) ? setOf(i) : undefined),
+    });
+    // It advances as far as the sets are in, in order.
+    arrived.add(other!.texts[1]!);
+    apart.advance((i) => arrived.has(i));
+    expect(apart.position).toBe(0);
+    expect(() => apart.result()).toThrow(/stopped at text 0/u);
+    for (const i of other!.texts) {
+      arrived.add(i);
+    }
+    apart.advance((i) => arrived.has(i));
+    const { founders, verifications, verified } = apart.result();
+    here.adopt(other!.texts, founders, verifications, verified);
+    expect(here.result()).toEqual(whole);
   });
 
   it('refuses a result before every text is taken', () => {

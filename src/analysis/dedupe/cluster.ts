@@ -373,47 +373,135 @@ export function clusterSignatures(
  * clusters): once those are known up to n, `advance(n)` can run.
  */
 export class SignatureClusterer {
-  private readonly threshold: number;
-  private readonly maxVerifications: number;
-  private readonly bucketClusters: number;
-  private readonly coreSize: number;
-  /** Members after the representative of each cluster's core, and their distances to it. */
-  private readonly cores = new Map<number, { members: number[]; distances: number[] }>();
   private readonly plan: ClusterPlan;
-  private readonly buckets: GroupBuckets;
-  private readonly cache: ShingleCache;
+  private readonly core: GroupClusterer;
   /** The founding text (representative) of each text's cluster; -1 for empty texts. */
   private readonly founder: Int32Array;
-  private readonly candidates: Int32Array;
-  private readonly hits: Int32Array;
-  private candidateCount = 0;
-  private verifications = 0;
-  private verified = 0;
+  private adoptedVerifications = 0;
+  private adoptedVerified = 0;
   private next = 0;
 
   constructor(
     private readonly signatures: SignatureChunk,
-    private readonly options: ClusterSignaturesOptions,
+    options: ClusterSignaturesOptions,
   ) {
-    this.threshold = resolveThreshold(options.threshold);
     const { count, bands } = signatures;
-    this.maxVerifications = Math.max(1, options.maxVerifications ?? bands);
-    this.bucketClusters = Math.max(1, options.bucketClusters ?? 8);
-    this.coreSize = Math.max(1, options.coreSize ?? 8);
     this.plan = options.plan ?? planClustering(signatures);
     if (this.plan.groupOf.length !== count * bands) {
       throw new AppError('internal', 'the clustering plan was made for other signatures');
     }
-    this.buckets = new GroupBuckets(this.plan.groups, this.bucketClusters);
-    this.cache = new ShingleCache(options.shinglesOf, options.cacheValues ?? 24_000_000);
+    this.core = new GroupClusterer({ ...options, bands, groups: this.plan.groups });
     this.founder = new Int32Array(count).fill(-1);
-    this.candidates = new Int32Array(bands * this.bucketClusters);
-    this.hits = new Int32Array(bands * this.bucketClusters);
   }
 
   /** Texts clustered so far. */
   get position(): number {
     return this.next;
+  }
+
+  /** Clusters the texts from the current position up to `upTo` (exclusive). */
+  advance(upTo: number): void {
+    const { shingleCounts } = this.signatures;
+    const { exactDuplicateOf, groupOf, bands } = this.plan;
+    const { founder, core } = this;
+    const end = Math.min(upTo, this.signatures.count);
+    for (let i = this.next; i < end; i++) {
+      if (shingleCounts[i] === 0) {
+        continue;
+      }
+      const original = exactDuplicateOf[i]!;
+      if (original !== -1) {
+        founder[i] = founder[original]!;
+        continue;
+      }
+      const at = i * bands;
+      let shared = false;
+      for (let b = 0; b < bands && !shared; b++) {
+        shared = groupOf[at + b] !== -1;
+      }
+      // A text with no band key in common with another is a cluster of its own no later text can find.
+      founder[i] = shared ? core.place(i, groupOf, at) : i;
+    }
+    this.next = Math.max(this.next, end);
+  }
+
+  /**
+   * Takes the founders of texts clustered elsewhere (a `ClusterPartition` held out of this clusterer's
+   * plan by `partitionPlan`), with the similarity computations that found them.
+   */
+  adopt(texts: Int32Array, founders: Int32Array, verifications: number, verified: number): void {
+    if (texts.length !== founders.length) {
+      throw new AppError('internal', 'adopted texts and founders differ in number');
+    }
+    for (let k = 0; k < texts.length; k++) {
+      this.founder[texts[k]!] = founders[k]!;
+    }
+    this.adoptedVerifications += verifications;
+    this.adoptedVerified += verified;
+  }
+
+  /** The clusters of every text; all texts must have been taken (`advance(count)`). */
+  result(): DuplicateResult {
+    if (this.next < this.signatures.count) {
+      throw new AppError('internal', `clustering stopped at text ${this.next} of ${this.signatures.count}`);
+    }
+    const { exactDuplicateOf } = this.plan;
+    // Copies follow their first copy, whose founder may have been adopted after they were taken.
+    for (let i = 0; i < this.founder.length; i++) {
+      const original = exactDuplicateOf[i]!;
+      if (original !== -1) {
+        this.founder[i] = this.founder[original]!;
+      }
+    }
+    return assembleClusters({
+      threshold: this.core.threshold,
+      founder: this.founder,
+      exactDuplicateOf,
+      emptyTexts: this.plan.emptyTexts,
+      duplicates: this.plan.duplicates,
+      verifications: this.core.verifications + this.adoptedVerifications,
+      verified: this.core.verified + this.adoptedVerified,
+    });
+  }
+}
+
+export interface GroupClustererOptions extends ClusterOptions {
+  bands: number;
+  /** Number of band groups (`ClusterPlan.groups`, or a partition's). */
+  groups: number;
+  shinglesOf: (index: number) => Uint32Array;
+  cacheValues?: number;
+}
+
+/**
+ * The placing of texts that share band keys, one at a time in ascending order: each joins the first
+ * cluster found through its band groups that it fits, or founds its own.
+ */
+export class GroupClusterer {
+  readonly threshold: number;
+  verifications = 0;
+  verified = 0;
+  private readonly maxVerifications: number;
+  private readonly coreSize: number;
+  /** Members after the representative of each cluster's core, and their distances to it. */
+  private readonly cores = new Map<number, { members: number[]; distances: number[] }>();
+  private readonly buckets: GroupBuckets;
+  private readonly cache: ShingleCache;
+  private readonly candidates: Int32Array;
+  private readonly hits: Int32Array;
+  private readonly bands: number;
+  private candidateCount = 0;
+
+  constructor(private readonly options: GroupClustererOptions) {
+    this.threshold = resolveThreshold(options.threshold);
+    this.bands = options.bands;
+    this.maxVerifications = Math.max(1, options.maxVerifications ?? options.bands);
+    const bucketClusters = Math.max(1, options.bucketClusters ?? 8);
+    this.coreSize = Math.max(1, options.coreSize ?? 8);
+    this.buckets = new GroupBuckets(options.groups, bucketClusters);
+    this.cache = new ShingleCache(options.shinglesOf, options.cacheValues ?? 24_000_000);
+    this.candidates = new Int32Array(options.bands * bucketClusters);
+    this.hits = new Int32Array(options.bands * bucketClusters);
   }
 
   private readonly addCandidate = (cluster: number): void => {
@@ -429,108 +517,233 @@ export class SignatureClusterer {
     this.candidateCount++;
   };
 
-  /** Clusters the texts from the current position up to `upTo` (exclusive). */
-  advance(upTo: number): void {
-    const { shingleCounts } = this.signatures;
-    const { exactDuplicateOf, groupOf, bands } = this.plan;
-    const { founder, buckets, candidates, cores, cache, threshold } = this;
-    const end = Math.min(upTo, this.signatures.count);
-    for (let i = this.next; i < end; i++) {
-      if (shingleCounts[i] === 0) {
-        continue;
+  /**
+   * Places text `i`, whose groups are `groupOf[at]` to `groupOf[at + bands - 1]` (-1 for a band key it
+   * shares with none): returns the founder of its cluster (`i` itself for a new one).
+   */
+  place(i: number, groupOf: Int32Array, at: number): number {
+    const { bands, buckets, candidates, cores, cache, threshold } = this;
+    this.candidateCount = 0;
+    for (let b = 0; b < bands; b++) {
+      const group = groupOf[at + b]!;
+      if (group !== -1) {
+        buckets.forEachCluster(group, this.addCandidate);
       }
-      const original = exactDuplicateOf[i]!;
-      if (original !== -1) {
-        founder[i] = founder[original]!;
-        continue;
-      }
-      const at = i * bands;
-      let shared = false;
-      this.candidateCount = 0;
-      for (let b = 0; b < bands; b++) {
-        const group = groupOf[at + b]!;
-        if (group !== -1) {
-          shared = true;
-          buckets.forEachCluster(group, this.addCandidate);
+    }
+    let cluster = -1;
+    const candidateCount = this.candidateCount;
+    if (candidateCount > 0) {
+      sortCandidates(candidates, this.hits, candidateCount);
+      const own = this.options.shinglesOf(i);
+      const tries = Math.min(candidateCount, this.maxVerifications);
+      for (let k = 0; k < tries && cluster === -1; k++) {
+        const representative = candidates[k]!;
+        this.verifications++;
+        const distance = jaccardDistance(own, cache.get(representative), threshold);
+        if (distance > 1 - threshold + 1e-12) {
+          continue;
         }
-      }
-      if (!shared) {
-        // No other text has any of its band keys: a cluster of its own that no later text can find.
-        founder[i] = i;
-        continue;
-      }
-      let cluster = -1;
-      const candidateCount = this.candidateCount;
-      if (candidateCount > 0) {
-        sortCandidates(candidates, this.hits, candidateCount);
-        const own = this.options.shinglesOf(i);
-        const tries = Math.min(candidateCount, this.maxVerifications);
-        for (let k = 0; k < tries && cluster === -1; k++) {
-          const representative = candidates[k]!;
-          this.verifications++;
-          const distance = jaccardDistance(own, cache.get(representative), threshold);
-          if (distance > 1 - threshold + 1e-12) {
-            continue;
-          }
-          this.verified++;
-          const core = cores.get(representative);
-          let fits = true;
-          if (core !== undefined) {
-            for (let m = 0; m < core.members.length; m++) {
-              // Jaccard distance is a metric: close enough to the representative on both sides settles it.
-              if (distance + core.distances[m]! <= 1 - threshold - 1e-12) {
-                continue;
-              }
-              this.verifications++;
-              if (!isSimilar(own, cache.get(core.members[m]!), threshold)) {
-                fits = false;
-                break;
-              }
-              this.verified++;
+        this.verified++;
+        const core = cores.get(representative);
+        let fits = true;
+        if (core !== undefined) {
+          for (let m = 0; m < core.members.length; m++) {
+            // Jaccard distance is a metric: close enough to the representative on both sides settles it.
+            if (distance + core.distances[m]! <= 1 - threshold - 1e-12) {
+              continue;
             }
+            this.verifications++;
+            if (!isSimilar(own, cache.get(core.members[m]!), threshold)) {
+              fits = false;
+              break;
+            }
+            this.verified++;
           }
-          if (fits) {
-            cluster = representative;
-            if (this.coreSize > 1) {
-              if (core === undefined) {
-                cores.set(representative, { members: [i], distances: [distance] });
-              } else if (core.members.length + 1 < this.coreSize) {
-                core.members.push(i);
-                core.distances.push(distance);
-              }
+        }
+        if (fits) {
+          cluster = representative;
+          if (this.coreSize > 1) {
+            if (core === undefined) {
+              cores.set(representative, { members: [i], distances: [distance] });
+            } else if (core.members.length + 1 < this.coreSize) {
+              core.members.push(i);
+              core.distances.push(distance);
             }
           }
         }
-        cache.put(i, own);
       }
-      if (cluster === -1) {
-        cluster = i;
+      cache.put(i, own);
+    }
+    if (cluster === -1) {
+      cluster = i;
+    }
+    for (let b = 0; b < bands; b++) {
+      const group = groupOf[at + b]!;
+      if (group !== -1) {
+        buckets.add(group, cluster);
       }
-      founder[i] = cluster;
-      for (let b = 0; b < bands; b++) {
-        const group = groupOf[at + b]!;
-        if (group !== -1) {
-          buckets.add(group, cluster);
+    }
+    return cluster;
+  }
+}
+
+/** Texts of the plan clustered apart: no band group joins one of them to a text outside. */
+export interface ClusterPartition {
+  /** The texts, ascending. */
+  texts: Int32Array;
+  bands: number;
+  /** `texts.length × bands`: the groups of text `texts[k]` from `k * bands`, numbered within the partition. */
+  groupOf: Int32Array;
+  groups: number;
+}
+
+/**
+ * Splits the texts to verify into `parts` partitions of whole connected components (texts joined by
+ * shared band keys), of about equal size. The first is left in the plan; the texts of the others are
+ * taken out of it (their groups set to -1): a `SignatureClusterer` over the plan clusters the first,
+ * each other partition is clustered on its own (`PartitionClusterer`) and adopted.
+ */
+export function partitionPlan(plan: ClusterPlan, parts: number): ClusterPartition[] {
+  const { verify, groupOf, bands, groups } = plan;
+  // Connected components, by union-find over the first text of each group.
+  const parent = new Int32Array(verify.length);
+  for (let k = 0; k < verify.length; k++) {
+    parent[k] = k;
+  }
+  const find = (x: number): number => {
+    while (parent[x] !== x) {
+      parent[x] = parent[parent[x]!]!;
+      x = parent[x]!;
+    }
+    return x;
+  };
+  const firstOf = new Int32Array(groups).fill(-1);
+  for (let k = 0; k < verify.length; k++) {
+    const at = verify[k]! * bands;
+    for (let b = 0; b < bands; b++) {
+      const group = groupOf[at + b]!;
+      if (group === -1) {
+        continue;
+      }
+      if (firstOf[group] === -1) {
+        firstOf[group] = k;
+      } else {
+        const x = find(k);
+        const y = find(firstOf[group]!);
+        if (x !== y) {
+          parent[Math.max(x, y)] = Math.min(x, y);
         }
       }
     }
-    this.next = Math.max(this.next, end);
+  }
+  // Components to partitions, each to the smallest so far, in order of their first text.
+  const size = new Int32Array(verify.length);
+  for (let k = 0; k < verify.length; k++) {
+    size[find(k)]!++;
+  }
+  const load = new Array<number>(parts).fill(0);
+  const partOfRoot = new Int32Array(verify.length).fill(-1);
+  const counts = new Array<number>(parts).fill(0);
+  for (let k = 0; k < verify.length; k++) {
+    if (find(k) !== k) {
+      continue;
+    }
+    let best = 0;
+    for (let p = 1; p < parts; p++) {
+      if (load[p]! < load[best]!) {
+        best = p;
+      }
+    }
+    partOfRoot[k] = best;
+    load[best]! += size[k]!;
+    counts[best]! += size[k]!;
+  }
+  const partitions: ClusterPartition[] = counts.map((n) => ({
+    texts: new Int32Array(n),
+    bands,
+    groupOf: new Int32Array(n * bands),
+    groups: 0,
+  }));
+  const filled = new Array<number>(parts).fill(0);
+  const renumbered = new Int32Array(groups).fill(-1);
+  for (let k = 0; k < verify.length; k++) {
+    const p = partOfRoot[find(k)]!;
+    const partition = partitions[p]!;
+    const index = verify[k]!;
+    const row = filled[p]!++;
+    partition.texts[row] = index;
+    for (let b = 0; b < bands; b++) {
+      const group = groupOf[index * bands + b]!;
+      let local = -1;
+      if (group !== -1) {
+        local = renumbered[group]!;
+        if (local === -1) {
+          local = partition.groups++;
+          renumbered[group] = local;
+        }
+      }
+      partition.groupOf[row * bands + b] = local;
+      if (p !== 0) {
+        groupOf[index * bands + b] = -1;
+      }
+    }
+  }
+  return partitions;
+}
+
+/**
+ * Clusters one partition of the texts as their shingle sets arrive (`add`, in any order): it advances
+ * through the partition's texts as far as their sets are in.
+ */
+export class PartitionClusterer {
+  private readonly core: GroupClusterer;
+  private readonly founders: Int32Array;
+  private next = 0;
+
+  constructor(
+    private readonly partition: ClusterPartition,
+    options: ClusterOptions & { shinglesOf: (index: number) => Uint32Array | undefined },
+  ) {
+    const shinglesOf = (index: number): Uint32Array => {
+      const set = options.shinglesOf(index);
+      if (set === undefined) {
+        throw new AppError('internal', `record ${index} was not prepared for verification`);
+      }
+      return set;
+    };
+    this.core = new GroupClusterer({
+      ...options,
+      bands: partition.bands,
+      groups: partition.groups,
+      shinglesOf,
+      cacheValues: 0,
+    });
+    this.founders = new Int32Array(partition.texts.length);
   }
 
-  /** The clusters of every text; all texts must have been taken (`advance(count)`). */
-  result(): DuplicateResult {
-    if (this.next < this.signatures.count) {
-      throw new AppError('internal', `clustering stopped at text ${this.next} of ${this.signatures.count}`);
+  /** Texts of the partition placed so far. */
+  get position(): number {
+    return this.next;
+  }
+
+  /** Places the partition's texts in order while `ready(index)` says the set of the next one is in. */
+  advance(ready: (index: number) => boolean): void {
+    const { texts, groupOf, bands } = this.partition;
+    while (this.next < texts.length && ready(texts[this.next]!)) {
+      const k = this.next++;
+      this.founders[k] = this.core.place(texts[k]!, groupOf, k * bands);
     }
-    return assembleClusters({
-      threshold: this.threshold,
-      founder: this.founder,
-      exactDuplicateOf: this.plan.exactDuplicateOf,
-      emptyTexts: this.plan.emptyTexts,
-      duplicates: this.plan.duplicates,
-      verifications: this.verifications,
-      verified: this.verified,
-    });
+  }
+
+  /** The founders of all the partition's texts, in its order, and the similarity computations made. */
+  result(): { founders: Int32Array; verifications: number; verified: number } {
+    if (this.next < this.partition.texts.length) {
+      throw new AppError(
+        'internal',
+        `partition clustering stopped at text ${this.next} of ${this.partition.texts.length}`,
+      );
+    }
+    return { founders: this.founders, verifications: this.core.verifications, verified: this.core.verified };
   }
 }
 

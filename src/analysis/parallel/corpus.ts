@@ -6,21 +6,31 @@
  *    as typed arrays. The texts stay in the worker that read them.
  * 2. Verify: the band keys show which texts share a bucket with another (`planClustering`); the workers
  *    holding those texts compute their shingle sets, packed, chunk by chunk in order.
- * 3. Cluster: one pass over the band keys on this thread (`SignatureClusterer`), every candidate checked
+ * 3. Cluster: one pass over the texts on this thread (`SignatureClusterer`), every candidate checked
  *    against the packed sets by the exact similarity. It runs while the sets arrive, as far as the texts
- *    whose sets are in.
+ *    whose sets are in. For large corpora, the texts to verify are split into two partitions of whole
+ *    groups of texts that share band keys (`partitionPlan`): a cluster worker clusters the second from
+ *    the sets sent on to it, at the same time, and its founders are adopted; the result is the same.
  * 4. Results in input order, each with its cluster (the id of its representative record, null when alone),
  *    the cluster's size and the first record with the same normalised text.
  */
 import { AppError } from '../../domain/errors.ts';
-import type { DuplicateResult } from '../dedupe/cluster.ts';
-import { SignatureClusterer, planClustering, resolveThreshold } from '../dedupe/cluster.ts';
+import type { ClusterPartition, DuplicateResult } from '../dedupe/cluster.ts';
+import { SignatureClusterer, partitionPlan, planClustering, resolveThreshold } from '../dedupe/cluster.ts';
+import type { PackedShingleSets } from '../dedupe/shingles.ts';
 import { PackedShingleIndex } from '../dedupe/shingles.ts';
 import type { SignatureChunk } from '../dedupe/signature.ts';
 import { DEFAULT_SIGNATURE_OPTIONS, concatSignatures } from '../dedupe/signature.ts';
 import type { AnalysisContext, AnalysisInput, RecordAnalysis } from '../pipeline.ts';
 import { AnalysisPool, defaultWorkerCount } from './pool.ts';
-import type { AnalyzeReply, AnalyzeTask, ChunkPart, PackReply, ResultFormat } from './protocol.ts';
+import type {
+  AnalyzeReply,
+  AnalyzeTask,
+  ChunkPart,
+  ClusterResultReply,
+  PackReply,
+  ResultFormat,
+} from './protocol.ts';
 import type { RecordFields } from './records.ts';
 import { DEFAULT_RECORD_FIELDS } from './records.ts';
 
@@ -39,6 +49,11 @@ export interface CorpusOptions extends AnalysisContext {
    * 0). 0 runs everything on this thread.
    */
   workers?: number;
+  /**
+   * Texts to verify from which a second thread clusters half of them (whole groups of texts that share
+   * band keys, so the result is the same), beside this one (default 50,000; needs 2 or more workers).
+   */
+  parallelClusteringFrom?: number;
   onProgress?: (progress: CorpusProgress) => void;
 }
 
@@ -121,6 +136,7 @@ const PARTS_PER_PACK_TASK = 16;
 const SMALL_CORPUS = 2000;
 /** Texts clustered between two looks at the workers' messages. */
 const CLUSTER_SLICE = 2_000;
+const PARALLEL_CLUSTERING_FROM = 50_000;
 
 const elapsed = (start: number): number => Number(((performance.now() - start) / 1000).toFixed(3));
 
@@ -140,6 +156,8 @@ async function runCorpus(
   };
   const signature = DEFAULT_SIGNATURE_OPTIONS;
   const pool = new AnalysisPool(workers, { context, signature });
+  /** A worker clustering part of the texts, for large corpora. */
+  let helper: AnalysisPool | null = null;
   try {
     // 1. Analyse.
     let start = performance.now();
@@ -239,10 +257,34 @@ async function runCorpus(
 
     // 2. Verify: shingle sets of the texts that share a bucket, from the workers that hold them.
     start = performance.now();
+    const parallel =
+      pool.size >= 2 && count >= 2 && (options.parallelClusteringFrom ?? PARALLEL_CLUSTERING_FROM) <= count;
+    // The cluster worker starts while the plan is made.
+    helper = parallel ? new AnalysisPool(1, { context, signature }) : null;
     const plan = planClustering(signatures);
     const { verify } = plan;
     // The plan's groups stand for the band keys from here on.
     signatures.bandKeys = new Uint32Array(0);
+    /** Texts this thread clusters; the others' (partition 1) go to the cluster worker. */
+    let ownTexts = verify;
+    let partition: ClusterPartition | null = null;
+    let owner: Uint8Array | null = null;
+    const helperTasks: Promise<unknown>[] = [];
+    if (helper !== null && verify.length >= (options.parallelClusteringFrom ?? PARALLEL_CLUSTERING_FROM)) {
+      const [own, other] = partitionPlan(plan, 2) as [ClusterPartition, ClusterPartition];
+      ownTexts = own.texts;
+      partition = other;
+      owner = new Uint8Array(count);
+      for (const index of other.texts) {
+        owner[index] = 1;
+      }
+      helperTasks.push(
+        helper.run(0, { type: 'cluster-start', job: job++, partition: other, count, threshold }),
+      );
+    } else if (helper !== null) {
+      await helper.close();
+      helper = null;
+    }
     const partsByWorker: ChunkPart[][] = Array.from({ length: pool.size }, () => []);
     let at = 0;
     for (let c = 0; c < chunks.length && at < verify.length; c++) {
@@ -257,7 +299,15 @@ async function runCorpus(
         for (let k = 0; k < local.length; k++) {
           local[k] = local[k]! - base;
         }
-        partsByWorker[chunks[c]!.worker]!.push({ chunk: c, local, base });
+        const part: ChunkPart = { chunk: c, local, base };
+        if (owner !== null) {
+          const owners = new Uint8Array(local.length);
+          for (let k = 0; k < local.length; k++) {
+            owners[k] = owner[base + local[k]!]!;
+          }
+          part.owners = owners;
+        }
+        partsByWorker[chunks[c]!.worker]!.push(part);
       }
     }
     // Workers first drop the texts no one will verify, then pack the others chunk by chunk (blocks
@@ -293,10 +343,10 @@ async function runCorpus(
      */
     const advance = async (): Promise<void> => {
       for (;;) {
-        while (frontier < verify.length && received.has(verify[frontier]!)) {
+        while (frontier < ownTexts.length && received.has(ownTexts[frontier]!)) {
           frontier++;
         }
-        const upTo = frontier < verify.length ? verify[frontier]! : count;
+        const upTo = frontier < ownTexts.length ? ownTexts[frontier]! : count;
         if (clusterer.position >= upTo) {
           return;
         }
@@ -319,8 +369,22 @@ async function runCorpus(
         }
       }
       const reply = await pool.run<PackReply>(w, { type: 'pack', job: job++, parts }, transfer);
-      for (const set of reply.sets) {
-        received.add(set);
+      const forward: PackedShingleSets[] = [];
+      reply.sets.forEach((set, k) => {
+        if (reply.owners[k] === 1) {
+          forward.push(set);
+        } else {
+          received.add(set);
+        }
+      });
+      if (helper !== null && forward.length > 0) {
+        const moved = forward.flatMap((set) => [set.indexes.buffer, set.offsets.buffer, set.values.buffer]);
+        const task = helper.run(0, { type: 'cluster-sets', job: job++, sets: forward }, [
+          ...new Set(moved as ArrayBuffer[]),
+        ]);
+        // Raised where it is awaited, after the packing.
+        task.catch(() => undefined);
+        helperTasks.push(task);
       }
       report({ phase: 'verify', done: ++packed, total: totalBatches });
       clustering = clustering.then(advance);
@@ -328,10 +392,15 @@ async function runCorpus(
       clustering.catch(() => undefined);
     });
     await pool.close();
-    const verifySeconds = elapsed(start);
     await clustering;
     report({ phase: 'cluster', done: 0, total: 1 });
     await advance();
+    if (helper !== null && partition !== null) {
+      await Promise.all(helperTasks);
+      const other = await helper.run<ClusterResultReply>(0, { type: 'cluster-finish', job: job++ });
+      clusterer.adopt(partition.texts, other.founders, other.verifications, other.verified);
+    }
+    const verifySeconds = elapsed(start);
     start = performance.now();
     const duplicates = clusterer.result();
     clusterSeconds += (performance.now() - start) / 1000;
@@ -348,6 +417,7 @@ async function runCorpus(
     };
   } finally {
     await pool.close();
+    await helper?.close();
   }
 }
 

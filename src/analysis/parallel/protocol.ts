@@ -2,6 +2,7 @@
  * Messages between the corpus pipeline and its worker threads. Bulky results travel as typed arrays,
  * transferred rather than copied.
  */
+import type { ClusterPartition } from '../dedupe/cluster.ts';
 import type { PackedShingleSets } from '../dedupe/shingles.ts';
 import type { SignatureOptions } from '../dedupe/signature.ts';
 import type { AnalysisContext, AnalysisInput, RecordAnalysis } from '../pipeline.ts';
@@ -46,6 +47,11 @@ export interface ChunkPart {
   base: number;
   /** The chunk's JSON Lines block again, when the worker kept only its spans. */
   jsonl?: Uint8Array;
+  /**
+   * Per text of `local`, which thread clusters it (0: the pipeline's, 1: a cluster worker's): the sets
+   * of each come back apart. Absent: all 0.
+   */
+  owners?: Uint8Array;
 }
 
 /** Shingle sets of retained texts. */
@@ -62,7 +68,31 @@ export interface ReleaseTask {
   keep?: ChunkPart[];
 }
 
-export type WorkerTask = AnalyzeTask | PackTask | ReleaseTask;
+/** Starts clustering a partition of the texts here, as its shingle sets arrive. */
+export interface ClusterStartTask {
+  type: 'cluster-start';
+  job: number;
+  partition: ClusterPartition;
+  /** Texts in the whole corpus. */
+  count: number;
+  threshold: number;
+}
+
+/** Shingle sets of texts of the partition, and clustering as far as they allow. */
+export interface ClusterSetsTask {
+  type: 'cluster-sets';
+  job: number;
+  sets: PackedShingleSets[];
+}
+
+/** The partition's founders, once every set has been given. */
+export interface ClusterFinishTask {
+  type: 'cluster-finish';
+  job: number;
+}
+
+export type WorkerTask =
+  AnalyzeTask | PackTask | ReleaseTask | ClusterStartTask | ClusterSetsTask | ClusterFinishTask;
 
 export interface AnalyzeReply {
   type: 'analyzed';
@@ -85,6 +115,24 @@ export interface PackReply {
   type: 'packed';
   job: number;
   sets: PackedShingleSets[];
+  /** Per set, the thread that clusters its texts (as in `ChunkPart.owners`). */
+  owners: number[];
+}
+
+export interface ClusteredReply {
+  type: 'clustered';
+  job: number;
+  /** Texts of the partition placed so far. */
+  position: number;
+}
+
+export interface ClusterResultReply {
+  type: 'cluster-result';
+  job: number;
+  /** Founder of each text of the partition, in its order. */
+  founders: Int32Array;
+  verifications: number;
+  verified: number;
 }
 
 export interface ReleaseReply {
@@ -98,4 +146,5 @@ export interface ErrorReply {
   error: { name: string; code?: string; message: string; details?: unknown };
 }
 
-export type WorkerReply = AnalyzeReply | PackReply | ReleaseReply | ErrorReply;
+export type WorkerReply =
+  AnalyzeReply | PackReply | ReleaseReply | ClusteredReply | ClusterResultReply | ErrorReply;

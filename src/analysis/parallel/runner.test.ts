@@ -2,7 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_SIGNATURE_OPTIONS, computeSignatures } from '../dedupe/signature.ts';
 import { analyzeRecord } from '../pipeline.ts';
 import type { AnalysisInput } from '../pipeline.ts';
-import type { AnalyzeReply, AnalyzeTask, ErrorReply, PackReply } from './protocol.ts';
+import { partitionPlan, planClustering } from '../dedupe/cluster.ts';
+import type {
+  AnalyzeReply,
+  AnalyzeTask,
+  ClusterResultReply,
+  ClusteredReply,
+  ErrorReply,
+  PackReply,
+} from './protocol.ts';
 import { AnalysisRunner, lineTail } from './runner.ts';
 
 const fields = { id: 'id', text: 'text', target: 'target' };
@@ -135,5 +143,48 @@ describe('AnalysisRunner', () => {
     const { reply } = run.run({ type: 'pack', job: 8, parts: [{ chunk: 7, local, base: 100 }] });
     const [set] = (reply as PackReply).sets;
     expect(Array.from(set!.indexes)).toEqual([100, 108]);
+  });
+
+  it('packs the sets of each clustering thread apart', () => {
+    const run = runner();
+    run.run(jsonlTask(7, records));
+    const local = new Int32Array([0, 1, 8]);
+    const owners = new Uint8Array([1, 0, 1]);
+    const { reply } = run.run({ type: 'pack', job: 8, parts: [{ chunk: 7, local, base: 0, owners }] });
+    const packed = reply as PackReply;
+    expect(packed.owners).toEqual([0, 1]);
+    expect(packed.sets.map((set) => Array.from(set.indexes))).toEqual([[1], [0, 8]]);
+  });
+
+  it('clusters a partition as its sets arrive, and refuses sets without one', () => {
+    const texts = [
+      '我们坚决支持本规划关于加快建设数字经济的目标，建议进一步明确各部门职责分工，加大财政资金支持力度。',
+      'I strongly support the proposed rule, which lets international students train for longer.',
+      '我们完全支持本规划关于加快建设数字经济的目标，建议进一步明确各部门职责分工，加大财政资金支持力度。',
+      'I fully support the proposed rule, which lets international students train for longer.',
+    ];
+    const chunk = texts.map((text, i) => ({ id: `t${i}`, text }));
+    const run = runner();
+    const analyzed = run.run(jsonlTask(1, chunk)).reply as AnalyzeReply;
+    expect(run.run({ type: 'cluster-sets', job: 2, sets: [] }).reply).toMatchObject({
+      type: 'error',
+      error: { message: expect.stringMatching(/no partition/u) as unknown },
+    });
+    const signatures = { ...DEFAULT_SIGNATURE_OPTIONS, ...analyzed };
+    const plan = planClustering(signatures);
+    const [, other] = partitionPlan(plan, 2);
+    expect(other!.texts.length).toBe(2);
+    run.run({ type: 'cluster-start', job: 3, partition: other!, count: 4, threshold: 0.8 });
+    const packed = run.run({
+      type: 'pack',
+      job: 4,
+      parts: [{ chunk: 1, local: other!.texts.slice(), base: 0 }],
+    }).reply as PackReply;
+    const step = run.run({ type: 'cluster-sets', job: 5, sets: packed.sets }).reply as ClusteredReply;
+    expect(step.position).toBe(2);
+    const done = run.run({ type: 'cluster-finish', job: 6 }).reply as ClusterResultReply;
+    // The second text of the partition joins the first.
+    expect(Array.from(done.founders)).toEqual([other!.texts[0], other!.texts[0]]);
+    expect(done.verified).toBeGreaterThan(0);
   });
 });

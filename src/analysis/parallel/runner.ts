@@ -7,8 +7,9 @@
  * target equal a recent one's reuses its analysis and signature instead of computing them again.
  */
 import { AppError, isAppError } from '../../domain/errors.ts';
+import { PartitionClusterer } from '../dedupe/cluster.ts';
 import type { PackedShingleSets } from '../dedupe/shingles.ts';
-import { packShingleSets } from '../dedupe/shingles.ts';
+import { PackedShingleIndex, packShingleSets } from '../dedupe/shingles.ts';
 import type { ResolvedSignatureOptions, SignatureChunk } from '../dedupe/signature.ts';
 import { computeSignatures, resolveSignatureOptions } from '../dedupe/signature.ts';
 import { exactHash } from '../normalize.ts';
@@ -19,6 +20,7 @@ import type {
   AnalyzeReply,
   AnalyzeTask,
   ChunkPart,
+  ClusterStartTask,
   ErrorReply,
   PackReply,
   PackTask,
@@ -119,6 +121,8 @@ export class AnalysisRunner {
   private readonly retained = new Map<number, Retained>();
   private readonly remembered = new TextMemory<Remembered>();
   private format: ResultFormat = 'json';
+  /** A partition clustered here, and the sets received for it. */
+  private partition: { clusterer: PartitionClusterer; received: PackedShingleIndex } | null = null;
 
   constructor(init: WorkerInit) {
     this.context = init.context;
@@ -136,6 +140,30 @@ export class AnalysisRunner {
         case 'release':
           this.release(task.keep ?? []);
           return { reply: { type: 'released', job: task.job }, transfer: [] };
+        case 'cluster-start':
+          this.startPartition(task);
+          return { reply: { type: 'clustered', job: task.job, position: 0 }, transfer: [] };
+        case 'cluster-sets': {
+          const partition = this.clusteringPartition();
+          for (const set of task.sets) {
+            partition.received.add(set);
+          }
+          partition.clusterer.advance((index) => partition.received.has(index));
+          return {
+            reply: { type: 'clustered', job: task.job, position: partition.clusterer.position },
+            transfer: [],
+          };
+        }
+        case 'cluster-finish': {
+          const partition = this.clusteringPartition();
+          partition.clusterer.advance((index) => partition.received.has(index));
+          const result = partition.clusterer.result();
+          this.partition = null;
+          return {
+            reply: { type: 'cluster-result', job: task.job, ...result },
+            transfer: [result.founders.buffer as ArrayBuffer],
+          };
+        }
       }
     } catch (error) {
       return { reply: errorReply(task.job, error), transfer: [] };
@@ -290,8 +318,25 @@ export class AnalysisRunner {
     }
   }
 
+  private startPartition(task: ClusterStartTask): void {
+    const received = new PackedShingleIndex(task.count);
+    const clusterer = new PartitionClusterer(task.partition, {
+      threshold: task.threshold,
+      shinglesOf: (index) => received.get(index),
+    });
+    this.partition = { clusterer, received };
+  }
+
+  private clusteringPartition(): { clusterer: PartitionClusterer; received: PackedShingleIndex } {
+    if (this.partition === null) {
+      throw new AppError('internal', 'no partition is being clustered here');
+    }
+    return this.partition;
+  }
+
   private pack(task: PackTask): TaskResult {
     const sets: PackedShingleSets[] = [];
+    const owners: number[] = [];
     const transfer: ArrayBuffer[] = [];
     for (const part of task.parts) {
       const retained = this.retained.get(part.chunk);
@@ -308,20 +353,36 @@ export class AnalysisRunner {
         }
         texts = textsOfJsonLines({ ...retained, data }, part.local);
       }
-      const packed = packShingleSets(texts, {
-        indexes: part.local,
-        offset: part.base,
-      });
-      this.retained.delete(part.chunk);
-      sets.push(packed);
-      transfer.push(packed.indexes.buffer as ArrayBuffer, packed.offsets.buffer as ArrayBuffer);
-      if (!transfer.includes(packed.values.buffer as ArrayBuffer)) {
-        transfer.push(packed.values.buffer as ArrayBuffer);
+      for (const [owner, indexes] of byOwner(part)) {
+        const packed = packShingleSets(texts, { indexes, offset: part.base });
+        sets.push(packed);
+        owners.push(owner);
+        transfer.push(packed.indexes.buffer as ArrayBuffer, packed.offsets.buffer as ArrayBuffer);
+        if (!transfer.includes(packed.values.buffer as ArrayBuffer)) {
+          transfer.push(packed.values.buffer as ArrayBuffer);
+        }
       }
+      this.retained.delete(part.chunk);
     }
-    const reply: PackReply = { type: 'packed', job: task.job, sets };
+    const reply: PackReply = { type: 'packed', job: task.job, sets, owners };
     return { reply, transfer };
   }
+}
+
+/** A part's texts by the thread that clusters them (those of thread 0 first). */
+function byOwner(part: ChunkPart): [number, Int32Array][] {
+  const { local, owners } = part;
+  if (owners === undefined) {
+    return [[0, local]];
+  }
+  const groups: [number, Int32Array][] = [];
+  for (const owner of [0, 1]) {
+    const indexes = local.filter((_, k) => owners[k] === owner);
+    if (indexes.length > 0) {
+      groups.push([owner, indexes]);
+    }
+  }
+  return groups;
 }
 
 /** The records of an analyze task, and what is kept of their texts for packing. */
