@@ -275,8 +275,8 @@ export class AnalysisRunner {
     const low = signatures.exactHashes[2 * m + 1]!;
     const shingles = signatures.shingleCounts[m]!;
     // The signature's exact hash is exactHash's own (both hash the normalised text); an empty
-    // normalised text has no signature and is hashed here.
-    const textHash = shingles === 0 ? exactHash(record.text) : hex(high) + hex(low);
+    // normalised text has no signature and is hashed here. Output lines do not show it.
+    const textHash = json ? '' : shingles === 0 ? exactHash(record.text) : hex(high) + hex(low);
     const analysis = analyzeTokenized(record, tokenize(record.text), this.context, textHash);
     if (json) {
       entry.tail = lineTail(analysis);
