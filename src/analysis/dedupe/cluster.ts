@@ -641,21 +641,20 @@ export function partitionPlan(plan: ClusterPlan, parts: number): ClusterPartitio
   for (let k = 0; k < verify.length; k++) {
     size[find(k)]!++;
   }
-  const load = new Array<number>(parts).fill(0);
-  const partOfRoot = new Int32Array(verify.length).fill(-1);
+  /** Texts given to each partition so far. */
   const counts = new Array<number>(parts).fill(0);
+  const partOfRoot = new Int32Array(verify.length).fill(-1);
   for (let k = 0; k < verify.length; k++) {
     if (find(k) !== k) {
       continue;
     }
     let best = 0;
     for (let p = 1; p < parts; p++) {
-      if (load[p]! < load[best]!) {
+      if (counts[p]! < counts[best]!) {
         best = p;
       }
     }
     partOfRoot[k] = best;
-    load[best]! += size[k]!;
     counts[best]! += size[k]!;
   }
   const partitions: ClusterPartition[] = counts.map((n) => ({

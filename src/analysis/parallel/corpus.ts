@@ -257,8 +257,8 @@ async function runCorpus(
 
     // 2. Verify: shingle sets of the texts that share a bucket, from the workers that hold them.
     start = performance.now();
-    const parallel =
-      pool.size >= 2 && count >= 2 && (options.parallelClusteringFrom ?? PARALLEL_CLUSTERING_FROM) <= count;
+    const parallelFrom = options.parallelClusteringFrom ?? PARALLEL_CLUSTERING_FROM;
+    const parallel = pool.size >= 2 && count >= 2 && parallelFrom <= count;
     // The cluster worker starts while the plan is made.
     helper = parallel ? new AnalysisPool(1, { context, signature }) : null;
     const plan = planClustering(signatures);
@@ -270,7 +270,7 @@ async function runCorpus(
     let partition: ClusterPartition | null = null;
     let owner: Uint8Array | null = null;
     const helperTasks: Promise<unknown>[] = [];
-    if (helper !== null && verify.length >= (options.parallelClusteringFrom ?? PARALLEL_CLUSTERING_FROM)) {
+    if (helper !== null && verify.length >= parallelFrom) {
       const [own, other] = partitionPlan(plan, 2) as [ClusterPartition, ClusterPartition];
       ownTexts = own.texts;
       partition = other;
