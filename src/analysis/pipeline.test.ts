@@ -240,36 +240,6 @@ describe('analyzeCorpusToJsonLines', () => {
     expect(summary.reused).toBeGreaterThan(0);
   });
 
-  it(
-    'reads blocks again for verification when they can be reloaded, on worker threads',
-    { timeout: 60_000 },
-    async () => {
-      const records = campaign();
-      const encode = (part: AnalysisInput[]): Uint8Array =>
-        new TextEncoder().encode(`${part.map((r) => JSON.stringify(r)).join('\n')}\n`);
-      const parts = [records.slice(0, 15), records.slice(15, 30), records.slice(30)];
-      const run = async (reload: boolean): Promise<string> => {
-        const out: Uint8Array[] = [];
-        let line = 1;
-        const chunks = parts.map((part) => {
-          const chunk = {
-            jsonl: encode(part),
-            firstLine: line,
-            ...(reload ? { reload: () => Promise.resolve(encode(part)) } : {}),
-          };
-          line += part.length;
-          return chunk;
-        });
-        await analyzeCorpusToJsonLines(chunks, { workers: 2, write: (data) => void out.push(data.slice()) });
-        return Buffer.concat(out).toString('utf8');
-      };
-      const reloaded = await run(true);
-      expect(reloaded).toBe(await run(false));
-      expect(reloaded.trimEnd().split('\n')).toHaveLength(records.length);
-      expect(reloaded).toContain('"id":"r4","cluster":"r0"');
-    },
-  );
-
   it('names the line of a record it cannot read', async () => {
     const data = new TextEncoder().encode('{"id":"a","text":"好"}\n\n{"id":"b","text":\n');
     await expect(

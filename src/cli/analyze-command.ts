@@ -155,35 +155,12 @@ async function jsonLinesFields(
   throw new AppError('validation_failed', `${path} holds no records.`, { field: 'in' });
 }
 
-/** `length` bytes of the file at `position`, in a buffer of their own. */
-async function readRange(path: string, position: number, length: number): Promise<Uint8Array> {
-  const handle = await open(path, 'r');
-  try {
-    const data = new Uint8Array(length);
-    let at = 0;
-    while (at < length) {
-      const { bytesRead } = await handle.read(data, at, length - at, position + at);
-      if (bytesRead === 0) {
-        throw new AppError('bad_request', `${path} changed while it was being analysed.`, { field: 'in' });
-      }
-      at += bytesRead;
-    }
-    return data;
-  } finally {
-    await handle.close();
-  }
-}
-
-/**
- * Blocks of whole lines of a JSON Lines file, each in its own buffer (moved to a worker, not copied),
- * each able to read itself again: nothing holds the texts while the file is analysed.
- */
+/** Blocks of whole lines of a JSON Lines file, each in its own buffer (moved to a worker, not copied). */
 async function* jsonLinesBlocks(path: string, fields: RecordFields): AsyncGenerator<CorpusChunk> {
   const handle = await open(path, 'r');
   try {
     let carry: Uint8Array = new Uint8Array(0);
     let line = 1;
-    let position = 0;
     for (;;) {
       const block = new Uint8Array(carry.length + BLOCK_BYTES);
       block.set(carry);
@@ -194,9 +171,7 @@ async function* jsonLinesBlocks(path: string, fields: RecordFields): AsyncGenera
         // Everything is taken from the block before it is handed over: its memory moves to a worker.
         const lines = block.subarray(0, end);
         const firstLine = line;
-        const start = position;
         line += countLines(lines);
-        position += end;
         carry = block.slice(end, filled);
         yield {
           jsonl: lines,
@@ -204,7 +179,6 @@ async function* jsonLinesBlocks(path: string, fields: RecordFields): AsyncGenera
           fields,
           source: path,
           weight: end,
-          reload: () => readRange(path, start, end),
         };
       } else {
         carry = block.subarray(0, filled);

@@ -21,7 +21,7 @@ import {
   normalizeCodes,
 } from '../normalize.ts';
 import type { ShingleBuffer } from './shingles.ts';
-import { SHINGLE_SIZE, createShingleBuffer, fillShinglesFromCodes } from './shingles.ts';
+import { SHINGLE_SIZE, createShingleBuffer, fillShinglesFromCodes, sortUnique } from './shingles.ts';
 
 export interface SignatureOptions extends NormalizeOptions {
   /** LSH bands (default 16). */
@@ -229,8 +229,9 @@ function settleLows(state: SignatureState): number {
  * pass over its code units, for the common case: a key that is the code units themselves, ASCII letters
  * folded (see `normalizeCodes`), of ten code units or more (at least five characters), no surrogate,
  * and 2^k bins. The serial mixing of the exact hash then overlaps with the shingle arithmetic. Writes the
- * hash to `hashes[at]` and `hashes[at + 1]`, returns the number of shingles (-1 at a surrogate: nothing
- * written then); `settleLows` finishes the bins.
+ * hash to `hashes[at]` and `hashes[at + 1]` and the shingle hashes (in text order, as `fillShinglesFromCodes`)
+ * to `shingles`, returns the number of shingles (-1 at a surrogate: nothing usable written then);
+ * `settleLows` finishes the bins.
  *
  * The steps are written out rather than called (`fnvStep` and `murmurStep` of `hash64CodesInto`,
  * `isAsciiUpper`, `scramble` and `shingleHash` of the shingles, `fmix32`): the loop runs a fifth faster so.
@@ -242,6 +243,7 @@ function signCodes(
   length: number,
   hashes: Uint32Array,
   at: number,
+  shingles: Uint32Array,
 ): number {
   const { permutation, lowBits, lows } = state;
   const mask = (1 << lowBits) - 1;
@@ -276,7 +278,10 @@ function signCodes(
       h = (Math.imul(h, 0x01000193) + p1) | 0;
       h = (Math.imul(h, 0x01000193) + p2) | 0;
       h = (Math.imul(h, 0x01000193) + p3) | 0;
-      h = (Math.imul(h, 0x01000193) + k) ^ permutation;
+      // The shingle's hash itself (shingleHash), kept for its sorted set.
+      const shingle = (Math.imul(h, 0x01000193) + k) | 0;
+      shingles[n - SHINGLE_SIZE + 1] = shingle;
+      h = shingle ^ permutation;
       h ^= h >>> 16;
       h = Math.imul(h, 0x85ebca6b);
       h ^= h >>> 13;
@@ -390,6 +395,46 @@ function fillBandKeys(state: SignatureState, out: Uint32Array, offset: number): 
  * `concatSignatures`.
  */
 export function computeSignatures(texts: readonly string[], options: SignatureOptions = {}): SignatureChunk {
+  return signChunk(texts, options, null).signatures;
+}
+
+/**
+ * Sorted, repeat-free shingle sets of the texts of a chunk, packed: text i's set is
+ * `values[offsets[i]..offsets[i + 1])`, as `shingleSet(similarityKey(text))` would give it.
+ */
+export interface ChunkShingleSets {
+  offsets: Uint32Array;
+  values: Uint32Array;
+}
+
+/**
+ * `computeSignatures`, and the shingle sets of the texts besides, from the same pass over each text: the
+ * sets the clustering verifies candidates with, without normalising and hashing the texts again.
+ */
+export function computeSignaturesAndSets(
+  texts: readonly string[],
+  options: SignatureOptions = {},
+): { signatures: SignatureChunk; sets: ChunkShingleSets } {
+  let capacity = 0;
+  for (const text of texts) {
+    capacity += text.length;
+  }
+  const sets = {
+    offsets: new Uint32Array(texts.length + 1),
+    values: new Uint32Array(Math.max(16, capacity)),
+  };
+  const { signatures } = signChunk(texts, options, sets);
+  return {
+    signatures,
+    sets: { offsets: sets.offsets, values: sets.values.subarray(0, sets.offsets[texts.length]) },
+  };
+}
+
+function signChunk(
+  texts: readonly string[],
+  options: SignatureOptions,
+  sets: ChunkShingleSets | null,
+): { signatures: SignatureChunk } {
   const resolved = resolveSignatureOptions(options);
   const state = stateFor(resolved);
   const { bands } = resolved;
@@ -405,30 +450,57 @@ export function computeSignatures(texts: readonly string[], options: SignatureOp
   };
   for (let i = 0; i < count; i++) {
     // One call per text: the compiler optimises the work of a text as a function of its own.
-    signText(state, texts[i] ?? '', chunk, i);
+    const shingles = signText(state, texts[i] ?? '', chunk, i);
+    if (sets !== null) {
+      addSet(sets, i, state.buffer.hashes, shingles);
+    }
   }
-  return chunk;
+  return { signatures: chunk };
 }
 
-/** The exact hash, shingle count and band keys of text `i` of a chunk, written to its arrays. */
-function signText(state: SignatureState, text: string, chunk: SignatureChunk, i: number): void {
+/** Sorts the `count` shingle hashes of text `i`, drops repeats and appends them to the packed sets. */
+function addSet(sets: ChunkShingleSets, i: number, hashes: Uint32Array, count: number): void {
+  const distinct = sortUnique(hashes, count);
+  const used = sets.offsets[i]!;
+  if (used + distinct > sets.values.length) {
+    // NFKC lengthened a text: more shingles than the chunk's characters.
+    const grown = new Uint32Array(Math.max(Math.ceil(sets.values.length * 1.25), used + distinct));
+    grown.set(sets.values.subarray(0, used));
+    sets.values = grown;
+  }
+  sets.values.set(hashes.subarray(0, distinct), used);
+  sets.offsets[i + 1] = used + distinct;
+}
+
+/**
+ * The exact hash, shingle count and band keys of text `i` of a chunk, written to its arrays; its shingle
+ * hashes are left in `state.buffer.hashes`. Returns the number of shingles.
+ */
+function signText(state: SignatureState, text: string, chunk: SignatureChunk, i: number): number {
   const { normalized, buffer } = state;
   const length = normalizeCodes(text, normalized, state.normalizeOptions, true);
   if (length === 0) {
-    return;
+    return 0;
+  }
+  if (buffer.hashes.length < length) {
+    const capacity = Math.max(length, buffer.hashes.length * 2);
+    buffer.hashes = new Uint32Array(capacity);
+    buffer.units = new Uint16Array(capacity);
   }
   const simple = normalized.keyCodes === normalized.codes && length >= 2 * SHINGLE_SIZE && state.lowBits > 0;
-  const shingles = simple ? signCodes(state, normalized.codes, length, chunk.exactHashes, i * 2) : -1;
+  let shingles = simple
+    ? signCodes(state, normalized.codes, length, chunk.exactHashes, i * 2, buffer.hashes)
+    : -1;
   if (shingles >= 0) {
-    chunk.shingleCounts[i] = shingles;
     densifyPartial(state, settleLows(state));
   } else {
     hash64CodesInto(normalized.codes, length, chunk.exactHashes, i * 2);
-    const count = fillShinglesFromCodes(normalized.keyCodes, normalized.keyLength, buffer);
-    chunk.shingleCounts[i] = count;
-    fillSignature(state, buffer.hashes, count);
+    shingles = fillShinglesFromCodes(normalized.keyCodes, normalized.keyLength, buffer);
+    fillSignature(state, buffer.hashes, shingles);
   }
+  chunk.shingleCounts[i] = shingles;
   fillBandKeys(state, chunk.bandKeys, i * chunk.bands);
+  return shingles;
 }
 
 /**

@@ -2,10 +2,11 @@
  * The analysis of a whole corpus on worker threads (Node only).
  *
  * 1. Analyse: chunks of records go to the workers (the least busy first, two chunks in flight per
- *    worker), which tokenise, score, extract and compute each text's MinHash band keys; results come back
- *    as typed arrays. The texts stay in the worker that read them.
+ *    worker), which tokenise, score, extract and compute each text's MinHash band keys and shingle set;
+ *    results come back as typed arrays. The sets stay with the worker that made them (in a file of a
+ *    temporary directory of the run).
  * 2. Verify: the band keys show which texts share a bucket with another (`planClustering`); the workers
- *    holding those texts compute their shingle sets, packed, chunk by chunk in order.
+ *    holding those texts send their shingle sets, packed, chunk by chunk in order.
  * 3. Cluster: one pass over the texts on this thread (`SignatureClusterer`), every candidate checked
  *    against the packed sets by the exact similarity. It runs while the sets arrive, as far as the texts
  *    whose sets are in. For large corpora, the texts to verify are split into two partitions of whole
@@ -22,6 +23,7 @@ import { PackedShingleIndex } from '../dedupe/shingles.ts';
 import type { SignatureChunk } from '../dedupe/signature.ts';
 import { DEFAULT_SIGNATURE_OPTIONS, concatSignatures } from '../dedupe/signature.ts';
 import type { AnalysisContext, AnalysisInput, RecordAnalysis } from '../pipeline.ts';
+import { makeScratchDirectory, removeScratchDirectory } from '../../runtime/set-file.ts';
 import { AnalysisPool, defaultWorkerCount } from './pool.ts';
 import type {
   AnalyzeReply,
@@ -77,11 +79,6 @@ export type CorpusChunk = { weight?: number } & (
       fields?: RecordFields;
       /** File name, for error messages. */
       source?: string;
-      /**
-       * Reads the same bytes again (from the file). With it, no thread keeps the texts while the corpus
-       * is analysed: the blocks holding texts to verify are read a second time.
-       */
-      reload?: () => Promise<Uint8Array>;
     }
 );
 
@@ -155,14 +152,15 @@ async function runCorpus(
     ...(options.keyphraseLimit === undefined ? {} : { keyphraseLimit: options.keyphraseLimit }),
   };
   const signature = DEFAULT_SIGNATURE_OPTIONS;
-  const pool = new AnalysisPool(workers, { context, signature });
+  // Worker threads put the texts' shingle sets in files of their own here until they are asked for.
+  const setDirectory = workers > 0 ? makeScratchDirectory('concord-analysis-') : null;
+  const pool = new AnalysisPool(workers, { context, signature, setDirectory });
   /** A worker clustering part of the texts, for large corpora. */
   let helper: AnalysisPool | null = null;
   try {
     // 1. Analyse.
     let start = performance.now();
     const chunks: ChunkResult[] = [];
-    const reloads: ((() => Promise<Uint8Array>) | undefined)[] = [];
     const outstanding = new Set<Promise<void>>();
     // The first failure of any chunk; chunks settle in any order, so it is kept rather than awaited.
     let failure: Error | null = null;
@@ -185,21 +183,18 @@ async function runCorpus(
       if (options.total === undefined) {
         total += weight;
       }
-      reloads[index] = 'reload' in chunk ? chunk.reload : undefined;
       const task: AnalyzeTask =
         'records' in chunk
           ? {
               type: 'analyze',
               job: index,
               format,
-              retain: 'texts',
               records: chunk.records as AnalysisInput[],
             }
           : {
               type: 'analyze',
               job: index,
               format,
-              retain: chunk.reload === undefined ? 'texts' : 'spans',
               jsonl: chunk.jsonl,
               firstLine: chunk.firstLine,
               fields: chunk.fields ?? DEFAULT_RECORD_FIELDS,
@@ -310,9 +305,8 @@ async function runCorpus(
         partsByWorker[chunks[c]!.worker]!.push(part);
       }
     }
-    // Workers first drop the texts no one will verify, then pack the others chunk by chunk (blocks
-    // read again on the way, a few at a time).
-    await Promise.all(partsByWorker.map((keep, w) => pool.run(w, { type: 'release', job: job++, keep })));
+    // Workers first drop their memory of recent texts, then send the sets chunk by chunk.
+    await Promise.all(partsByWorker.map((_, w) => pool.run(w, { type: 'release', job: job++ })));
     const batches = partsByWorker.map((parts) => {
       const list: ChunkPart[][] = [];
       for (let k = 0; k < parts.length; k += PARTS_PER_PACK_TASK) {
@@ -360,15 +354,7 @@ async function runCorpus(
     let packed = 0;
     let clustering = Promise.resolve();
     await eachPerWorker(batches, async (w, parts) => {
-      const transfer: ArrayBuffer[] = [];
-      for (const part of parts) {
-        const reload = reloads[part.chunk];
-        if (reload !== undefined) {
-          part.jsonl = await reload();
-          transfer.push(part.jsonl.buffer as ArrayBuffer);
-        }
-      }
-      const reply = await pool.run<PackReply>(w, { type: 'pack', job: job++, parts }, transfer);
+      const reply = await pool.run<PackReply>(w, { type: 'pack', job: job++, parts });
       const forward: PackedShingleSets[] = [];
       reply.sets.forEach((set, k) => {
         if (reply.owners[k] === 1) {
@@ -418,6 +404,9 @@ async function runCorpus(
   } finally {
     await pool.close();
     await helper?.close();
+    if (setDirectory !== null) {
+      removeScratchDirectory(setDirectory);
+    }
   }
 }
 

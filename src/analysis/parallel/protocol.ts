@@ -12,6 +12,11 @@ import type { RecordFields } from './records.ts';
 export interface WorkerInit {
   context: AnalysisContext;
   signature: SignatureOptions;
+  /**
+   * A directory where the worker writes the shingle sets of the texts it analyses, until they are asked
+   * for (the pipeline removes it); without one, it keeps them in memory.
+   */
+  setDirectory?: string | null;
 }
 
 /** Results as objects (`analyzeCorpus`) or as the JSON of each output line after its cluster fields. */
@@ -21,11 +26,6 @@ interface AnalyzeTaskBase {
   type: 'analyze';
   job: number;
   format: ResultFormat;
-  /**
-   * What the worker keeps for a later `pack` task: the texts ('texts'; for JSON Lines, the block they
-   * came in), or only where each record lies in its block ('spans'), the block being sent again then.
-   */
-  retain: 'texts' | 'spans';
 }
 
 export type AnalyzeTask = AnalyzeTaskBase &
@@ -45,8 +45,6 @@ export interface ChunkPart {
   chunk: number;
   local: Int32Array;
   base: number;
-  /** The chunk's JSON Lines block again, when the worker kept only its spans. */
-  jsonl?: Uint8Array;
   /**
    * Per text of `local`, which thread clusters it (0: the pipeline's, 1: a cluster worker's): the sets
    * of each come back apart. Absent: all 0.
@@ -54,18 +52,17 @@ export interface ChunkPart {
   owners?: Uint8Array;
 }
 
-/** Shingle sets of retained texts. */
+/** Shingle sets of texts of analysed chunks. */
 export interface PackTask {
   type: 'pack';
   job: number;
   parts: ChunkPart[];
 }
 
-/** Drops the retained texts, but for those listed in `keep`, and the memory of recent texts. */
+/** Drops the memory of recent texts, once every chunk is analysed. */
 export interface ReleaseTask {
   type: 'release';
   job: number;
-  keep?: ChunkPart[];
 }
 
 /** Starts clustering a partition of the texts here, as its shingle sets arrive. */

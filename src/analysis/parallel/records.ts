@@ -73,25 +73,18 @@ export function readRecord(row: unknown, fields: RecordFields, origin: RecordOri
   return { id, text, target: target === '' ? null : target };
 }
 
-export interface JsonLinesBlock {
-  records: AnalysisInput[];
-  /** Where record k's line lies in the block: bytes `spans[2k]` to `spans[2k + 1]`. */
-  spans: Uint32Array;
-}
-
 /**
- * Records of a block of JSON Lines (whole lines, UTF-8; blank lines skipped), with the place of each in
- * the block. `firstLine` is the 1-based line number of the block's first line in its file.
+ * Records of a block of JSON Lines (whole lines, UTF-8; blank lines skipped). `firstLine` is the 1-based
+ * line number of the block's first line in its file.
  */
 export function readJsonLines(
   data: Uint8Array,
   options: { fields?: RecordFields; firstLine?: number; source?: string } = {},
-): JsonLinesBlock {
+): AnalysisInput[] {
   const fields = options.fields ?? DEFAULT_RECORD_FIELDS;
   const origin: RecordOrigin = { source: options.source ?? 'input', line: options.firstLine ?? 1 };
   const decoder = new TextDecoder();
   const records: AnalysisInput[] = [];
-  let spans = new Uint32Array(256);
   let start = 0;
   while (start < data.length) {
     let end = data.indexOf(0x0a, start);
@@ -106,19 +99,12 @@ export function readJsonLines(
       } catch (error) {
         fail(origin, `is not valid JSON (${(error as Error).message})`);
       }
-      if (2 * records.length + 2 > spans.length) {
-        const grown = new Uint32Array(spans.length * 2);
-        grown.set(spans);
-        spans = grown;
-      }
-      spans[2 * records.length] = start;
-      spans[2 * records.length + 1] = end;
       records.push(readRecord(parsed, fields, origin));
     }
     origin.line++;
     start = end + 1;
   }
-  return { records, spans: spans.slice(0, 2 * records.length) };
+  return records;
 }
 
 /** Records of a block of JSON Lines given as text (see `readJsonLines`). */
@@ -126,24 +112,5 @@ export function parseJsonLines(
   block: string,
   options: { fields?: RecordFields; firstLine?: number; source?: string } = {},
 ): AnalysisInput[] {
-  return readJsonLines(new TextEncoder().encode(block), options).records;
-}
-
-/**
- * The texts of records `wanted` (ascending) of a block already read with `readJsonLines`, as a sparse
- * array by record index.
- */
-export function textsOfJsonLines(
-  block: { data: Uint8Array; spans: Uint32Array; textField: string },
-  wanted: ArrayLike<number>,
-): string[] {
-  const decoder = new TextDecoder();
-  const texts: string[] = [];
-  for (let n = 0; n < wanted.length; n++) {
-    const k = wanted[n]!;
-    const line = decoder.decode(block.data.subarray(block.spans[2 * k], block.spans[2 * k + 1]));
-    const value = (JSON.parse(line) as Record<string, unknown>)[block.textField];
-    texts[k] = typeof value === 'string' ? value : '';
-  }
-  return texts;
+  return readJsonLines(new TextEncoder().encode(block), options);
 }

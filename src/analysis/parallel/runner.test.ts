@@ -12,6 +12,8 @@ import type {
   PackReply,
 } from './protocol.ts';
 import { AnalysisRunner, lineTail } from './runner.ts';
+import { packShingleSets } from '../dedupe/shingles.ts';
+import { makeScratchDirectory, removeScratchDirectory } from '../../runtime/set-file.ts';
 
 const fields = { id: 'id', text: 'text', target: 'target' };
 
@@ -21,7 +23,7 @@ function runner(): AnalysisRunner {
 
 function jsonlTask(job: number, records: object[], format: 'json' | 'objects' = 'json'): AnalyzeTask {
   const jsonl = new TextEncoder().encode(records.map((r) => JSON.stringify(r)).join('\n') + '\n');
-  return { type: 'analyze', job, format, retain: 'texts', jsonl, firstLine: 1, fields, source: 'test.jsonl' };
+  return { type: 'analyze', job, format, jsonl, firstLine: 1, fields, source: 'test.jsonl' };
 }
 
 /** The line tails of a reply, decoded. */
@@ -76,7 +78,7 @@ describe('AnalysisRunner', () => {
   });
 
   it('answers records as objects, each with its own id, equal to analyzeRecord', () => {
-    const { reply } = runner().run({ type: 'analyze', job: 1, format: 'objects', retain: 'texts', records });
+    const { reply } = runner().run({ type: 'analyze', job: 1, format: 'objects', records });
     const analyzed = reply as AnalyzeReply;
     expect(analyzed.analyses).toEqual(records.map((r) => analyzeRecord(r)));
     // A reused analysis is a copy, not the first record's object.
@@ -93,7 +95,6 @@ describe('AnalysisRunner', () => {
       type: 'analyze',
       job: 3,
       format: 'objects',
-      retain: 'texts',
       records: [withReasons],
     });
     expect((again.reply as AnalyzeReply).reused).toBe(0);
@@ -107,7 +108,6 @@ describe('AnalysisRunner', () => {
       type: 'analyze',
       job: 2,
       format: 'objects',
-      retain: 'texts',
       records: records.slice(0, 3),
     });
     expect((reply as AnalyzeReply).reused).toBe(1);
@@ -143,6 +143,37 @@ describe('AnalysisRunner', () => {
     const { reply } = run.run({ type: 'pack', job: 8, parts: [{ chunk: 7, local, base: 100 }] });
     const [set] = (reply as PackReply).sets;
     expect(Array.from(set!.indexes)).toEqual([100, 108]);
+  });
+
+  it.each([
+    ['in memory', null],
+    ['in a file', 'file'],
+  ])('packs the same sets as packShingleSets from the sets it kept %s', (_, where) => {
+    const directory = where === null ? null : makeScratchDirectory('concord-runner-test-');
+    try {
+      const run = new AnalysisRunner({
+        context: {},
+        signature: DEFAULT_SIGNATURE_OPTIONS,
+        setDirectory: directory,
+      });
+      run.run(jsonlTask(3, records.slice(0, 5)));
+      run.run(jsonlTask(4, records));
+      // Records 0 and 2 of chunk 4 repeat texts of chunk 3: their sets are the ones kept then.
+      const local = new Int32Array([0, 1, 2, 4, 5, 6, 7, 8, 10]);
+      const { reply } = run.run({ type: 'pack', job: 5, parts: [{ chunk: 4, local, base: 20 }] });
+      const [set] = (reply as PackReply).sets;
+      const expected = packShingleSets(
+        records.map((r) => r.text),
+        { indexes: local, offset: 20 },
+      );
+      expect(Array.from(set!.indexes)).toEqual(Array.from(expected.indexes));
+      expect(Array.from(set!.offsets)).toEqual(Array.from(expected.offsets));
+      expect(Array.from(set!.values)).toEqual(Array.from(expected.values));
+    } finally {
+      if (directory !== null) {
+        removeScratchDirectory(directory);
+      }
+    }
   });
 
   it('packs the sets of each clustering thread apart', () => {

@@ -1,7 +1,8 @@
 /*
  * The work of one analysis thread: chunks of records analysed (one tokenisation per text shared by every
- * analysis) with their MinHash signatures, and later the shingle sets of the texts the clustering must
- * verify. A worker thread runs one; with no workers the pipeline runs one on its own thread.
+ * analysis) with their MinHash signatures and shingle sets, the sets kept (set-store.ts) until the
+ * clustering asks for those of the texts it must verify. A worker thread runs one; with no workers the
+ * pipeline runs one on its own thread.
  *
  * Identical texts are common in mass campaigns (a form letter sent unchanged), so a record whose text and
  * target equal a recent one's reuses its analysis and signature instead of computing them again.
@@ -9,9 +10,9 @@
 import { AppError, isAppError } from '../../domain/errors.ts';
 import { PartitionClusterer } from '../dedupe/cluster.ts';
 import type { PackedShingleSets } from '../dedupe/shingles.ts';
-import { PackedShingleIndex, packShingleSets } from '../dedupe/shingles.ts';
+import { PackedShingleIndex } from '../dedupe/shingles.ts';
 import type { ResolvedSignatureOptions, SignatureChunk } from '../dedupe/signature.ts';
-import { computeSignatures, resolveSignatureOptions } from '../dedupe/signature.ts';
+import { computeSignaturesAndSets, resolveSignatureOptions } from '../dedupe/signature.ts';
 import { exactHash } from '../normalize.ts';
 import type { AnalysisContext, AnalysisInput, RecordAnalysis } from '../pipeline.ts';
 import { analyzeTokenized } from '../pipeline.ts';
@@ -29,17 +30,22 @@ import type {
   WorkerReply,
   WorkerTask,
 } from './protocol.ts';
-import { readJsonLines, textsOfJsonLines } from './records.ts';
+import { readJsonLines } from './records.ts';
+import { FileSetStore } from '../../runtime/set-file.ts';
+import type { SetStore } from './set-store.ts';
+import { MemorySetStore } from './set-store.ts';
 
 /** Distinct texts remembered for reuse; the memory is dropped and started afresh when full. */
 const REUSE_CAPACITY = 20_000;
 
-/**
- * A chunk's texts kept for packing: the strings it came as, or the block of JSON Lines it came in (off
- * the heap: a million retained strings would make the heap, and its garbage, grow with them), or only
- * where its records lie in that block, when the pipeline can read the block again.
- */
-type Retained = { texts: string[] } | { data: Uint8Array | null; spans: Uint32Array; textField: string };
+/** Where the shingle set of each record of a chunk lies in the set store, and its size. */
+interface Retained {
+  at: Float64Array;
+  size: Uint32Array;
+}
+
+/** Values between two sets asked for that are read through rather than skipped with a read of their own. */
+const READ_THROUGH = 65_536;
 
 const NO_BAND_KEYS = new Uint32Array(0);
 
@@ -58,6 +64,9 @@ class Remembered {
   hashHigh = 0;
   hashLow = 0;
   shingles = 0;
+  /** The text's shingle set: its position in the set store, and its size. */
+  setAt = 0;
+  setSize = 0;
 
   /** `fresh`: the text's index among the new texts of its chunk. */
   constructor(readonly fresh: number) {}
@@ -119,6 +128,7 @@ export class AnalysisRunner {
   private readonly context: AnalysisContext;
   private readonly signature: ResolvedSignatureOptions;
   private readonly retained = new Map<number, Retained>();
+  private readonly sets: SetStore;
   private readonly remembered = new TextMemory<Remembered>();
   private format: ResultFormat = 'json';
   /** A partition clustered here, and the sets received for it. */
@@ -127,6 +137,7 @@ export class AnalysisRunner {
   constructor(init: WorkerInit) {
     this.context = init.context;
     this.signature = resolveSignatureOptions(init.signature);
+    this.sets = init.setDirectory ? new FileSetStore(init.setDirectory) : new MemorySetStore();
   }
 
   /** Runs a task; failures become an error reply (the pipeline raises them on its side). */
@@ -138,7 +149,7 @@ export class AnalysisRunner {
         case 'pack':
           return this.pack(task);
         case 'release':
-          this.release(task.keep ?? []);
+          this.remembered.clear();
           return { reply: { type: 'released', job: task.job }, transfer: [] };
         case 'cluster-start':
           this.startPartition(task);
@@ -186,7 +197,7 @@ export class AnalysisRunner {
   }
 
   private analyzeChunk(task: AnalyzeTask): TaskResult {
-    const { records, retained } = recordsOf(task);
+    const records = recordsOf(task);
     const count = records.length;
     const json = task.format === 'json';
     // Each record's results, shared with the earlier records of the same text; and the records whose
@@ -209,11 +220,14 @@ export class AnalysisRunner {
       }
       found[i] = entry;
     }
-    // Signatures of the new texts, in one pass (one normalisation per text); and their Chinese
-    // segmented in a few calls, while the segmenter's dictionary is in the processor's caches.
+    // Signatures and shingle sets of the new texts, in one pass (one normalisation per text), the sets
+    // put away; and their Chinese segmented in a few calls, while the segmenter's dictionary is in the
+    // processor's caches.
     const texts = fresh.map((i) => records[i]!.text);
-    const signatures = computeSignatures(texts, this.signature);
+    const { signatures, sets } = computeSignaturesAndSets(texts, this.signature);
+    const setsAt = this.sets.append(sets.values);
     segmentAhead(texts);
+    const retained: Retained = { at: new Float64Array(count), size: new Uint32Array(count) };
     const { bands } = this.signature;
     const bandKeys = new Uint32Array(count * bands);
     const exactHashes = new Uint32Array(count * 2);
@@ -226,8 +240,12 @@ export class AnalysisRunner {
       const entry = found[i]!;
       if (!entry.done) {
         this.analyzeFresh(record, entry, signatures, json);
+        entry.setAt = setsAt + sets.offsets[entry.fresh]!;
+        entry.setSize = sets.offsets[entry.fresh + 1]! - sets.offsets[entry.fresh]!;
       }
       ids[i] = record.id;
+      retained.at[i] = entry.setAt;
+      retained.size[i] = entry.setSize;
       copyBandKeys(entry, bandKeys, i * bands, bands);
       exactHashes[2 * i] = entry.hashHigh;
       exactHashes[2 * i + 1] = entry.hashLow;
@@ -291,33 +309,6 @@ export class AnalysisRunner {
     entry.shingles = shingles;
   }
 
-  /** Keeps the listed texts only, so that the memory of the others can be reclaimed before packing. */
-  private release(keep: readonly ChunkPart[]): void {
-    const kept = new Map<number, Retained>();
-    for (const part of keep) {
-      const retained = this.retained.get(part.chunk);
-      if (retained === undefined) {
-        continue;
-      }
-      if ('texts' in retained) {
-        const texts: string[] = [];
-        for (const k of part.local) {
-          texts[k] = retained.texts[k] ?? '';
-        }
-        kept.set(part.chunk, { texts });
-      } else if (retained.data !== null) {
-        kept.set(part.chunk, { texts: textsOfJsonLines({ ...retained, data: retained.data }, part.local) });
-      } else {
-        kept.set(part.chunk, retained);
-      }
-    }
-    this.retained.clear();
-    this.remembered.clear();
-    for (const [chunk, texts] of kept) {
-      this.retained.set(chunk, texts);
-    }
-  }
-
   private startPartition(task: ClusterStartTask): void {
     const received = new PackedShingleIndex(task.count);
     const clusterer = new PartitionClusterer(task.partition, {
@@ -343,30 +334,69 @@ export class AnalysisRunner {
       if (retained === undefined) {
         throw new AppError('internal', `chunk ${part.chunk} is not held by this worker`);
       }
-      let texts: string[];
-      if ('texts' in retained) {
-        texts = retained.texts;
-      } else {
-        const data = retained.data ?? part.jsonl;
-        if (data === undefined) {
-          throw new AppError('internal', `chunk ${part.chunk} came without its records`);
-        }
-        texts = textsOfJsonLines({ ...retained, data }, part.local);
-      }
       for (const [owner, indexes] of byOwner(part)) {
-        const packed = packShingleSets(texts, { indexes, offset: part.base });
+        const packed = this.readSets(retained, indexes, part.base);
         sets.push(packed);
         owners.push(owner);
         transfer.push(packed.indexes.buffer as ArrayBuffer, packed.offsets.buffer as ArrayBuffer);
-        if (!transfer.includes(packed.values.buffer as ArrayBuffer)) {
-          transfer.push(packed.values.buffer as ArrayBuffer);
-        }
+        transfer.push(packed.values.buffer as ArrayBuffer);
       }
       this.retained.delete(part.chunk);
     }
     const reply: PackReply = { type: 'packed', job: task.job, sets, owners };
     return { reply, transfer };
   }
+
+  /**
+   * The stored sets of records `indexes` (ascending) of a chunk, packed, their indexes offset by `base`.
+   * Sets stored near one another are read in one piece.
+   */
+  private readSets(retained: Retained, indexes: Int32Array, base: number): PackedShingleSets {
+    const { at, size } = retained;
+    const offsets = new Uint32Array(indexes.length + 1);
+    for (let k = 0; k < indexes.length; k++) {
+      offsets[k + 1] = offsets[k]! + size[indexes[k]!]!;
+    }
+    const values = new Uint32Array(offsets[indexes.length]!);
+    for (let k = 0; k < indexes.length;) {
+      const from = at[indexes[k]!]!;
+      let end = from + size[indexes[k]!]!;
+      let next = k + 1;
+      for (; next < indexes.length; next++) {
+        const position = at[indexes[next]!]!;
+        if (position < end || position > end + READ_THROUGH) {
+          break;
+        }
+        end = position + size[indexes[next]!]!;
+      }
+      if (next === k + 1) {
+        this.sets.read(from, values.subarray(offsets[k], offsets[k + 1]));
+      } else {
+        const window = readWindow(end - from);
+        this.sets.read(from, window);
+        for (let q = k; q < next; q++) {
+          const start = at[indexes[q]!]! - from;
+          values.set(window.subarray(start, start + size[indexes[q]!]!), offsets[q]);
+        }
+      }
+      k = next;
+    }
+    const recorded = new Int32Array(indexes.length);
+    for (let k = 0; k < indexes.length; k++) {
+      recorded[k] = indexes[k]! + base;
+    }
+    return { indexes: recorded, offsets, values };
+  }
+}
+
+let windowValues = new Uint32Array(0);
+
+/** A scratch array of `length` values for reading stored sets, reused from read to read. */
+function readWindow(length: number): Uint32Array {
+  if (windowValues.length < length) {
+    windowValues = new Uint32Array(Math.max(length, windowValues.length * 2));
+  }
+  return windowValues.subarray(0, length);
 }
 
 /** A part's texts by the thread that clusters them (those of thread 0 first). */
@@ -385,24 +415,16 @@ function byOwner(part: ChunkPart): [number, Int32Array][] {
   return groups;
 }
 
-/** The records of an analyze task, and what is kept of their texts for packing. */
-function recordsOf(task: AnalyzeTask): { records: AnalysisInput[]; retained: Retained } {
+/** The records of an analyze task. */
+function recordsOf(task: AnalyzeTask): AnalysisInput[] {
   if ('records' in task) {
-    return { records: task.records, retained: { texts: task.records.map((r) => r.text) } };
+    return task.records;
   }
-  const block = readJsonLines(task.jsonl, {
+  return readJsonLines(task.jsonl, {
     fields: task.fields,
     firstLine: task.firstLine,
     source: task.source,
   });
-  return {
-    records: block.records,
-    retained: {
-      data: task.retain === 'texts' ? task.jsonl : null,
-      spans: block.spans,
-      textField: task.fields.text,
-    },
-  };
 }
 
 function copyBandKeys(entry: Remembered, into: Uint32Array, at: number, bands: number): void {
