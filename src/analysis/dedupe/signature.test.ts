@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { exactHash, fmix32, similarityKey } from '../normalize.ts';
 import { createShingleBuffer, fillShingles, jaccard, shingleSet } from './shingles.ts';
 import type { SignatureOptions } from './signature.ts';
-import { computeSignatures, concatSignatures, minhashSignature } from './signature.ts';
+import {
+  computeSignatures,
+  computeSignaturesAndShingles,
+  concatSignatures,
+  minhashSignature,
+} from './signature.ts';
 
 const LETTER =
   'I strongly support the proposed rule. International students in science and engineering bring skills ' +
@@ -241,5 +246,35 @@ describe('computeSignatures in one pass', () => {
         expect(keys).toEqual(expectedBandKeys(text, options));
       });
     }
+  });
+});
+
+describe('computeSignaturesAndShingles', () => {
+  it('gives the signatures of computeSignatures and each text’s shingles, whose set is shingleSet’s', () => {
+    const texts = [
+      LETTER,
+      LETTER.toUpperCase(),
+      '我们坚决支持本规划关于加快建设数字经济的目标，建议进一步明确各部门职责分工。',
+      '繁體中文測試，這是一個句子',
+      'ＡＢＣ　ｄｅｆ １２３４５６',
+      '😀😀😀😀😀😀😀😀😀😀😀 𠀀𠀁𠀂𠀃𠀄𠀅',
+      'ﬁﬁﬁﬁﬁﬁﬁﬁﬁﬁﬁ',
+      'abc',
+      '好',
+      '',
+      'la la la la la la la la la la',
+      '数'.repeat(100_000),
+    ];
+    const { signatures, shingles } = computeSignaturesAndShingles(texts);
+    const alone = computeSignatures(texts);
+    expect(Array.from(signatures.bandKeys)).toEqual(Array.from(alone.bandKeys));
+    expect(Array.from(signatures.exactHashes)).toEqual(Array.from(alone.exactHashes));
+    expect(Array.from(signatures.shingleCounts)).toEqual(Array.from(alone.shingleCounts));
+    texts.forEach((text, i) => {
+      const own = shingles.values.slice(shingles.offsets[i], shingles.offsets[i + 1]);
+      expect(own).toHaveLength(alone.shingleCounts[i]!);
+      const set = Array.from(new Set(own)).sort((a, b) => a - b);
+      expect(set).toEqual(Array.from(shingleSet(similarityKey(text))));
+    });
   });
 });

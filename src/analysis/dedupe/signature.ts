@@ -21,7 +21,7 @@ import {
   normalizeCodes,
 } from '../normalize.ts';
 import type { ShingleBuffer } from './shingles.ts';
-import { SHINGLE_SIZE, createShingleBuffer, fillShinglesFromCodes, sortUnique } from './shingles.ts';
+import { SHINGLE_SIZE, createShingleBuffer, fillShinglesFromCodes } from './shingles.ts';
 
 export interface SignatureOptions extends NormalizeOptions {
   /** LSH bands (default 16). */
@@ -399,41 +399,46 @@ export function computeSignatures(texts: readonly string[], options: SignatureOp
 }
 
 /**
- * Sorted, repeat-free shingle sets of the texts of a chunk, packed: text i's set is
- * `values[offsets[i]..offsets[i + 1])`, as `shingleSet(similarityKey(text))` would give it.
+ * The shingle hashes of the texts of a chunk, packed: text i's are `values[offsets[i]..offsets[i + 1])`,
+ * in text order, repeats included (as `fillShingles(similarityKey(text))` writes them); sorted without
+ * repeats (`sortUnique`), they are the text's shingle set.
  */
-export interface ChunkShingleSets {
+export interface ChunkShingles {
   offsets: Uint32Array;
   values: Uint32Array;
 }
 
 /**
- * `computeSignatures`, and the shingle sets of the texts besides, from the same pass over each text: the
- * sets the clustering verifies candidates with, without normalising and hashing the texts again.
+ * `computeSignatures`, and the shingles of the texts besides, from the same pass over each text: what the
+ * clustering verifies candidates with, without normalising and hashing the texts again. They are left
+ * unsorted: most texts are never verified.
  */
-export function computeSignaturesAndSets(
+export function computeSignaturesAndShingles(
   texts: readonly string[],
   options: SignatureOptions = {},
-): { signatures: SignatureChunk; sets: ChunkShingleSets } {
+): { signatures: SignatureChunk; shingles: ChunkShingles } {
   let capacity = 0;
   for (const text of texts) {
     capacity += text.length;
   }
-  const sets = {
+  const shingles = {
     offsets: new Uint32Array(texts.length + 1),
     values: new Uint32Array(Math.max(16, capacity)),
   };
-  const { signatures } = signChunk(texts, options, sets);
+  const { signatures } = signChunk(texts, options, shingles);
   return {
     signatures,
-    sets: { offsets: sets.offsets, values: sets.values.subarray(0, sets.offsets[texts.length]) },
+    shingles: {
+      offsets: shingles.offsets,
+      values: shingles.values.subarray(0, shingles.offsets[texts.length]),
+    },
   };
 }
 
 function signChunk(
   texts: readonly string[],
   options: SignatureOptions,
-  sets: ChunkShingleSets | null,
+  kept: ChunkShingles | null,
 ): { signatures: SignatureChunk } {
   const resolved = resolveSignatureOptions(options);
   const state = stateFor(resolved);
@@ -451,25 +456,24 @@ function signChunk(
   for (let i = 0; i < count; i++) {
     // One call per text: the compiler optimises the work of a text as a function of its own.
     const shingles = signText(state, texts[i] ?? '', chunk, i);
-    if (sets !== null) {
-      addSet(sets, i, state.buffer.hashes, shingles);
+    if (kept !== null) {
+      keepShingles(kept, i, state.buffer.hashes, shingles);
     }
   }
   return { signatures: chunk };
 }
 
-/** Sorts the `count` shingle hashes of text `i`, drops repeats and appends them to the packed sets. */
-function addSet(sets: ChunkShingleSets, i: number, hashes: Uint32Array, count: number): void {
-  const distinct = sortUnique(hashes, count);
-  const used = sets.offsets[i]!;
-  if (used + distinct > sets.values.length) {
+/** Appends the `count` shingle hashes of text `i` to the packed shingles. */
+function keepShingles(kept: ChunkShingles, i: number, hashes: Uint32Array, count: number): void {
+  const used = kept.offsets[i]!;
+  if (used + count > kept.values.length) {
     // NFKC lengthened a text: more shingles than the chunk's characters.
-    const grown = new Uint32Array(Math.max(Math.ceil(sets.values.length * 1.25), used + distinct));
-    grown.set(sets.values.subarray(0, used));
-    sets.values = grown;
+    const grown = new Uint32Array(Math.max(Math.ceil(kept.values.length * 1.25), used + count));
+    grown.set(kept.values.subarray(0, used));
+    kept.values = grown;
   }
-  sets.values.set(hashes.subarray(0, distinct), used);
-  sets.offsets[i + 1] = used + distinct;
+  kept.values.set(hashes.subarray(0, count), used);
+  kept.offsets[i + 1] = used + count;
 }
 
 /**

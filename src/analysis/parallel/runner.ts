@@ -10,9 +10,9 @@
 import { AppError, isAppError } from '../../domain/errors.ts';
 import { PartitionClusterer } from '../dedupe/cluster.ts';
 import type { PackedShingleSets } from '../dedupe/shingles.ts';
-import { PackedShingleIndex } from '../dedupe/shingles.ts';
+import { PackedShingleIndex, sortUnique } from '../dedupe/shingles.ts';
 import type { ResolvedSignatureOptions, SignatureChunk } from '../dedupe/signature.ts';
-import { computeSignaturesAndSets, resolveSignatureOptions } from '../dedupe/signature.ts';
+import { computeSignaturesAndShingles, resolveSignatureOptions } from '../dedupe/signature.ts';
 import { exactHash } from '../normalize.ts';
 import type { AnalysisContext, AnalysisInput, RecordAnalysis } from '../pipeline.ts';
 import { analyzeTokenized } from '../pipeline.ts';
@@ -38,7 +38,7 @@ import { MemorySetStore } from './set-store.ts';
 /** Distinct texts remembered for reuse; the memory is dropped and started afresh when full. */
 const REUSE_CAPACITY = 20_000;
 
-/** Where the shingle set of each record of a chunk lies in the set store, and its size. */
+/** Where the shingles of each record of a chunk lie in the set store, and how many there are. */
 interface Retained {
   at: Float64Array;
   size: Uint32Array;
@@ -64,7 +64,7 @@ class Remembered {
   hashHigh = 0;
   hashLow = 0;
   shingles = 0;
-  /** The text's shingle set: its position in the set store, and its size. */
+  /** The text's shingles: their position in the set store, and how many. */
   setAt = 0;
   setSize = 0;
 
@@ -220,11 +220,11 @@ export class AnalysisRunner {
       }
       found[i] = entry;
     }
-    // Signatures and shingle sets of the new texts, in one pass (one normalisation per text), the sets
+    // Signatures and shingles of the new texts, in one pass (one normalisation per text), the shingles
     // put away; and their Chinese segmented in a few calls, while the segmenter's dictionary is in the
     // processor's caches.
     const texts = fresh.map((i) => records[i]!.text);
-    const { signatures, sets } = computeSignaturesAndSets(texts, this.signature);
+    const { signatures, shingles: sets } = computeSignaturesAndShingles(texts, this.signature);
     const setsAt = this.sets.append(sets.values);
     segmentAhead(texts);
     const retained: Retained = { at: new Float64Array(count), size: new Uint32Array(count) };
@@ -348,8 +348,8 @@ export class AnalysisRunner {
   }
 
   /**
-   * The stored sets of records `indexes` (ascending) of a chunk, packed, their indexes offset by `base`.
-   * Sets stored near one another are read in one piece.
+   * The shingle sets of records `indexes` (ascending) of a chunk, from their stored shingles, packed,
+   * their indexes offset by `base`. Shingles stored near one another are read in one piece.
    */
   private readSets(retained: Retained, indexes: Int32Array, base: number): PackedShingleSets {
     const { at, size } = retained;
@@ -381,11 +381,23 @@ export class AnalysisRunner {
       }
       k = next;
     }
+    // Each text's shingles sorted, repeats dropped: its set, moved down over what the repeats took.
+    let used = 0;
+    for (let k = 0; k < indexes.length; k++) {
+      const from = offsets[k]!;
+      const distinct = sortUnique(values.subarray(from, offsets[k + 1]), offsets[k + 1]! - from);
+      if (used !== from) {
+        values.copyWithin(used, from, from + distinct);
+      }
+      offsets[k] = used;
+      used += distinct;
+    }
+    offsets[indexes.length] = used;
     const recorded = new Int32Array(indexes.length);
     for (let k = 0; k < indexes.length; k++) {
       recorded[k] = indexes[k]! + base;
     }
-    return { indexes: recorded, offsets, values };
+    return { indexes: recorded, offsets, values: values.subarray(0, used) };
   }
 }
 
