@@ -7,26 +7,18 @@ import { analyzeCorpusToJsonLines } from '../analysis/pipeline.ts';
 import { MemorySetStore } from '../analysis/parallel/set-store.ts';
 import { FileSetStore, makeScratchDirectory, removeScratchDirectory } from './set-file.ts';
 
-/** Near-duplicates in Chinese and English, and others, 45 records. */
+/** A form letter sent 30 times with one word changed each time, among other comments: 45 records. */
 function campaign(): AnalysisInput[] {
-  const zh =
-    '我们坚决支持将城市轨道交通覆盖率提高到百分之七十，并建议在二〇二七年前完成新线路建设，保障市民出行便利。';
-  const en =
-    'I support the proposal to extend the optional practical training for students with STEM degrees. It keeps talent in our economy and helps American companies compete.';
+  const letter =
+    'As a parent and a taxpayer I ask the city to keep the bus line that serves our school open in the evening, because many students depend on it to get home safely after their classes and activities.';
   const records: AnalysisInput[] = [];
-  for (let i = 0; i < 40; i++) {
-    const kind = i % 4;
+  for (let i = 0; i < 45; i++) {
     const text =
-      kind === 0
-        ? zh
-        : kind === 1
-          ? `${en} Thank you.`
-          : kind === 2
-            ? `${zh.slice(0, 20)}${zh.slice(21)}`
-            : `Comment number ${i}: the subway fares rose ${i} percent this year 😀`;
-    records.push({ id: `r${i}`, text, target: kind < 2 ? 'c1' : null });
+      i % 3 === 2
+        ? `Comment ${i}: 请在第${i}条中明确责任单位和完成时限。`
+        : letter.replace('evening', ['evening', 'night', 'late evening', 'weekend evening'][i % 4]!);
+    records.push({ id: `r${i}`, text, target: 'c1' });
   }
-  records.push({ id: 'empty', text: '' }, { id: 'one', text: '好' }, { id: 'emoji', text: '👍' });
   return records;
 }
 
@@ -118,7 +110,7 @@ describe('the corpus pipeline', () => {
         expect(readdirSync(temporary)).toEqual([]);
         expect(threaded).toBe(await run(0));
         expect(threaded.trimEnd().split('\n')).toHaveLength(records.length);
-        expect(threaded).toContain('"id":"r4","cluster":"r0"');
+        expect(threaded).toContain('"id":"r1","cluster":"r0"');
       } finally {
         if (before === undefined) {
           delete process.env.TMPDIR;
