@@ -58,6 +58,30 @@ const records: AnalysisInput[] = [
   },
 ];
 
+describe('lineTail', () => {
+  it('is the JSON of the output fields after the cluster fields', () => {
+    const analyses = records.map((r) => analyzeRecord(r));
+    analyses.push({
+      ...analyses[0]!,
+      topics: [{ label: '交通 "quotes" \\ \u0001', score: 0.5 }],
+      stance: { label: 'oppose', score: 1e-7, source: 'machine' },
+      quality: { score: 0, flags: ['vague', 'no_reason'] },
+      keyphrases: ['a"b', '换行\n'],
+    });
+    expect(analyses.some((a) => a.figures.length > 0)).toBe(true);
+    for (const a of analyses) {
+      const whole = JSON.stringify({
+        topics: a.topics,
+        stance: { label: a.stance.label, score: a.stance.score },
+        quality: a.quality,
+        keyphrases: a.keyphrases,
+        figures: a.figures,
+      });
+      expect(lineTail(a)).toBe(whole.slice(1));
+    }
+  });
+});
+
 describe('AnalysisRunner', () => {
   it('answers JSON Lines with each record’s line tail, band keys and hashes, reusing repeated texts', () => {
     const { reply } = runner().run(jsonlTask(1, records));
