@@ -400,7 +400,8 @@ export class AnalysisRunner {
     for (let k = 0; k < indexes.length; k++) {
       recorded[k] = indexes[k]! + base;
     }
-    return { indexes: recorded, offsets, values: values.subarray(0, used) };
+    // The room the repeats took is given back rather than sent on and kept with the sets.
+    return { indexes: recorded, offsets, values: used === values.length ? values : values.slice(0, used) };
   }
 }
 
