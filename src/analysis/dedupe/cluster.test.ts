@@ -332,6 +332,60 @@ describe('clusterSignatures', () => {
     expect(here.result()).toEqual(whole);
   });
 
+  it('balances partitions by estimated work, not by text count', () => {
+    const next = random(7);
+    const sentence = (length: number): string =>
+      Array.from({ length }, () => String.fromCodePoint(0x4e00 + Math.floor(next() * 20000))).join('');
+    // A campaign of four copies of a long letter, then twelve pairs of short texts.
+    const letter = sentence(3000);
+    const texts = [letter, `${letter}一`, `二${letter}`, `${letter.slice(0, 1500)}三${letter.slice(1500)}`];
+    for (let pair = 0; pair < 12; pair++) {
+      const text = sentence(60);
+      texts.push(text, `${text}。`);
+    }
+    const signatures = computeSignatures(texts);
+    const setOf = (i: number): Uint32Array => shingleSet(similarityKey(texts[i]!));
+    const whole = clusterSignatures(signatures, { shinglesOf: setOf });
+    expect(whole.clusters.map((cluster) => cluster.members.length)).toEqual([
+      4,
+      ...Array<number>(12).fill(2),
+    ]);
+    const plan = planClustering(signatures);
+    expect(plan.verify).toHaveLength(28);
+    const [own, other] = partitionPlan(plan, 2);
+    // The four long letters weigh more than the 24 short texts together: by count they would be split
+    // 14 and 14.
+    expect(Array.from(own!.texts)).toEqual([0, 1, 2, 3]);
+    expect(Array.from(other!.texts)).toEqual(Array.from({ length: 24 }, (_, k) => k + 4));
+    const here = new SignatureClusterer(signatures, { plan, shinglesOf: setOf });
+    here.advance(texts.length);
+    const apart = new PartitionClusterer(other!, { shinglesOf: setOf });
+    apart.advance(() => true);
+    const { founders, verifications, verified } = apart.result();
+    here.adopt(other!.texts, founders, verifications, verified);
+    expect(here.result()).toEqual(whole);
+  });
+
+  it('numbers band groups in the order clustering meets them', () => {
+    const texts = [
+      ZH_LETTER,
+      EN_LETTER,
+      ZH_LETTER.replace('坚决', '完全'),
+      EN_LETTER.replace('strongly', 'fully'),
+    ];
+    const signatures = computeSignatures(texts);
+    const plan = planClustering(signatures);
+    const met: number[] = [];
+    for (const i of plan.verify) {
+      for (const group of plan.groupOf.subarray(i * plan.bands, (i + 1) * plan.bands)) {
+        if (group !== -1 && !met.includes(group)) {
+          met.push(group);
+        }
+      }
+    }
+    expect(met).toEqual(Array.from({ length: plan.groups }, (_, k) => k));
+  });
+
   it('refuses a result before every text is taken', () => {
     const signatures = computeSignatures([ZH_LETTER, EN_LETTER]);
     const clusterer = new SignatureClusterer(signatures, { shinglesOf: () => new Uint32Array(0) });

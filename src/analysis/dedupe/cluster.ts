@@ -24,6 +24,12 @@ import { computeSignatures } from './signature.ts';
 
 export const DEFAULT_THRESHOLD = 0.8;
 
+/** Sets kept by `ShingleCache` when it has no budget (a power of two): views, a few megabytes. */
+const RECENT_SETS = 16384;
+const EMPTY_SET = new Uint32Array(0);
+/** Bands `planClustering` groups in one pass over the texts' rows. */
+const BANDS_A_PASS = 4;
+
 export interface ClusterOptions {
   /** Jaccard index of the shingle sets at or above which two texts are near-duplicates (default 0.8). */
   threshold?: number;
@@ -98,76 +104,117 @@ export function resolveThreshold(threshold: number | undefined): number {
 }
 
 /**
- * The clusters of each band group's texts: the first (stored plus one, 0 for none) and further ones in
- * overflow lists, at most `limit` a group.
+ * The clusters of each band group's texts, at most `limit` a group, in the order they came. A group's
+ * first cluster sits beside its head; the others, when there are any, in a block of `limit` entries of
+ * its own (their number, then the clusters), so that reading a group's clusters touches one or two
+ * cache lines rather than a list strewn over memory.
  */
 class GroupBuckets {
-  private readonly first: Int32Array;
-  /** Head of each group's overflow list, plus one (0 for none). */
-  private readonly more: Int32Array;
-  private overflowCluster: Int32Array;
-  private overflowNext: Int32Array;
-  private overflowCount = 0;
+  /** Per group, at `2 * group`: its first cluster plus one (0 for none); then its block plus one (0 for none). */
+  private readonly heads: Int32Array;
+  private blocks: Int32Array;
+  private blocksUsed = 0;
 
   constructor(
     groups: number,
     private readonly limit: number,
   ) {
-    this.first = new Int32Array(groups);
-    this.more = new Int32Array(groups);
-    this.overflowCluster = new Int32Array(1024);
-    this.overflowNext = new Int32Array(1024);
+    this.heads = new Int32Array(groups * 2);
+    this.blocks = new Int32Array(limit > 1 ? 1024 * limit : 0);
   }
 
-  /** Calls `visit` with each cluster of the group, in the order they came. */
-  forEachCluster(group: number, visit: (cluster: number) => void): void {
-    const first = this.first[group]!;
+  /** Adds the group's clusters to `candidates`. */
+  collect(group: number, candidates: CandidateList): void {
+    const first = this.heads[2 * group]!;
     if (first === 0) {
       return;
     }
-    visit(first - 1);
-    for (let entry = this.more[group]! - 1; entry !== -1; entry = this.overflowNext[entry]!) {
-      visit(this.overflowCluster[entry]!);
+    candidates.add(first - 1);
+    const block = this.heads[2 * group + 1]! - 1;
+    if (block === -1) {
+      return;
+    }
+    const { blocks } = this;
+    const end = block + 1 + blocks[block]!;
+    for (let entry = block + 1; entry < end; entry++) {
+      candidates.add(blocks[entry]!);
     }
   }
 
-  /** Records `cluster` among the group's clusters. */
+  /** Records `cluster` among the group's clusters, unless it is there or the group is full. */
   add(group: number, cluster: number): void {
-    const first = this.first[group]!;
+    const { heads, limit } = this;
+    const first = heads[2 * group]!;
     if (first === 0) {
-      this.first[group] = cluster + 1;
+      heads[2 * group] = cluster + 1;
       return;
     }
-    if (first === cluster + 1) {
+    if (first === cluster + 1 || limit === 1) {
       return;
     }
-    let length = 1;
-    let last = -1;
-    for (let entry = this.more[group]! - 1; entry !== -1; entry = this.overflowNext[entry]!) {
-      if (this.overflowCluster[entry] === cluster) {
+    let block = heads[2 * group + 1]! - 1;
+    if (block === -1) {
+      if (this.blocksUsed + limit > this.blocks.length) {
+        this.blocks = doubled(this.blocks);
+      }
+      block = this.blocksUsed;
+      this.blocksUsed += limit;
+      heads[2 * group + 1] = block + 1;
+    }
+    const { blocks } = this;
+    const length = blocks[block]!;
+    const end = block + 1 + length;
+    for (let entry = block + 1; entry < end; entry++) {
+      if (blocks[entry] === cluster) {
         return;
       }
-      length++;
-      last = entry;
     }
-    if (length >= this.limit) {
-      return;
+    // The first cluster and `length` more.
+    if (length + 1 < limit) {
+      blocks[end] = cluster;
+      blocks[block] = length + 1;
     }
-    if (this.overflowCount === this.overflowCluster.length) {
-      const grownCluster = new Int32Array(this.overflowCount * 2);
-      grownCluster.set(this.overflowCluster);
-      this.overflowCluster = grownCluster;
-      const grownNext = new Int32Array(this.overflowCount * 2);
-      grownNext.set(this.overflowNext);
-      this.overflowNext = grownNext;
+  }
+}
+
+/** The clusters met through a text's band groups, each with the number of groups it was met through. */
+class CandidateList {
+  readonly clusters: Int32Array;
+  readonly hits: Int32Array;
+  count = 0;
+
+  constructor(capacity: number) {
+    this.clusters = new Int32Array(capacity);
+    this.hits = new Int32Array(capacity);
+  }
+
+  add(cluster: number): void {
+    const { clusters, hits, count } = this;
+    for (let k = 0; k < count; k++) {
+      if (clusters[k] === cluster) {
+        hits[k]!++;
+        return;
+      }
     }
-    const entry = this.overflowCount++;
-    this.overflowCluster[entry] = cluster;
-    this.overflowNext[entry] = -1;
-    if (last === -1) {
-      this.more[group] = entry + 1;
-    } else {
-      this.overflowNext[last] = entry;
+    clusters[count] = cluster;
+    hits[count] = 1;
+    this.count = count + 1;
+  }
+
+  /** Orders the candidates by groups met through, most first, ties in the order met (insertion sort: a handful). */
+  sort(): void {
+    const { clusters, hits, count } = this;
+    for (let k = 1; k < count; k++) {
+      const cluster = clusters[k]!;
+      const hit = hits[k]!;
+      let j = k - 1;
+      while (j >= 0 && hits[j]! < hit) {
+        clusters[j + 1] = clusters[j]!;
+        hits[j + 1] = hits[j]!;
+        j--;
+      }
+      clusters[j + 1] = cluster;
+      hits[j + 1] = hit;
     }
   }
 }
@@ -216,13 +263,15 @@ export interface ClusterPlan {
   bands: number;
   /**
    * `count × bands`: text i's group for band b at `i * bands + b`, the groups numbering the band keys
-   * that two or more distinct texts (neither empty nor exact duplicates) share; -1 where the text is
-   * alone with its key, and for empty texts and exact duplicates.
+   * that two or more distinct texts (neither empty nor exact duplicates) share, in the order clustering
+   * meets them; -1 where the text is alone with its key, and for empty texts and exact duplicates.
    */
   groupOf: Int32Array;
   groups: number;
   /** The texts in a group, ascending: those whose similarity clustering will verify. */
   verify: Int32Array;
+  /** Shingles of each text (`SignatureChunk.shingleCounts`): what verifying it costs, roughly. */
+  shingleCounts: Uint32Array;
 }
 
 /**
@@ -242,44 +291,48 @@ export function planClustering(signatures: SignatureChunk): ClusterPlan {
       distinct[distinctCount++] = i;
     }
   }
-  const capacity = Math.max(16, Math.ceil(distinctCount / 0.6));
-  const scale = capacity / 4294967296;
-  const keys = new Uint32Array(capacity);
-  /** First text with the key, or -2 once a second one arrives (its group then in `slotGroup`); -1 for a free slot. */
-  const holders = new Int32Array(capacity);
-  const slotGroup = new Int32Array(capacity);
-  const groupOf = new Int32Array(count * bands).fill(-1);
+  const groupOf = new Int32Array(count * bands);
   const marked = new Uint8Array(count);
+  const keyGroups = new BandKeyGroups(distinctCount);
+  // A few bands at a time: each pass over the rows of `bandKeys` and `groupOf` (a cache line a text)
+  // then serves several bands.
+  const block = Math.min(bands, BANDS_A_PASS);
+  const blockKeys = new Uint32Array(block * distinctCount);
+  const blockGroups = new Int32Array(block * distinctCount);
   let groups = 0;
-  for (let b = 0; b < bands; b++) {
-    holders.fill(-1);
+  for (let first = 0; first < bands; first += block) {
+    const width = Math.min(block, bands - first);
+    for (let d = 0; d < distinctCount; d++) {
+      const row = distinct[d]! * bands + first;
+      for (let w = 0; w < width; w++) {
+        blockKeys[w * distinctCount + d] = bandKeys[row + w]!;
+      }
+    }
+    for (let w = 0; w < width; w++) {
+      const from = w * distinctCount;
+      groups = keyGroups.group(
+        blockKeys.subarray(from, from + distinctCount),
+        blockGroups.subarray(from, from + distinctCount),
+        groups,
+      );
+    }
     for (let d = 0; d < distinctCount; d++) {
       const i = distinct[d]!;
-      const key = bandKeys[i * bands + b]!;
-      let at = Math.floor(key * scale);
-      for (;;) {
-        const holder = holders[at]!;
-        if (holder === -1) {
-          keys[at] = key;
-          holders[at] = i;
-          break;
-        }
-        if (keys[at] === key) {
-          let group: number;
-          if (holder >= 0) {
-            group = groups++;
-            slotGroup[at] = group;
-            groupOf[holder * bands + b] = group;
-            marked[holder] = 1;
-            holders[at] = -2;
-          } else {
-            group = slotGroup[at]!;
-          }
-          groupOf[i * bands + b] = group;
+      const row = i * bands + first;
+      for (let w = 0; w < width; w++) {
+        const group = blockGroups[w * distinctCount + d]!;
+        groupOf[row + w] = group;
+        if (group !== -1) {
           marked[i] = 1;
-          break;
         }
-        at = at + 1 === capacity ? 0 : at + 1;
+      }
+    }
+  }
+  // Empty texts and exact duplicates were left out of the groups.
+  for (let i = 0; i < count; i++) {
+    if (shingleCounts[i] === 0 || exactDuplicateOf[i] !== -1) {
+      for (let at = i * bands; at < (i + 1) * bands; at++) {
+        groupOf[at] = -1;
       }
     }
   }
@@ -293,7 +346,138 @@ export function planClustering(signatures: SignatureChunk): ClusterPlan {
       verify[k++] = i;
     }
   }
-  return { exactDuplicateOf, duplicates, emptyTexts, bands, groupOf, groups, verify };
+  numberGroupsInOrder(groupOf, verify, bands, groups);
+  return { exactDuplicateOf, duplicates, emptyTexts, bands, groupOf, groups, verify, shingleCounts };
+}
+
+/**
+ * Renumbers the groups in the order clustering first meets them (text by text, band by band), so that
+ * the groups of texts placed about the same time lie close together in its tables.
+ */
+function numberGroupsInOrder(groupOf: Int32Array, verify: Int32Array, bands: number, groups: number): void {
+  const renumbered = new Int32Array(groups).fill(-1);
+  let next = 0;
+  for (let k = 0; k < verify.length; k++) {
+    const at = verify[k]! * bands;
+    for (let b = 0; b < bands; b++) {
+      const group = groupOf[at + b]!;
+      if (group !== -1) {
+        let number = renumbered[group]!;
+        if (number === -1) {
+          number = next++;
+          renumbered[group] = number;
+        }
+        groupOf[at + b] = number;
+      }
+    }
+  }
+}
+
+/**
+ * The groups of one band's keys. One hash table over a million keys misses the cache at nearly every
+ * probe; the keys are first spread by their top bits into buckets of about a thousand (two sequential
+ * passes, which keep the texts in order within a bucket), and each bucket's keys are then matched in a
+ * table small enough to stay in the cache.
+ */
+class BandKeyGroups {
+  private readonly bucketBits: number;
+  private readonly bucketStart: Int32Array;
+  private readonly sortedKey: Uint32Array;
+  private readonly sortedText: Int32Array;
+  /**
+   * The table's slots: the stamp of the bucket that last used the slot (a slot with an older one is free,
+   * so nothing is cleared between buckets), its key, and the first text with the key, or `-2 - group`
+   * once a second one came.
+   */
+  private tableStamp = new Int32Array(0);
+  private tableKey = new Uint32Array(0);
+  private tableHolder = new Int32Array(0);
+  /** Buckets matched so far. */
+  private stamp = 0;
+
+  constructor(private readonly texts: number) {
+    this.sortedKey = new Uint32Array(texts);
+    this.sortedText = new Int32Array(texts);
+    this.bucketBits = Math.min(16, Math.max(1, Math.ceil(Math.log2(texts / 1024))));
+    this.bucketStart = new Int32Array((1 << this.bucketBits) + 1);
+  }
+
+  /**
+   * Numbers the keys of `bandKey` (one a text) shared by two or more texts from `firstGroup`, writing
+   * each text's group, or -1, to `groupOfText`; returns the next group.
+   */
+  group(bandKey: Uint32Array, groupOfText: Int32Array, firstGroup: number): number {
+    const { texts, sortedKey, sortedText, bucketStart } = this;
+    const buckets = 1 << this.bucketBits;
+    const shift = 32 - this.bucketBits;
+    bucketStart.fill(0);
+    for (let d = 0; d < texts; d++) {
+      bucketStart[(bandKey[d]! >>> shift) + 1]!++;
+    }
+    let largest = 0;
+    for (let k = 0; k < buckets; k++) {
+      largest = Math.max(largest, bucketStart[k + 1]!);
+      bucketStart[k + 1]! += bucketStart[k]!;
+    }
+    this.reserve(largest);
+    // Each text to its bucket, in text order; the starts move up to the ends on the way.
+    for (let d = 0; d < texts; d++) {
+      const key = bandKey[d]!;
+      const at = bucketStart[key >>> shift]!++;
+      sortedKey[at] = key;
+      sortedText[at] = d;
+    }
+    const { tableStamp, tableKey, tableHolder } = this;
+    const mask = tableStamp.length - 1;
+    let groups = firstGroup;
+    let start = 0;
+    for (let k = 0; k < buckets; k++) {
+      const end = bucketStart[k]!;
+      const stamp = ++this.stamp;
+      for (let at = start; at < end; at++) {
+        const key = sortedKey[at]!;
+        const d = sortedText[at]!;
+        let slot = key & mask;
+        for (;;) {
+          if (tableStamp[slot] !== stamp) {
+            tableStamp[slot] = stamp;
+            tableKey[slot] = key;
+            tableHolder[slot] = d;
+            groupOfText[d] = -1;
+            break;
+          }
+          if (tableKey[slot] === key) {
+            const holder = tableHolder[slot]!;
+            let group: number;
+            if (holder >= 0) {
+              group = groups++;
+              tableHolder[slot] = -2 - group;
+              groupOfText[holder] = group;
+            } else {
+              group = -2 - holder;
+            }
+            groupOfText[d] = group;
+            break;
+          }
+          slot = (slot + 1) & mask;
+        }
+      }
+      start = end;
+    }
+    return groups;
+  }
+
+  /** A table of a power of two slots, at least twice the keys of the largest bucket. */
+  private reserve(keys: number): void {
+    if (this.tableStamp.length >= 2 * keys) {
+      return;
+    }
+    const size = 1 << Math.max(4, Math.ceil(Math.log2(2 * keys + 1)));
+    this.tableStamp = new Int32Array(size);
+    this.tableKey = new Uint32Array(size);
+    this.tableHolder = new Int32Array(size);
+    this.stamp = 0;
+  }
 }
 
 /**
@@ -307,11 +491,16 @@ export function textsToVerify(signatures: SignatureChunk): Int32Array {
 
 /**
  * Shingle sets of recently verified texts (representatives and core members stay hot), least recently
- * used dropped first once the sets hold more than `budget` values.
+ * used dropped first once the sets hold more than `budget` values. With no budget (`shinglesOf` cheap,
+ * e.g. views of packed sets), the last set asked for in each of `RECENT_SETS` slots (by text index) is
+ * kept: the representatives and cores of busy clusters are asked for again and again, and an array
+ * look-up spares the call and the view it makes.
  */
 class ShingleCache {
   private readonly sets = new Map<number, Uint32Array>();
   private size = 0;
+  private readonly recentIndex = new Int32Array(RECENT_SETS).fill(-1);
+  private readonly recentSet = new Array<Uint32Array>(RECENT_SETS).fill(EMPTY_SET);
 
   constructor(
     private readonly shinglesOf: (index: number) => Uint32Array,
@@ -320,7 +509,14 @@ class ShingleCache {
 
   get(index: number): Uint32Array {
     if (this.budget === 0) {
-      return this.shinglesOf(index);
+      const slot = index & (RECENT_SETS - 1);
+      if (this.recentIndex[slot] === index) {
+        return this.recentSet[slot]!;
+      }
+      const set = this.shinglesOf(index);
+      this.recentIndex[slot] = index;
+      this.recentSet[slot] = set;
+      return set;
     }
     const set = this.sets.get(index);
     if (set === undefined) {
@@ -380,6 +576,8 @@ export class SignatureClusterer {
   private adoptedVerifications = 0;
   private adoptedVerified = 0;
   private next = 0;
+  /** Position in `plan.verify` of the first text to verify not yet taken. */
+  private nextToVerify = 0;
 
   constructor(
     private readonly signatures: SignatureChunk,
@@ -402,9 +600,10 @@ export class SignatureClusterer {
   /** Clusters the texts from the current position up to `upTo` (exclusive). */
   advance(upTo: number): void {
     const { shingleCounts } = this.signatures;
-    const { exactDuplicateOf, groupOf, bands } = this.plan;
+    const { exactDuplicateOf, groupOf, bands, verify } = this.plan;
     const { founder, core } = this;
     const end = Math.min(upTo, this.signatures.count);
+    let toVerify = this.nextToVerify;
     for (let i = this.next; i < end; i++) {
       if (shingleCounts[i] === 0) {
         continue;
@@ -414,14 +613,22 @@ export class SignatureClusterer {
         founder[i] = founder[original]!;
         continue;
       }
-      const at = i * bands;
-      let shared = false;
-      for (let b = 0; b < bands && !shared; b++) {
-        shared = groupOf[at + b] !== -1;
-      }
       // A text with no band key in common with another is a cluster of its own no later text can find.
-      founder[i] = shared ? core.place(i, groupOf, at) : i;
+      // Only the texts to verify have one, unless they were handed to another partition.
+      founder[i] = i;
+      if (verify[toVerify] === i) {
+        toVerify++;
+        const at = i * bands;
+        let shared = false;
+        for (let b = 0; b < bands && !shared; b++) {
+          shared = groupOf[at + b] !== -1;
+        }
+        if (shared) {
+          founder[i] = core.place(i, groupOf, at);
+        }
+      }
     }
+    this.nextToVerify = toVerify;
     this.next = Math.max(this.next, end);
   }
 
@@ -476,6 +683,10 @@ export interface GroupClustererOptions extends ClusterOptions {
 /**
  * The placing of texts that share band keys, one at a time in ascending order: each joins the first
  * cluster found through its band groups that it fits, or founds its own.
+ *
+ * Clusters are numbered by slot, in the order they were founded: the buckets hold slots, and each
+ * slot's founder and core sit in typed arrays, so that placing a text allocates nothing and looks
+ * nothing up by key.
  */
 export class GroupClusterer {
   readonly threshold: number;
@@ -483,108 +694,155 @@ export class GroupClusterer {
   verified = 0;
   private readonly maxVerifications: number;
   private readonly coreSize: number;
-  /** Members after the representative of each cluster's core, and their distances to it. */
-  private readonly cores = new Map<number, { members: number[]; distances: number[] }>();
-  private readonly buckets: GroupBuckets;
-  private readonly cache: ShingleCache;
-  private readonly candidates: Int32Array;
-  private readonly hits: Int32Array;
   private readonly bands: number;
-  private candidateCount = 0;
+  private readonly buckets: GroupBuckets;
+  private readonly candidates: CandidateList;
+  private readonly shinglesOf: (index: number) => Uint32Array;
+  private readonly cache: ShingleCache;
+  private slots = 0;
+  /** The founding text (representative) of each cluster, by slot. */
+  private founders = new Int32Array(1024);
+  /**
+   * Where each cluster's core members after the representative start in `coreMembers`, plus one (0 while
+   * it has none): room for `coreSize - 1` of them is taken when the first joins.
+   */
+  private coreStart = new Int32Array(1024);
+  /** Core members after the representative, by slot. */
+  private coreLength = new Int32Array(1024);
+  private coreMembers: Int32Array;
+  /** Each core member's Jaccard distance to its representative. */
+  private coreDistances: Float64Array;
+  private coreUsed = 0;
 
-  constructor(private readonly options: GroupClustererOptions) {
+  constructor(options: GroupClustererOptions) {
     this.threshold = resolveThreshold(options.threshold);
     this.bands = options.bands;
     this.maxVerifications = Math.max(1, options.maxVerifications ?? options.bands);
     const bucketClusters = Math.max(1, options.bucketClusters ?? 8);
     this.coreSize = Math.max(1, options.coreSize ?? 8);
     this.buckets = new GroupBuckets(options.groups, bucketClusters);
+    this.candidates = new CandidateList(options.bands * bucketClusters);
+    this.shinglesOf = options.shinglesOf;
     this.cache = new ShingleCache(options.shinglesOf, options.cacheValues ?? 24_000_000);
-    this.candidates = new Int32Array(options.bands * bucketClusters);
-    this.hits = new Int32Array(options.bands * bucketClusters);
+    this.coreMembers = new Int32Array(256 * (this.coreSize - 1));
+    this.coreDistances = new Float64Array(this.coreMembers.length);
   }
-
-  private readonly addCandidate = (cluster: number): void => {
-    const { candidates, hits } = this;
-    for (let k = 0; k < this.candidateCount; k++) {
-      if (candidates[k] === cluster) {
-        hits[k]!++;
-        return;
-      }
-    }
-    candidates[this.candidateCount] = cluster;
-    hits[this.candidateCount] = 1;
-    this.candidateCount++;
-  };
 
   /**
    * Places text `i`, whose groups are `groupOf[at]` to `groupOf[at + bands - 1]` (-1 for a band key it
    * shares with none): returns the founder of its cluster (`i` itself for a new one).
    */
   place(i: number, groupOf: Int32Array, at: number): number {
-    const { bands, buckets, candidates, cores, cache, threshold } = this;
-    this.candidateCount = 0;
+    const { bands, buckets, candidates } = this;
+    candidates.count = 0;
     for (let b = 0; b < bands; b++) {
       const group = groupOf[at + b]!;
       if (group !== -1) {
-        buckets.forEachCluster(group, this.addCandidate);
+        buckets.collect(group, candidates);
       }
     }
-    let cluster = -1;
-    const candidateCount = this.candidateCount;
-    if (candidateCount > 0) {
-      sortCandidates(candidates, this.hits, candidateCount);
-      const own = this.options.shinglesOf(i);
-      const tries = Math.min(candidateCount, this.maxVerifications);
-      for (let k = 0; k < tries && cluster === -1; k++) {
-        const representative = candidates[k]!;
-        this.verifications++;
-        const distance = jaccardDistance(own, cache.get(representative), threshold);
-        if (distance > 1 - threshold + 1e-12) {
-          continue;
-        }
-        this.verified++;
-        const core = cores.get(representative);
-        let fits = true;
-        if (core !== undefined) {
-          for (let m = 0; m < core.members.length; m++) {
-            // Jaccard distance is a metric: close enough to the representative on both sides settles it.
-            if (distance + core.distances[m]! <= 1 - threshold - 1e-12) {
-              continue;
-            }
-            this.verifications++;
-            if (!isSimilar(own, cache.get(core.members[m]!), threshold)) {
-              fits = false;
-              break;
-            }
-            this.verified++;
-          }
-        }
-        if (fits) {
-          cluster = representative;
-          if (this.coreSize > 1) {
-            if (core === undefined) {
-              cores.set(representative, { members: [i], distances: [distance] });
-            } else if (core.members.length + 1 < this.coreSize) {
-              core.members.push(i);
-              core.distances.push(distance);
-            }
-          }
-        }
+    let slot = -1;
+    if (candidates.count > 0) {
+      candidates.sort();
+      const own = this.shinglesOf(i);
+      const tries = Math.min(candidates.count, this.maxVerifications);
+      for (let k = 0; k < tries && slot === -1; k++) {
+        slot = this.tryJoin(i, own, candidates.clusters[k]!);
       }
-      cache.put(i, own);
+      this.cache.put(i, own);
     }
-    if (cluster === -1) {
-      cluster = i;
+    if (slot === -1) {
+      slot = this.found(i);
     }
     for (let b = 0; b < bands; b++) {
       const group = groupOf[at + b]!;
       if (group !== -1) {
-        buckets.add(group, cluster);
+        buckets.add(group, slot);
       }
     }
-    return cluster;
+    return this.founders[slot]!;
   }
+
+  /**
+   * Verifies text `i` (set `own`) against the cluster in `slot`, its representative then its core; on
+   * success adds it to the core while there is room and returns the slot, else -1.
+   */
+  private tryJoin(i: number, own: Uint32Array, slot: number): number {
+    const { cache, threshold } = this;
+    this.verifications++;
+    const distance = jaccardDistance(own, cache.get(this.founders[slot]!), threshold);
+    if (distance > 1 - threshold + 1e-12) {
+      return -1;
+    }
+    this.verified++;
+    const start = this.coreStart[slot]! - 1;
+    const length = this.coreLength[slot]!;
+    for (let m = start; m < start + length; m++) {
+      // Jaccard distance is a metric: close enough to the representative on both sides settles it.
+      if (distance + this.coreDistances[m]! <= 1 - threshold - 1e-12) {
+        continue;
+      }
+      this.verifications++;
+      if (!isSimilar(own, cache.get(this.coreMembers[m]!), threshold)) {
+        return -1;
+      }
+      this.verified++;
+    }
+    if (length + 1 < this.coreSize) {
+      this.joinCore(slot, i, distance);
+    }
+    return slot;
+  }
+
+  private joinCore(slot: number, i: number, distance: number): void {
+    let start = this.coreStart[slot]! - 1;
+    if (start === -1) {
+      const room = this.coreSize - 1;
+      if (this.coreUsed + room > this.coreMembers.length) {
+        this.coreMembers = doubled(this.coreMembers);
+        const distances = new Float64Array(this.coreMembers.length);
+        distances.set(this.coreDistances);
+        this.coreDistances = distances;
+      }
+      start = this.coreUsed;
+      this.coreUsed += room;
+      this.coreStart[slot] = start + 1;
+    }
+    const length = this.coreLength[slot]!;
+    this.coreMembers[start + length] = i;
+    this.coreDistances[start + length] = distance;
+    this.coreLength[slot] = length + 1;
+  }
+
+  /** A new cluster founded by text `i`: its slot. */
+  private found(i: number): number {
+    const slot = this.slots++;
+    if (slot === this.founders.length) {
+      this.founders = doubled(this.founders);
+      this.coreStart = doubled(this.coreStart);
+      this.coreLength = doubled(this.coreLength);
+    }
+    this.founders[slot] = i;
+    return slot;
+  }
+}
+
+/**
+ * Estimated work of placing a connected component of `texts` texts with `shingles` shingles in all: each
+ * verification of a text costs about its shingles plus a fixed part (worth some 200 shingles), and texts
+ * meet more clusters, and fuller cores, the larger their component, about log2 of its size up to a
+ * representative and a default core of 8. Text count alone is a poor guide: at a million comments, a
+ * text in a campaign of thousands costs ten times one in a pair.
+ */
+function componentWork(texts: number, shingles: number): number {
+  return Math.min(9, Math.log2(texts)) * (shingles + 200 * texts);
+}
+
+/** A copy of `array` twice as long, the rest zeros. */
+function doubled(array: Int32Array): Int32Array<ArrayBuffer> {
+  const grown = new Int32Array(array.length * 2);
+  grown.set(array);
+  return grown;
 }
 
 /** Texts of the plan clustered apart: no band group joins one of them to a text outside. */
@@ -599,12 +857,13 @@ export interface ClusterPartition {
 
 /**
  * Splits the texts to verify into `parts` partitions of whole connected components (texts joined by
- * shared band keys), of about equal size. The first is left in the plan; the texts of the others are
- * taken out of it (their groups set to -1): a `SignatureClusterer` over the plan clusters the first,
- * each other partition is clustered on its own (`PartitionClusterer`) and adopted.
+ * shared band keys), of about equal work (`componentWork`). The first is left in the plan, its groups
+ * renumbered as the partition's; the texts of the others are taken out of it (their groups set to -1):
+ * a `SignatureClusterer` over the plan clusters the first, each other partition is clustered on its own
+ * (`PartitionClusterer`) and adopted.
  */
 export function partitionPlan(plan: ClusterPlan, parts: number): ClusterPartition[] {
-  const { verify, groupOf, bands, groups } = plan;
+  const { verify, groupOf, bands, groups, shingleCounts } = plan;
   // Connected components, by union-find over the first text of each group.
   const parent = new Int32Array(verify.length);
   for (let k = 0; k < verify.length; k++) {
@@ -636,13 +895,17 @@ export function partitionPlan(plan: ClusterPlan, parts: number): ClusterPartitio
       }
     }
   }
-  // Components to partitions, each to the smallest so far, in order of their first text.
+  // Components to partitions, each to the least loaded so far, in order of their first text.
   const size = new Int32Array(verify.length);
+  const shingles = new Float64Array(verify.length);
   for (let k = 0; k < verify.length; k++) {
-    size[find(k)]!++;
+    const root = find(k);
+    size[root]!++;
+    shingles[root]! += shingleCounts[verify[k]!]!;
   }
-  /** Texts given to each partition so far. */
+  /** Texts given to each partition so far, and their estimated work. */
   const counts = new Array<number>(parts).fill(0);
+  const loads = new Array<number>(parts).fill(0);
   const partOfRoot = new Int32Array(verify.length).fill(-1);
   for (let k = 0; k < verify.length; k++) {
     if (find(k) !== k) {
@@ -650,12 +913,13 @@ export function partitionPlan(plan: ClusterPlan, parts: number): ClusterPartitio
     }
     let best = 0;
     for (let p = 1; p < parts; p++) {
-      if (counts[p]! < counts[best]!) {
+      if (loads[p]! < loads[best]!) {
         best = p;
       }
     }
     partOfRoot[k] = best;
     counts[best]! += size[k]!;
+    loads[best]! += componentWork(size[k]!, shingles[k]!);
   }
   const partitions: ClusterPartition[] = counts.map((n) => ({
     texts: new Int32Array(n),
@@ -682,11 +946,11 @@ export function partitionPlan(plan: ClusterPlan, parts: number): ClusterPartitio
         }
       }
       partition.groupOf[row * bands + b] = local;
-      if (p !== 0) {
-        groupOf[index * bands + b] = -1;
-      }
+      groupOf[index * bands + b] = p === 0 ? local : -1;
     }
   }
+  // The plan keeps the first partition's own numbers: its clusterer's tables then hold its groups alone.
+  plan.groups = partitions[0]!.groups;
   return partitions;
 }
 
@@ -759,22 +1023,6 @@ function jaccardDistance(a: Uint32Array, b: Uint32Array, threshold: number): num
   }
   const shared = overlapAtLeast(a, b, minimumOverlap(a.length, b.length, threshold));
   return shared === -1 ? 1 : 1 - shared / (a.length + b.length - shared);
-}
-
-/** Orders candidates by shared bands, most first (insertion sort: a handful of entries). */
-function sortCandidates(candidates: Int32Array, hits: Int32Array, count: number): void {
-  for (let k = 1; k < count; k++) {
-    const cluster = candidates[k]!;
-    const hit = hits[k]!;
-    let j = k - 1;
-    while (j >= 0 && hits[j]! < hit) {
-      candidates[j + 1] = candidates[j]!;
-      hits[j + 1] = hits[j]!;
-      j--;
-    }
-    candidates[j + 1] = cluster;
-    hits[j + 1] = hit;
-  }
 }
 
 function assembleClusters(input: {
