@@ -1,7 +1,7 @@
 /*
  * The work of one analysis thread: chunks of records analysed (one tokenisation per text shared by every
- * analysis) with their MinHash signatures and shingle sets, the sets kept (set-store.ts) until the
- * clustering asks for those of the texts it must verify. A worker thread runs one; with no workers the
+ * analysis) with their MinHash signatures and shingles, the shingles kept (set-store.ts) until the
+ * clustering asks for the sets of the texts it must verify. A worker thread runs one; with no workers the
  * pipeline runs one on its own thread.
  *
  * Identical texts are common in mass campaigns (a form letter sent unchanged), so a record whose text and

@@ -1,9 +1,10 @@
 /*
- * Where an analysis thread keeps the shingle sets of the texts it analysed until the clustering asks for
- * those it must verify. The sets come out of the same pass that computes the signatures; keeping them
- * spares the verification reading, normalising and hashing those texts a second time.
+ * Where an analysis thread keeps the shingles of the texts it analysed (unsorted: they become sets only
+ * for the texts the clustering asks for, those it must verify). They come out of the same pass that
+ * computes the signatures; keeping them spares the verification reading, normalising and hashing those
+ * texts a second time.
  *
- * A corpus of a million comments has about a gigabyte of sets, and most are never asked for, so a worker
+ * A corpus of a million comments has about a gigabyte of shingles, and most are never asked for, so a worker
  * writes them to a file of its own (`FileSetStore` in runtime/set-file.ts: appended chunk by chunk, read
  * back in ranges) rather than holding them; the operating system's cache keeps the file's pages. A small
  * corpus analysed on the caller's thread keeps them in memory.
