@@ -240,6 +240,53 @@ describe('analyzeCorpusToJsonLines', () => {
     expect(summary.reused).toBeGreaterThan(0);
   });
 
+  it('writes batches one at a time, in order, and raises a failed write', async () => {
+    const lines = Array.from({ length: 300 }, (_, i) =>
+      JSON.stringify({
+        id: `r${i}`,
+        text: `The plan should extend the greenway by ${i} km to the river district.`,
+      }),
+    );
+    const jsonl = new TextEncoder().encode(`${lines.join('\n')}\n`);
+    const written: Uint8Array[] = [];
+    let inFlight = 0;
+    let mostInFlight = 0;
+    await analyzeCorpusToJsonLines([{ jsonl, firstLine: 1, source: 'w.jsonl' }], {
+      workers: 0,
+      writeBatch: 4096,
+      write: async (data) => {
+        inFlight++;
+        mostInFlight = Math.max(mostInFlight, inFlight);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        written.push(data.slice());
+        inFlight--;
+      },
+    });
+    expect(written.length).toBeGreaterThan(1);
+    expect(mostInFlight).toBe(1);
+    const ids = Buffer.concat(written)
+      .toString('utf8')
+      .trimEnd()
+      .split('\n')
+      .map((line) => (JSON.parse(line) as { id: string }).id);
+    expect(ids).toEqual(lines.map((_, i) => `r${i}`));
+
+    let calls = 0;
+    await expect(
+      analyzeCorpusToJsonLines([{ jsonl, firstLine: 1, source: 'w.jsonl' }], {
+        workers: 0,
+        writeBatch: 4096,
+        write: async () => {
+          calls++;
+          await new Promise((resolve) => setTimeout(resolve, 1));
+          if (calls === 1) {
+            throw new Error('disk full');
+          }
+        },
+      }),
+    ).rejects.toThrow('disk full');
+  });
+
   it('names the line of a record it cannot read', async () => {
     const data = new TextEncoder().encode('{"id":"a","text":"好"}\n\n{"id":"b","text":\n');
     await expect(

@@ -282,39 +282,44 @@ export function minimumOverlap(sizeA: number, sizeB: number, threshold: number):
   return Math.max(1, Math.ceil((threshold * (sizeA + sizeB)) / (1 + threshold) - 1e-9));
 }
 
+/** Merge steps between two checks of whether the overlap can still reach what is needed. */
+const MERGE_BLOCK = 64;
+
 /**
- * How many values two sorted, repeat-free arrays share if at least `need`, else -1: the merge stops as
- * soon as the values left cannot make up the difference, so dissimilar pairs cost little.
+ * How many values two sorted, repeat-free arrays share if at least `need`, else -1: the merge stops
+ * once the values passed over in either array leave too few to make up the difference, so dissimilar
+ * pairs cost little. The merge steps are free of branches (which the processor could not predict: each
+ * goes either way about as often), and the check comes once per block of steps; stopping a block late
+ * changes nothing, since an overlap that cannot reach `need` gives -1 at the end as well.
  */
 export function overlapAtLeast(a: Uint32Array, b: Uint32Array, need: number): number {
-  let i = 0;
-  let j = 0;
-  let shared = 0;
   const na = a.length;
   const nb = b.length;
-  // Values of `a` (or `b`) that may still be missed before the overlap can no longer reach `need`.
-  let slackA = na - need;
-  let slackB = nb - need;
+  // Values of `a` (or `b`) that may be passed over before the overlap can no longer reach `need`.
+  const slackA = na - need;
+  const slackB = nb - need;
   if (slackA < 0 || slackB < 0) {
     return -1;
   }
-  while (i < na && j < nb) {
-    const x = a[i]!;
-    const y = b[j]!;
-    if (x === y) {
-      shared++;
-      i++;
-      j++;
-    } else if (x < y) {
-      i++;
-      if (--slackA < 0) {
-        return -1;
-      }
-    } else {
-      j++;
-      if (--slackB < 0) {
-        return -1;
-      }
+  let i = 0;
+  let j = 0;
+  let shared = 0;
+  for (;;) {
+    const steps = Math.min(na - i, nb - j, MERGE_BLOCK);
+    if (steps <= 0) {
+      break;
+    }
+    for (let k = 0; k < steps; k++) {
+      const x = a[i]!;
+      const y = b[j]!;
+      const le = Number(x <= y);
+      const ge = Number(x >= y);
+      shared += le & ge;
+      i += le;
+      j += ge;
+    }
+    if (i - shared > slackA || j - shared > slackB) {
+      return -1;
     }
   }
   return shared >= need ? shared : -1;

@@ -530,7 +530,11 @@ const WRITE_BATCH = 4 * 1024 * 1024;
  */
 export async function analyzeCorpusToJsonLines(
   source: AsyncIterable<CorpusChunk> | Iterable<CorpusChunk>,
-  options: CorpusStreamOptions & { write: (data: Uint8Array) => void | Promise<void> },
+  options: CorpusStreamOptions & {
+    write: (data: Uint8Array) => void | Promise<void>;
+    /** Bytes handed to `write` at once, about (default 4 MiB). */
+    writeBatch?: number;
+  },
 ): Promise<CorpusSummary> {
   const workers = options.workers ?? defaultWorkerCount();
   const run = await runCorpus(source, options, 'json', workers);
@@ -540,12 +544,19 @@ export async function analyzeCorpusToJsonLines(
   const { exactDuplicateOf } = run.duplicates;
   const encoder = new TextEncoder();
   const quoted = (i: number): string => JSON.stringify(run.ids[i]);
-  let batch = new Uint8Array(WRITE_BATCH);
+  const batchBytes = Math.max(1024, options.writeBatch ?? WRITE_BATCH);
+  let batch = new Uint8Array(batchBytes);
   let used = 0;
+  // One batch is written while the next is filled: the write waits on the file, not on this thread.
+  let writing: Promise<void> = Promise.resolve();
   const flush = async (): Promise<void> => {
     if (used > 0) {
-      await options.write(batch.subarray(0, used));
-      batch = new Uint8Array(WRITE_BATCH);
+      const full = batch.subarray(0, used);
+      await writing;
+      writing = Promise.resolve(options.write(full));
+      // Raised where it is awaited: before the next batch, or at the end.
+      writing.catch(() => undefined);
+      batch = new Uint8Array(batchBytes);
       used = 0;
     }
   };
@@ -575,5 +586,6 @@ export async function analyzeCorpusToJsonLines(
     report({ phase: 'write', done: i, total: run.count });
   }
   await flush();
+  await writing;
   return summarize(run, elapsed(start));
 }
