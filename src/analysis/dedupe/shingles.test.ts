@@ -14,6 +14,7 @@ import {
   packedShinglesOf,
   shingleSet,
   sortUnique,
+  sortUniqueInto,
 } from './shingles.ts';
 
 describe('shingles', () => {
@@ -228,6 +229,28 @@ describe('sortUnique at every size', () => {
       const expected = [...new Set(values)].sort((a, b) => a - b);
       const distinct = sortUnique(values, size);
       expect(Array.from(values.subarray(0, distinct))).toEqual(expected);
+    }
+  });
+});
+
+describe('sortUniqueInto', () => {
+  it('writes the sorted distinct values of a stretch of one array into another, leaving both sides alone', () => {
+    let seed = 17;
+    const next = (): number => {
+      seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
+      return seed;
+    };
+    for (const size of [0, 1, 2, 31, 32, 33, 100, 257, 1000, 70_000]) {
+      const stretch = Array.from({ length: size }, (_, i) => (i % 5 === 0 ? 12345 : next() >>> (i % 3)));
+      const source = Uint32Array.from([7, 7, 7, ...stretch, 9, 9]);
+      const before = Array.from(source);
+      const into = new Uint32Array(size + 6).fill(42);
+      const distinct = sortUniqueInto(source, 3, size, into, 4);
+      const expected = [...new Set(stretch)].sort((a, b) => a - b);
+      expect(distinct).toBe(expected.length);
+      expect(Array.from(into.subarray(4, 4 + distinct))).toEqual(expected);
+      expect(Array.from(into.subarray(0, 4))).toEqual([42, 42, 42, 42]);
+      expect(Array.from(source)).toEqual(before);
     }
   });
 });

@@ -161,13 +161,23 @@ let bucketStarts = new Int32Array(0);
 let sortScratch = new Uint32Array(0);
 
 /**
- * Sorts `values[0..count)` ascending: one counting pass into 2^k buckets by the top bits (about one value
- * per bucket, the hashes being uniform), which leaves the values nearly sorted, then one insertion sort
- * back into `values`. Several times faster than the built-in sort on the few hundred values of a comment.
+ * Writes `source[from..from+count)` sorted ascending to `into[at..at+count)` (the two may be the same
+ * place): one counting pass into 2^k buckets by the top bits (about one value per bucket, the hashes
+ * being uniform), which leaves the values nearly sorted, then one insertion sort into place. Several
+ * times faster than the built-in sort on the few hundred values of a comment.
  */
-function sortHashes(values: Uint32Array, count: number): void {
+function sortHashesInto(
+  source: Uint32Array,
+  from: number,
+  count: number,
+  into: Uint32Array,
+  at: number,
+): void {
   if (count < 32 || count > 1 << 16) {
-    values.subarray(0, count).sort();
+    if (source !== into || from !== at) {
+      into.set(source.subarray(from, from + count), at);
+    }
+    into.subarray(at, at + count).sort();
     return;
   }
   const bits = 32 - Math.clz32(count - 1);
@@ -181,9 +191,10 @@ function sortHashes(values: Uint32Array, count: number): void {
   }
   const starts = bucketStarts;
   const scratch = sortScratch;
+  const end = from + count;
   starts.fill(0, 0, buckets);
-  for (let i = 0; i < count; i++) {
-    starts[values[i]! >>> shift]!++;
+  for (let i = from; i < end; i++) {
+    starts[source[i]! >>> shift]!++;
   }
   let sum = 0;
   for (let b = 0; b < buckets; b++) {
@@ -191,39 +202,57 @@ function sortHashes(values: Uint32Array, count: number): void {
     starts[b] = sum;
     sum += size;
   }
-  for (let i = 0; i < count; i++) {
-    const value = values[i]!;
+  for (let i = from; i < end; i++) {
+    const value = source[i]!;
     scratch[starts[value >>> shift]!++] = value;
   }
   // Values out of order are within one bucket of each other: each moves back a step or two at most.
-  values[0] = scratch[0]!;
+  into[at] = scratch[0]!;
   for (let i = 1; i < count; i++) {
     const value = scratch[i]!;
-    let j = i - 1;
-    let before = values[j]!;
+    let j = at + i - 1;
+    let before = into[j]!;
     if (before <= value) {
-      values[i] = value;
+      into[j + 1] = value;
       continue;
     }
     do {
-      values[j + 1] = before;
+      into[j + 1] = before;
       j--;
-    } while (j >= 0 && (before = values[j]!) > value);
-    values[j + 1] = value;
+    } while (j >= at && (before = into[j]!) > value);
+    into[j + 1] = value;
   }
+}
+
+/**
+ * Writes the distinct values of `source[from..from+count)`, sorted ascending, from `into[at]` on (the two
+ * may be the same place); returns how many there are. `into` must have room for `count` values there.
+ */
+export function sortUniqueInto(
+  source: Uint32Array,
+  from: number,
+  count: number,
+  into: Uint32Array,
+  at: number,
+): number {
+  if (count === 0) {
+    return 0;
+  }
+  sortHashesInto(source, from, count, into, at);
+  let last = at;
+  const end = at + count;
+  for (let i = at + 1; i < end; i++) {
+    const value = into[i]!;
+    if (value !== into[last]) {
+      into[++last] = value;
+    }
+  }
+  return last - at + 1;
 }
 
 /** Sorts the first `count` values of `values` and removes repeats in place; returns the distinct count. */
 export function sortUnique(values: Uint32Array, count: number): number {
-  sortHashes(values, count);
-  let distinct = 0;
-  for (let i = 0; i < count; i++) {
-    const value = values[i]!;
-    if (distinct === 0 || value !== values[distinct - 1]) {
-      values[distinct++] = value;
-    }
-  }
-  return distinct;
+  return sortUniqueInto(values, 0, count, values, 0);
 }
 
 /** The shingle set of a similarity key: distinct 32-bit shingle hashes, sorted ascending. */

@@ -10,7 +10,7 @@
 import { AppError, isAppError } from '../../domain/errors.ts';
 import { PartitionClusterer } from '../dedupe/cluster.ts';
 import type { PackedShingleSets } from '../dedupe/shingles.ts';
-import { PackedShingleIndex, sortUnique } from '../dedupe/shingles.ts';
+import { PackedShingleIndex, sortUniqueInto } from '../dedupe/shingles.ts';
 import type { ResolvedSignatureOptions, SignatureChunk } from '../dedupe/signature.ts';
 import { computeSignaturesAndShingles, resolveSignatureOptions } from '../dedupe/signature.ts';
 import { exactHash } from '../normalize.ts';
@@ -352,15 +352,19 @@ export class AnalysisRunner {
 
   /**
    * The shingle sets of records `indexes` (ascending) of a chunk, from their stored shingles, packed,
-   * their indexes offset by `base`. Shingles stored near one another are read in one piece.
+   * their indexes offset by `base`. Shingles stored near one another are read in one piece; each text's
+   * are sorted, repeats dropped, straight from what was read into a packing space reused from task to
+   * task, and the sets leave in an array of their exact size.
    */
   private readSets(retained: Retained, indexes: Int32Array, base: number): PackedShingleSets {
     const { at, size } = retained;
-    const offsets = new Uint32Array(indexes.length + 1);
+    let total = 0;
     for (let k = 0; k < indexes.length; k++) {
-      offsets[k + 1] = offsets[k]! + size[indexes[k]!]!;
+      total += size[indexes[k]!]!;
     }
-    const values = new Uint32Array(offsets[indexes.length]!);
+    const packed = packingSpace(total);
+    const offsets = new Uint32Array(indexes.length + 1);
+    let used = 0;
     for (let k = 0; k < indexes.length;) {
       const from = at[indexes[k]!]!;
       let end = from + size[indexes[k]!]!;
@@ -372,37 +376,31 @@ export class AnalysisRunner {
         }
         end = position + size[indexes[next]!]!;
       }
-      if (next === k + 1) {
-        this.sets.read(from, values.subarray(offsets[k], offsets[k + 1]));
-      } else {
-        const window = readWindow(end - from);
-        this.sets.read(from, window);
-        for (let q = k; q < next; q++) {
-          const start = at[indexes[q]!]! - from;
-          values.set(window.subarray(start, start + size[indexes[q]!]!), offsets[q]);
-        }
+      const window = readWindow(end - from);
+      this.sets.read(from, window);
+      for (let q = k; q < next; q++) {
+        offsets[q] = used;
+        used += sortUniqueInto(window, at[indexes[q]!]! - from, size[indexes[q]!]!, packed, used);
       }
       k = next;
-    }
-    // Each text's shingles sorted, repeats dropped: its set, moved down over what the repeats took.
-    let used = 0;
-    for (let k = 0; k < indexes.length; k++) {
-      const from = offsets[k]!;
-      const distinct = sortUnique(values.subarray(from, offsets[k + 1]), offsets[k + 1]! - from);
-      if (used !== from) {
-        values.copyWithin(used, from, from + distinct);
-      }
-      offsets[k] = used;
-      used += distinct;
     }
     offsets[indexes.length] = used;
     const recorded = new Int32Array(indexes.length);
     for (let k = 0; k < indexes.length; k++) {
       recorded[k] = indexes[k]! + base;
     }
-    // The room the repeats took is given back rather than sent on and kept with the sets.
-    return { indexes: recorded, offsets, values: used === values.length ? values : values.slice(0, used) };
+    return { indexes: recorded, offsets, values: packed.slice(0, used) };
   }
+}
+
+let packingValues = new Uint32Array(0);
+
+/** A scratch array of at least `length` values where sets are packed, reused from task to task. */
+function packingSpace(length: number): Uint32Array {
+  if (packingValues.length < length) {
+    packingValues = new Uint32Array(Math.max(length, packingValues.length * 2));
+  }
+  return packingValues;
 }
 
 let windowValues = new Uint32Array(0);
