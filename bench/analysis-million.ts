@@ -8,10 +8,14 @@
  * - `concord analyze --in FILE --out OUT.jsonl` as a child process: wall time from spawn to exit, peak
  *   resident memory (`/usr/bin/time -v` when present, which covers the worker threads: they share the
  *   process), CPU time, and the cluster figures it reports.
+ * The two take turns, jieba first and last (jieba, analyze, jieba, analyze, jieba for two rounds): the
+ * host's speed drifts from minute to minute, so each analyze run is compared with the mean of the jieba
+ * runs just before and after it, and the ratio reported is the median over the rounds.
  * Targets: ≤ 60 s wall, ≤ 2048 MiB, analyze/jieba ≤ 2.0. The machine's other load inflates wall times; CPU
  * seconds (user + system) are printed beside them.
  *
- * CONCORD_BENCH_COMMENTS sets the corpus size (default 1,000,000). Run alone:
+ * CONCORD_BENCH_COMMENTS sets the corpus size (default 1,000,000), CONCORD_BENCH_ROUNDS the number of
+ * analyze runs (default 2). Run alone:
  * `npx tsx bench/analysis-million.ts`, or as the `million` section of `npm run bench`.
  */
 import { execFile } from 'node:child_process';
@@ -29,8 +33,10 @@ import { benchCommentImport } from './comment-import.ts';
 export interface MillionFigures {
   comments: number;
   corpus: CorpusFileSummary & { generateSeconds: number };
-  jieba: { workers: number; wallSeconds: number; cpuSeconds: number };
+  /** Medians of the jieba runs; `runs` in the order they ran (one before each analyze run, one after the last). */
+  jieba: { workers: number; wallSeconds: number; cpuSeconds: number; runs: JiebaRun[] };
   analyze: {
+    /** Median of the runs (memory: the largest peak); the cluster figures are the first run's. */
     wallSeconds: number;
     cpuSeconds: number | null;
     peakMiB: number;
@@ -44,8 +50,20 @@ export interface MillionFigures {
     exactDuplicates: number;
     reused: number;
     phases: Record<string, number>;
+    runs: {
+      wallSeconds: number;
+      cpuSeconds: number | null;
+      peakMiB: number;
+      phases: Record<string, number>;
+    }[];
   };
+  /**
+   * Median over the analyze runs of each run's wall time over the mean of the two jieba runs around it:
+   * the host's speed drifts, and a run is compared with jieba measured just before and just after it.
+   */
   ratio: number;
+  /** Each analyze run's ratio, in order. */
+  ratios: number[];
   cpuRatio: number | null;
   targets: { wallSeconds: number; peakMiB: number; ratio: number };
   targetsMet: { wall: boolean; memory: boolean; ratio: boolean };
@@ -55,6 +73,31 @@ export interface MillionFigures {
 
 const BIN = new URL('../bin/concord.js', import.meta.url).pathname;
 const round = (value: number, digits = 2): number => Number(value.toFixed(digits));
+
+interface JiebaRun {
+  wallSeconds: number;
+  cpuSeconds: number;
+}
+
+/** The median of a non-empty list (the mean of the middle two for an even count). */
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+/**
+ * Ratios of analyze runs to jieba runs measured around them: `jieba[k]` ran just before `analyze[k]` and
+ * `jieba[k + 1]` just after it, so there is one jieba run more than analyze runs.
+ */
+export function bracketedRatios(jieba: readonly number[], analyze: readonly number[]): number[] {
+  if (jieba.length !== analyze.length + 1) {
+    throw new RangeError(
+      `${analyze.length} analyze runs need ${analyze.length + 1} jieba runs, not ${jieba.length}`,
+    );
+  }
+  return analyze.map((seconds, k) => round(seconds / ((jieba[k]! + jieba[k + 1]!) / 2)));
+}
 
 /** Same dictionary as tokenize.ts: jieba's own, then the planning terms at a high frequency. */
 function userDictionary(): string {
@@ -198,13 +241,14 @@ export function runAnalyze(input: string, output: string): Promise<AnalyzeRun> {
 /** The benchmark: null when the fixtures are absent. */
 export async function benchAnalysisMillion(
   fixturesDir: string,
-  options: { comments?: number } = {},
+  options: { comments?: number; rounds?: number } = {},
 ): Promise<MillionFigures | null> {
   const sources = readCorpusSources(fixturesDir);
   if (sources === null) {
     return null;
   }
   const comments = options.comments ?? 1_000_000;
+  const rounds = Math.max(1, options.rounds ?? 2);
   const dir = mkdtempSync(join(tmpdir(), 'concord-million-'));
   try {
     const file = join(dir, 'comments.jsonl');
@@ -214,22 +258,46 @@ export async function benchAnalysisMillion(
     console.warn(
       `million: ${comments} comments (${Math.round(statSync(file).size / 2 ** 20)} MiB) generated in ${generateSeconds} s; jieba alone on 2 threads…`,
     );
-    const jieba = await measureJiebaAlone(file, 2);
-    console.warn(`million: jieba alone ${jieba.wallSeconds} s; concord analyze…`);
-    const run = await runAnalyze(file, join(dir, 'out.jsonl'));
-    const s = run.summary;
-    console.warn(`million: concord analyze ${run.wallSeconds} s; concord import comments into SQLite…`);
+    // Jieba alone and `concord analyze` take turns, jieba first and last.
+    const jiebaRuns: JiebaRun[] = [];
+    const runs: AnalyzeRun[] = [];
+    for (let k = 0; k < rounds; k++) {
+      jiebaRuns.push(await measureJiebaAlone(file, 2));
+      console.warn(
+        `million: jieba alone ${jiebaRuns.at(-1)!.wallSeconds} s; concord analyze (${k + 1} of ${rounds})…`,
+      );
+      runs.push(await runAnalyze(file, join(dir, 'out.jsonl')));
+      console.warn(`million: concord analyze ${runs.at(-1)!.wallSeconds} s; jieba alone…`);
+    }
+    jiebaRuns.push(await measureJiebaAlone(file, 2));
+    console.warn(
+      `million: jieba alone ${jiebaRuns.at(-1)!.wallSeconds} s; concord import comments into SQLite…`,
+    );
     const imported = await benchCommentImport(file);
+    const run = runs[0]!;
+    const s = run.summary;
+    const jieba = {
+      wallSeconds: round(median(jiebaRuns.map((r) => r.wallSeconds))),
+      cpuSeconds: round(median(jiebaRuns.map((r) => r.cpuSeconds))),
+    };
+    const wallSeconds = round(median(runs.map((r) => r.wallSeconds)));
+    const cpuRuns = runs.map((r) => r.cpuSeconds).filter((c): c is number => c !== null);
+    const cpuSeconds = cpuRuns.length === runs.length ? round(median(cpuRuns)) : null;
+    const peakMiB = Math.max(...runs.map((r) => r.peakMiB));
     const targets = { wallSeconds: 60, peakMiB: 2048, ratio: 2 };
-    const ratio = round(run.wallSeconds / jieba.wallSeconds);
+    const ratios = bracketedRatios(
+      jiebaRuns.map((r) => r.wallSeconds),
+      runs.map((r) => r.wallSeconds),
+    );
+    const ratio = round(median(ratios));
     const figures: MillionFigures = {
       comments,
       corpus: { ...corpus, generateSeconds },
-      jieba: { workers: 2, ...jieba },
+      jieba: { workers: 2, ...jieba, runs: jiebaRuns },
       analyze: {
-        wallSeconds: run.wallSeconds,
-        cpuSeconds: run.cpuSeconds,
-        peakMiB: run.peakMiB,
+        wallSeconds,
+        cpuSeconds,
+        peakMiB,
         peakSource: run.peakSource,
         workers: s.workers,
         clusters: s.clusters,
@@ -239,14 +307,21 @@ export async function benchAnalysisMillion(
         exactDuplicates: s.exactDuplicates,
         reused: s.reused,
         phases: s.seconds,
+        runs: runs.map((r) => ({
+          wallSeconds: r.wallSeconds,
+          cpuSeconds: r.cpuSeconds,
+          peakMiB: r.peakMiB,
+          phases: r.summary.seconds,
+        })),
       },
       ratio,
-      cpuRatio: run.cpuSeconds === null ? null : round(run.cpuSeconds / jieba.cpuSeconds),
+      ratios,
+      cpuRatio: cpuSeconds === null ? null : round(cpuSeconds / jieba.cpuSeconds),
       targets,
       import: imported,
       targetsMet: {
-        wall: run.wallSeconds <= targets.wallSeconds,
-        memory: run.peakMiB <= targets.peakMiB,
+        wall: wallSeconds <= targets.wallSeconds,
+        memory: peakMiB <= targets.peakMiB,
         ratio: ratio <= targets.ratio,
       },
     };
@@ -254,9 +329,10 @@ export async function benchAnalysisMillion(
     console.warn(
       [
         `million: concord analyze over ${comments} comments on ${cpus().length} cores`,
-        `  wall ${run.wallSeconds} s (target ≤ ${targets.wallSeconds}: ${mark(figures.targetsMet.wall)}), CPU ${run.cpuSeconds ?? '?'} s`,
-        `  peak ${run.peakMiB} MiB (${run.peakSource}; target ≤ ${targets.peakMiB}: ${mark(figures.targetsMet.memory)})`,
-        `  jieba alone ${jieba.wallSeconds} s wall, ${jieba.cpuSeconds} s CPU; ratio analyze/jieba ${ratio} (target ≤ ${targets.ratio}: ${mark(figures.targetsMet.ratio)}), CPU ratio ${figures.cpuRatio ?? '?'}`,
+        `  wall ${wallSeconds} s, median of ${runs.map((r) => r.wallSeconds).join(', ')} (target ≤ ${targets.wallSeconds}: ${mark(figures.targetsMet.wall)}), CPU ${cpuSeconds ?? '?'} s`,
+        `  peak ${peakMiB} MiB (${run.peakSource}; target ≤ ${targets.peakMiB}: ${mark(figures.targetsMet.memory)})`,
+        `  jieba alone ${jiebaRuns.map((r) => r.wallSeconds).join(', ')} s wall (before, between and after), median CPU ${jieba.cpuSeconds} s`,
+        `  ratio analyze/jieba ${ratio}, median of ${ratios.join(', ')} (each run over the jieba runs around it; target ≤ ${targets.ratio}: ${mark(figures.targetsMet.ratio)}), CPU ratio ${figures.cpuRatio ?? '?'}`,
         `  clusters ${s.clusters} holding ${s.clusteredRecords} comments; largest ${s.largestClusters.join(', ')}; sizes ${JSON.stringify(s.clusterSizes)}`,
         `  concord import comments into SQLite: ${imported.wallSeconds} s wall (target ≤ ${imported.target.wallSeconds}: ${mark(imported.targetMet)}), CPU ${imported.cpuSeconds ?? '?'} s, peak ${imported.peakMiB ?? '?'} MiB, database ${imported.databaseMiB} MiB, ${imported.imported} opinions in ${imported.clusters} clusters`,
       ].join('\n'),
@@ -270,7 +346,8 @@ export async function benchAnalysisMillion(
 if (import.meta.url === `file://${process.argv[1] ?? ''}`) {
   const dir = process.env.CONCORD_FIXTURES ?? new URL('../../shared/fixtures/', import.meta.url).pathname;
   const comments = Number(process.env.CONCORD_BENCH_COMMENTS ?? 1_000_000);
-  const figures = await benchAnalysisMillion(dir, { comments });
+  const rounds = Number(process.env.CONCORD_BENCH_ROUNDS ?? 2);
+  const figures = await benchAnalysisMillion(dir, { comments, rounds });
   if (figures === null) {
     console.error(`fixtures absent at ${dir}`);
     process.exitCode = 1;

@@ -210,7 +210,7 @@ sections: ${SECTIONS.join(', ')}
   million  concord analyze over 1,000,000 synthetic comments, against jieba alone on both cores
 environment: BENCH_LEDGER_EVENTS, BENCH_SKIP_HTTP=1, BENCH_HTTP_SECONDS, BENCH_HTTP_CONCURRENCY,
   BENCH_HTTP_MAX_REQUESTS, BENCH_METRICS_OPINIONS, BENCH_EXPORT_ROWS, BENCH_DEDUPE_TEXTS, CONCORD_WEB_BUILD,
-  CONCORD_CHROMIUM, CONCORD_BENCH_COMMENTS (million: corpus size),
+  CONCORD_CHROMIUM, CONCORD_BENCH_COMMENTS (million: corpus size), CONCORD_BENCH_ROUNDS (million: analyze runs),
   BENCH_PORTAL_RATE, BENCH_PORTAL_SECONDS, BENCH_PORTAL_IN_FLIGHT`;
 
 function parseArgs(argv: string[]): ReadonlySet<Section> {
@@ -360,7 +360,8 @@ if (only.has('analysis')) {
 if (only.has('million')) {
   const comments = Number(process.env.CONCORD_BENCH_COMMENTS ?? 1_000_000);
   console.warn(`million: concord analyze over ${comments} synthetic comments, and jieba alone…`);
-  const million = await benchAnalysisMillion(FIXTURES, { comments });
+  const rounds = Number(process.env.CONCORD_BENCH_ROUNDS ?? 2);
+  const million = await benchAnalysisMillion(FIXTURES, { comments, rounds });
   if (million) {
     results['analysis.million'] = million;
   } else {
