@@ -184,6 +184,47 @@ describe('analyzeCorpus', () => {
     await expect(analyzeCorpus(records, { workers: 0, threshold: 0 })).rejects.toThrow(/threshold/u);
   });
 
+  it(
+    'hands each record’s analysis over in input order before the clusters are known',
+    { timeout: 60_000 },
+    async () => {
+      const records = Array.from({ length: 6 }, () => campaign())
+        .flat()
+        .map((r, i) => ({ ...r, id: `r${i}` }));
+      for (const workers of [0, 2]) {
+        const taken: { id: string; first: number; k: number }[] = [];
+        const phases: CorpusProgress['phase'][] = [];
+        let calls = 0;
+        const results = await analyzeCorpus(records, {
+          workers,
+          onProgress: (p) => phases.push(p.phase),
+          onAnalyses: async (analyses, first) => {
+            calls++;
+            // Taken while the records are still being analysed: no verification has begun.
+            expect(phases).not.toContain('verify');
+            await new Promise((resolve) => setTimeout(resolve, 1));
+            analyses.forEach((a, k) => taken.push({ id: a.id, first, k }));
+          },
+        });
+        expect(taken.map((t) => t.id)).toEqual(records.map((r) => r.id));
+        taken.forEach((t, i) => expect(t.first + t.k).toBe(i));
+        expect(calls).toBeGreaterThan(workers === 0 ? 0 : 1);
+        expect(results.map((r) => r.id)).toEqual(records.map((r) => r.id));
+      }
+    },
+  );
+
+  it('stops with the error of the step that takes the analyses', async () => {
+    await expect(
+      analyzeCorpus(campaign(), {
+        workers: 0,
+        onAnalyses: () => {
+          throw new Error('cannot store');
+        },
+      }),
+    ).rejects.toThrow('cannot store');
+  });
+
   it('handles no records at all', async () => {
     expect(await analyzeCorpus([], { workers: 0 })).toEqual([]);
   });

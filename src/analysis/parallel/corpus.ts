@@ -57,6 +57,13 @@ export interface CorpusOptions extends AnalysisContext {
    */
   parallelClusteringFrom?: number;
   onProgress?: (progress: CorpusProgress) => void;
+  /**
+   * Takes the records' analyses in input order as soon as they are known, long before the clusters are:
+   * `analyses[k]` is record `first + k`'s (results as objects only, as `analyzeCorpus` gives them). Calls
+   * come one at a time, each awaited before the next, while the analysis goes on; a failure stops the
+   * corpus's analysis with it.
+   */
+  onAnalyses?: (analyses: readonly RecordAnalysis[], first: number) => void | Promise<void>;
 }
 
 export interface CorpusRecordResult extends RecordAnalysis {
@@ -172,6 +179,23 @@ async function runCorpus(
     let job = 0;
     let done = 0;
     let total = options.total ?? 0;
+    // Chunks handed to `onAnalyses` so far, in order, and the records they held.
+    const take = format === 'objects' ? options.onAnalyses : undefined;
+    let delivered = 0;
+    let deliveredRecords = 0;
+    let delivering = Promise.resolve();
+    const deliver = (): void => {
+      for (; take !== undefined && chunks[delivered] !== undefined; delivered++) {
+        const { reply } = chunks[delivered]!;
+        const first = deliveredRecords;
+        deliveredRecords += reply.count;
+        delivering = delivering.then(() => take(reply.analyses ?? [], first));
+      }
+      // Raised where it is awaited, after the chunks are analysed; meanwhile it stops the next chunks.
+      delivering.catch((error: unknown) => {
+        failure ??= error instanceof Error ? error : new Error(String(error));
+      });
+    };
     const limit = Math.max(1, pool.size * IN_FLIGHT_PER_WORKER);
     for await (const chunk of source) {
       while (outstanding.size >= limit) {
@@ -207,6 +231,7 @@ async function runCorpus(
         .then(
           (reply) => {
             chunks[index] = { worker: w, reply };
+            deliver();
             done += weight;
             report({ phase: 'analyze', done, total: Math.max(total, done) });
           },
@@ -219,6 +244,7 @@ async function runCorpus(
     }
     await Promise.all(outstanding);
     check();
+    await delivering;
     const bases: number[] = [];
     const ids: string[] = [];
     let count = 0;

@@ -1,5 +1,4 @@
 import { createHash, hash } from 'node:crypto';
-import type { CorpusRecordResult } from '../../analysis/pipeline.ts';
 import { analyzeCorpus } from '../../analysis/pipeline.ts';
 import { AppError } from '../../domain/errors.ts';
 import { canonicalJson } from '../../domain/ledger.ts';
@@ -11,7 +10,6 @@ import {
   countPublicOpinions,
   findExistingRefs,
 } from '../repositories/comment-import.repository.ts';
-import type { RoundRecord } from '../repositories/round.repository.ts';
 import { findRound } from '../repositories/round.repository.ts';
 import type { AnalysisService, PlanSetup } from './analysis.service.ts';
 import { ANALYSIS_VERSION, analysisInputHash } from './analysis.service.ts';
@@ -119,45 +117,13 @@ export class CommentImportService {
 
     const setup = await this.analysis.loadSetup(round.planId);
     const nextId = orderedIds(this.ctx.now());
-    const results = await analyzeCorpus(
-      fresh.map((c) => ({ id: nextId(), text: c.text, target: round.title })),
-      {
-        threshold: round.dedupeThreshold ?? DEFAULT_THRESHOLD,
-        taxonomy: setup.taxonomy,
-        topicModel: setup.topicModel,
-        stanceModel: setup.stanceModel,
-        ...(options.workers ? { workers: options.workers } : {}),
-        onProgress: (p) => report(p),
-      },
-    );
-
-    return this.store(
-      actor,
-      { round, setup, comments, fresh, results, nextId, source: options.source ?? null },
-      report,
-    );
-  }
-
-  /** Writes the analysed comments, in one transaction with one ledger event. */
-  private store(
-    actor: Actor,
-    input: {
-      round: RoundRecord;
-      setup: PlanSetup;
-      comments: readonly ImportedComment[];
-      fresh: readonly ImportedComment[];
-      results: readonly CorpusRecordResult[];
-      nextId: () => string;
-      source: string | null;
-    },
-    report: (progress: CommentImportProgress) => void,
-  ): Promise<CommentImportResult> {
-    const { round, setup, comments, fresh, results, nextId } = input;
-    const roundId = round.id;
+    const inputs = fresh.map((c) => ({ id: nextId(), text: c.text, target: round.title }));
     const now = this.ctx.now().toISOString();
     const threshold = round.dedupeThreshold ?? DEFAULT_THRESHOLD;
     const inputHash = inputHasher(setup, round.title);
     const total = fresh.length * 2;
+    // One transaction for all of it. The opinions are written while the analysis goes on, as their
+    // analyses come in order; their clusters and analyses once the clusters are known.
     return inTransaction(this.ctx.database, async (tx) => {
       const base = await countPublicOpinions(tx, roundId);
       const regNo = (i: number): string => `${round.seq}-P-${String(base + i + 1).padStart(7, '0')}`;
@@ -172,23 +138,31 @@ export class CommentImportService {
       let exactDuplicates = 0;
       const clusterSizes: number[] = [];
       try {
-        for (let i = 0; i < fresh.length; i++) {
-          const comment = fresh[i]!;
-          const result = results[i]!;
-          writer.opinion([
-            result.id,
-            regNo(i),
-            comment.text,
-            result.quality.score,
-            listJson(result.quality.flags),
-            comment.ref,
-          ]);
-          digest.update(`${i === 0 ? '' : '\n'}${comment.ref ?? ''}\t${comment.text}`, 'utf8');
-          if ((i + 1) % WRITE_BLOCK === 0 || i + 1 === fresh.length) {
+        const results = await analyzeCorpus(inputs, {
+          threshold,
+          taxonomy: setup.taxonomy,
+          topicModel: setup.topicModel,
+          stanceModel: setup.stanceModel,
+          ...(options.workers ? { workers: options.workers } : {}),
+          onProgress: (p) => report(p),
+          onAnalyses: async (analyses, first) => {
+            for (let k = 0; k < analyses.length; k++) {
+              const i = first + k;
+              const comment = fresh[i]!;
+              const quality = analyses[k]!.quality;
+              writer.opinion([
+                inputs[i]!.id,
+                regNo(i),
+                comment.text,
+                quality.score,
+                listJson(quality.flags),
+                comment.ref,
+              ]);
+              digest.update(`${i === 0 ? '' : '\n'}${comment.ref ?? ''}\t${comment.text}`, 'utf8');
+            }
             await writer.flush();
-            report({ phase: 'store', done: i + 1, total });
-          }
-        }
+          },
+        });
 
         const clusterIds = new Map<string, string>();
         for (const result of results) {
@@ -246,7 +220,7 @@ export class CommentImportService {
         entity: 'round',
         id: roundId,
         event: 'comments.imported',
-        payload: { ...result, source: input.source, digest: digest.digest('hex') },
+        payload: { ...result, source: options.source ?? null, digest: digest.digest('hex') },
       });
       return result;
     });
