@@ -213,13 +213,18 @@ describe('shingles from code units', () => {
   });
 });
 
+/** A generator of pseudo-random 32-bit values from `seed`. */
+function randomValues(seed: number): () => number {
+  let state = seed;
+  return () => {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    return state;
+  };
+}
+
 describe('sortUnique at every size', () => {
   it('sorts like the built-in sort and drops repeats, small and large', () => {
-    let seed = 9;
-    const next = (): number => {
-      seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
-      return seed;
-    };
+    const next = randomValues(9);
     for (const size of [0, 1, 2, 31, 32, 33, 100, 257, 1000, 4096, 70_000]) {
       const values = Uint32Array.from({ length: size }, (_, i) => (i % 7 === 0 ? 0xffffffff : next()));
       if (size > 3) {
@@ -235,11 +240,7 @@ describe('sortUnique at every size', () => {
 
 describe('sortUniqueInto', () => {
   it('writes the sorted distinct values of a stretch of one array into another, leaving both sides alone', () => {
-    let seed = 17;
-    const next = (): number => {
-      seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
-      return seed;
-    };
+    const next = randomValues(17);
     for (const size of [0, 1, 2, 31, 32, 33, 100, 257, 1000, 70_000]) {
       const stretch = Array.from({ length: size }, (_, i) => (i % 5 === 0 ? 12345 : next() >>> (i % 3)));
       const source = Uint32Array.from([7, 7, 7, ...stretch, 9, 9]);
