@@ -190,11 +190,11 @@ async function runCorpus(
         const first = deliveredRecords;
         deliveredRecords += reply.count;
         delivering = delivering.then(() => take(reply.analyses ?? [], first));
+        // Raised where it is awaited, after the chunks are analysed; meanwhile it stops the next chunks.
+        delivering.catch((error: unknown) => {
+          failure ??= error instanceof Error ? error : new Error(String(error));
+        });
       }
-      // Raised where it is awaited, after the chunks are analysed; meanwhile it stops the next chunks.
-      delivering.catch((error: unknown) => {
-        failure ??= error instanceof Error ? error : new Error(String(error));
-      });
     };
     const limit = Math.max(1, pool.size * IN_FLIGHT_PER_WORKER);
     for await (const chunk of source) {

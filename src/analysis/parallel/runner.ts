@@ -393,25 +393,23 @@ export class AnalysisRunner {
   }
 }
 
-let packingValues = new Uint32Array(0);
-
-/** A scratch array of at least `length` values where sets are packed, reused from task to task. */
-function packingSpace(length: number): Uint32Array {
-  if (packingValues.length < length) {
-    packingValues = new Uint32Array(Math.max(length, packingValues.length * 2));
-  }
-  return packingValues;
+/** A scratch array of at least the length asked for, kept from call to call and grown by doubling. */
+function reusedValues(): (length: number) => Uint32Array {
+  let values = new Uint32Array(0);
+  return (length) => {
+    if (values.length < length) {
+      values = new Uint32Array(Math.max(length, values.length * 2));
+    }
+    return values;
+  };
 }
 
-let windowValues = new Uint32Array(0);
+/** Where sets are packed, reused from task to task. */
+const packingSpace = reusedValues();
+const windowSpace = reusedValues();
 
-/** A scratch array of `length` values for reading stored sets, reused from read to read. */
-function readWindow(length: number): Uint32Array {
-  if (windowValues.length < length) {
-    windowValues = new Uint32Array(Math.max(length, windowValues.length * 2));
-  }
-  return windowValues.subarray(0, length);
-}
+/** A scratch array of exactly `length` values for reading stored sets, reused from read to read. */
+const readWindow = (length: number): Uint32Array => windowSpace(length).subarray(0, length);
 
 /** A part's texts by the thread that clusters them (those of thread 0 first). */
 function byOwner(part: ChunkPart): [number, Int32Array][] {
