@@ -165,6 +165,8 @@ describe.skipIf(!browserAvailable())('conflicts and expert consultation, in a re
       .filter({ visible: true })
       .getByText('经济', { exact: true })
       .click();
+    // The list closes with an animation; until it has, its options cover the roster below it.
+    await expect.poll(() => page.locator('.ant-select-dropdown').filter({ visible: true }).count()).toBe(0);
     await dialog.getByRole('checkbox', { name: experts[0].name }).check();
     await dialog.getByRole('checkbox', { name: experts[1].name }).check();
     await dialog.getByRole('button', { name: '发送给 2 位专家' }).click();
