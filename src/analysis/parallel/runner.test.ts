@@ -11,7 +11,7 @@ import type {
   ErrorReply,
   PackReply,
 } from './protocol.ts';
-import { AnalysisRunner, lineTail } from './runner.ts';
+import { AnalysisRunner, TextMemory, lineTail } from './runner.ts';
 import { packShingleSets } from '../dedupe/shingles.ts';
 import { makeScratchDirectory, removeScratchDirectory } from '../../runtime/set-file.ts';
 
@@ -79,6 +79,51 @@ describe('lineTail', () => {
       });
       expect(lineTail(a)).toBe(whole.slice(1));
     }
+  });
+});
+
+describe('TextMemory', () => {
+  it('keys values by target and text', () => {
+    const memory = new TextMemory<number>({ texts: 10, characters: 1000 });
+    memory.set('c1', '同一段文字', 1);
+    memory.set('c2', '同一段文字', 2);
+    expect(memory.get('c1', '同一段文字')).toBe(1);
+    expect(memory.get('c2', '同一段文字')).toBe(2);
+    expect(memory.get('c3', '同一段文字')).toBeUndefined();
+    expect(memory.get('c1', '另一段')).toBeUndefined();
+  });
+
+  it('keeps two generations of texts, and a text found in the older lives on in the newer', () => {
+    const memory = new TextMemory<string>({ texts: 2, characters: 1000 });
+    memory.set('', 'a', 'A');
+    memory.set('', 'b', 'B');
+    // Full: c starts a new generation; a and b are older but still found.
+    memory.set('', 'c', 'C');
+    expect(memory.get('', 'a')).toBe('A');
+    // a moved to the newer generation (c, a); b stays in the older, then goes with it.
+    memory.set('', 'd', 'D');
+    expect(memory.get('', 'b')).toBeUndefined();
+    expect(memory.get('', 'a')).toBe('A');
+    expect(memory.get('', 'c')).toBe('C');
+    expect(memory.get('', 'd')).toBe('D');
+  });
+
+  it('starts a new generation when its texts reach the character budget', () => {
+    const memory = new TextMemory<number>({ texts: 100, characters: 10 });
+    memory.set('', 'x'.repeat(6), 1);
+    memory.set('', 'y'.repeat(6), 2);
+    // 12 characters filled the first generation: z begins the second, w and v (2 + 10) fill it.
+    memory.set('', 'z', 3);
+    memory.set('', 'w', 4);
+    memory.set('', 'v'.repeat(10), 5);
+    // u begins a third: the first is dropped, the second is found.
+    memory.set('', 'u', 6);
+    expect(memory.get('', 'y'.repeat(6))).toBeUndefined();
+    expect(memory.get('', 'z')).toBe(3);
+    expect(memory.get('', 'u')).toBe(6);
+    memory.clear();
+    expect(memory.get('', 'u')).toBeUndefined();
+    expect(memory.get('', 'z')).toBeUndefined();
   });
 });
 

@@ -35,8 +35,11 @@ import { FileSetStore } from '../../runtime/set-file.ts';
 import type { SetStore } from './set-store.ts';
 import { MemorySetStore } from './set-store.ts';
 
-/** Distinct texts remembered for reuse; the memory is dropped and started afresh when full. */
-const REUSE_CAPACITY = 20_000;
+/**
+ * Distinct texts remembered for reuse, per generation (TextMemory): 20,000 texts, or fewer when they are
+ * long (16 million characters: 32 MB of text at most).
+ */
+const REUSE_CAPACITY = { texts: 20_000, characters: 16_000_000 };
 
 /** Where the shingles of each record of a chunk lie in the set store, and how many there are. */
 interface Retained {
@@ -73,35 +76,58 @@ class Remembered {
 }
 
 /**
- * Values by target and text. Keyed on the two strings as they are, not on one joined key, so that no
- * string the length of a text is built per record.
+ * Values by target and text, in two generations: when the newer holds `capacity.texts` texts, or texts of
+ * `capacity.characters` characters in all, it becomes the older and the one before is dropped; a text
+ * found in the older moves to the newer. Texts repeated far apart (copies of a campaign's letters spread
+ * over a million comments) are found again as long as they keep coming, at the cost of at most two
+ * generations. Keyed on the two strings as they are, not on one joined key, so that no string the length
+ * of a text is built per record.
  */
-class TextMemory<V> {
-  private readonly byTarget = new Map<string, Map<string, V>>();
-  private count = 0;
+export class TextMemory<V> {
+  private newer = new Map<string, Map<string, V>>();
+  private older = new Map<string, Map<string, V>>();
+  private texts = 0;
+  private characters = 0;
 
-  get size(): number {
-    return this.count;
-  }
+  constructor(private readonly capacity: { texts: number; characters: number }) {}
 
   get(target: string, text: string): V | undefined {
-    return this.byTarget.get(target)?.get(text);
+    const value = this.newer.get(target)?.get(text);
+    if (value !== undefined) {
+      return value;
+    }
+    const old = this.older.get(target)?.get(text);
+    if (old !== undefined) {
+      this.set(target, text, old);
+    }
+    return old;
   }
 
   set(target: string, text: string, value: V): void {
-    let texts = this.byTarget.get(target);
+    if (this.texts >= this.capacity.texts || this.characters >= this.capacity.characters) {
+      this.older = this.newer;
+      this.newer = new Map();
+      this.texts = 0;
+      this.characters = 0;
+    }
+    let texts = this.newer.get(target);
     if (texts === undefined) {
       texts = new Map();
-      this.byTarget.set(target, texts);
+      this.newer.set(target, texts);
     }
     const before = texts.size;
     texts.set(text, value);
-    this.count += texts.size - before;
+    if (texts.size > before) {
+      this.texts++;
+      this.characters += text.length;
+    }
   }
 
   clear(): void {
-    this.byTarget.clear();
-    this.count = 0;
+    this.newer.clear();
+    this.older.clear();
+    this.texts = 0;
+    this.characters = 0;
   }
 }
 
@@ -132,7 +158,7 @@ export class AnalysisRunner {
   private readonly signature: ResolvedSignatureOptions;
   private readonly retained = new Map<number, Retained>();
   private readonly sets: SetStore;
-  private readonly remembered = new TextMemory<Remembered>();
+  private readonly remembered = new TextMemory<Remembered>(REUSE_CAPACITY);
   private format: ResultFormat = 'json';
   /** A partition clustered here, and the sets received for it. */
   private partition: { clusterer: PartitionClusterer; received: PackedShingleIndex } | null = null;
@@ -215,9 +241,6 @@ export class AnalysisRunner {
         entry = new Remembered(fresh.length);
         fresh.push(i);
         if (reusable) {
-          if (this.remembered.size >= REUSE_CAPACITY) {
-            this.remembered.clear();
-          }
           this.remembered.set(record.target ?? '', record.text, entry);
         }
       }
