@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { findDuplicates } from './dedupe/cluster.ts';
 import { exactHash } from './normalize.ts';
-import type { AnalysisInput, CorpusProgress } from './pipeline.ts';
-import { analyzeCorpus, analyzeCorpusToJsonLines, analyzeRecord } from './pipeline.ts';
+import type { AnalysisInput, CorpusProgress, RecordAnalysis } from './pipeline.ts';
+import { analyzeCorpus, analyzeCorpusClusters, analyzeCorpusToJsonLines, analyzeRecord } from './pipeline.ts';
 import { trainStanceModel } from './stance/model.ts';
 import { tokenize } from './tokenize.ts';
 import { trainTopicModel } from './topics/model.ts';
@@ -210,6 +210,39 @@ describe('analyzeCorpus', () => {
         taken.forEach((t, i) => expect(t.first + t.k).toBe(i));
         expect(calls).toBeGreaterThan(workers === 0 ? 0 : 1);
         expect(results.map((r) => r.id)).toEqual(records.map((r) => r.id));
+      }
+    },
+  );
+
+  it(
+    'gives only the clusters when the analyses are taken as they come, the same as analyzeCorpus',
+    { timeout: 60_000 },
+    async () => {
+      const records = Array.from({ length: 4 }, () => campaign())
+        .flat()
+        .map((r, i) => ({ ...r, id: `r${i}` }));
+      for (const workers of [0, 2]) {
+        const full = await analyzeCorpus(records, { workers });
+        const taken: RecordAnalysis[] = [];
+        const clusters = await analyzeCorpusClusters(records, {
+          workers,
+          onAnalyses: (analyses) => void taken.push(...analyses),
+        });
+        expect(taken).toEqual(full.map(({ cluster: _c, clusterSize: _s, duplicateOf: _d, ...a }) => a));
+        expect(clusters.ids).toEqual(records.map((r) => r.id));
+        const ref = (i: number): string | null => (i === -1 ? null : clusters.ids[i]!);
+        expect(
+          records.map((_, i) => ({
+            cluster: ref(clusters.representativeOf[i]!),
+            clusterSize: clusters.sizeOf[i]!,
+            duplicateOf: ref(clusters.exactDuplicateOf[i]!),
+          })),
+        ).toEqual(
+          full.map(({ cluster, clusterSize, duplicateOf }) => ({ cluster, clusterSize, duplicateOf })),
+        );
+        // The campaign's copies form clusters, with exact copies among them.
+        expect(clusters.sizeOf.some((size) => size > 2)).toBe(true);
+        expect(clusters.exactDuplicateOf.some((original) => original !== -1)).toBe(true);
       }
     },
   );

@@ -5,8 +5,8 @@
  * TokenizedText feeds stance, topics and key phrases; figures feed the quality check. It is pure and
  * synchronous.
  *
- * `analyzeCorpus` and `analyzeCorpusToJsonLines` (from ./parallel, Node only: worker threads) add the
- * near-duplicate clusters and spread the work over the cores.
+ * `analyzeCorpus`, `analyzeCorpusClusters` and `analyzeCorpusToJsonLines` (from ./parallel, Node only:
+ * worker threads) add the near-duplicate clusters and spread the work over the cores.
  */
 import type { Figure } from './figures.ts';
 import { extractFigures } from './figures.ts';
@@ -124,10 +124,11 @@ export function analyzeRecord(input: AnalysisInput, context: AnalysisContext = {
 
 export type {
   CorpusChunk,
+  CorpusClusters,
   CorpusOptions,
   CorpusProgress,
   CorpusRecordResult,
   CorpusStreamOptions,
   CorpusSummary,
 } from './parallel/corpus.ts';
-export { analyzeCorpus, analyzeCorpusToJsonLines } from './parallel/corpus.ts';
+export { analyzeCorpus, analyzeCorpusClusters, analyzeCorpusToJsonLines } from './parallel/corpus.ts';

@@ -149,6 +149,7 @@ async function runCorpus(
   options: CorpusStreamOptions,
   format: ResultFormat,
   workers: number,
+  keepAnalyses = true,
 ): Promise<CorpusRun> {
   const threshold = resolveThreshold(options.threshold);
   const report = options.onProgress ?? (() => undefined);
@@ -189,7 +190,13 @@ async function runCorpus(
         const { reply } = chunks[delivered]!;
         const first = deliveredRecords;
         deliveredRecords += reply.count;
-        delivering = delivering.then(() => take(reply.analyses ?? [], first));
+        delivering = delivering.then(async () => {
+          await take(reply.analyses ?? [], first);
+          if (!keepAnalyses) {
+            // Handed over for good: the taker keeps what it needs.
+            delete reply.analyses;
+          }
+        });
         // Raised where it is awaited, after the chunks are analysed; meanwhile it stops the next chunks.
         delivering.catch((error: unknown) => {
           failure ??= error instanceof Error ? error : new Error(String(error));
@@ -512,6 +519,42 @@ function* chunksOf(records: readonly AnalysisInput[], workers: number): Generato
   }
 }
 
+/** Each record's near-duplicate cluster and exact duplicate, by index in input order. */
+export interface CorpusClusters {
+  /** The records' ids, in input order. */
+  ids: string[];
+  /** Index of the representative of record i's cluster; -1 when it is alike to no other. */
+  representativeOf: Int32Array;
+  /** Records in record i's cluster (1 when alone). */
+  sizeOf: Int32Array;
+  /** Index of the first record with the same normalised text; -1 for the first (or only) copy. */
+  exactDuplicateOf: Int32Array;
+}
+
+/** The corpus run over records given as an array, and its clusters; the analyses stay in the run's chunks when kept. */
+async function runRecords(
+  records: readonly AnalysisInput[],
+  options: CorpusOptions,
+  keepAnalyses: boolean,
+): Promise<{ run: CorpusRun; clusters: CorpusClusters }> {
+  const workers = options.workers ?? (records.length < SMALL_CORPUS ? 0 : defaultWorkerCount());
+  const run = await runCorpus(
+    chunksOf(records, workers),
+    { ...options, total: records.length },
+    'objects',
+    workers,
+    keepAnalyses,
+  );
+  const { representativeOf, sizeOf } = clusterFields(run);
+  const clusters = {
+    ids: run.ids,
+    representativeOf,
+    sizeOf,
+    exactDuplicateOf: run.duplicates.exactDuplicateOf,
+  };
+  return { run, clusters };
+}
+
 /**
  * Analyses every record (topics, stance, quality, key phrases, figures) and clusters near-duplicates,
  * on worker threads. Results are in input order.
@@ -520,15 +563,8 @@ export async function analyzeCorpus(
   records: readonly AnalysisInput[],
   options: CorpusOptions = {},
 ): Promise<CorpusRecordResult[]> {
-  const workers = options.workers ?? (records.length < SMALL_CORPUS ? 0 : defaultWorkerCount());
-  const run = await runCorpus(
-    chunksOf(records, workers),
-    { ...options, total: records.length },
-    'objects',
-    workers,
-  );
-  const { representativeOf, sizeOf } = clusterFields(run);
-  const { exactDuplicateOf } = run.duplicates;
+  const { run, clusters } = await runRecords(records, options, true);
+  const { ids, representativeOf, sizeOf, exactDuplicateOf } = clusters;
   const results: CorpusRecordResult[] = [];
   for (const { reply } of run.chunks) {
     for (const analysis of reply.analyses ?? []) {
@@ -537,13 +573,25 @@ export async function analyzeCorpus(
       const original = exactDuplicateOf[i]!;
       results.push({
         ...analysis,
-        cluster: representative === -1 ? null : run.ids[representative]!,
+        cluster: representative === -1 ? null : ids[representative]!,
         clusterSize: sizeOf[i]!,
-        duplicateOf: original === -1 ? null : run.ids[original]!,
+        duplicateOf: original === -1 ? null : ids[original]!,
       });
     }
   }
   return results;
+}
+
+/**
+ * `analyzeCorpus` for a caller that takes each analysis as it comes (`onAnalyses`, required here) and
+ * needs only the clusters at the end: the analyses are let go once handed over, so a million of them are
+ * never held at once.
+ */
+export async function analyzeCorpusClusters(
+  records: readonly AnalysisInput[],
+  options: CorpusOptions & Required<Pick<CorpusOptions, 'onAnalyses'>>,
+): Promise<CorpusClusters> {
+  return (await runRecords(records, options, false)).clusters;
 }
 
 /** Output is handed to `write` in pieces of about this many bytes. */

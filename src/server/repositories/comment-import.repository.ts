@@ -1,6 +1,7 @@
 import { MAX_PARAMETERS, insertChunked } from '../db/chunked.ts';
 import type { Statement } from 'better-sqlite3';
 import type { Insertable } from 'kysely';
+import { sql } from 'kysely';
 import type { Database } from '../db/database.ts';
 import type { Executor, Tx } from '../db/executor.ts';
 import { OUTSIDE_OPINION_COLUMNS } from './opinion.repository.ts';
@@ -16,7 +17,7 @@ import type {
  * given as arrays of the columns that differ from row to row, in a fixed order; the columns every row of an
  * import shares are given once. On SQLite each row runs one prepared statement on the connection the
  * transaction holds (no query building, no parameter objects); on PostgreSQL rows are buffered and sent in
- * multi-row inserts sized for its bound-parameter limit. Both write the same values.
+ * multi-row statements sized for its bound-parameter limit. Both write the same values.
  */
 
 type TableName = 'opinion' | 'duplicate_cluster' | 'opinion_analysis' | 'opinion_topic';
@@ -80,6 +81,46 @@ function tableWriter<T extends object>(
   };
 }
 
+/**
+ * Sets `cluster_id` and `duplicate_of` of analyses already written: on SQLite one prepared update per row,
+ * on PostgreSQL one update joined to a list of values per chunk of rows.
+ */
+function clusterAssigner(database: Database, tx: Tx): TableWriter {
+  const connection = database.sqlite;
+  if (connection !== null) {
+    const statement: Statement = connection.prepare(
+      'update "opinion_analysis" set "cluster_id" = ?, "duplicate_of" = ? where "opinion_id" = ?',
+    );
+    return {
+      add: ([opinionId, clusterId, duplicateOf]) => {
+        statement.run(clusterId, duplicateOf, opinionId);
+      },
+      flush: () => Promise.resolve(),
+    };
+  }
+  const chunk = Math.floor(MAX_PARAMETERS / 3);
+  let pending: (readonly unknown[])[] = [];
+  return {
+    add: (values) => {
+      pending.push(values);
+    },
+    flush: async () => {
+      const rows = pending;
+      pending = [];
+      for (let start = 0; start < rows.length; start += chunk) {
+        const list = sql.join(
+          rows
+            .slice(start, start + chunk)
+            .map(([opinionId, clusterId, duplicateOf]) => sql`(${opinionId}, ${clusterId}, ${duplicateOf})`),
+        );
+        await sql`update opinion_analysis as a set cluster_id = v.cluster_id, duplicate_of = v.duplicate_of
+          from (values ${list}) as v (opinion_id, cluster_id, duplicate_of)
+          where a.opinion_id = v.opinion_id`.execute(tx);
+      }
+    },
+  };
+}
+
 /** Opinions given whole, in multi-row inserts within the parameter limits of both dialects. */
 export const insertOpinions = (db: Executor, rows: readonly Insertable<OpinionTable>[]): Promise<void> =>
   insertChunked(rows, (chunk) => db.insertInto('opinion').values(chunk).execute());
@@ -113,14 +154,23 @@ export type ImportedAnalysisValues = [
 /** The values of a machine topic label, in this order. */
 export type ImportedTopicValues = [opinionId: string, topicId: string, score: number];
 
+/** An analysed opinion's near-duplicate cluster and the opinion it copies, set once they are known. */
+export type ImportedClusterAssignment = [
+  opinionId: string,
+  clusterId: string | null,
+  duplicateOf: string | null,
+];
+
 export interface CommentImportWriter {
   opinion(values: ImportedOpinionValues): void;
   cluster(values: ImportedClusterValues): void;
   analysis(values: ImportedAnalysisValues): void;
   topic(values: ImportedTopicValues): void;
+  /** Sets the cluster and the original of an analysis written before they were known. */
+  assign(values: ImportedClusterAssignment): void;
   /**
    * Sends what is buffered (PostgreSQL; SQLite has written each row already), tables in the order their
-   * foreign keys need: opinions, clusters, analyses, topic labels.
+   * foreign keys need: opinions, clusters, analyses, topic labels, then the clusters of analyses.
    */
   flush(): Promise<void>;
   /** Puts the connection back as it was (call it whether or not the writes succeeded). */
@@ -211,16 +261,19 @@ export function commentImportWriter(
     ['opinion_id', 'topic_id', 'score'],
     { source: 'machine', rejected: 0, labelled_by: null, labelled_at: now },
   );
+  const assignments = clusterAssigner(database, tx);
   return {
     opinion: (values) => opinions.add(values),
     cluster: (values) => clusters.add(values),
     analysis: (values) => analyses.add(values),
     topic: (values) => topics.add(values),
+    assign: (values) => assignments.add(values),
     flush: async () => {
       await opinions.flush();
       await clusters.flush();
       await analyses.flush();
       await topics.flush();
+      await assignments.flush();
     },
     close: () => {
       if (connection !== null && cacheSize !== null) {

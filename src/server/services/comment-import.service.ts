@@ -1,5 +1,5 @@
 import { createHash, hash } from 'node:crypto';
-import { analyzeCorpus } from '../../analysis/pipeline.ts';
+import { analyzeCorpusClusters } from '../../analysis/pipeline.ts';
 import { AppError } from '../../domain/errors.ts';
 import { canonicalJson } from '../../domain/ledger.ts';
 import { inTransaction } from '../db/executor.ts';
@@ -121,9 +121,9 @@ export class CommentImportService {
     const now = this.ctx.now().toISOString();
     const threshold = round.dedupeThreshold ?? DEFAULT_THRESHOLD;
     const inputHash = inputHasher(setup, round.title);
-    const total = fresh.length * 2;
-    // One transaction for all of it. The opinions are written while the analysis goes on, as their
-    // analyses come in order; their clusters and analyses once the clusters are known.
+    // One transaction for all of it. Each opinion is written with its analysis and topics as the
+    // analyses come in, in order; once the clusters are known, the clusters, and each clustered or copied
+    // opinion's analysis is told its own.
     return inTransaction(this.ctx.database, async (tx) => {
       const base = await countPublicOpinions(tx, roundId);
       const regNo = (i: number): string => `${round.seq}-P-${String(base + i + 1).padStart(7, '0')}`;
@@ -138,7 +138,7 @@ export class CommentImportService {
       let exactDuplicates = 0;
       const clusterSizes: number[] = [];
       try {
-        const results = await analyzeCorpus(inputs, {
+        const { representativeOf, sizeOf, exactDuplicateOf } = await analyzeCorpusClusters(inputs, {
           threshold,
           taxonomy: setup.taxonomy,
           topicModel: setup.topicModel,
@@ -149,55 +149,66 @@ export class CommentImportService {
             for (let k = 0; k < analyses.length; k++) {
               const i = first + k;
               const comment = fresh[i]!;
-              const quality = analyses[k]!.quality;
+              const analysis = analyses[k]!;
+              const id = inputs[i]!.id;
               writer.opinion([
-                inputs[i]!.id,
+                id,
                 regNo(i),
                 comment.text,
-                quality.score,
-                listJson(quality.flags),
+                analysis.quality.score,
+                listJson(analysis.quality.flags),
                 comment.ref,
               ]);
+              writer.analysis([
+                id,
+                inputHash(comment.text),
+                analysis.textHash,
+                analysis.stance.label,
+                analysis.stance.score,
+                listJson(analysis.keyphrases),
+                listJson(analysis.figures),
+                null,
+                null,
+              ]);
+              for (const topic of analysis.topics) {
+                const topicId = setup.topicIdByKey.get(topic.label);
+                if (topicId) {
+                  writer.topic([id, topicId, topic.score]);
+                }
+              }
               digest.update(`${i === 0 ? '' : '\n'}${comment.ref ?? ''}\t${comment.text}`, 'utf8');
             }
             await writer.flush();
           },
         });
 
-        const clusterIds = new Map<string, string>();
-        for (const result of results) {
-          if (result.cluster !== null && !clusterIds.has(result.cluster)) {
+        const total = fresh.length;
+        const clusterIds = new Map<number, string>();
+        for (let i = 0; i < total; i++) {
+          const representative = representativeOf[i]!;
+          if (representative !== -1 && !clusterIds.has(representative)) {
             const id = nextId();
-            clusterIds.set(result.cluster, id);
-            clusterSizes.push(result.clusterSize);
-            writer.cluster([id, result.cluster, result.clusterSize]);
+            clusterIds.set(representative, id);
+            clusterSizes.push(sizeOf[i]!);
+            writer.cluster([id, inputs[representative]!.id, sizeOf[i]!]);
           }
         }
-        for (let i = 0; i < results.length; i++) {
-          const result = results[i]!;
-          if (result.duplicateOf !== null) {
+        for (let i = 0; i < total; i++) {
+          const representative = representativeOf[i]!;
+          const original = exactDuplicateOf[i]!;
+          if (original !== -1) {
             exactDuplicates++;
           }
-          writer.analysis([
-            result.id,
-            inputHash(fresh[i]!.text),
-            result.textHash,
-            result.stance.label,
-            result.stance.score,
-            listJson(result.keyphrases),
-            listJson(result.figures),
-            result.cluster === null ? null : (clusterIds.get(result.cluster) ?? null),
-            result.duplicateOf,
-          ]);
-          for (const topic of result.topics) {
-            const topicId = setup.topicIdByKey.get(topic.label);
-            if (topicId) {
-              writer.topic([result.id, topicId, topic.score]);
-            }
+          if (representative !== -1 || original !== -1) {
+            writer.assign([
+              inputs[i]!.id,
+              representative === -1 ? null : clusterIds.get(representative)!,
+              original === -1 ? null : inputs[original]!.id,
+            ]);
           }
-          if ((i + 1) % WRITE_BLOCK === 0 || i + 1 === results.length) {
+          if ((i + 1) % WRITE_BLOCK === 0 || i + 1 === total) {
             await writer.flush();
-            report({ phase: 'store', done: fresh.length + i + 1, total });
+            report({ phase: 'store', done: i + 1, total });
           }
         }
         await writer.flush();
