@@ -5,7 +5,7 @@ import type { TestRound } from './consultation-factories.ts';
 import { createOpinion, createRound } from './consultation-factories.ts';
 import { describeDb } from './db.ts';
 import { createUnit, createUser } from './factories.ts';
-import { makeCsv, makeDocx, makePdf, makeXlsx } from './library-factories.ts';
+import { cjkFontAvailable, makeCsv, makeDocx, makePdf, makeXlsx } from './library-factories.ts';
 
 const API = '/api/v1';
 
@@ -54,91 +54,96 @@ describeDb('data library API', (db) => {
     return response.json<SearchBody>();
   };
 
-  it('finds a Chinese phrase inside an uploaded .docx and .pdf, with page and highlighted snippet', async () => {
-    const docx = await makeDocx([
-      '第一章 发展基础',
-      '“十四五”期间，全省推进城市更新行动，累计完成老旧小区改造3200个，惠及居民86万户。',
-      'The province renewed 3,200 old residential compounds.',
-    ]);
-    const pdf = await makePdf([
-      ['2024年统计年鉴（摘要）', '全省新能源汽车产量达到100万辆，同比增长35%。'],
-      ['第二页', '城市更新行动带动固定资产投资增长8.2%，老旧小区改造完成年度任务。'],
-    ]);
-    const uploadedDocx = await organizer.upload(
-      `${API}/library/documents`,
-      { name: '城市更新工作报告.docx', data: docx },
-      {
-        kind: 'policy',
+  it.skipIf(!cjkFontAvailable())(
+    'finds a Chinese phrase inside an uploaded .docx and .pdf, with page and highlighted snippet',
+    async () => {
+      const docx = await makeDocx([
+        '第一章 发展基础',
+        '“十四五”期间，全省推进城市更新行动，累计完成老旧小区改造3200个，惠及居民86万户。',
+        'The province renewed 3,200 old residential compounds.',
+      ]);
+      const pdf = await makePdf([
+        ['2024年统计年鉴（摘要）', '全省新能源汽车产量达到100万辆，同比增长35%。'],
+        ['第二页', '城市更新行动带动固定资产投资增长8.2%，老旧小区改造完成年度任务。'],
+      ]);
+      const uploadedDocx = await organizer.upload(
+        `${API}/library/documents`,
+        { name: '城市更新工作报告.docx', data: docx },
+        {
+          kind: 'policy',
+          visibility: 'plan',
+          planId: round.planId,
+          year: '2024',
+          issuingBody: '省住房城乡建设厅',
+        },
+      );
+      expect(uploadedDocx.statusCode, uploadedDocx.body).toBe(201);
+      expect(uploadedDocx.json()).toMatchObject({
+        title: '城市更新工作报告',
+        format: 'docx',
         visibility: 'plan',
         planId: round.planId,
-        year: '2024',
+        ownerUnitId: round.ownerUnit.id,
+        year: 2024,
         issuingBody: '省住房城乡建设厅',
-      },
-    );
-    expect(uploadedDocx.statusCode, uploadedDocx.body).toBe(201);
-    expect(uploadedDocx.json()).toMatchObject({
-      title: '城市更新工作报告',
-      format: 'docx',
-      visibility: 'plan',
-      planId: round.planId,
-      ownerUnitId: round.ownerUnit.id,
-      year: 2024,
-      issuingBody: '省住房城乡建设厅',
-      passageCount: 3,
-    });
-    const uploadedPdf = await organizer.upload(
-      `${API}/library/documents`,
-      { name: '统计年鉴2024.pdf', data: pdf },
-      { kind: 'yearbook', visibility: 'all', title: '2024年统计年鉴', source: '省统计局', year: '2024' },
-    );
-    expect(uploadedPdf.statusCode, uploadedPdf.body).toBe(201);
-    expect(uploadedPdf.json()).toMatchObject({ format: 'pdf', pageCount: 2, kind: 'yearbook' });
-    const pdfId = uploadedPdf.json<{ id: string }>().id;
-    const docxId = uploadedDocx.json<{ id: string }>().id;
+        passageCount: 3,
+      });
+      const uploadedPdf = await organizer.upload(
+        `${API}/library/documents`,
+        { name: '统计年鉴2024.pdf', data: pdf },
+        { kind: 'yearbook', visibility: 'all', title: '2024年统计年鉴', source: '省统计局', year: '2024' },
+      );
+      expect(uploadedPdf.statusCode, uploadedPdf.body).toBe(201);
+      expect(uploadedPdf.json()).toMatchObject({ format: 'pdf', pageCount: 2, kind: 'yearbook' });
+      const pdfId = uploadedPdf.json<{ id: string }>().id;
+      const docxId = uploadedDocx.json<{ id: string }>().id;
 
-    // A phrase present in both, inside longer sentences.
-    const both = await search(organizer, '老旧小区改造');
-    expect(new Set(both.results.map((r) => r.document.id))).toEqual(new Set([pdfId, docxId]));
-    const inPdf = both.results.find((r) => r.document.id === pdfId)!;
-    expect(inPdf.passage.page).toBe(2);
-    const snippet = inPdf.snippet;
-    const marked = snippet.highlights.map((h) => snippet.text.slice(h.start, h.end));
-    expect(marked).toContain('老旧小区改造');
-    expect(inPdf.passage.text.slice(snippet.offset, snippet.offset + snippet.text.length)).toBe(snippet.text);
+      // A phrase present in both, inside longer sentences.
+      const both = await search(organizer, '老旧小区改造');
+      expect(new Set(both.results.map((r) => r.document.id))).toEqual(new Set([pdfId, docxId]));
+      const inPdf = both.results.find((r) => r.document.id === pdfId)!;
+      expect(inPdf.passage.page).toBe(2);
+      const snippet = inPdf.snippet;
+      const marked = snippet.highlights.map((h) => snippet.text.slice(h.start, h.end));
+      expect(marked).toContain('老旧小区改造');
+      expect(inPdf.passage.text.slice(snippet.offset, snippet.offset + snippet.text.length)).toBe(
+        snippet.text,
+      );
 
-    // A phrase only in the PDF's first page; a part of a longer word still finds it.
-    const cars = await search(organizer, '新能源汽车产量');
-    expect(cars.results.map((r) => [r.document.id, r.passage.page])).toEqual([[pdfId, 1]]);
-    expect((await search(organizer, '老旧小区')).results.length).toBe(2);
-    // Every word must match: a phrase absent from the library finds nothing.
-    expect((await search(organizer, '老旧小区 海洋牧场')).results).toEqual([]);
-    // Filters.
-    expect(
-      (await search(organizer, '老旧小区改造', '&kind=yearbook')).results.map((r) => r.document.id),
-    ).toEqual([pdfId]);
-    expect((await search(organizer, '老旧小区改造', '&year=2023')).results).toEqual([]);
+      // A phrase only in the PDF's first page; a part of a longer word still finds it.
+      const cars = await search(organizer, '新能源汽车产量');
+      expect(cars.results.map((r) => [r.document.id, r.passage.page])).toEqual([[pdfId, 1]]);
+      expect((await search(organizer, '老旧小区')).results.length).toBe(2);
+      // Every word must match: a phrase absent from the library finds nothing.
+      expect((await search(organizer, '老旧小区 海洋牧场')).results).toEqual([]);
+      // Filters.
+      expect(
+        (await search(organizer, '老旧小区改造', '&kind=yearbook')).results.map((r) => r.document.id),
+      ).toEqual([pdfId]);
+      expect((await search(organizer, '老旧小区改造', '&year=2023')).results).toEqual([]);
 
-    // Visibility: the invited unit sees the plan's document, a unit outside the plan only the public one.
-    expect((await search(liaison, '老旧小区改造')).results.length).toBe(2);
-    expect((await search(outsider, '老旧小区改造')).results.map((r) => r.document.id)).toEqual([pdfId]);
-    expect((await outsider.get(`${API}/library/documents/${docxId}`)).statusCode).toBe(404);
-    expect((await outsider.get(`${API}/library/documents/${docxId}/file`)).statusCode).toBe(404);
+      // Visibility: the invited unit sees the plan's document, a unit outside the plan only the public one.
+      expect((await search(liaison, '老旧小区改造')).results.length).toBe(2);
+      expect((await search(outsider, '老旧小区改造')).results.map((r) => r.document.id)).toEqual([pdfId]);
+      expect((await outsider.get(`${API}/library/documents/${docxId}`)).statusCode).toBe(404);
+      expect((await outsider.get(`${API}/library/documents/${docxId}/file`)).statusCode).toBe(404);
 
-    const file = await liaison.get(`${API}/library/documents/${docxId}/file`);
-    expect(file.statusCode).toBe(200);
-    expect(Buffer.compare(file.rawPayload, docx)).toBe(0);
+      const file = await liaison.get(`${API}/library/documents/${docxId}/file`);
+      expect(file.statusCode).toBe(200);
+      expect(Buffer.compare(file.rawPayload, docx)).toBe(0);
 
-    const listed = await organizer.get(`${API}/library/documents?kind=yearbook`);
-    expect(listed.json()).toMatchObject({ total: 1, items: [{ id: pdfId }] });
-    const byText = await organizer.get(`${API}/library/documents?text=${encodeURIComponent('住房城乡')}`);
-    expect(byText.json()).toMatchObject({ total: 1, items: [{ id: docxId }] });
-    const percent = await organizer.get(`${API}/library/documents?text=${encodeURIComponent('%')}`);
-    expect(percent.json()).toMatchObject({ total: 0 });
+      const listed = await organizer.get(`${API}/library/documents?kind=yearbook`);
+      expect(listed.json()).toMatchObject({ total: 1, items: [{ id: pdfId }] });
+      const byText = await organizer.get(`${API}/library/documents?text=${encodeURIComponent('住房城乡')}`);
+      expect(byText.json()).toMatchObject({ total: 1, items: [{ id: docxId }] });
+      const percent = await organizer.get(`${API}/library/documents?text=${encodeURIComponent('%')}`);
+      expect(percent.json()).toMatchObject({ total: 0 });
 
-    expect((await ledgerEvents('library.document_added')).map((e) => e.entity_id).sort()).toEqual(
-      [pdfId, docxId].sort(),
-    );
-  });
+      expect((await ledgerEvents('library.document_added')).map((e) => e.entity_id).sort()).toEqual(
+        [pdfId, docxId].sort(),
+      );
+    },
+  );
 
   it('searches English text, ranking the passage with more matches first', async () => {
     const txt = Buffer.from(
