@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
@@ -11,24 +11,15 @@ import type { Role } from '../src/server/db/schema.ts';
 import { CLI_ACTOR } from '../src/server/services/context.ts';
 import { createServices } from '../src/server/services/index.ts';
 import { ensureWebBuilt, PROJECT_ROOT } from '../src/server/web-build.ts';
+import { systemFileAvailable } from '../test/system-files.ts';
 
 /** Debian's Chromium (apt-get install chromium), or CONCORD_CHROMIUM. */
 export const CHROMIUM = process.env.CONCORD_CHROMIUM ?? '/usr/bin/chromium';
 export const SCREENSHOTS = join(PROJECT_ROOT, 'e2e', 'screenshots');
 
-/** Browser tests run where Chromium is installed; in CI it must be (.ci/run installs it). */
-export function browserAvailable(): boolean {
-  if (existsSync(CHROMIUM)) {
-    return true;
-  }
-  if (process.env.CI === 'true') {
-    throw new Error(
-      `Chromium is required in CI but ${CHROMIUM} does not exist (apt-get install -y chromium)`,
-    );
-  }
-  console.warn(`⚠ Chromium not found at ${CHROMIUM}: the browser tests are SKIPPED`);
-  return false;
-}
+/** Browser tests run where Chromium is installed (apt-get install chromium). */
+export const browserAvailable = (): boolean =>
+  systemFileAvailable(CHROMIUM, { installWith: 'apt-get install -y chromium', tests: 'the browser tests' });
 
 export interface E2E {
   server: RunningServer;

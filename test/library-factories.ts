@@ -1,25 +1,17 @@
-import { existsSync } from 'node:fs';
 import ExcelJS from 'exceljs';
 import { Document, Packer, Paragraph, TextRun } from 'docx';
 import PDFDocument from 'pdfkit';
+import { systemFileAvailable } from './system-files.ts';
 
 /** A CJK font shipped with the system, so test PDFs carry real Chinese text. */
 export const CJK_FONT = '/usr/share/fonts/truetype/wqy/wqy-microhei.ttc';
 
-/**
- * Tests of PDFs with Chinese text run where the font is installed (apt-get install fonts-wqy-microhei);
- * in CI it must be (.ci/run installs it). Elsewhere they are skipped with a notice.
- */
-export function cjkFontAvailable(): boolean {
-  if (existsSync(CJK_FONT)) {
-    return true;
-  }
-  if (process.env.CI === 'true') {
-    throw new Error(`${CJK_FONT} is required in CI (apt-get install -y fonts-wqy-microhei)`);
-  }
-  console.warn(`⚠ ${CJK_FONT} not found: the tests of Chinese PDFs are SKIPPED`);
-  return false;
-}
+/** Tests of PDFs with Chinese text need the font (apt-get install fonts-wqy-microhei). */
+export const cjkFontAvailable = (): boolean =>
+  systemFileAvailable(CJK_FONT, {
+    installWith: 'apt-get install -y fonts-wqy-microhei',
+    tests: 'the tests of Chinese PDFs',
+  });
 
 /** A .docx with one paragraph per string. */
 export async function makeDocx(paragraphs: string[]): Promise<Buffer> {

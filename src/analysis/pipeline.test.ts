@@ -132,6 +132,12 @@ function campaign(): AnalysisInput[] {
   return records;
 }
 
+/** `count` campaigns one after another, the records numbered r0, r1, … */
+const campaigns = (count: number): AnalysisInput[] =>
+  Array.from({ length: count }, () => campaign())
+    .flat()
+    .map((r, i) => ({ ...r, id: `r${i}` }));
+
 describe('analyzeCorpus', () => {
   it('keeps input order and each record its own id, with clusters that match findDuplicates', async () => {
     const records = campaign();
@@ -188,9 +194,7 @@ describe('analyzeCorpus', () => {
     'hands each record’s analysis over in input order before the clusters are known',
     { timeout: 60_000 },
     async () => {
-      const records = Array.from({ length: 6 }, () => campaign())
-        .flat()
-        .map((r, i) => ({ ...r, id: `r${i}` }));
+      const records = campaigns(6);
       for (const workers of [0, 2]) {
         const taken: { id: string; first: number; k: number }[] = [];
         const phases: CorpusProgress['phase'][] = [];
@@ -218,9 +222,7 @@ describe('analyzeCorpus', () => {
     'gives only the clusters when the analyses are taken as they come, the same as analyzeCorpus',
     { timeout: 60_000 },
     async () => {
-      const records = Array.from({ length: 4 }, () => campaign())
-        .flat()
-        .map((r, i) => ({ ...r, id: `r${i}` }));
+      const records = campaigns(4);
       for (const workers of [0, 2]) {
         const full = await analyzeCorpus(records, { workers });
         const taken: RecordAnalysis[] = [];

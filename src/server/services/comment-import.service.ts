@@ -182,29 +182,28 @@ export class CommentImportService {
           },
         });
 
+        // A cluster is written when its first member comes (the writer sends clusters before the
+        // analyses told of them).
         const total = fresh.length;
         const clusterIds = new Map<number, string>();
         for (let i = 0; i < total; i++) {
           const representative = representativeOf[i]!;
-          if (representative !== -1 && !clusterIds.has(representative)) {
-            const id = nextId();
-            clusterIds.set(representative, id);
-            clusterSizes.push(sizeOf[i]!);
-            writer.cluster([id, inputs[representative]!.id, sizeOf[i]!]);
-          }
-        }
-        for (let i = 0; i < total; i++) {
-          const representative = representativeOf[i]!;
           const original = exactDuplicateOf[i]!;
+          let clusterId: string | null = null;
+          if (representative !== -1) {
+            clusterId = clusterIds.get(representative) ?? null;
+            if (clusterId === null) {
+              clusterId = nextId();
+              clusterIds.set(representative, clusterId);
+              clusterSizes.push(sizeOf[i]!);
+              writer.cluster([clusterId, inputs[representative]!.id, sizeOf[i]!]);
+            }
+          }
           if (original !== -1) {
             exactDuplicates++;
           }
-          if (representative !== -1 || original !== -1) {
-            writer.assign([
-              inputs[i]!.id,
-              representative === -1 ? null : clusterIds.get(representative)!,
-              original === -1 ? null : inputs[original]!.id,
-            ]);
+          if (clusterId !== null || original !== -1) {
+            writer.assign([inputs[i]!.id, clusterId, original === -1 ? null : inputs[original]!.id]);
           }
           if ((i + 1) % WRITE_BLOCK === 0 || i + 1 === total) {
             await writer.flush();
