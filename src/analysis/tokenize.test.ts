@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { PLANNING_TERMS } from './planning-terms.ts';
 import { CHINESE_STOP_WORDS, ENGLISH_STOP_WORDS, isStopWord } from './stopwords.ts';
 import {
+  RunWords,
   addUserTerms,
   getChineseSegmenterName,
   segmentAhead,
@@ -257,5 +258,46 @@ describe('stop words and planning terms', () => {
     expect(PLANNING_TERMS.length).toBeGreaterThan(300);
     expect(new Set(PLANNING_TERMS).size).toBe(PLANNING_TERMS.length);
     expect(PLANNING_TERMS).toEqual(expect.arrayContaining(['高质量发展', '碳达峰', '十五五', '新型城镇化']));
+  });
+});
+
+describe('RunWords', () => {
+  it('finds a run where it lies in a longer text, by its characters alone', () => {
+    const memory = new RunWords(10);
+    memory.set('城乡融合', ['城乡融合']);
+    memory.set('营商环境', ['营商', '环境']);
+    const text = '推动城乡融合，优化营商环境。';
+    expect(memory.find(text, 2, 6)).toEqual(['城乡融合']);
+    expect(memory.find(text, 9, 13)).toEqual(['营商', '环境']);
+    // The same length, other characters; a prefix of a remembered run; an empty stretch.
+    expect(memory.find('推动城乡发展', 2, 6)).toBeUndefined();
+    expect(memory.find(text, 2, 5)).toBeUndefined();
+    expect(memory.find(text, 3, 3)).toBeUndefined();
+  });
+
+  it('keeps two generations: a run found in the older lives on, the others go', () => {
+    const memory = new RunWords(2);
+    memory.set('甲甲', ['甲甲']);
+    memory.set('乙乙', ['乙乙']);
+    // The newer is full: 丙丙 starts a new one, and 甲甲 and 乙乙 are in the older.
+    memory.set('丙丙', ['丙丙']);
+    expect(memory.find('甲甲', 0, 2)).toEqual(['甲甲']);
+    // 甲甲 moved to the newer, which is full again: 丁丁 starts another, and 乙乙 is dropped.
+    memory.set('丁丁', ['丁丁']);
+    expect(memory.find('乙乙', 0, 2)).toBeUndefined();
+    expect(memory.find('甲甲', 0, 2)).toEqual(['甲甲']);
+    expect(memory.find('丙丙', 0, 2)).toEqual(['丙丙']);
+    expect(memory.find('丁丁', 0, 2)).toEqual(['丁丁']);
+  });
+
+  it('holds many runs of one length apart, and forgets them all when cleared', () => {
+    const memory = new RunWords(5000);
+    const runs = Array.from({ length: 5000 }, (_, i) =>
+      String.fromCharCode(0x4e00 + (i % 500), 0x4e00 + Math.floor(i / 500)),
+    );
+    runs.forEach((run, i) => memory.set(run, [run, String(i)]));
+    runs.forEach((run, i) => expect(memory.find(`，${run}。`, 1, 3)).toEqual([run, String(i)]));
+    memory.clear();
+    expect(runs.some((run) => memory.find(run, 0, 2) !== undefined)).toBe(false);
   });
 });

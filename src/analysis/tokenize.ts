@@ -69,31 +69,48 @@ const userTerms = new Set<string>(PLANNING_TERMS);
  * joined by separators the segmenter cuts at), so its words are the same wherever it occurs; and the
  * sentences of a campaign recur from comment to comment. Two generations: when the newer is full, the
  * older is dropped, and a run found in the older moves to the newer.
+ *
+ * A run is looked up where it lies in its text, by a hash of its characters, in open-addressing tables
+ * of typed arrays: no string is cut from the text to ask, and none is hashed by the engine (a Map keyed
+ * by runs spent more time hashing and comparing them than the segmenter saved).
  */
-class RunWords {
-  private newer = new Map<string, readonly string[]>();
-  private older = new Map<string, readonly string[]>();
+export class RunWords {
+  private newer: RunGeneration;
+  private older: RunGeneration;
 
-  constructor(private readonly capacity: number) {}
+  constructor(private readonly capacity: number) {
+    this.newer = new RunGeneration(capacity);
+    this.older = new RunGeneration(capacity);
+  }
 
-  get(run: string): readonly string[] | undefined {
-    const words = this.newer.get(run);
-    if (words !== undefined) {
-      return words;
+  /** The words of the run `text[start..end)`, if remembered. */
+  find(text: string, start: number, end: number): readonly string[] | undefined {
+    const hash = runHash(text, start, end);
+    const at = this.newer.find(text, start, end, hash);
+    if (at !== -1) {
+      return this.newer.words[at];
     }
-    const old = this.older.get(run);
-    if (old !== undefined) {
-      this.set(run, old);
+    const old = this.older.find(text, start, end, hash);
+    if (old === -1) {
+      return undefined;
     }
-    return old;
+    const words = this.older.words[old]!;
+    this.add(this.older.keys[old]!, hash, words);
+    return words;
   }
 
   set(run: string, words: readonly string[]): void {
+    this.add(run, runHash(run, 0, run.length), words);
+  }
+
+  private add(run: string, hash: number, words: readonly string[]): void {
     if (this.newer.size >= this.capacity) {
+      const emptied = this.older;
+      emptied.clear();
       this.older = this.newer;
-      this.newer = new Map();
+      this.newer = emptied;
     }
-    this.newer.set(run, words);
+    this.newer.add(run, hash, words);
   }
 
   clear(): void {
@@ -102,8 +119,82 @@ class RunWords {
   }
 }
 
-/** Runs remembered per generation: a few MB. */
-const runWords = new RunWords(30_000);
+/** FNV-1a over the UTF-16 units of `text[start..end)`; never 0 (0 marks an empty slot). */
+function runHash(text: string, start: number, end: number): number {
+  let hash = 0x811c9dc5;
+  for (let i = start; i < end; i++) {
+    hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
+  }
+  return hash | 1;
+}
+
+/** One generation of RunWords: runs and their words, found by hash in a table at most a quarter full. */
+class RunGeneration {
+  size = 0;
+  readonly keys: string[] = [];
+  readonly words: (readonly string[])[] = [];
+  private readonly mask: number;
+  /** Per slot: the run's hash (0: empty) and its index among `keys` and `words`. */
+  private readonly slotHash: Int32Array;
+  private readonly slotEntry: Int32Array;
+
+  constructor(capacity: number) {
+    let slots = 16;
+    while (slots < capacity * 4) {
+      slots *= 2;
+    }
+    this.mask = slots - 1;
+    this.slotHash = new Int32Array(slots);
+    this.slotEntry = new Int32Array(slots);
+  }
+
+  /** The index of the run `text[start..end)` of this hash, or -1. */
+  find(text: string, start: number, end: number, hash: number): number {
+    const { slotHash, slotEntry, mask, keys } = this;
+    const length = end - start;
+    for (let slot = (hash ^ (hash >>> 15)) & mask; ; slot = (slot + 1) & mask) {
+      const held = slotHash[slot]!;
+      if (held === 0) {
+        return -1;
+      }
+      if (held === hash) {
+        const entry = slotEntry[slot]!;
+        const key = keys[entry]!;
+        if (key.length === length && text.startsWith(key, start)) {
+          return entry;
+        }
+      }
+    }
+  }
+
+  add(run: string, hash: number, words: readonly string[]): void {
+    const { slotHash, mask } = this;
+    let slot = (hash ^ (hash >>> 15)) & mask;
+    while (slotHash[slot] !== 0) {
+      slot = (slot + 1) & mask;
+    }
+    slotHash[slot] = hash;
+    this.slotEntry[slot] = this.size;
+    this.keys.push(run);
+    this.words.push(words);
+    this.size++;
+  }
+
+  clear(): void {
+    if (this.size > 0) {
+      this.slotHash.fill(0);
+      this.keys.length = 0;
+      this.words.length = 0;
+      this.size = 0;
+    }
+  }
+}
+
+/**
+ * Runs remembered per generation: about 20 MB, for the hundreds of thousands of distinct runs of a mass
+ * campaign (a run found is many times cheaper than one segmented).
+ */
+const runWords = new RunWords(100_000);
 
 function userDictionary(terms: Iterable<string>): Uint8Array {
   const lines: string[] = [];
@@ -340,7 +431,7 @@ function wordsOfRuns(text: string, runs: readonly HanRun[]): (readonly string[])
   const missing: number[] = [];
   for (let r = 0; r < runs.length; r++) {
     const run = runs[r]!;
-    const known = runWords.get(text.slice(run.start, run.end));
+    const known = runWords.find(text, run.start, run.end);
     if (known === undefined) {
       missing.push(r);
     } else {
@@ -384,12 +475,15 @@ export function segmentAhead(texts: readonly string[]): void {
     const plan: (readonly string[] | number)[] = [];
     for (let start = hanRunStart(text, 0); start !== -1;) {
       const end = hanRunEnd(text, start);
-      const run = text.slice(start, end);
-      let step: readonly string[] | number | undefined = runWords.get(run) ?? indexOf.get(run);
+      let step: readonly string[] | number | undefined = runWords.find(text, start, end);
       if (step === undefined) {
-        step = unknown.length;
-        indexOf.set(run, step);
-        unknown.push(run);
+        const run = text.slice(start, end);
+        step = indexOf.get(run);
+        if (step === undefined) {
+          step = unknown.length;
+          indexOf.set(run, step);
+          unknown.push(run);
+        }
       }
       plan.push(step);
       start = hanRunStart(text, end);
