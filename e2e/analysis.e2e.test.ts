@@ -10,7 +10,7 @@ import { createUnit } from '../test/factories.ts';
 import type { E2E } from './harness.ts';
 import { browserAvailable, snap, startE2E } from './harness.ts';
 import type { Person } from './ui.ts';
-import { PHONE, confirm, createPerson, fitsWidth, signIn, visible } from './ui.ts';
+import { PHONE, confirmVia, createPerson, fitsWidth, signIn, visible } from './ui.ts';
 
 /** A second campaign's letter, on the same clause but in other words (a person may merge the two). */
 const SECOND_LETTER =
@@ -150,8 +150,7 @@ describe.skipIf(!browserAvailable())('the analysis views, in a real browser', ()
     const campaign = clusterRow(page, '我们强烈建议保留第三条');
     await expect.poll(() => sizeOf(campaign), { timeout: 10_000 }).toBe('5 条');
     expect(await page.getByTestId('cluster-row').first().textContent()).toContain('5 条');
-    await campaign.getByRole('button', { name: '确认分组' }).click();
-    await confirm(page);
+    await confirmVia(page, campaign.getByRole('button', { name: '确认分组' }));
     await expect.poll(() => campaign.getByTestId('cluster-status').textContent()).toBe('已确认');
 
     // Split: take the copy with an emoji out of the campaign.
@@ -160,8 +159,7 @@ describe.skipIf(!browserAvailable())('the analysis views, in a real browser', ()
     await expect.poll(() => members.locator('li').count()).toBe(5);
     const emoji = members.locator('li').filter({ hasText: '🙏' });
     await emoji.getByRole('checkbox').check();
-    await campaign.getByRole('button', { name: '移出所选意见（1）' }).click();
-    await confirm(page);
+    await confirmVia(page, campaign.getByRole('button', { name: '移出所选意见（1）' }));
     await expect.poll(() => sizeOf(clusterRow(page, '我们强烈建议保留第三条').first())).toBe('4 条');
     await expect
       .poll(() =>
@@ -185,8 +183,7 @@ describe.skipIf(!browserAvailable())('the analysis views, in a real browser', ()
     await clusterRow(page, '恳请保留算力中心建设补贴')
       .getByLabel(/^选择分组/)
       .check();
-    await page.getByRole('button', { name: '合并所选分组' }).click();
-    await confirm(page);
+    await confirmVia(page, page.getByRole('button', { name: '合并所选分组' }));
     await expect.poll(() => clusterRow(page, '恳请保留算力中心建设补贴').count()).toBe(0);
     await expect.poll(() => sizeOf(clusterRow(page, '我们强烈建议保留第三条').first())).toBe('7 条');
     await snap(page, 'analysis-clusters');
@@ -274,8 +271,7 @@ describe.skipIf(!browserAvailable())('the analysis views, in a real browser', ()
     const threshold = page.getByRole('spinbutton', { name: '相似度阈值' });
     await threshold.fill('0.9');
     await threshold.blur();
-    await page.getByRole('button', { name: '按新阈值重新归组' }).click();
-    await confirm(page);
+    await confirmVia(page, page.getByRole('button', { name: '按新阈值重新归组' }));
     await expect
       .poll(() => page.getByTestId('analysis-job').getAttribute('data-status'), { timeout: 30_000 })
       .toMatch(/succeeded|skipped/);
@@ -359,8 +355,7 @@ describe.skipIf(!browserAvailable())('the analysis views, in a real browser', ()
     const added = page.getByTestId('topic-row').last();
     await added.getByLabel('名称').fill('数据要素');
     await added.getByLabel('关键词').fill('公共数据、数据要素, public data');
-    await page.getByRole('button', { name: '保存议题分类' }).click();
-    await confirm(page);
+    await confirmVia(page, page.getByRole('button', { name: '保存议题分类' }));
     await expect.poll(visible(page, /已保存/)).toBe(true);
     const taxonomy = await services.analysis.getTopics(organizer.actor, round.planId);
     expect(taxonomy.topics.map((t) => [t.key, t.label, t.keywords])).toContainEqual([

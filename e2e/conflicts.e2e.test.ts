@@ -8,7 +8,7 @@ import { createFigureConflictRound } from '../test/conflict-factories.ts';
 import type { E2E } from './harness.ts';
 import { browserAvailable, snap, startE2E } from './harness.ts';
 import type { Person } from './ui.ts';
-import { PHONE, confirm, createPerson, fitsWidth, signIn, visible } from './ui.ts';
+import { PHONE, confirmVia, createPerson, fitsWidth, signIn, visible } from './ui.ts';
 
 interface Scenario {
   s: FigureConflictRound;
@@ -109,8 +109,7 @@ describe.skipIf(!browserAvailable())('conflicts and expert consultation, in a re
       .click();
     await page.getByLabel('理由', { exact: true }).fill(answer.reasons);
     await page.getByLabel(/^1\. /).fill(answer.question);
-    await page.getByRole('button', { name: '签名并发送' }).click();
-    await confirm(page);
+    await confirmVia(page, page.getByRole('button', { name: '签名并发送' }));
     await expect.poll(visible(page, '答复已发送'), { timeout: 10_000 }).toBe(true);
     // Read-only once sent: the form is gone, the signed answer shown.
     expect(await page.getByRole('button', { name: '签名并发送' }).count()).toBe(0);
@@ -128,8 +127,7 @@ describe.skipIf(!browserAvailable())('conflicts and expert consultation, in a re
     const candidate = page.getByTestId('conflict-candidate').first();
     await expect.poll(() => candidate.textContent(), { timeout: 15_000 }).toContain('20%');
     await snap(page, 'conflicts-candidate');
-    await candidate.getByRole('button', { name: '确认为分歧' }).click();
-    await confirm(page);
+    await confirmVia(page, candidate.getByRole('button', { name: '确认为分歧' }));
     await expect.poll(() => new URL(page.url()).pathname, { timeout: 10_000 }).toMatch(/^\/conflicts\//);
     const conflictPath = new URL(page.url()).pathname;
     await expect.poll(() => page.getByTestId('conflict-status').first().textContent()).toBe('待协调');

@@ -9,7 +9,7 @@ import { createServices } from '../src/server/services/index.ts';
 import type { E2E } from './harness.ts';
 import { sheetRows } from '../test/documents.ts';
 import { browserAvailable, snap, startE2E } from './harness.ts';
-import { choose, confirm, createPerson, PHONE, signIn, visible } from './ui.ts';
+import { choose, confirmVia, createPerson, PHONE, signIn, visible } from './ui.ts';
 
 /** A short 十五五-style draft: chapters (第一章) and articles (第一条). */
 async function draftDocx(): Promise<Buffer> {
@@ -104,8 +104,7 @@ describe.skipIf(!browserAvailable())(
       await org.getByRole('button', { name: '创建轮次' }).click();
       await expect.poll(visible(org, '已创建：第一轮部门征求意见')).toBe(true);
       await org.getByRole('button', { name: '安排发布' }).click();
-      await org.getByRole('button', { name: '开启征求' }).click();
-      await confirm(org, '确定');
+      await confirmVia(org, org.getByRole('button', { name: '开启征求' }), '确定');
       await expect
         .poll(() => org.getByTestId('round-status').textContent(), { timeout: 10_000 })
         .toBe('征求中');
@@ -143,8 +142,7 @@ describe.skipIf(!browserAvailable())(
       await snap(lia, 'consultation-07-opinions-phone');
 
       await lia.getByRole('tab', { name: '审核与发送' }).click();
-      await lia.getByRole('button', { name: '提交审核' }).click();
-      await confirm(lia, '提交审核');
+      await confirmVia(lia, lia.getByRole('button', { name: '提交审核' }), '提交审核');
       await expect.poll(visible(lia, '等待部门负责人签发')).toBe(true);
       await snap(lia, 'consultation-08-submitted-phone');
 
@@ -155,12 +153,10 @@ describe.skipIf(!browserAvailable())(
         .getByRole('button', { name: '打开' })
         .click();
       await hd.getByRole('tab', { name: '审核与发送' }).click();
-      await hd.getByRole('button', { name: '签发' }).click();
-      await confirm(hd, '签发');
+      await confirmVia(hd, hd.getByRole('button', { name: '签发' }), '签发');
       await expect.poll(visible(hd, '发送回复')).toBe(true);
       await hd.getByRole('radio', { name: '有修改意见' }).check();
-      await hd.getByRole('button', { name: '发送', exact: true }).click();
-      await confirm(hd, '发送');
+      await confirmVia(hd, hd.getByRole('button', { name: '发送', exact: true }), '发送');
       const receipt = hd.getByTestId('receipt');
       await expect.poll(() => receipt.textContent(), { timeout: 10_000 }).toContain('有修改意见');
       await expect.poll(() => receipt.textContent()).toContain('第 1 版');
@@ -190,8 +186,7 @@ describe.skipIf(!browserAvailable())(
 
       // ---- 3. the organizer closes, assesses and proposes; a second organizer approves; feedback goes out ----
       await org.goto(roundUrl);
-      await org.getByRole('button', { name: '截止征求' }).click();
-      await confirm(org, '确定');
+      await confirmVia(org, org.getByRole('button', { name: '截止征求' }), '确定');
       await expect.poll(() => org.getByTestId('round-status').textContent()).toBe('已截止');
       await org.getByRole('button', { name: '开始研判' }).click();
       await expect.poll(() => org.getByTestId('round-status').textContent()).toBe('研判中');
@@ -237,8 +232,7 @@ describe.skipIf(!browserAvailable())(
       await snap(apr, 'consultation-13-approved');
 
       await org.reload();
-      await org.getByRole('button', { name: '发送反馈' }).click();
-      await confirm(org, '确定');
+      await confirmVia(org, org.getByRole('button', { name: '发送反馈' }), '确定');
       await expect.poll(() => org.getByTestId('round-status').textContent()).toBe('反馈中');
       await snap(org, 'consultation-14-feedback-sent');
 
@@ -251,8 +245,7 @@ describe.skipIf(!browserAvailable())(
       await snap(lia, 'consultation-15-feedback-phone');
       await notAdopted.getByRole('button', { name: '提出异议' }).click();
       await notAdopted.getByLabel('异议理由').fill('本单位同意该条表述，请将意见记为“已体现”而非“不采纳”。');
-      await notAdopted.getByRole('button', { name: '提交异议' }).click();
-      await confirm(lia, '提交异议');
+      await confirmVia(lia, notAdopted.getByRole('button', { name: '提交异议' }), '提交异议');
       await expect.poll(() => notAdopted.textContent()).toContain('复核中');
       await snap(lia, 'consultation-16-objected-phone');
 
@@ -273,23 +266,20 @@ describe.skipIf(!browserAvailable())(
       await expect.poll(visible(org, '已采用')).toBe(true);
       await expect.poll(visible(org, '共 1 处修改')).toBe(true);
       await snap(org, 'consultation-18-revision');
-      await org.getByRole('button', { name: '提交审批' }).click();
-      await confirm(org, '提交审批');
+      await confirmVia(org, org.getByRole('button', { name: '提交审批' }), '提交审批');
       await expect.poll(() => org.getByTestId('revision-status').textContent()).toBe('待审批');
 
       const ldr = await signIn(e2e, leader);
       await ldr.goto(`${e2e.url}/approvals`);
       const pendingRevision = ldr.getByTestId('pending-revision');
       await expect.poll(() => pendingRevision.textContent()).toContain('共 1 处修改');
-      await pendingRevision.getByRole('button', { name: /^批准/ }).click();
-      await confirm(ldr, '批准');
+      await confirmVia(ldr, pendingRevision.getByRole('button', { name: /^批准/ }), '批准');
       await expect.poll(visible(ldr, '没有待审批的修改稿')).toBe(true);
       await snap(ldr, 'consultation-18b-revision-approved');
 
       await org.reload();
       await expect.poll(() => org.getByTestId('revision-status').textContent()).toBe('已批准');
-      await org.getByRole('button', { name: '发布修改稿' }).click();
-      await confirm(org, '确定');
+      await confirmVia(org, org.getByRole('button', { name: '发布修改稿' }), '确定');
       await expect.poll(visible(org, /已发布 v2/), { timeout: 10_000 }).toBe(true);
       await snap(org, 'consultation-19-published');
 

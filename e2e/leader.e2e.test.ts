@@ -7,7 +7,7 @@ import { createServices } from '../src/server/services/index.ts';
 import { SAMPLE_DRAFT } from '../test/consultation-factories.ts';
 import type { E2E } from './harness.ts';
 import { browserAvailable, snap, startE2E } from './harness.ts';
-import { confirm, createPerson, openPopconfirm, PHONE, signIn, visible } from './ui.ts';
+import { confirm, confirmVia, createPerson, PHONE, signIn, visible } from './ui.ts';
 
 /**
  * Two plans under one provincial office, built through the services: plan 1 has a round in feedback with
@@ -200,8 +200,7 @@ describe.skipIf(!browserAvailable())('the leader’s dashboard and approvals, in
     // The urgent round's shortened period: approved.
     const urgent = ldr.getByTestId('pending-urgent');
     await expect.poll(() => urgent.textContent()).toContain('国家重大项目申报截止前须完成征求。');
-    await urgent.getByRole('button', { name: '批准缩短期限' }).click();
-    await confirm(ldr, '批准缩短期限');
+    await confirmVia(ldr, urgent.getByRole('button', { name: '批准缩短期限' }), '批准缩短期限');
     await expect.poll(visible(ldr, '没有待审批的紧急征求')).toBe(true);
     const round = await db
       .selectFrom('round')
@@ -273,16 +272,12 @@ describe.skipIf(!browserAvailable())('the leader’s dashboard and approvals, in
       .fill('建立数字经济发展监测评估机制，每年发布评估报告。');
     await org.getByRole('dialog').getByRole('button', { name: '插入条款' }).click();
     await expect.poll(visible(org, '建立数字经济发展监测评估机制，每年发布评估报告。')).toBe(true);
-    await clause('加大财政支持力度').getByRole('button', { name: /删除/ }).click();
-    await confirm(org, '删除');
+    await confirmVia(org, clause('加大财政支持力度').getByRole('button', { name: /删除/ }), '删除');
     await expect.poll(() => clause('加大财政支持力度').textContent()).toContain('已删除');
     await expect.poll(visible(org, '共 3 处修改')).toBe(true);
     await expect.poll(() => org.getByRole('button', { name: '发布修改稿' }).isDisabled()).toBe(true);
     await snap(org, 'leader-06-revision-returned');
-    // The delete confirmation must be gone before the next one opens, or the click may land on it.
-    await expect.poll(() => openPopconfirm(org).count()).toBe(0);
-    await org.getByRole('button', { name: '提交审批' }).click();
-    await confirm(org, '提交审批');
+    await confirmVia(org, org.getByRole('button', { name: '提交审批' }), '提交审批');
     await expect.poll(() => org.getByTestId('revision-status').textContent()).toBe('待审批');
     // Read-only while submitted.
     await expect.poll(() => org.getByRole('button', { name: /在此后插入/ }).count()).toBe(0);
@@ -290,14 +285,12 @@ describe.skipIf(!browserAvailable())('the leader’s dashboard and approvals, in
     // ---- the leader approves on the revision page itself; the organizer publishes ----
     await ldr.goto(`${e2e.url}/plans/${setup.plan1.id}/revision`);
     await expect.poll(() => ldr.getByTestId('revision-status').textContent()).toBe('待审批');
-    await ldr.getByRole('button', { name: '批准', exact: true }).click();
-    await confirm(ldr, '批准');
+    await confirmVia(ldr, ldr.getByRole('button', { name: '批准', exact: true }), '批准');
     await expect.poll(() => ldr.getByTestId('revision-status').textContent()).toBe('已批准');
     await snap(ldr, 'leader-07-revision-approved');
     await org.reload();
     await expect.poll(() => org.getByTestId('revision-status').textContent()).toBe('已批准');
-    await org.getByRole('button', { name: '发布修改稿' }).click();
-    await confirm(org, '确定');
+    await confirmVia(org, org.getByRole('button', { name: '发布修改稿' }), '确定');
     await expect.poll(visible(org, /已发布 v2/), { timeout: 10_000 }).toBe(true);
     const published = await db
       .selectFrom('revision')

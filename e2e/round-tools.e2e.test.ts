@@ -9,7 +9,7 @@ import { createServices } from '../src/server/services/index.ts';
 import { sheetRows } from '../test/documents.ts';
 import type { E2E } from './harness.ts';
 import { browserAvailable, snap, startE2E } from './harness.ts';
-import { choose, confirm, createPerson, signIn } from './ui.ts';
+import { choose, confirmVia, createPerson, signIn } from './ui.ts';
 
 const DESKTOP = { width: 1440, height: 900 };
 
@@ -160,8 +160,7 @@ describe.skipIf(!browserAvailable())(
         .toContain('已向省财政厅发出催办并登记（第 1 次）');
       await expect.poll(() => org.getByTestId('last-reminded').textContent()).toContain('已催办 1 次');
       await snap(org, 'round-01-reminded');
-      await org.getByRole('button', { name: '催办全部未回复单位（1）' }).click();
-      await confirm(org);
+      await confirmVia(org, org.getByRole('button', { name: '催办全部未回复单位（1）' }));
       await expect.poll(() => org.getByTestId('last-reminded').textContent()).toContain('已催办 2 次');
       const reminded = await db()
         .selectFrom('round_invitation')
@@ -185,8 +184,7 @@ describe.skipIf(!browserAvailable())(
         .toContain(`较本轮截止日延长 ${extension.extraWorkingDays} 个工作日`);
       expect(extension.extraWorkingDays).toBeGreaterThan(0);
       await snap(org, 'round-02-extension-request');
-      await extensions.getByRole('button', { name: '同意延期 省财政厅' }).click();
-      await confirm(org);
+      await confirmVia(org, extensions.getByRole('button', { name: '同意延期 省财政厅' }));
       await expect.poll(() => extensions.textContent()).toContain('已同意');
       await expect.poll(() => org.getByText(`${until} (已延期)`).count()).toBe(1);
       await snap(org, 'round-03-extension-granted');

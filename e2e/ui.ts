@@ -3,7 +3,7 @@
  * Design's confirmations and selects, and create the people of a scenario through the services.
  */
 import { randomBytes } from 'node:crypto';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { expect } from 'vitest';
 import type { Role } from '../src/server/db/schema.ts';
 import type { Actor } from '../src/server/services/context.ts';
@@ -81,6 +81,17 @@ export async function confirm(page: Page, okText = '确定'): Promise<void> {
   // An earlier confirmed popup may still be animating out: wait until this one is the only one shown.
   await expect.poll(() => openPopconfirm(page).count(), { timeout: 5_000 }).toBe(1);
   await openPopconfirm(page).getByRole('button', { name: okText }).click();
+}
+
+/**
+ * Clicks `trigger` and confirms the Popconfirm it opens with its OK button. A popup confirmed just before
+ * may still be animating out; until it is gone, the OK button found could be its own, which then
+ * vanishes under the click: so no popup may be shown when the trigger is clicked.
+ */
+export async function confirmVia(page: Page, trigger: Locator, okText = '确定'): Promise<void> {
+  await expect.poll(() => openPopconfirm(page).count(), { timeout: 5_000 }).toBe(0);
+  await trigger.click();
+  await confirm(page, okText);
 }
 
 /** Picks an option of the antd Select labelled `label`. */
