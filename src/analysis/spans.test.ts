@@ -30,9 +30,23 @@ function scan(text: string): Span[] {
   const spans: Span[] = [];
   const scanner = new SpanScanner(text);
   while (scanner.next()) {
-    spans.push([text.slice(scanner.start, scanner.end), scanner.start, scanner.kind]);
+    const span = text.slice(scanner.start, scanner.end);
+    // A span said to be ASCII letters and digits alone must be.
+    if (scanner.ascii && !/^[A-Za-z0-9]+$/.test(span)) {
+      throw new Error(`${JSON.stringify(span)} is not ASCII letters and digits alone`);
+    }
+    spans.push([span, scanner.start, scanner.kind]);
   }
   return spans;
+}
+
+function asciiFlags(text: string): [string, boolean][] {
+  const flags: [string, boolean][] = [];
+  const scanner = new SpanScanner(text);
+  while (scanner.next()) {
+    flags.push([text.slice(scanner.start, scanner.end), scanner.ascii]);
+  }
+  return flags;
 }
 
 describe('SpanScanner', () => {
@@ -49,6 +63,29 @@ describe('SpanScanner', () => {
       ['2030', 18, 'number'],
       ['👍🏽', 23, 'emoji'],
       ['don’t', 28, 'word'],
+    ]);
+  });
+
+  it('tells which words are ASCII letters and digits alone', () => {
+    expect(asciiFlags("Plan2030 B don't café naïve x’y ok 中文 2030 A")).toEqual([
+      ['Plan2030', true],
+      ['B', true],
+      ["don't", false],
+      ['café', false],
+      ['naïve', false],
+      ['x’y', false],
+      ['ok', true],
+      ['中文', false],
+      ['2030', false],
+      ['A', true],
+    ]);
+    // Before ASCII that cannot continue a word the word is known to end; before an apostrophe or other
+    // characters it is left to the general rules, and not said to be ASCII alone.
+    expect(asciiFlags("abc，def-ghi. x'")).toEqual([
+      ['abc', false],
+      ['def', true],
+      ['ghi', true],
+      ['x', false],
     ]);
   });
 

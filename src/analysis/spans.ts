@@ -189,17 +189,47 @@ export class SpanScanner {
   start = 0;
   end = 0;
   kind: SpanKind = 'word';
+  /** The span is known to hold ASCII letters and digits only (false: it may hold others). */
+  ascii = false;
 
   constructor(private readonly text: string) {}
 
   next(): boolean {
     const text = this.text;
+    const length = text.length;
     let i = this.end;
-    while (i < text.length) {
+    while (i < length) {
+      const unit = text.charCodeAt(i);
+      if (unit < 0x80) {
+        const ascii = asciiClasses[unit]!;
+        if ((ascii & MAY_START) === 0) {
+          i++;
+          continue;
+        }
+        if ((ascii & LETTER) !== 0) {
+          // An ASCII letter starts a word (no other span starts with one): its ASCII letters and digits
+          // are passed over here; what follows them, if it may continue the word, is left to wordEnd.
+          let end = i + 1;
+          let after = 0;
+          while (
+            end < length &&
+            (after = text.charCodeAt(end)) < 0x80 &&
+            (asciiClasses[after]! & WORD_PART) !== 0
+          ) {
+            end++;
+          }
+          this.start = i;
+          this.ascii = end === length || (after < 0x80 && after !== 0x27);
+          this.end = this.ascii ? end : wordEnd(text, end);
+          this.kind = 'word';
+          return true;
+        }
+      }
       const classes = classAt(text, i);
       if ((classes & MAY_START) !== 0) {
         const end = this.spanAt(i, classes);
         if (end !== -1) {
+          this.ascii = false;
           this.start = i;
           this.end = end;
           return true;

@@ -361,10 +361,13 @@ class TokenizedRecord implements TokenizedText {
   }
 }
 
-/** The token of a word, number or emoji spanning `start` to `end` in the text. */
-function spanToken(text: string, start: number, end: number, kind: TokenKind): Token {
+/**
+ * The token of a word, number or emoji spanning `start` to `end` in the text; `ascii`: the span is
+ * known to hold ASCII letters and digits only.
+ */
+function spanToken(text: string, start: number, end: number, kind: TokenKind, ascii: boolean): Token {
   const raw = text.slice(start, end);
-  for (let k = start; k < end; k++) {
+  for (let k = ascii ? end : start; k < end; k++) {
     if (text.charCodeAt(k) >= 0x80) {
       return makeToken(raw, start, kind);
     }
@@ -551,7 +554,7 @@ export function tokenize(text: string): TokenizedText {
       // Han runs are segmented once the whole text is scanned, all in one call.
       runs.push({ start: spans.start, end: spans.end, at: doc.tokens.length });
     } else {
-      doc.add(spanToken(text, spans.start, spans.end, spans.kind));
+      doc.add(spanToken(text, spans.start, spans.end, spans.kind, spans.ascii));
     }
   }
   return runs.length === 0 ? doc : withHanWords(text, doc.tokens, runs);
