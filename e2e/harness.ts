@@ -62,7 +62,8 @@ export async function startE2E(): Promise<E2E> {
     url: server.url.replace('localhost', '127.0.0.1'),
     admin: server.firstAdmin!,
     async newContext(options) {
-      const context = await browser.newContext(options);
+      // Without animations, a popup is gone once closed: none lingers to take the next click.
+      const context = await browser.newContext({ reducedMotion: 'reduce', ...options });
       contexts.push(context);
       return context;
     },

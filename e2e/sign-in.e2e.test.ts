@@ -11,6 +11,26 @@ describe.skipIf(!browserAvailable())('signing in, in a real browser', () => {
     await e2e?.close();
   });
 
+  it('moves nothing for people who asked their system for reduced motion', async () => {
+    // The length of antd's motions, read where the sign-in button is.
+    const motionOf = async (reducedMotion: 'reduce' | 'no-preference'): Promise<string> => {
+      const context = await e2e.browser.newContext({ locale: 'zh-CN', reducedMotion });
+      try {
+        const page = await context.newPage();
+        await page.goto(e2e.url);
+        const button = page.getByRole('button', { name: '登录' });
+        await expect.poll(() => button.isVisible()).toBe(true);
+        return await button.evaluate((element) =>
+          getComputedStyle(element).getPropertyValue('--ant-motion-duration-mid').trim(),
+        );
+      } finally {
+        await context.close();
+      }
+    };
+    expect(await motionOf('reduce')).toBe('0s');
+    expect(await motionOf('no-preference')).toBe('0.2s');
+  });
+
   for (const viewport of [
     { name: 'desktop', width: 1280, height: 800 },
     { name: 'phone', width: 375, height: 740 },

@@ -8,6 +8,7 @@ import { SignInPage } from '../features/auth/SignInPage.tsx';
 import { antdLocales } from './locales.ts';
 import { homeOf } from './navigation.ts';
 import { Shell } from './Shell.tsx';
+import { usePrefersReducedMotion } from '../ui/motion.ts';
 
 // Routes load lazily: a liaison on a phone never downloads the organizer's pages.
 const page = <K extends string>(load: () => Promise<Record<K, React.ComponentType>>, name: K) =>
@@ -100,11 +101,17 @@ function Routed() {
   );
 }
 
+/** Without motion: popups, drawers and messages appear and go at once. */
+const STILL = { token: { motion: false } };
+
 export function App() {
   const { i18n } = useTranslation();
+  const reducedMotion = usePrefersReducedMotion();
   return (
     <ConfigProvider
       locale={antdLocales[i18n.language === 'en' ? 'en' : 'zh-CN']}
+      // People who asked their system for less motion get none (WCAG 2.3.3).
+      theme={reducedMotion ? STILL : undefined}
       // "登录", not "登 录": the label people read and screen readers announce is the word itself.
       button={{ autoInsertSpace: false }}
     >
