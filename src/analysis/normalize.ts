@@ -643,7 +643,7 @@ export function murmurSeed(length: number): number {
   return 0x9747b28c ^ length;
 }
 
-function fnvStep(a: number, code: number): number {
+export function fnvStep(a: number, code: number): number {
   return Math.imul(a ^ code, 0x01000193);
 }
 

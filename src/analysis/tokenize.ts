@@ -8,6 +8,7 @@
  * original text.
  */
 import { createRequire } from 'node:module';
+import { fnvSeed, fnvStep } from './normalize.ts';
 import { PLANNING_TERMS } from './planning-terms.ts';
 import { SpanScanner, hanRunEnd, hanRunStart } from './spans.ts';
 import { isStopWord } from './stopwords.ts';
@@ -119,11 +120,11 @@ export class RunWords {
   }
 }
 
-/** FNV-1a over the UTF-16 units of `text[start..end)`; never 0 (0 marks an empty slot). */
+/** The FNV half of `hash64Into` over the UTF-16 units of `text[start..end)`; never 0 (an empty slot). */
 function runHash(text: string, start: number, end: number): number {
-  let hash = 0x811c9dc5;
+  let hash = fnvSeed(end - start);
   for (let i = start; i < end; i++) {
-    hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
+    hash = fnvStep(hash, text.charCodeAt(i));
   }
   return hash | 1;
 }
@@ -191,7 +192,7 @@ class RunGeneration {
 }
 
 /**
- * Runs remembered per generation: about 20 MB, for the hundreds of thousands of distinct runs of a mass
+ * Runs remembered per generation (about 20 MB each), for the hundreds of thousands of distinct runs of a mass
  * campaign (a run found is many times cheaper than one segmented).
  */
 const runWords = new RunWords(100_000);
@@ -367,9 +368,11 @@ class TokenizedRecord implements TokenizedText {
  */
 function spanToken(text: string, start: number, end: number, kind: TokenKind, ascii: boolean): Token {
   const raw = text.slice(start, end);
-  for (let k = ascii ? end : start; k < end; k++) {
-    if (text.charCodeAt(k) >= 0x80) {
-      return makeToken(raw, start, kind);
+  if (!ascii) {
+    for (let k = start; k < end; k++) {
+      if (text.charCodeAt(k) >= 0x80) {
+        return makeToken(raw, start, kind);
+      }
     }
   }
   // Letters, digits and [.,:%'] only: the lower case is the normal form.
