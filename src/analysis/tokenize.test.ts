@@ -151,6 +151,19 @@ describe('tokenize: normal forms and memory of runs', () => {
     expect(tokenize(`第一，${sentence}。`)).toEqual(first);
   });
 
+  it('gives the words and terms of its tokens, made once when first asked for', () => {
+    const doc = tokenize('我们支持2027年建成5条地铁线路 and the plan 👍');
+    expect(doc.words).toEqual(doc.tokens.map((t) => t.text));
+    expect(doc.terms).toEqual(doc.tokens.filter((t) => !t.stop && t.kind !== 'number').map((t) => t.text));
+    expect(doc.terms).toContain('地铁');
+    expect(doc.terms).not.toContain('the');
+    expect(doc.terms).not.toContain('2027');
+    expect(doc.words).toBe(doc.words);
+    expect(doc.terms).toBe(doc.terms);
+    expect(tokenize('').words).toEqual([]);
+    expect(tokenize('').terms).toEqual([]);
+  });
+
   it('returns results whose tokens can be kept and compared as plain objects', () => {
     const { tokens } = tokenize('好 ok');
     expect(JSON.parse(JSON.stringify(tokens))).toEqual([

@@ -345,22 +345,41 @@ class TokenRecord implements Token {
   ) {}
 }
 
-/** A tokenised text, its words and terms gathered as its tokens are added in order. */
+/**
+ * A tokenised text: its tokens, added in order, and its words and terms read from them when first asked
+ * for (many analyses never ask: three arrays grown token by token cost more than the tokens themselves).
+ */
 class TokenizedRecord implements TokenizedText {
   tokens: Token[] = Array.of<Token>();
-  words: string[] = Array.of<string>();
-  terms: string[] = Array.of<string>();
+  // Private to the class itself, so that two results compare equal whether or not they were asked yet.
+  #words: string[] | null = null;
+  #terms: string[] | null = null;
 
   constructor(public text: string) {}
 
+  get words(): string[] {
+    return (this.#words ??= this.tokens.map(tokenText));
+  }
+
+  get terms(): string[] {
+    if (this.#terms === null) {
+      const terms = Array.of<string>();
+      for (const token of this.tokens) {
+        if (!token.stop && token.kind !== 'number') {
+          terms.push(token.text);
+        }
+      }
+      this.#terms = terms;
+    }
+    return this.#terms;
+  }
+
   add(token: Token): void {
     this.tokens.push(token);
-    this.words.push(token.text);
-    if (!token.stop && token.kind !== 'number') {
-      this.terms.push(token.text);
-    }
   }
 }
+
+const tokenText = (token: Token): string => token.text;
 
 /**
  * The token of a word, number or emoji spanning `start` to `end` in the text; `ascii`: the span is

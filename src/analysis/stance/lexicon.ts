@@ -148,15 +148,16 @@ function countMatches(pattern: RegExp, text: string): number {
 /** Counts the cues of each stance and sentiment in a tokenised text, negations applied. */
 export function countStanceCues(doc: TokenizedText): LexiconScores {
   const counts = [0, 0, 0, 0, 0];
-  const words = doc.words;
-  for (let i = 0; i < words.length; i++) {
-    let cue = CUES(words[i]!);
+  // The tokens' words, read from the tokens: the list of words need not be made.
+  const tokens = doc.tokens;
+  for (let i = 0; i < tokens.length; i++) {
+    let cue = CUES(tokens[i]!.text);
     if (cue < 0) {
       continue;
     }
     let negated = false;
     for (let j = Math.max(0, i - NEGATION_WINDOW); j < i; j++) {
-      if (NEGATOR_WORDS(words[j]!) >= 0) {
+      if (NEGATOR_WORDS(tokens[j]!.text) >= 0) {
         negated = !negated;
       }
     }
