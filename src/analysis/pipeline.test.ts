@@ -316,6 +316,29 @@ describe('analyzeCorpusToJsonLines', () => {
     expect(summary.reused).toBeGreaterThan(0);
   });
 
+  it('writes ids that JSON must escape, and refers to them as clusters and originals', async () => {
+    const letter =
+      'I strongly support extending the greenway along the river to the new district, with lighting and benches.';
+    const ids = ['意见"一"', 'a\\b', 'line\nbreak', 42, '\u2028—👍'];
+    const lines = ids.map((id, k) =>
+      JSON.stringify({ id, text: k === 4 ? `${letter} Thanks.` : letter, target: 'greenway' }),
+    );
+    const chunks: Uint8Array[] = [];
+    await analyzeCorpusToJsonLines(
+      [{ jsonl: new TextEncoder().encode(`${lines.join('\n')}\n`), firstLine: 1, source: 'ids.jsonl' }],
+      { workers: 0, write: (data) => void chunks.push(data.slice()) },
+    );
+    const out = Buffer.concat(chunks)
+      .toString('utf8')
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { id: string; cluster: string; clusterSize: number; duplicateOf: string });
+    expect(out.map((o) => o.id)).toEqual(ids.map(String));
+    expect(out.map((o) => o.cluster)).toEqual(ids.map(() => '意见"一"'));
+    expect(out.map((o) => o.clusterSize)).toEqual([5, 5, 5, 5, 5]);
+    expect(out.map((o) => o.duplicateOf)).toEqual([null, '意见"一"', '意见"一"', '意见"一"', null]);
+  });
+
   it('writes batches one at a time, in order, and raises a failed write', async () => {
     const lines = Array.from({ length: 300 }, (_, i) =>
       JSON.stringify({

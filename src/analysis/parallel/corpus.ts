@@ -597,6 +597,89 @@ export async function analyzeCorpusClusters(
 /** Output is handed to `write` in pieces of about this many bytes. */
 const WRITE_BATCH = 4 * 1024 * 1024;
 
+const ascii = (text: string): Uint8Array => new TextEncoder().encode(text);
+const ID_FIELD = ascii('{"id":');
+const CLUSTER_FIELD = ascii(',"cluster":');
+const SIZE_FIELD = ascii(',"clusterSize":');
+const DUPLICATE_FIELD = ascii(',"duplicateOf":');
+const NULL = ascii('null');
+/** Bytes of an output line besides its ids, size and tail: the field names, two nulls, a comma, a line feed. */
+const LINE_PARTS = ID_FIELD.length + CLUSTER_FIELD.length + SIZE_FIELD.length + DUPLICATE_FIELD.length + 8 + 2;
+
+/** Copies `bytes` (a few) into `into` at `at`; returns where they end. A loop beats `set` on so few. */
+function put(bytes: Uint8Array, into: Uint8Array, at: number): number {
+  for (let k = 0; k < bytes.length; k++) {
+    into[at + k] = bytes[k]!;
+  }
+  return at + bytes.length;
+}
+
+/** Writes a non-negative integer in decimal into `into` at `at`; returns where it ends. */
+function putInteger(value: number, into: Uint8Array, at: number): number {
+  let digits = 1;
+  for (let rest = value; rest >= 10; rest = Math.floor(rest / 10)) {
+    digits++;
+  }
+  let rest = value;
+  for (let k = at + digits - 1; k >= at; k--) {
+    into[k] = 0x30 + (rest % 10);
+    rest = Math.floor(rest / 10);
+  }
+  return at + digits;
+}
+
+/** The records' ids as JSON (UTF-8), from the workers' chunks, joined: record i's are `bytes[ends[i - 1]..ends[i])`. */
+class IdJson {
+  /** The length of the longest id's JSON. */
+  longest = 0;
+
+  private constructor(
+    private readonly bytes: Uint8Array,
+    private readonly ends: Uint32Array,
+  ) {
+    for (let i = 0, from = 0; i < ends.length; i++) {
+      this.longest = Math.max(this.longest, ends[i]! - from);
+      from = ends[i]!;
+    }
+  }
+
+  static of(chunks: readonly ChunkResult[]): IdJson {
+    let total = 0;
+    let count = 0;
+    for (const { reply } of chunks) {
+      total += reply.idJson!.length;
+      count += reply.count;
+    }
+    const bytes = new Uint8Array(total);
+    const ends = new Uint32Array(count);
+    let at = 0;
+    let i = 0;
+    for (const { reply } of chunks) {
+      bytes.set(reply.idJson!, at);
+      const chunkEnds = reply.idEnds!;
+      for (let k = 0; k < reply.count; k++) {
+        ends[i++] = at + chunkEnds[k]!;
+      }
+      at += reply.idJson!.length;
+      // Joined: the chunk's own copies go.
+      delete reply.idJson;
+      delete reply.idEnds;
+    }
+    return new IdJson(bytes, ends);
+  }
+
+  /** Writes record i's id into `into` at `at`; returns where it ends. */
+  write(i: number, into: Uint8Array, at: number): number {
+    const { bytes } = this;
+    const from = i === 0 ? 0 : this.ends[i - 1]!;
+    const to = this.ends[i]!;
+    for (let k = from; k < to; k++) {
+      into[at++] = bytes[k]!;
+    }
+    return at;
+  }
+}
+
 /**
  * The corpus pipeline over a stream of chunks, writing one JSON line per record in input order:
  * `{id, cluster, clusterSize, duplicateOf, topics, stance, quality, keyphrases, figures}`. Only the
@@ -616,8 +699,7 @@ export async function analyzeCorpusToJsonLines(
   const report = options.onProgress ?? (() => undefined);
   const { representativeOf, sizeOf } = clusterFields(run);
   const { exactDuplicateOf } = run.duplicates;
-  const encoder = new TextEncoder();
-  const quoted = (i: number): string => JSON.stringify(run.ids[i]);
+  const ids = IdJson.of(run.chunks);
   const batchBytes = Math.max(1024, options.writeBatch ?? WRITE_BATCH);
   let batch = new Uint8Array(batchBytes);
   let used = 0;
@@ -642,20 +724,29 @@ export async function analyzeCorpusToJsonLines(
     for (let k = 0; k < reply.count; k++, i++) {
       const representative = representativeOf[i]!;
       const original = exactDuplicateOf[i]!;
-      const prefix = `{"id":${quoted(i)},"cluster":${representative === -1 ? 'null' : quoted(representative)},"clusterSize":${sizeOf[i]!},"duplicateOf":${original === -1 ? 'null' : quoted(original)},`;
-      const tail = lines.subarray(from, ends[k]);
-      from = ends[k]!;
-      const need = prefix.length * 3 + tail.length + 1;
+      const to = ends[k]!;
+      // The line's bytes besides its tail: the fixed parts, three ids at most and a size of 10 digits.
+      const need = LINE_PARTS + 3 * ids.longest + 10 + (to - from);
       if (used + need > batch.length) {
         await flush();
         if (need > batch.length) {
           batch = new Uint8Array(need);
         }
       }
-      used += encoder.encodeInto(prefix, batch.subarray(used)).written;
-      batch.set(tail, used);
-      used += tail.length;
+      // {"id":…,"cluster":…,"clusterSize":…,"duplicateOf":…, then the tail and a line feed.
+      used = put(ID_FIELD, batch, used);
+      used = ids.write(i, batch, used);
+      used = put(CLUSTER_FIELD, batch, used);
+      used = representative === -1 ? put(NULL, batch, used) : ids.write(representative, batch, used);
+      used = put(SIZE_FIELD, batch, used);
+      used = putInteger(sizeOf[i]!, batch, used);
+      used = put(DUPLICATE_FIELD, batch, used);
+      used = original === -1 ? put(NULL, batch, used) : ids.write(original, batch, used);
+      batch[used++] = 0x2c;
+      batch.set(lines.subarray(from, to), used);
+      used += to - from;
       batch[used++] = 0x0a;
+      from = to;
     }
     report({ phase: 'write', done: i, total: run.count });
   }

@@ -95,12 +95,16 @@ export interface AnalyzeReply {
   type: 'analyzed';
   job: number;
   count: number;
+  /** The records' ids; empty in format 'json', which gives them as JSON (`idJson`). */
   ids: string[];
   /** Format 'objects'. */
   analyses?: RecordAnalysis[];
   /** Format 'json': the records' line tails, UTF-8, record k ending at `lineEnds[k]`. */
   lines?: Uint8Array;
   lineEnds?: Uint32Array;
+  /** Format 'json': the records' ids as JSON strings, UTF-8, record k's ending at `idEnds[k]`. */
+  idJson?: Uint8Array;
+  idEnds?: Uint32Array;
   bandKeys: Uint32Array;
   exactHashes: Uint32Array;
   shingleCounts: Uint32Array;

@@ -27,16 +27,19 @@ function jsonlTask(job: number, records: object[], format: 'json' | 'objects' = 
 }
 
 /** The line tails of a reply, decoded. */
-function tails(reply: AnalyzeReply): string[] {
+/** The strings of UTF-8 `bytes`, string k ending at `ends[k]`. */
+function strings(bytes: Uint8Array, ends: Uint32Array): string[] {
   const decoder = new TextDecoder();
   const out: string[] = [];
   let from = 0;
-  for (const end of reply.lineEnds!) {
-    out.push(decoder.decode(reply.lines!.subarray(from, end)));
+  for (const end of ends) {
+    out.push(decoder.decode(bytes.subarray(from, end)));
     from = end;
   }
   return out;
 }
+
+const tails = (reply: AnalyzeReply): string[] => strings(reply.lines!, reply.lineEnds!);
 
 const long = '推进新型城镇化，Support the plan 👍 第3条建议删除。'.repeat(400);
 const records: AnalysisInput[] = [
@@ -133,7 +136,9 @@ describe('AnalysisRunner', () => {
     expect(reply.type).toBe('analyzed');
     const analyzed = reply as AnalyzeReply;
     expect(analyzed.count).toBe(records.length);
-    expect(analyzed.ids).toEqual(records.map((r) => r.id));
+    // The ids come as JSON, ready for the output lines.
+    expect(analyzed.ids).toEqual([]);
+    expect(strings(analyzed.idJson!, analyzed.idEnds!)).toEqual(records.map((r) => JSON.stringify(r.id)));
     expect(tails(analyzed)).toEqual(records.map((r) => lineTail(analyzeRecord(r))));
     // c repeats a (same text and target), j repeats b; d has another target.
     expect(analyzed.reused).toBe(2);

@@ -259,8 +259,10 @@ export class AnalysisRunner {
     const exactHashes = new Uint32Array(count * 2);
     const shingleCounts = new Uint32Array(count);
     const analyses: RecordAnalysis[] = json ? [] : new Array<RecordAnalysis>(count);
-    const lines = json ? new LineWriter(count) : null;
-    const ids = new Array<string>(count);
+    const lines = json ? new LineWriter(count, 256) : null;
+    // As JSON text when results go as lines: that is all the output needs of them.
+    const idJson = json ? new LineWriter(count, 16) : null;
+    const ids = json ? [] : new Array<string>(count);
     for (let i = 0; i < count; i++) {
       const record = records[i]!;
       const entry = found[i]!;
@@ -269,7 +271,11 @@ export class AnalysisRunner {
         entry.setAt = setsAt + sets.offsets[entry.fresh]!;
         entry.setSize = sets.offsets[entry.fresh + 1]! - sets.offsets[entry.fresh]!;
       }
-      ids[i] = record.id;
+      if (idJson !== null) {
+        idJson.add(JSON.stringify(record.id));
+      } else {
+        ids[i] = record.id;
+      }
       retained.at[i] = entry.setAt;
       retained.size[i] = entry.setSize;
       copyBandKeys(entry, bandKeys, i * bands, bands);
@@ -296,11 +302,15 @@ export class AnalysisRunner {
       reused: count - fresh.length,
     };
     const transfer: ArrayBuffer[] = [bandKeys.buffer, exactHashes.buffer, shingleCounts.buffer];
-    if (lines !== null) {
+    if (lines !== null && idJson !== null) {
       const encoded = lines.finish();
+      const encodedIds = idJson.finish();
       reply.lines = encoded.lines;
       reply.lineEnds = encoded.lineEnds;
+      reply.idJson = encodedIds.lines;
+      reply.idEnds = encodedIds.lineEnds;
       transfer.push(encoded.lines.buffer as ArrayBuffer, encoded.lineEnds.buffer as ArrayBuffer);
+      transfer.push(encodedIds.lines.buffer as ArrayBuffer, encodedIds.lineEnds.buffer as ArrayBuffer);
     } else {
       reply.analyses = analyses;
     }
@@ -471,16 +481,19 @@ function copyBandKeys(entry: Remembered, into: Uint32Array, at: number, bands: n
 
 const encoder = new TextEncoder();
 
-/** Line tails as UTF-8, one after another, tail k ending at byte `lineEnds[k]`: encoded as they come. */
+/**
+ * Strings as UTF-8, one after another, string k ending at byte `lineEnds[k]`: encoded as they come.
+ * `lines` strings of about `bytesEach` bytes are expected.
+ */
 class LineWriter {
   private buffer: Uint8Array;
   private bytes = 0;
   private count = 0;
   private readonly lineEnds: Uint32Array;
 
-  constructor(lines: number) {
+  constructor(lines: number, bytesEach: number) {
     this.lineEnds = new Uint32Array(lines);
-    this.buffer = new Uint8Array(Math.max(1024, lines * 256));
+    this.buffer = new Uint8Array(Math.max(1024, lines * bytesEach));
   }
 
   add(tail: string): void {
