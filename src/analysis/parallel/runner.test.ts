@@ -71,6 +71,12 @@ describe('lineTail', () => {
       quality: { score: 0, flags: ['vague', 'no_reason'] },
       keyphrases: ['a"b', '换行\n'],
     });
+    analyses.push({
+      ...analyses[0]!,
+      stance: { label: 'support', score: Number.NaN, source: 'machine' },
+      quality: { score: 0.123456789, flags: [] },
+      keyphrases: ['lone \ud800 surrogate', 'pair 👍', 'tab\there', 'line\u2028separator', '\u007f', ''],
+    });
     expect(analyses.some((a) => a.figures.length > 0)).toBe(true);
     for (const a of analyses) {
       const whole = JSON.stringify({

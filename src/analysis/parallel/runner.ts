@@ -144,11 +144,35 @@ export function lineTail(analysis: RecordAnalysis): string {
   const { topics, stance, quality, keyphrases, figures } = analysis;
   return (
     `"topics":${topics.length === 0 ? '[]' : JSON.stringify(topics)},` +
-    `"stance":{"label":${JSON.stringify(stance.label)},"score":${JSON.stringify(stance.score)}},` +
-    `"quality":{"score":${JSON.stringify(quality.score)},"flags":${JSON.stringify(quality.flags)}},` +
-    `"keyphrases":${JSON.stringify(keyphrases)},` +
+    `"stance":{"label":${jsonString(stance.label)},"score":${jsonNumber(stance.score)}},` +
+    `"quality":{"score":${jsonNumber(quality.score)},"flags":${jsonStrings(quality.flags)}},` +
+    `"keyphrases":${jsonStrings(keyphrases)},` +
     `"figures":${figures.length === 0 ? '[]' : JSON.stringify(figures)}}`
   );
+}
+
+/** Characters JSON.stringify may write otherwise than as themselves. */
+// eslint-disable-next-line no-control-regex -- control characters are what JSON escapes
+const JSON_SPECIAL = /["\\\u0000-\u001f\ud800-\udfff]/;
+
+/** `JSON.stringify(text)`, without its general machinery for the strings that need no escape (nearly all). */
+function jsonString(text: string): string {
+  return JSON_SPECIAL.test(text) ? JSON.stringify(text) : `"${text}"`;
+}
+
+/** `JSON.stringify(value)` of a number. */
+const jsonNumber = (value: number): string => (Number.isFinite(value) ? String(value) : 'null');
+
+/** `JSON.stringify(texts)` of an array of strings. */
+function jsonStrings(texts: readonly string[]): string {
+  if (texts.length === 0) {
+    return '[]';
+  }
+  let out = `[${jsonString(texts[0]!)}`;
+  for (let k = 1; k < texts.length; k++) {
+    out += `,${jsonString(texts[k]!)}`;
+  }
+  return `${out}]`;
 }
 
 const hex = (value: number): string => value.toString(16).padStart(8, '0');
