@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { SpanKind } from './spans.ts';
-import { SpanScanner, hanRunEnd, hanRunStart } from './spans.ts';
+import { SpanScanner } from './spans.ts';
 
 /** The alternation the scanner stands for, run as a regex: the reference its spans must equal. */
 const SPAN =
@@ -228,33 +228,3 @@ describe('SpanScanner', () => {
   });
 });
 
-describe('hanRunStart and hanRunEnd', () => {
-  function runs(text: string): string[] {
-    const found: string[] = [];
-    for (let start = hanRunStart(text, 0); start !== -1;) {
-      const end = hanRunEnd(text, start);
-      found.push(text.slice(start, end));
-      start = hanRunStart(text, end);
-    }
-    return found;
-  }
-
-  it('find the Han runs the scanner finds', () => {
-    for (const text of [
-      '',
-      'a',
-      '好',
-      '支持第3条，2,025.5吨 by 2030 👍🏽',
-      '𠀀𠀁中文〇与⺮部 ok',
-      'only English 👍',
-    ]) {
-      expect(runs(text)).toEqual(
-        scan(text)
-          .filter(([, , kind]) => kind === 'han')
-          .map(([run]) => run),
-      );
-    }
-    expect(runs('甲a乙')).toEqual(['甲', '乙']);
-    expect(hanRunStart('no Han here', 0)).toBe(-1);
-  });
-});

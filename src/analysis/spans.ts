@@ -161,24 +161,6 @@ function isAllDigits(text: string, start: number, end: number): boolean {
   return runEnd(text, start, DIGIT, 0) === end;
 }
 
-/** Start of the first Han run at or after `i`, or -1 when there is none. */
-export function hanRunStart(text: string, i: number): number {
-  let at = i;
-  while (at < text.length) {
-    const classes = classAt(text, at);
-    if ((classes & HAN_RUN) !== 0) {
-      return at;
-    }
-    at += widthOf(classes);
-  }
-  return -1;
-}
-
-/** End of the Han run that starts at `start`. */
-export function hanRunEnd(text: string, start: number): number {
-  return runEnd(text, start, HAN_RUN, 0);
-}
-
 export type SpanKind = 'han' | 'word' | 'number' | 'emoji';
 
 /**

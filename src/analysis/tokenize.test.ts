@@ -5,7 +5,7 @@ import {
   RunWords,
   addUserTerms,
   getChineseSegmenterName,
-  segmentAhead,
+  tokenizeAll,
   segmentChinese,
   selectChineseSegmenter,
   tokenize,
@@ -174,7 +174,7 @@ describe('tokenize: normal forms and memory of runs', () => {
   });
 });
 
-describe('segmentAhead', () => {
+describe('tokenizeAll', () => {
   const texts = [
     '推动高质量发展，促进城乡融合，持续优化营商环境。',
     'I support the plan 👍',
@@ -183,27 +183,55 @@ describe('segmentAhead', () => {
     '支持 the plan 👍 第3条，推动高质量发展！',
     '𠀀𠀁中文〇与⺮部',
     '推进新型城镇化，Support the plan 👍 第3条建议删除。'.repeat(500),
+    '推动高质量发展，促进城乡融合，持续优化营商环境。',
   ];
 
-  it('changes no token: texts tokenised after it equal those tokenised alone', () => {
+  it('gives each text what tokenize gives it alone', () => {
     selectChineseSegmenter('jieba');
     const alone = texts.map((t) => tokenize(t));
     selectChineseSegmenter('jieba');
-    segmentAhead(texts);
-    expect(texts.map((t) => tokenize(t))).toEqual(alone);
-    // Texts it was not given are tokenised as ever.
-    expect(tokenize('实施乡村振兴战略')).toEqual(tokenize('实施乡村振兴战略'));
+    expect(tokenizeAll(texts)).toEqual(alone);
+    // Again, with every run now remembered.
+    expect(tokenizeAll(texts)).toEqual(alone);
+    for (const text of texts) {
+      checkOffsets(text);
+    }
+  });
+
+  it('segments runs of more characters than one call takes, each where it belongs', () => {
+    // Distinct runs of Han characters, 20 to 59 each, several thousand characters in all.
+    const han = '城乡融合发展推进新型城镇化持续优化营商环境建设现代产业体系提升公共服务水平';
+    const many = Array.from({ length: 300 }, (_, k) => {
+      let run = '';
+      for (let c = 0; c < 20 + (k % 40); c++) {
+        run += han[(k * 7 + c * ((k % 5) + 1)) % han.length]!;
+      }
+      return `${k}. ${run}！`;
+    });
+    selectChineseSegmenter('jieba');
+    const alone = many.map((t) => tokenize(t));
+    selectChineseSegmenter('jieba');
+    const together = tokenizeAll(many);
+    expect(together).toEqual(alone);
+    expect(
+      together.map((d) =>
+        d.tokens
+          .filter((t) => t.kind === 'han')
+          .map((t) => t.text)
+          .join(''),
+      ),
+    ).toEqual(many.map((t) => t.slice(t.indexOf(' ') + 1, -1)));
   });
 
   it('takes no stale words after new terms', () => {
-    segmentAhead(['实施青绿红蓝工程']);
+    tokenizeAll(['实施青绿红蓝工程']);
     expect(tokenize('实施青绿红蓝工程').words).not.toContain('青绿红蓝工程');
     addUserTerms(['青绿红蓝工程']);
-    expect(tokenize('实施青绿红蓝工程').words).toContain('青绿红蓝工程');
+    expect(tokenizeAll(['实施青绿红蓝工程'])[0]!.words).toContain('青绿红蓝工程');
   });
 
   it('accepts nothing at all', () => {
-    expect(() => segmentAhead([])).not.toThrow();
+    expect(tokenizeAll([])).toEqual([]);
     expect(tokenize('好').words).toEqual(['好']);
   });
 });

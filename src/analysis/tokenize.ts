@@ -10,7 +10,7 @@
 import { createRequire } from 'node:module';
 import { fnvSeed, fnvStep } from './normalize.ts';
 import { PLANNING_TERMS } from './planning-terms.ts';
-import { SpanScanner, hanRunEnd, hanRunStart } from './spans.ts';
+import { SpanScanner } from './spans.ts';
 import { isStopWord } from './stopwords.ts';
 
 export type TokenKind = 'han' | 'word' | 'number' | 'emoji';
@@ -291,7 +291,6 @@ export function getChineseSegmenterName(): ChineseSegmenterName {
 export function selectChineseSegmenter(name: ChineseSegmenterName): ChineseSegmenterName {
   segmenter = undefined;
   runWords.clear();
-  prepared.clear();
   if (name === 'intl') {
     segmenter = createIntlSegmenter();
   }
@@ -309,7 +308,6 @@ export function addUserTerms(terms: readonly string[]): void {
   }
   segmenter?.addTerms(fresh);
   runWords.clear();
-  prepared.clear();
 }
 
 /** Characters NFKC may change in Han text: CJK radicals, Kangxi radicals, compatibility ideographs. */
@@ -446,60 +444,48 @@ function segmentRuns(runs: readonly string[]): (readonly string[])[] {
   return words;
 }
 
-/** The words of each run of the text: prepared, remembered, or else segmented (all in one call). */
-function wordsOfRuns(text: string, runs: readonly HanRun[]): (readonly string[])[] {
-  const ready = prepared.get(text);
-  if (ready !== undefined && ready.length === runs.length) {
-    return ready;
-  }
-  const words = new Array<readonly string[]>(runs.length);
-  const missing: number[] = [];
-  for (let r = 0; r < runs.length; r++) {
-    const run = runs[r]!;
-    const known = runWords.find(text, run.start, run.end);
-    if (known === undefined) {
-      missing.push(r);
-    } else {
-      words[r] = known;
-    }
-  }
-  if (missing.length > 0) {
-    const segmented = segmentRuns(missing.map((r) => text.slice(runs[r]!.start, runs[r]!.end)));
-    for (let k = 0; k < missing.length; k++) {
-      words[missing[k]!] = segmented[k]!;
-    }
-  }
-  return words;
+/** Characters of Han runs handed to the segmenter at once by `tokenizeAll`. */
+const SEGMENT_BATCH = 4096;
+
+/** A text scanned, whose Han runs wait for their words: each run's words if remembered, else its index among the runs to segment. */
+interface Scanned {
+  at: number;
+  doc: TokenizedRecord;
+  runs: HanRun[];
+  words: (readonly string[] | number)[];
 }
 
-/** Characters of Han runs handed to the segmenter at once by `segmentAhead`. */
-const AHEAD_BATCH = 4096;
-/** Any character from U+2E80, where Han begins (surrogates included): a text without one has no Han run. */
-const MAY_HOLD_HAN = /[\u2E80-\uFFFF]/u;
-
-/** The words of the runs of the texts last given to `segmentAhead`, by text. */
-const prepared = new Map<string, (readonly string[])[]>();
-
 /**
- * Segments the Han runs of these texts ahead of their tokenisation, a few thousand characters per
- * call: the segmenter, called between other work, is slowest at the start of each call, when its
- * dictionary comes back into the processor's caches. Tokenising these texts afterwards takes their
- * words from here, until the next call.
+ * Tokenises texts together: each is scanned once, its Han runs looked up in the memory of runs, and the
+ * runs not found, of all the texts, segmented in a few calls of a few thousand characters (the
+ * segmenter, called between other work, is slowest at the start of each call, when its dictionary comes
+ * back into the processor's caches). Gives what `tokenize` gives for each.
  */
-export function segmentAhead(texts: readonly string[]): void {
-  prepared.clear();
-  /** Per text with Han runs: each run's words if remembered, else its index among `unknown`. */
-  const plans: (readonly string[] | number)[][] = [];
-  const planned: string[] = [];
+export function tokenizeAll(texts: readonly string[]): TokenizedText[] {
+  const docs = new Array<TokenizedText>(texts.length);
+  const waiting: Scanned[] = [];
   const unknown: string[] = [];
   const indexOf = new Map<string, number>();
-  for (const text of texts) {
-    if (!MAY_HOLD_HAN.test(text)) {
+  for (let t = 0; t < texts.length; t++) {
+    const text = texts[t]!;
+    const doc = new TokenizedRecord(text);
+    let runs: HanRun[] | null = null;
+    const spans = new SpanScanner(text);
+    while (spans.next()) {
+      if (spans.kind === 'han') {
+        // Han runs get their words once the whole text is scanned.
+        (runs ??= []).push({ start: spans.start, end: spans.end, at: doc.tokens.length });
+      } else {
+        doc.add(spanToken(text, spans.start, spans.end, spans.kind, spans.ascii));
+      }
+    }
+    if (runs === null) {
+      docs[t] = doc;
       continue;
     }
-    const plan: (readonly string[] | number)[] = [];
-    for (let start = hanRunStart(text, 0); start !== -1;) {
-      const end = hanRunEnd(text, start);
+    const words = new Array<readonly string[] | number>(runs.length);
+    for (let r = 0; r < runs.length; r++) {
+      const { start, end } = runs[r]!;
       let step: readonly string[] | number | undefined = runWords.find(text, start, end);
       if (step === undefined) {
         const run = text.slice(start, end);
@@ -510,34 +496,37 @@ export function segmentAhead(texts: readonly string[]): void {
           unknown.push(run);
         }
       }
-      plan.push(step);
-      start = hanRunStart(text, end);
+      words[r] = step;
     }
-    if (plan.length > 0) {
-      plans.push(plan);
-      planned.push(text);
-    }
+    waiting.push({ at: t, doc, runs, words });
   }
   const segmented: (readonly string[])[] = [];
   for (let from = 0; from < unknown.length;) {
     let to = from;
-    for (let characters = 0; to < unknown.length && characters < AHEAD_BATCH; to++) {
+    for (let characters = 0; to < unknown.length && characters < SEGMENT_BATCH; to++) {
       characters += unknown[to]!.length;
     }
-    segmented.push(...segmentRuns(unknown.slice(from, to)));
+    for (const words of segmentRuns(unknown.slice(from, to))) {
+      segmented.push(words);
+    }
     from = to;
   }
-  for (let t = 0; t < plans.length; t++) {
-    prepared.set(
-      planned[t]!,
-      plans[t]!.map((step) => (typeof step === 'number' ? segmented[step]! : step)),
-    );
+  for (const { at, doc, runs, words } of waiting) {
+    docs[at] = withHanWords(doc, runs, (r) => {
+      const step = words[r]!;
+      return typeof step === 'number' ? segmented[step]! : step;
+    });
   }
+  return docs;
 }
 
-/** The tokenised text with the words of the Han runs put in their places among its `tokens`. */
-function withHanWords(text: string, tokens: readonly Token[], runs: readonly HanRun[]): TokenizedText {
-  const words = wordsOfRuns(text, runs);
+/** The text's tokens with the words of its Han runs (`wordsOf(r)` for run r) put in their places. */
+function withHanWords(
+  doc: TokenizedRecord,
+  runs: readonly HanRun[],
+  wordsOf: (run: number) => readonly string[],
+): TokenizedText {
+  const { text, tokens } = doc;
   // Han characters have no case: a text without compatibility forms is its own normal form, and so is
   // every word of its runs.
   const plain = !HAN_COMPATIBILITY.test(text);
@@ -549,7 +538,7 @@ function withHanWords(text: string, tokens: readonly Token[], runs: readonly Han
       out.add(tokens[from++]!);
     }
     let offset = run.start;
-    for (const word of words[r]!) {
+    for (const word of wordsOf(r)) {
       const end = offset + word.length;
       out.add(
         plain ? new TokenRecord(word, offset, end, 'han', isStopWord(word)) : makeToken(word, offset, 'han'),
@@ -568,18 +557,7 @@ function withHanWords(text: string, tokens: readonly Token[], runs: readonly Han
  * Empty or whitespace-only text gives no tokens.
  */
 export function tokenize(text: string): TokenizedText {
-  const doc = new TokenizedRecord(text);
-  const runs: HanRun[] = [];
-  const spans = new SpanScanner(text);
-  while (spans.next()) {
-    if (spans.kind === 'han') {
-      // Han runs are segmented once the whole text is scanned, all in one call.
-      runs.push({ start: spans.start, end: spans.end, at: doc.tokens.length });
-    } else {
-      doc.add(spanToken(text, spans.start, spans.end, spans.kind, spans.ascii));
-    }
-  }
-  return runs.length === 0 ? doc : withHanWords(text, doc.tokens, runs);
+  return tokenizeAll([text])[0]!;
 }
 
 /** Chinese segmentation of a text: the words of its Han runs (other characters are not returned). */

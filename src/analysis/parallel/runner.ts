@@ -16,7 +16,8 @@ import { computeSignaturesAndShingles, resolveSignatureOptions } from '../dedupe
 import { exactHash } from '../normalize.ts';
 import type { AnalysisContext, AnalysisInput, RecordAnalysis } from '../pipeline.ts';
 import { analyzeTokenized } from '../pipeline.ts';
-import { segmentAhead, tokenize } from '../tokenize.ts';
+import type { TokenizedText } from '../tokenize.ts';
+import { tokenizeAll } from '../tokenize.ts';
 import type {
   AnalyzeReply,
   AnalyzeTask,
@@ -271,12 +272,11 @@ export class AnalysisRunner {
       found[i] = entry;
     }
     // Signatures and shingles of the new texts, in one pass (one normalisation per text), the shingles
-    // put away; and their Chinese segmented in a few calls, while the segmenter's dictionary is in the
-    // processor's caches.
+    // put away; their tokens made a window of texts at a time.
     const texts = fresh.map((i) => records[i]!.text);
     const { signatures, shingles: sets } = computeSignaturesAndShingles(texts, this.signature);
     const setsAt = this.sets.append(sets.values);
-    segmentAhead(texts);
+    const tokenized = new TokenWindow(texts);
     const retained: Retained = { at: new Float64Array(count), size: new Uint32Array(count) };
     const { bands } = this.signature;
     const bandKeys = new Uint32Array(count * bands);
@@ -291,7 +291,7 @@ export class AnalysisRunner {
       const record = records[i]!;
       const entry = found[i]!;
       if (!entry.done) {
-        this.analyzeFresh(record, entry, signatures, json);
+        this.analyzeFresh(record, entry, signatures, json, tokenized.doc(entry.fresh));
         entry.setAt = setsAt + sets.offsets[entry.fresh]!;
         entry.setSize = sets.offsets[entry.fresh + 1]! - sets.offsets[entry.fresh]!;
       }
@@ -347,6 +347,7 @@ export class AnalysisRunner {
     entry: Remembered,
     signatures: SignatureChunk,
     json: boolean,
+    doc: TokenizedText,
   ): void {
     const m = entry.fresh;
     const high = signatures.exactHashes[2 * m]!;
@@ -355,7 +356,7 @@ export class AnalysisRunner {
     // The signature's exact hash is exactHash's own (both hash the normalised text); an empty
     // normalised text has no signature and is hashed here. Output lines do not show it.
     const textHash = json ? '' : shingles === 0 ? exactHash(record.text) : hex(high) + hex(low);
-    const analysis = analyzeTokenized(record, tokenize(record.text), this.context, textHash);
+    const analysis = analyzeTokenized(record, doc, this.context, textHash);
     if (json) {
       entry.tail = lineTail(analysis);
     } else {
@@ -447,6 +448,29 @@ export class AnalysisRunner {
       recorded[k] = indexes[k]! + base;
     }
     return { indexes: recorded, offsets, values: packed.slice(0, used) };
+  }
+}
+
+/**
+ * Texts tokenised together (`tokenizeAll`): enough that the runs not remembered make a few calls of the
+ * segmenter, few enough that their tokens die young.
+ */
+const TOKEN_WINDOW = 256;
+
+/** The tokens of a chunk's new texts, asked for in order and made a window of texts at a time. */
+class TokenWindow {
+  private docs: TokenizedText[] = [];
+  private first = 0;
+
+  constructor(private readonly texts: readonly string[]) {}
+
+  /** The tokens of text `m`. */
+  doc(m: number): TokenizedText {
+    if (m < this.first || m >= this.first + this.docs.length) {
+      this.first = m;
+      this.docs = tokenizeAll(this.texts.slice(m, m + TOKEN_WINDOW));
+    }
+    return this.docs[m - this.first]!;
   }
 }
 
