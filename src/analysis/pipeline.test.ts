@@ -332,7 +332,10 @@ describe('analyzeCorpusToJsonLines', () => {
       .toString('utf8')
       .trimEnd()
       .split('\n')
-      .map((line) => JSON.parse(line) as { id: string; cluster: string; clusterSize: number; duplicateOf: string });
+      .map(
+        (line) =>
+          JSON.parse(line) as { id: string; cluster: string; clusterSize: number; duplicateOf: string },
+      );
     expect(out.map((o) => o.id)).toEqual(ids.map(String));
     expect(out.map((o) => o.cluster)).toEqual(ids.map(() => '意见"一"'));
     expect(out.map((o) => o.clusterSize)).toEqual([5, 5, 5, 5, 5]);

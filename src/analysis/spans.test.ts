@@ -227,4 +227,3 @@ describe('SpanScanner', () => {
     expect(spans.length).toBe(3000 * scan('推进新型城镇化，Support the plan 👍 第3条建议删除。').length);
   });
 });
-

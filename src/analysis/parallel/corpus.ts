@@ -604,7 +604,8 @@ const SIZE_FIELD = ascii(',"clusterSize":');
 const DUPLICATE_FIELD = ascii(',"duplicateOf":');
 const NULL = ascii('null');
 /** Bytes of an output line besides its ids, size and tail: the field names, two nulls, a comma, a line feed. */
-const LINE_PARTS = ID_FIELD.length + CLUSTER_FIELD.length + SIZE_FIELD.length + DUPLICATE_FIELD.length + 8 + 2;
+const LINE_PARTS =
+  ID_FIELD.length + CLUSTER_FIELD.length + SIZE_FIELD.length + DUPLICATE_FIELD.length + 8 + 2;
 
 /** Copies `bytes` (a few) into `into` at `at`; returns where they end. A loop beats `set` on so few. */
 function put(bytes: Uint8Array, into: Uint8Array, at: number): number {
