@@ -447,7 +447,10 @@ function segmentRuns(runs: readonly string[]): (readonly string[])[] {
 /** Characters of Han runs handed to the segmenter at once by `tokenizeAll`. */
 const SEGMENT_BATCH = 4096;
 
-/** A text scanned, whose Han runs wait for their words: each run's words if remembered, else its index among the runs to segment. */
+/**
+ * A text scanned (the `at`-th), whose Han runs wait for their words: per run, its words if remembered,
+ * else its index among the runs to segment.
+ */
 interface Scanned {
   at: number;
   doc: TokenizedRecord;
