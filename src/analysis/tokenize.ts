@@ -523,7 +523,10 @@ export function tokenizeAll(texts: readonly string[]): TokenizedText[] {
   return docs;
 }
 
-/** The text's tokens with the words of its Han runs (`wordsOf(r)` for run r) put in their places. */
+/**
+ * The scanned text given the words of its Han runs (`wordsOf(r)` for run r), put in their places among
+ * its other tokens.
+ */
 function withHanWords(
   doc: TokenizedRecord,
   runs: readonly HanRun[],
@@ -533,26 +536,27 @@ function withHanWords(
   // Han characters have no case: a text without compatibility forms is its own normal form, and so is
   // every word of its runs.
   const plain = !HAN_COMPATIBILITY.test(text);
-  const out = new TokenizedRecord(text);
+  const all = Array.of<Token>();
   let from = 0;
   for (let r = 0; r < runs.length; r++) {
     const run = runs[r]!;
     while (from < run.at) {
-      out.add(tokens[from++]!);
+      all.push(tokens[from++]!);
     }
     let offset = run.start;
     for (const word of wordsOf(r)) {
       const end = offset + word.length;
-      out.add(
+      all.push(
         plain ? new TokenRecord(word, offset, end, 'han', isStopWord(word)) : makeToken(word, offset, 'han'),
       );
       offset = end;
     }
   }
   while (from < tokens.length) {
-    out.add(tokens[from++]!);
+    all.push(tokens[from++]!);
   }
-  return out;
+  doc.tokens = all;
+  return doc;
 }
 
 /**

@@ -260,7 +260,7 @@ async function runCorpus(
       bases.push(count);
       count += reply.count;
       reused += reply.reused;
-      for (const id of reply.ids) {
+      for (const id of reply.ids ?? []) {
         ids.push(id);
       }
     }
@@ -605,15 +605,22 @@ const DUPLICATE_FIELD = ascii(',"duplicateOf":');
 const NULL = ascii('null');
 /** Bytes of an output line besides its ids, size and tail: the field names, two nulls, a comma, a line feed. */
 const LINE_PARTS =
-  ID_FIELD.length + CLUSTER_FIELD.length + SIZE_FIELD.length + DUPLICATE_FIELD.length + 8 + 2;
+  ID_FIELD.length + CLUSTER_FIELD.length + SIZE_FIELD.length + DUPLICATE_FIELD.length + 2 * NULL.length + 2;
 
-/** Copies `bytes` (a few) into `into` at `at`; returns where they end. A loop beats `set` on so few. */
-function put(bytes: Uint8Array, into: Uint8Array, at: number): number {
-  for (let k = 0; k < bytes.length; k++) {
-    into[at + k] = bytes[k]!;
+/**
+ * Copies `source[from..to)` (a few bytes) into `into` at `at`; returns where they end. A loop beats `set`
+ * (and the `subarray` it needs) on so few.
+ */
+function copyBytes(source: Uint8Array, from: number, to: number, into: Uint8Array, at: number): number {
+  let end = at;
+  for (let k = from; k < to; k++) {
+    into[end++] = source[k]!;
   }
-  return at + bytes.length;
+  return end;
 }
+
+const put = (bytes: Uint8Array, into: Uint8Array, at: number): number =>
+  copyBytes(bytes, 0, bytes.length, into, at);
 
 /** Writes a non-negative integer in decimal into `into` at `at`; returns where it ends. */
 function putInteger(value: number, into: Uint8Array, at: number): number {
@@ -671,13 +678,7 @@ class IdJson {
 
   /** Writes record i's id into `into` at `at`; returns where it ends. */
   write(i: number, into: Uint8Array, at: number): number {
-    const { bytes } = this;
-    const from = i === 0 ? 0 : this.ends[i - 1]!;
-    const to = this.ends[i]!;
-    for (let k = from; k < to; k++) {
-      into[at++] = bytes[k]!;
-    }
-    return at;
+    return copyBytes(this.bytes, i === 0 ? 0 : this.ends[i - 1]!, this.ends[i]!, into, at);
   }
 }
 

@@ -95,8 +95,8 @@ export interface AnalyzeReply {
   type: 'analyzed';
   job: number;
   count: number;
-  /** The records' ids; empty in format 'json', which gives them as JSON (`idJson`). */
-  ids: string[];
+  /** Format 'objects': the records' ids (format 'json' gives them as JSON: `idJson`). */
+  ids?: string[];
   /** Format 'objects'. */
   analyses?: RecordAnalysis[];
   /** Format 'json': the records' line tails, UTF-8, record k ending at `lineEnds[k]`. */

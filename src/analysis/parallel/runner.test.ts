@@ -143,7 +143,7 @@ describe('AnalysisRunner', () => {
     const analyzed = reply as AnalyzeReply;
     expect(analyzed.count).toBe(records.length);
     // The ids come as JSON, ready for the output lines.
-    expect(analyzed.ids).toEqual([]);
+    expect(analyzed.ids).toBeUndefined();
     expect(strings(analyzed.idJson!, analyzed.idEnds!)).toEqual(records.map((r) => JSON.stringify(r.id)));
     expect(tails(analyzed)).toEqual(records.map((r) => lineTail(analyzeRecord(r))));
     // c repeats a (same text and target), j repeats b; d has another target.
@@ -212,8 +212,10 @@ describe('AnalysisRunner', () => {
 
   it('gives nothing for an empty chunk', () => {
     const { reply } = runner().run(jsonlTask(1, []));
-    expect(reply).toMatchObject({ type: 'analyzed', count: 0, ids: [], reused: 0 });
+    expect(reply).toMatchObject({ type: 'analyzed', count: 0, reused: 0 });
     expect((reply as AnalyzeReply).lines!.length).toBe(0);
+    expect((reply as AnalyzeReply).idJson!.length).toBe(0);
+    expect((reply as AnalyzeReply).ids).toBeUndefined();
   });
 
   it('packs the shingle sets of texts it keeps', () => {

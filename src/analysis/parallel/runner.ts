@@ -286,7 +286,7 @@ export class AnalysisRunner {
     const lines = json ? new LineWriter(count, 256) : null;
     // As JSON text when results go as lines: that is all the output needs of them.
     const idJson = json ? new LineWriter(count, 16) : null;
-    const ids = json ? [] : new Array<string>(count);
+    const ids = json ? null : new Array<string>(count);
     for (let i = 0; i < count; i++) {
       const record = records[i]!;
       const entry = found[i]!;
@@ -295,10 +295,10 @@ export class AnalysisRunner {
         entry.setAt = setsAt + sets.offsets[entry.fresh]!;
         entry.setSize = sets.offsets[entry.fresh + 1]! - sets.offsets[entry.fresh]!;
       }
-      if (idJson !== null) {
-        idJson.add(JSON.stringify(record.id));
-      } else {
+      if (ids !== null) {
         ids[i] = record.id;
+      } else {
+        idJson!.add(JSON.stringify(record.id));
       }
       retained.at[i] = entry.setAt;
       retained.size[i] = entry.setSize;
@@ -319,7 +319,7 @@ export class AnalysisRunner {
       type: 'analyzed',
       job: task.job,
       count,
-      ids,
+      ...(ids === null ? {} : { ids }),
       bandKeys,
       exactHashes,
       shingleCounts,
