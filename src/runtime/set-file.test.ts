@@ -49,6 +49,19 @@ describe.each([
     store.read(6, new Uint32Array(0));
   });
 
+  it('keeps a copy of what is appended, and counts what it holds', () => {
+    const store = make();
+    expect(store.size).toBe(0);
+    const values = Uint32Array.of(1, 2, 3);
+    store.append(values);
+    values.fill(9);
+    store.append(values.subarray(0, 1));
+    expect(store.size).toBe(4);
+    const all = new Uint32Array(4);
+    store.read(0, all);
+    expect(Array.from(all)).toEqual([1, 2, 3, 9]);
+  });
+
   it('refuses to read past the end', () => {
     const store = make();
     store.append(Uint32Array.of(1, 2));

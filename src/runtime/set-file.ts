@@ -23,7 +23,7 @@ const BYTES = Uint32Array.BYTES_PER_ELEMENT;
 /** Sets in a file of `directory`, made on the first append (removed with the directory). */
 export class FileSetStore implements SetStore {
   private readonly path: string;
-  private size = 0;
+  size = 0;
   private made = false;
 
   constructor(directory: string) {

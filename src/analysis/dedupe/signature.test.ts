@@ -277,4 +277,22 @@ describe('computeSignaturesAndShingles', () => {
       expect(set).toEqual(Array.from(shingleSet(similarityKey(text))));
     });
   });
+
+  it('writes the shingles into the space given when it has room, else into an array of its own', () => {
+    const texts = [LETTER, '我们坚决支持本规划关于加快建设数字经济的目标。', 'ﬁﬁﬁﬁﬁﬁﬁﬁﬁﬁﬁ'];
+    const alone = computeSignaturesAndShingles(texts).shingles;
+    const space = new Uint32Array(10_000).fill(7);
+    const { shingles } = computeSignaturesAndShingles(texts, {}, space.subarray(100));
+    expect(shingles.values.buffer).toBe(space.buffer);
+    expect(shingles.values.byteOffset).toBe(100 * Uint32Array.BYTES_PER_ELEMENT);
+    expect(Array.from(shingles.values)).toEqual(Array.from(alone.values));
+    expect(Array.from(shingles.offsets)).toEqual(Array.from(alone.offsets));
+    // Nothing before the space's view is touched.
+    expect(space[99]).toBe(7);
+    const small = new Uint32Array(8);
+    const other = computeSignaturesAndShingles(texts, {}, small).shingles;
+    expect(other.values.buffer).not.toBe(small.buffer);
+    expect(Array.from(other.values)).toEqual(Array.from(alone.values));
+    expect(Array.from(small)).toEqual(new Array(8).fill(0));
+  });
 });

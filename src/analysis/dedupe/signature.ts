@@ -412,10 +412,14 @@ export interface ChunkShingles {
  * `computeSignatures`, and the shingles of the texts besides, from the same pass over each text: what the
  * clustering verifies candidates with, without normalising and hashing the texts again. They are left
  * unsorted: most texts are never verified.
+ *
+ * The shingles are written from the start of `space` when it has room for as many as the texts have
+ * characters (the values returned are then a view of it), else into a new array.
  */
 export function computeSignaturesAndShingles(
   texts: readonly string[],
   options: SignatureOptions = {},
+  space?: Uint32Array,
 ): { signatures: SignatureChunk; shingles: ChunkShingles } {
   let capacity = 0;
   for (const text of texts) {
@@ -423,7 +427,7 @@ export function computeSignaturesAndShingles(
   }
   const shingles = {
     offsets: new Uint32Array(texts.length + 1),
-    values: new Uint32Array(Math.max(16, capacity)),
+    values: space !== undefined && space.length >= capacity ? space : new Uint32Array(Math.max(16, capacity)),
   };
   const { signatures } = signChunk(texts, options, shingles);
   return {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseJsonLines, readRecord } from './records.ts';
+import { JsonLineReader, parseJsonLines, readRecord } from './records.ts';
 
 const fields = { id: 'id', text: 'text', target: 'target' };
 
@@ -51,6 +51,37 @@ describe('parseJsonLines', () => {
     expect(() => parseJsonLines('{"id":"a","text":"x","target":{}}', options)).toThrow(
       /"target" that is neither text nor a number/u,
     );
+  });
+});
+
+describe('JsonLineReader', () => {
+  const encode = (text: string): Uint8Array => new TextEncoder().encode(text);
+
+  it('reads one record at a time, each line numbered in its file', () => {
+    const reader = new JsonLineReader(encode('{"body":"一"}\n\n{"body":"二 👍"}\n'), {
+      fields: { id: null, text: 'body', target: 'clause' },
+      firstLine: 5,
+    });
+    expect(reader.lineCount()).toBe(3);
+    expect(reader.next()).toEqual({ id: '5', text: '一', target: null });
+    expect(reader.next()).toEqual({ id: '7', text: '二 👍', target: null });
+    expect(reader.next()).toBeUndefined();
+    expect(reader.next()).toBeUndefined();
+  });
+
+  it('counts a last line without a line feed, and no line in nothing', () => {
+    expect(new JsonLineReader(encode('{"id":1,"text":"a"}\n{"id":2,"text":"b"}')).lineCount()).toBe(2);
+    expect(new JsonLineReader(new Uint8Array(0)).lineCount()).toBe(0);
+    expect(new JsonLineReader(new Uint8Array(0)).next()).toBeUndefined();
+  });
+
+  it('gives the records before a bad line, then names it', () => {
+    const reader = new JsonLineReader(encode('{"id":"a","text":"好"}\n{"id":"b",\n'), {
+      source: 'in.jsonl',
+      firstLine: 3,
+    });
+    expect(reader.next()).toEqual({ id: 'a', text: '好', target: null });
+    expect(() => reader.next()).toThrow(/^Line 4 of in\.jsonl is not valid JSON/u);
   });
 });
 

@@ -74,35 +74,70 @@ export function readRecord(row: unknown, fields: RecordFields, origin: RecordOri
 }
 
 /**
- * Records of a block of JSON Lines (whole lines, UTF-8; blank lines skipped). `firstLine` is the 1-based
- * line number of the block's first line in its file.
+ * The records of a block of JSON Lines (whole lines, UTF-8; blank lines skipped), read one at a time:
+ * a record is made only when asked for, so that a reader going through a large block holds few at once.
+ * `firstLine` is the 1-based line number of the block's first line in its file.
  */
+export class JsonLineReader {
+  private readonly fields: RecordFields;
+  private readonly origin: RecordOrigin;
+  private readonly decoder = new TextDecoder();
+  private start = 0;
+
+  constructor(
+    private readonly data: Uint8Array,
+    options: { fields?: RecordFields; firstLine?: number; source?: string } = {},
+  ) {
+    this.fields = options.fields ?? DEFAULT_RECORD_FIELDS;
+    this.origin = { source: options.source ?? 'input', line: options.firstLine ?? 1 };
+  }
+
+  /** Lines of the block: as many records at most. */
+  lineCount(): number {
+    const { data } = this;
+    let lines = 0;
+    for (let at = data.indexOf(0x0a); at !== -1; at = data.indexOf(0x0a, at + 1)) {
+      lines++;
+    }
+    return data.length > 0 && data[data.length - 1] !== 0x0a ? lines + 1 : lines;
+  }
+
+  /** The next record, or undefined after the last. */
+  next(): AnalysisInput | undefined {
+    const { data, origin } = this;
+    while (this.start < data.length) {
+      let end = data.indexOf(0x0a, this.start);
+      if (end === -1) {
+        end = data.length;
+      }
+      const line = this.decoder.decode(data.subarray(this.start, end));
+      this.start = end + 1;
+      if (line.trim() !== '') {
+        let parsed: unknown;
+        try {
+          parsed = JSON.parse(line);
+        } catch (error) {
+          fail(origin, `is not valid JSON (${(error as Error).message})`);
+        }
+        const record = readRecord(parsed, this.fields, origin);
+        origin.line++;
+        return record;
+      }
+      origin.line++;
+    }
+    return undefined;
+  }
+}
+
+/** All the records of a block of JSON Lines (see `JsonLineReader`). */
 export function readJsonLines(
   data: Uint8Array,
   options: { fields?: RecordFields; firstLine?: number; source?: string } = {},
 ): AnalysisInput[] {
-  const fields = options.fields ?? DEFAULT_RECORD_FIELDS;
-  const origin: RecordOrigin = { source: options.source ?? 'input', line: options.firstLine ?? 1 };
-  const decoder = new TextDecoder();
+  const reader = new JsonLineReader(data, options);
   const records: AnalysisInput[] = [];
-  let start = 0;
-  while (start < data.length) {
-    let end = data.indexOf(0x0a, start);
-    if (end === -1) {
-      end = data.length;
-    }
-    const line = decoder.decode(data.subarray(start, end));
-    if (line.trim() !== '') {
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(line);
-      } catch (error) {
-        fail(origin, `is not valid JSON (${(error as Error).message})`);
-      }
-      records.push(readRecord(parsed, fields, origin));
-    }
-    origin.line++;
-    start = end + 1;
+  for (let record = reader.next(); record !== undefined; record = reader.next()) {
+    records.push(record);
   }
   return records;
 }

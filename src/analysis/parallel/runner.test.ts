@@ -26,6 +26,18 @@ function jsonlTask(job: number, records: object[], format: 'json' | 'objects' = 
   return { type: 'analyze', job, format, jsonl, firstLine: 1, fields, source: 'test.jsonl' };
 }
 
+/** Runs `body` with a runner keeping its sets in memory (`where` null) or in a file of a scratch directory. */
+function withRunner(where: string | null, body: (run: AnalysisRunner) => void): void {
+  const directory = where === null ? null : makeScratchDirectory('concord-runner-test-');
+  try {
+    body(new AnalysisRunner({ context: {}, signature: DEFAULT_SIGNATURE_OPTIONS, setDirectory: directory }));
+  } finally {
+    if (directory !== null) {
+      removeScratchDirectory(directory);
+    }
+  }
+}
+
 /** The line tails of a reply, decoded. */
 /** The strings of UTF-8 `bytes`, string k ending at `ends[k]`. */
 function strings(bytes: Uint8Array, ends: Uint32Array): string[] {
@@ -40,6 +52,22 @@ function strings(bytes: Uint8Array, ends: Uint32Array): string[] {
 }
 
 const tails = (reply: AnalyzeReply): string[] => strings(reply.lines!, reply.lineEnds!);
+
+/** Expects a JSON Lines reply to answer `inputs` as each is analysed alone, signatures and all. */
+function expectAnswered(analyzed: AnalyzeReply, inputs: readonly AnalysisInput[]): void {
+  expect(analyzed.count).toBe(inputs.length);
+  // The ids come as JSON, ready for the output lines.
+  expect(analyzed.ids).toBeUndefined();
+  expect(strings(analyzed.idJson!, analyzed.idEnds!)).toEqual(inputs.map((r) => JSON.stringify(r.id)));
+  expect(tails(analyzed)).toEqual(inputs.map((r) => lineTail(analyzeRecord(r))));
+  const expected = computeSignatures(
+    inputs.map((r) => r.text),
+    DEFAULT_SIGNATURE_OPTIONS,
+  );
+  expect(analyzed.bandKeys).toEqual(expected.bandKeys);
+  expect(analyzed.exactHashes).toEqual(expected.exactHashes);
+  expect(analyzed.shingleCounts).toEqual(expected.shingleCounts);
+}
 
 const long = '推进新型城镇化，Support the plan 👍 第3条建议删除。'.repeat(400);
 const records: AnalysisInput[] = [
@@ -141,20 +169,9 @@ describe('AnalysisRunner', () => {
     const { reply } = runner().run(jsonlTask(1, records));
     expect(reply.type).toBe('analyzed');
     const analyzed = reply as AnalyzeReply;
-    expect(analyzed.count).toBe(records.length);
-    // The ids come as JSON, ready for the output lines.
-    expect(analyzed.ids).toBeUndefined();
-    expect(strings(analyzed.idJson!, analyzed.idEnds!)).toEqual(records.map((r) => JSON.stringify(r.id)));
-    expect(tails(analyzed)).toEqual(records.map((r) => lineTail(analyzeRecord(r))));
+    expectAnswered(analyzed, records);
     // c repeats a (same text and target), j repeats b; d has another target.
     expect(analyzed.reused).toBe(2);
-    const expected = computeSignatures(
-      records.map((r) => r.text),
-      DEFAULT_SIGNATURE_OPTIONS,
-    );
-    expect(analyzed.bandKeys).toEqual(expected.bandKeys);
-    expect(analyzed.exactHashes).toEqual(expected.exactHashes);
-    expect(analyzed.shingleCounts).toEqual(expected.shingleCounts);
   });
 
   it('answers records as objects, each with its own id, equal to analyzeRecord', () => {
@@ -231,13 +248,7 @@ describe('AnalysisRunner', () => {
     ['in memory', null],
     ['in a file', 'file'],
   ])('packs the same sets as packShingleSets from the sets it kept %s', (_, where) => {
-    const directory = where === null ? null : makeScratchDirectory('concord-runner-test-');
-    try {
-      const run = new AnalysisRunner({
-        context: {},
-        signature: DEFAULT_SIGNATURE_OPTIONS,
-        setDirectory: directory,
-      });
+    withRunner(where, (run) => {
       run.run(jsonlTask(3, records.slice(0, 5)));
       run.run(jsonlTask(4, records));
       // Records 0 and 2 of chunk 4 repeat texts of chunk 3: their sets are the ones kept then.
@@ -251,11 +262,71 @@ describe('AnalysisRunner', () => {
       expect(Array.from(set!.indexes)).toEqual(Array.from(expected.indexes));
       expect(Array.from(set!.offsets)).toEqual(Array.from(expected.offsets));
       expect(Array.from(set!.values)).toEqual(Array.from(expected.values));
-    } finally {
-      if (directory !== null) {
-        removeScratchDirectory(directory);
-      }
-    }
+    });
+  });
+
+  it.each([
+    ['in memory', null],
+    ['in a file', 'file'],
+  ])('analyses a chunk of many slices as record by record, its sets kept in place %s', (_, where) => {
+    withRunner(where, (run) => {
+      // 700 records, a few hundred to a slice: texts repeated within a slice, across slices and from
+      // the chunk before; a blank line among them.
+      const many = Array.from({ length: 700 }, (_, n) => ({
+        id: `m${n}`,
+        text:
+          n % 7 === 0
+            ? records[n % records.length]!.text
+            : `第${n % 250}条：建议将公交分担率提高到${n % 250}%，理由是通勤时间过长。Route ${n % 250} needs more buses.`,
+        target: null,
+      }));
+      run.run(
+        jsonlTask(
+          1,
+          records.slice(0, 2).map((r) => ({ ...r, target: null })),
+        ),
+      );
+      const jsonl = new TextEncoder().encode(
+        many.map((r, n) => (n === 300 ? `\n${JSON.stringify(r)}` : JSON.stringify(r))).join('\n') + '\n',
+      );
+      const { reply } = run.run({ ...jsonlTask(2, []), jsonl });
+      const analyzed = reply as AnalyzeReply;
+      expectAnswered(analyzed, many);
+      const distinct = new Set(many.map((r) => r.text)).size;
+      expect(analyzed.reused).toBe(many.length - distinct + 2);
+      const local = Int32Array.from({ length: many.length }, (_, k) => k);
+      const packed = run.run({ type: 'pack', job: 3, parts: [{ chunk: 2, local, base: 0 }] })
+        .reply as PackReply;
+      const sets = packShingleSets(
+        many.map((r) => r.text),
+        { indexes: local, offset: 0 },
+      );
+      expect(Array.from(packed.sets[0]!.offsets)).toEqual(Array.from(sets.offsets));
+      expect(Array.from(packed.sets[0]!.values)).toEqual(Array.from(sets.values));
+    });
+  });
+
+  it('answers many records as objects slice by slice, in order', () => {
+    const many = Array.from({ length: 300 }, (_, n) => records[n % records.length]!);
+    const { reply } = runner().run({ type: 'analyze', job: 1, format: 'objects', records: many });
+    const analyzed = reply as AnalyzeReply;
+    expect(analyzed.analyses!.map((a) => a.id)).toEqual(many.map((r) => r.id));
+    expect(analyzed.analyses).toEqual(many.map((r) => analyzeRecord(r)));
+    expect(analyzed.ids).toEqual(many.map((r) => r.id));
+  });
+
+  it('names a bad line after many good ones, and forgets what it began', () => {
+    const run = runner();
+    const good = Array.from({ length: 200 }, (_, n) => JSON.stringify({ id: `g${n}`, text: `第${n}条很好` }));
+    const bad = new TextEncoder().encode([...good, '{"id":"x",'].join('\n') + '\n');
+    const { reply } = run.run({ ...jsonlTask(1, []), jsonl: bad });
+    expect((reply as ErrorReply).error.message).toMatch(/^Line 201 of test\.jsonl is not valid JSON/u);
+    // The texts of the failed chunk are analysed afresh.
+    const again = run.run(jsonlTask(2, [{ id: 'g0', text: '第0条很好' }]));
+    expect((again.reply as AnalyzeReply).reused).toBe(0);
+    expect(tails(again.reply as AnalyzeReply)).toEqual([
+      lineTail(analyzeRecord({ id: 'g0', text: '第0条很好' })),
+    ]);
   });
 
   it('packs the sets of each clustering thread apart', () => {

@@ -31,7 +31,7 @@ import type {
   WorkerReply,
   WorkerTask,
 } from './protocol.ts';
-import { readJsonLines } from './records.ts';
+import { JsonLineReader } from './records.ts';
 import { FileSetStore } from '../../runtime/set-file.ts';
 import type { SetStore } from './set-store.ts';
 import { MemorySetStore } from './set-store.ts';
@@ -184,6 +184,7 @@ export class AnalysisRunner {
   private readonly retained = new Map<number, Retained>();
   private readonly sets: SetStore;
   private readonly remembered = new TextMemory<Remembered>(REUSE_CAPACITY);
+  private readonly spool = new Spool();
   private format: ResultFormat = 'json';
   /** A partition clustered here, and the sets received for it. */
   private partition: { clusterer: PartitionClusterer; received: PackedShingleIndex } | null = null;
@@ -250,10 +251,89 @@ export class AnalysisRunner {
     }
   }
 
+  /**
+   * Analyses a chunk a slice of records at a time: each slice's records are read, their new texts signed
+   * and tokenised together and analysed, and the slice let go before the next is read, so that what a
+   * record needs dies young and the collector seldom has to move it.
+   */
   private analyzeChunk(task: AnalyzeTask): TaskResult {
-    const records = recordsOf(task);
-    const count = records.length;
+    const source = recordSource(task);
+    const capacity = source.capacity;
     const json = task.format === 'json';
+    const { bands } = this.signature;
+    const out: ChunkOutput = {
+      count: 0,
+      reused: 0,
+      retained: { at: new Float64Array(capacity), size: new Uint32Array(capacity) },
+      bandKeys: new Uint32Array(capacity * bands),
+      exactHashes: new Uint32Array(capacity * 2),
+      shingleCounts: new Uint32Array(capacity),
+      analyses: json ? null : [],
+      ids: json ? null : [],
+      lines: json ? new LineWriter(capacity, 256) : null,
+      // As JSON text when results go as lines: that is all the output needs of them.
+      idJson: json ? new LineWriter(capacity, 16) : null,
+    };
+    // The chunk's shingles go to the set store in one piece, after those there already.
+    const setsAt = this.sets.size;
+    this.spool.length = 0;
+    for (;;) {
+      const slice: AnalysisInput[] = [];
+      for (let record = source.next(); record !== undefined; record = source.next()) {
+        if (slice.push(record) === SLICE) {
+          break;
+        }
+      }
+      if (slice.length === 0) {
+        break;
+      }
+      this.analyzeSlice(slice, out, setsAt);
+    }
+    if (this.sets.append(this.spool.kept()) !== setsAt) {
+      throw new AppError('internal', 'the shingle store moved while a chunk was analysed');
+    }
+    const { count } = out;
+    this.retained.set(task.job, {
+      at: out.retained.at.subarray(0, count),
+      size: out.retained.size.subarray(0, count),
+    });
+    const bandKeys = out.bandKeys.subarray(0, count * bands);
+    const exactHashes = out.exactHashes.subarray(0, count * 2);
+    const shingleCounts = out.shingleCounts.subarray(0, count);
+    const reply: AnalyzeReply = {
+      type: 'analyzed',
+      job: task.job,
+      count,
+      ...(out.ids === null ? {} : { ids: out.ids }),
+      bandKeys,
+      exactHashes,
+      shingleCounts,
+      reused: out.reused,
+    };
+    const transfer: ArrayBuffer[] = [
+      bandKeys.buffer,
+      exactHashes.buffer,
+      shingleCounts.buffer,
+    ] as ArrayBuffer[];
+    if (out.lines !== null && out.idJson !== null) {
+      const encoded = out.lines.finish();
+      const encodedIds = out.idJson.finish();
+      reply.lines = encoded.lines;
+      reply.lineEnds = encoded.lineEnds;
+      reply.idJson = encodedIds.lines;
+      reply.idEnds = encodedIds.lineEnds;
+      transfer.push(encoded.lines.buffer as ArrayBuffer, encoded.lineEnds.buffer as ArrayBuffer);
+      transfer.push(encodedIds.lines.buffer as ArrayBuffer, encodedIds.lineEnds.buffer as ArrayBuffer);
+    } else {
+      reply.analyses = out.analyses!;
+    }
+    return { reply, transfer };
+  }
+
+  /** Analyses a slice of a chunk's records into the chunk's output; the chunk's sets start at `setsAt`. */
+  private analyzeSlice(records: readonly AnalysisInput[], out: ChunkOutput, setsAt: number): void {
+    const count = records.length;
+    const json = out.lines !== null;
     // Each record's results, shared with the earlier records of the same text; and the records whose
     // text is new, analysed once for all of them.
     const found = new Array<Remembered>(count);
@@ -271,74 +351,48 @@ export class AnalysisRunner {
       }
       found[i] = entry;
     }
+    out.reused += count - fresh.length;
     // Signatures and shingles of the new texts, in one pass (one normalisation per text), the shingles
-    // put away; their tokens made a window of texts at a time.
+    // kept with the chunk's; and their tokens.
     const texts = fresh.map((i) => records[i]!.text);
-    const { signatures, shingles: sets } = computeSignaturesAndShingles(texts, this.signature);
-    const setsAt = this.sets.append(sets.values);
-    const tokenized = new TokenWindow(texts);
-    const retained: Retained = { at: new Float64Array(count), size: new Uint32Array(count) };
+    const { signatures, shingles: sets } = computeSignaturesAndShingles(
+      texts,
+      this.signature,
+      this.spool.room(totalLength(texts)),
+    );
+    const setsBase = setsAt + this.spool.keep(sets.values);
+    const docs = texts.length === 0 ? [] : tokenizeAll(texts);
     const { bands } = this.signature;
-    const bandKeys = new Uint32Array(count * bands);
-    const exactHashes = new Uint32Array(count * 2);
-    const shingleCounts = new Uint32Array(count);
-    const analyses: RecordAnalysis[] = json ? [] : new Array<RecordAnalysis>(count);
-    const lines = json ? new LineWriter(count, 256) : null;
-    // As JSON text when results go as lines: that is all the output needs of them.
-    const idJson = json ? new LineWriter(count, 16) : null;
-    const ids = json ? null : new Array<string>(count);
     for (let i = 0; i < count; i++) {
       const record = records[i]!;
       const entry = found[i]!;
       if (!entry.done) {
-        this.analyzeFresh(record, entry, signatures, json, tokenized.doc(entry.fresh));
-        entry.setAt = setsAt + sets.offsets[entry.fresh]!;
+        this.analyzeFresh(record, entry, signatures, json, docs[entry.fresh]!);
+        entry.setAt = setsBase + sets.offsets[entry.fresh]!;
         entry.setSize = sets.offsets[entry.fresh + 1]! - sets.offsets[entry.fresh]!;
       }
-      if (ids !== null) {
-        ids[i] = record.id;
+      const k = out.count++;
+      if (out.ids !== null) {
+        out.ids.push(record.id);
       } else {
-        idJson!.add(JSON.stringify(record.id));
+        out.idJson!.add(JSON.stringify(record.id));
       }
-      retained.at[i] = entry.setAt;
-      retained.size[i] = entry.setSize;
-      copyBandKeys(entry, bandKeys, i * bands, bands);
-      exactHashes[2 * i] = entry.hashHigh;
-      exactHashes[2 * i + 1] = entry.hashLow;
-      shingleCounts[i] = entry.shingles;
-      if (lines !== null) {
-        lines.add(entry.tail!);
+      out.retained.at[k] = entry.setAt;
+      out.retained.size[k] = entry.setSize;
+      copyBandKeys(entry, out.bandKeys, k * bands, bands);
+      out.exactHashes[2 * k] = entry.hashHigh;
+      out.exactHashes[2 * k + 1] = entry.hashLow;
+      out.shingleCounts[k] = entry.shingles;
+      if (out.lines !== null) {
+        out.lines.add(entry.tail!);
       } else {
         // A reused analysis is copied: each record's result is its own to change.
         const analysis = entry.analysis!;
-        analyses[i] = analysis.id === record.id ? analysis : { ...structuredClone(analysis), id: record.id };
+        out.analyses!.push(
+          analysis.id === record.id ? analysis : { ...structuredClone(analysis), id: record.id },
+        );
       }
     }
-    this.retained.set(task.job, retained);
-    const reply: AnalyzeReply = {
-      type: 'analyzed',
-      job: task.job,
-      count,
-      ...(ids === null ? {} : { ids }),
-      bandKeys,
-      exactHashes,
-      shingleCounts,
-      reused: count - fresh.length,
-    };
-    const transfer: ArrayBuffer[] = [bandKeys.buffer, exactHashes.buffer, shingleCounts.buffer];
-    if (lines !== null && idJson !== null) {
-      const encoded = lines.finish();
-      const encodedIds = idJson.finish();
-      reply.lines = encoded.lines;
-      reply.lineEnds = encoded.lineEnds;
-      reply.idJson = encodedIds.lines;
-      reply.idEnds = encodedIds.lineEnds;
-      transfer.push(encoded.lines.buffer as ArrayBuffer, encoded.lineEnds.buffer as ArrayBuffer);
-      transfer.push(encodedIds.lines.buffer as ArrayBuffer, encodedIds.lineEnds.buffer as ArrayBuffer);
-    } else {
-      reply.analyses = analyses;
-    }
-    return { reply, transfer };
   }
 
   /** Analyses the first record of a new text and fills in its entry. */
@@ -452,26 +506,78 @@ export class AnalysisRunner {
 }
 
 /**
- * Texts tokenised together (`tokenizeAll`): enough that the runs not remembered make a few calls of the
- * segmenter, few enough that their tokens die young.
+ * Records analysed together: their new texts are signed and tokenised at once (`tokenizeAll`), enough
+ * that the Han runs not remembered make a call of the segmenter worth its start, few enough that what
+ * the slice's records need dies before the collector runs.
  */
-const TOKEN_WINDOW = 256;
+const SLICE = 128;
 
-/** The tokens of a chunk's new texts, asked for in order and made a window of texts at a time. */
-class TokenWindow {
-  private docs: TokenizedText[] = [];
-  private first = 0;
+/** What a chunk's analysis gives, filled in slice by slice. */
+interface ChunkOutput {
+  count: number;
+  reused: number;
+  retained: Retained;
+  bandKeys: Uint32Array;
+  exactHashes: Uint32Array;
+  shingleCounts: Uint32Array;
+  /** Results as objects, or else as lines. */
+  analyses: RecordAnalysis[] | null;
+  ids: string[] | null;
+  lines: LineWriter | null;
+  idJson: LineWriter | null;
+}
 
-  constructor(private readonly texts: readonly string[]) {}
+/**
+ * The shingles of a chunk, gathered slice by slice before they go to the set store in one piece; kept
+ * from chunk to chunk, so that the memory is taken once.
+ */
+class Spool {
+  private values = new Uint32Array(1 << 16);
+  length = 0;
 
-  /** The tokens of text `m`. */
-  doc(m: number): TokenizedText {
-    if (m < this.first || m >= this.first + this.docs.length) {
-      this.first = m;
-      this.docs = tokenizeAll(this.texts.slice(m, m + TOKEN_WINDOW));
-    }
-    return this.docs[m - this.first]!;
+  /** Room for at least `count` values after those kept: a view of the spool from there on. */
+  room(count: number): Uint32Array {
+    this.reserve(count);
+    return this.values.subarray(this.length);
   }
+
+  /**
+   * Keeps `values` after those kept (copied, unless they were written where `room` pointed); returns
+   * where they start.
+   */
+  keep(values: Uint32Array): number {
+    const at = this.length;
+    const inPlace =
+      values.buffer === this.values.buffer &&
+      values.byteOffset === this.values.byteOffset + at * Uint32Array.BYTES_PER_ELEMENT;
+    if (!inPlace) {
+      this.reserve(values.length);
+      this.values.set(values, at);
+    }
+    this.length += values.length;
+    return at;
+  }
+
+  /** The values kept. */
+  kept(): Uint32Array {
+    return this.values.subarray(0, this.length);
+  }
+
+  private reserve(count: number): void {
+    if (this.length + count > this.values.length) {
+      const grown = new Uint32Array(Math.max(this.length + count, this.values.length * 2));
+      grown.set(this.values.subarray(0, this.length));
+      this.values = grown;
+    }
+  }
+}
+
+function totalLength(texts: readonly string[]): number {
+  let length = 0;
+  for (const text of texts) {
+    length += text.length;
+  }
+  return length;
 }
 
 /** A scratch array of at least the length asked for, kept from call to call and grown by doubling. */
@@ -508,16 +614,19 @@ function byOwner(part: ChunkPart): [number, Int32Array][] {
   return groups;
 }
 
-/** The records of an analyze task. */
-function recordsOf(task: AnalyzeTask): AnalysisInput[] {
+/** The records of an analyze task, read one at a time, and how many there are at most. */
+function recordSource(task: AnalyzeTask): { capacity: number; next: () => AnalysisInput | undefined } {
   if ('records' in task) {
-    return task.records;
+    const { records } = task;
+    let next = 0;
+    return { capacity: records.length, next: () => records[next++] };
   }
-  return readJsonLines(task.jsonl, {
+  const reader = new JsonLineReader(task.jsonl, {
     fields: task.fields,
     firstLine: task.firstLine,
     source: task.source,
   });
+  return { capacity: reader.lineCount(), next: () => reader.next() };
 }
 
 function copyBandKeys(entry: Remembered, into: Uint32Array, at: number, bands: number): void {
@@ -531,7 +640,7 @@ const encoder = new TextEncoder();
 
 /**
  * Strings as UTF-8, one after another, string k ending at byte `lineEnds[k]`: encoded as they come.
- * `lines` strings of about `bytesEach` bytes are expected.
+ * At most `lines` strings of about `bytesEach` bytes are expected.
  */
 class LineWriter {
   private buffer: Uint8Array;
@@ -557,7 +666,7 @@ class LineWriter {
   }
 
   finish(): { lines: Uint8Array; lineEnds: Uint32Array } {
-    return { lines: this.buffer.slice(0, this.bytes), lineEnds: this.lineEnds };
+    return { lines: this.buffer.slice(0, this.bytes), lineEnds: this.lineEnds.subarray(0, this.count) };
   }
 }
 

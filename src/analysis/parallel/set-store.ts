@@ -10,8 +10,10 @@
  * corpus analysed on the caller's thread keeps them in memory.
  */
 export interface SetStore {
-  /** Appends values; returns the position (in values) of the first. */
+  /** Appends a copy of values (the array stays the caller's); returns the position (in values) of the first. */
   append(values: Uint32Array): number;
+  /** Values appended so far: the position the next append gives. */
+  readonly size: number;
   /** Fills `into` with the values from position `at`. */
   read(at: number, into: Uint32Array): void;
 }
@@ -20,11 +22,11 @@ export interface SetStore {
 export class MemorySetStore implements SetStore {
   private blocks: Uint32Array[] = [];
   private starts: number[] = [];
-  private size = 0;
+  size = 0;
 
   append(values: Uint32Array): number {
     const at = this.size;
-    this.blocks.push(values);
+    this.blocks.push(values.slice());
     this.starts.push(at);
     this.size += values.length;
     return at;
