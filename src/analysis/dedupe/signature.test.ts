@@ -278,21 +278,29 @@ describe('computeSignaturesAndShingles', () => {
     });
   });
 
-  it('writes the shingles into the space given when it has room, else into an array of its own', () => {
-    const texts = [LETTER, '我们坚决支持本规划关于加快建设数字经济的目标。', 'ﬁﬁﬁﬁﬁﬁﬁﬁﬁﬁﬁ'];
+  it('writes the shingles into the space it is given, or a larger array when NFKC lengthens a text', () => {
+    const texts = [LETTER, '我们坚决支持本规划关于加快建设数字经济的目标。'];
     const alone = computeSignaturesAndShingles(texts).shingles;
     const space = new Uint32Array(10_000).fill(7);
-    const { shingles } = computeSignaturesAndShingles(texts, {}, space.subarray(100));
+    const asked: number[] = [];
+    const { shingles } = computeSignaturesAndShingles(texts, {}, (capacity) => {
+      asked.push(capacity);
+      return space.subarray(100);
+    });
+    expect(asked).toEqual([LETTER.length + texts[1]!.length]);
     expect(shingles.values.buffer).toBe(space.buffer);
     expect(shingles.values.byteOffset).toBe(100 * Uint32Array.BYTES_PER_ELEMENT);
     expect(Array.from(shingles.values)).toEqual(Array.from(alone.values));
     expect(Array.from(shingles.offsets)).toEqual(Array.from(alone.offsets));
     // Nothing before the space's view is touched.
     expect(space[99]).toBe(7);
-    const small = new Uint32Array(8);
-    const other = computeSignaturesAndShingles(texts, {}, small).shingles;
-    expect(other.values.buffer).not.toBe(small.buffer);
-    expect(Array.from(other.values)).toEqual(Array.from(alone.values));
-    expect(Array.from(small)).toEqual(new Array(8).fill(0));
+    // ﬁ becomes fi: more shingles than the text has characters.
+    const lengthened = ['ﬁ'.repeat(30)];
+    const exact = new Uint32Array(30);
+    const grown = computeSignaturesAndShingles(lengthened, {}, () => exact).shingles;
+    expect(grown.values.buffer).not.toBe(exact.buffer);
+    expect(Array.from(grown.values)).toEqual(
+      Array.from(computeSignaturesAndShingles(lengthened).shingles.values),
+    );
   });
 });

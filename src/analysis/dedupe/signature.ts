@@ -413,13 +413,14 @@ export interface ChunkShingles {
  * clustering verifies candidates with, without normalising and hashing the texts again. They are left
  * unsorted: most texts are never verified.
  *
- * The shingles are written from the start of `space` when it has room for as many as the texts have
- * characters (the values returned are then a view of it), else into a new array.
+ * The shingles are written from the start of `space(capacity)`, an array of at least `capacity` values
+ * (as many as the texts have characters; the values returned are then a view of it), or of a new array;
+ * only a text that NFKC lengthens can make them move to a larger one.
  */
 export function computeSignaturesAndShingles(
   texts: readonly string[],
   options: SignatureOptions = {},
-  space?: Uint32Array,
+  space: (capacity: number) => Uint32Array = (capacity) => new Uint32Array(capacity),
 ): { signatures: SignatureChunk; shingles: ChunkShingles } {
   let capacity = 0;
   for (const text of texts) {
@@ -427,7 +428,7 @@ export function computeSignaturesAndShingles(
   }
   const shingles = {
     offsets: new Uint32Array(texts.length + 1),
-    values: space !== undefined && space.length >= capacity ? space : new Uint32Array(Math.max(16, capacity)),
+    values: space(Math.max(16, capacity)),
   };
   const { signatures } = signChunk(texts, options, shingles);
   return {

@@ -355,10 +355,8 @@ export class AnalysisRunner {
     // Signatures and shingles of the new texts, in one pass (one normalisation per text), the shingles
     // kept with the chunk's; and their tokens.
     const texts = fresh.map((i) => records[i]!.text);
-    const { signatures, shingles: sets } = computeSignaturesAndShingles(
-      texts,
-      this.signature,
-      this.spool.room(totalLength(texts)),
+    const { signatures, shingles: sets } = computeSignaturesAndShingles(texts, this.signature, (capacity) =>
+      this.spool.room(capacity),
     );
     const setsBase = setsAt + this.spool.keep(sets.values);
     const docs = texts.length === 0 ? [] : tokenizeAll(texts);
@@ -570,14 +568,6 @@ class Spool {
       this.values = grown;
     }
   }
-}
-
-function totalLength(texts: readonly string[]): number {
-  let length = 0;
-  for (const text of texts) {
-    length += text.length;
-  }
-  return length;
 }
 
 /** A scratch array of at least the length asked for, kept from call to call and grown by doubling. */
