@@ -3,12 +3,22 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readComments } from '../src/cli/import-comments-command.ts';
-import { readRecordBatches, readRecords } from '../src/cli/records.ts';
+import type { ImportedComment } from '../src/server/services/comment-import.service.ts';
+import { estimateRecordCount, readRecordBatches, readRecords } from '../src/cli/records.ts';
 
 function file(name: string, body: string | Buffer): string {
   const path = join(mkdtempSync(join(tmpdir(), 'concord-records-')), name);
   writeFileSync(path, body);
   return path;
+}
+
+/** The comments of a file, every batch of them. */
+async function comments(path: string): Promise<ImportedComment[]> {
+  const out: ImportedComment[] = [];
+  for await (const batch of readComments(path, {})) {
+    out.push(...batch);
+  }
+  return out;
 }
 
 async function all(path: string): Promise<{ record: Record<string, unknown>; line: number }[]> {
@@ -85,21 +95,31 @@ describe('reading JSON Lines', () => {
         .map((r) => JSON.stringify(r))
         .join('\n'),
     );
-    expect(await readComments(path, {})).toEqual([
+    expect(await comments(path)).toEqual([
       { ref: '7', text: '支持' },
       { ref: null, text: 'no id' },
       { ref: 'x-1', text: '' },
     ]);
-    await expect(
-      readComments(file('notext.jsonl', '{"text":"a"}\n{"text":5}\n{"text":null}\n'), {}),
-    ).rejects.toThrow(/Record 3 of .* has no text in "text"/);
+    await expect(comments(file('notext.jsonl', '{"text":"a"}\n{"text":5}\n{"text":null}\n'))).rejects.toThrow(
+      /Record 3 of .* has no text in "text"/,
+    );
+  });
+});
+
+describe('counting records for progress', () => {
+  it('counts the lines of a JSON Lines file and the records after a CSV header', async () => {
+    expect(await estimateRecordCount(file('a.jsonl', '{"text":"a"}\n{"text":"b"}\n'))).toBe(2);
+    expect(await estimateRecordCount(file('b.jsonl', '{"text":"a"}\n{"text":"b"}'))).toBe(2);
+    expect(await estimateRecordCount(file('c.csv', 'id,text\n1,a\n2,b\n3,c'))).toBe(3);
+    expect(await estimateRecordCount(file('d.csv', ''))).toBe(0);
+    await expect(estimateRecordCount('/nonexistent/comments.csv')).rejects.toThrow('No such file');
   });
 });
 
 describe('reading CSV', () => {
   it('reads records with a header, quoted fields and a byte order mark', async () => {
     const path = file('comments.csv', '\uFEFFid,comment\n1,"第一条, 建议"\n2,"say ""yes"""\n');
-    expect(await readComments(path, {})).toEqual([
+    expect(await comments(path)).toEqual([
       { ref: '1', text: '第一条, 建议' },
       { ref: '2', text: 'say "yes"' },
     ]);

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { expect, it } from 'vitest';
+import { AppError } from '../src/domain/errors.ts';
 import { loadConfig } from '../src/server/config.ts';
 import type { Database } from '../src/server/db/database.ts';
 import { orderedIds } from '../src/server/db/ordered-ids.ts';
@@ -247,6 +248,56 @@ describeDb('comment import', (db, dialect) => {
         .update(fresh.map((c) => `${c.ref ?? ''}\t${c.text}`).join('\n'))
         .digest('hex'),
     );
+  });
+
+  it('takes comments in batches as they are read and stores what it stores of them given whole', async () => {
+    const services = servicesOf(db());
+    const whole = await publicRoundWithTopics(db(), services);
+    const batched = await publicRoundWithTopics(db(), services);
+    await importer(services).importComments(CLI_ACTOR, whole.roundId, COMMENTS);
+    async function* batches(): AsyncGenerator<ImportedComment[]> {
+      // The repeated id comes in a later batch than the first comment with it.
+      yield COMMENTS.slice(0, 4);
+      yield [];
+      yield COMMENTS.slice(4, 9);
+      yield COMMENTS.slice(9);
+    }
+    const progress: { phase: string; total: number }[] = [];
+    const result = await importer(services).importComments(CLI_ACTOR, batched.roundId, batches(), {
+      expected: COMMENTS.length,
+      onProgress: (p) => progress.push(p),
+    });
+    expect(result).toMatchObject({ imported: 9, skipped: 1, clusters: 1, exactDuplicates: 1 });
+    expect(progress.find((p) => p.phase === 'analyze')?.total).toBe(COMMENTS.length);
+    // The two rounds' rows, registration numbers without the round's number.
+    const comparable = async (round: TestRound): Promise<unknown> => {
+      const { seq } = await db()
+        .db.selectFrom('round')
+        .select('seq')
+        .where('id', '=', round.roundId)
+        .executeTakeFirstOrThrow();
+      const rows = JSON.stringify(await snapshot(db(), round.roundId));
+      return JSON.parse(rows.replaceAll(`"${seq}-P-`, '"P-')) as unknown;
+    };
+    expect(await comparable(batched)).toEqual(await comparable(whole));
+  });
+
+  it('writes nothing when the comments cannot all be read', async () => {
+    const services = servicesOf(db());
+    const round = await publicRoundWithTopics(db(), services);
+    async function* broken(): AsyncGenerator<ImportedComment[]> {
+      yield COMMENTS.slice(0, 5);
+      throw new AppError('validation_failed', 'Record 6 of comments.csv has no text in "text".');
+    }
+    await expect(importer(services).importComments(CLI_ACTOR, round.roundId, broken())).rejects.toThrow(
+      'Record 6 of comments.csv',
+    );
+    const opinions = await db()
+      .db.selectFrom('opinion')
+      .select('id')
+      .where('round_id', '=', round.roundId)
+      .execute();
+    expect(opinions).toEqual([]);
   });
 
   it('continues the registration numbers and skips what the round holds on a second import', async () => {

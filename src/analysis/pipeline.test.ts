@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { findDuplicates } from './dedupe/cluster.ts';
 import { exactHash } from './normalize.ts';
 import type { AnalysisInput, CorpusProgress, RecordAnalysis } from './pipeline.ts';
-import { analyzeCorpus, analyzeCorpusClusters, analyzeCorpusToJsonLines, analyzeRecord } from './pipeline.ts';
+import {
+  analyzeCorpus,
+  analyzeCorpusClusters,
+  analyzeCorpusClustersStream,
+  analyzeCorpusToJsonLines,
+  analyzeRecord,
+} from './pipeline.ts';
 import { trainStanceModel } from './stance/model.ts';
 import { tokenize } from './tokenize.ts';
 import { trainTopicModel } from './topics/model.ts';
@@ -248,6 +254,78 @@ describe('analyzeCorpus', () => {
       }
     },
   );
+
+  it(
+    'reads records given in batches as it goes, with the results of the same records given whole',
+    { timeout: 60_000 },
+    async () => {
+      const records = campaigns(4);
+      async function* batches(): AsyncGenerator<AnalysisInput[]> {
+        // Uneven batches, one of them empty.
+        yield records.slice(0, 7);
+        yield [];
+        for (let k = 7; k < records.length; k += 50) {
+          yield records.slice(k, k + 50);
+        }
+      }
+      for (const workers of [undefined, 2]) {
+        const whole: RecordAnalysis[] = [];
+        const expected = await analyzeCorpusClusters(records, {
+          ...(workers === undefined ? {} : { workers }),
+          onAnalyses: (analyses) => void whole.push(...analyses),
+        });
+        const taken: RecordAnalysis[] = [];
+        const firsts: number[] = [];
+        const streamed = await analyzeCorpusClustersStream(batches(), {
+          ...(workers === undefined ? {} : { workers }),
+          onAnalyses: (analyses, first) => {
+            firsts.push(first);
+            taken.push(...analyses);
+          },
+        });
+        expect(taken).toEqual(whole);
+        expect(firsts[0]).toBe(0);
+        expect(streamed).toEqual(expected);
+        expect(streamed.sizeOf.some((size) => size > 2)).toBe(true);
+      }
+    },
+  );
+
+  it('stops with the error of a batch that cannot be read, and lets the source go', async () => {
+    let closed = false;
+    async function* failing(): AsyncGenerator<AnalysisInput[]> {
+      try {
+        yield campaign();
+        throw new Error('line 9 is not JSON');
+      } finally {
+        closed = true;
+      }
+    }
+    await expect(
+      analyzeCorpusClustersStream(failing(), { workers: 0, onAnalyses: () => undefined }),
+    ).rejects.toThrow('line 9 is not JSON');
+    expect(closed).toBe(true);
+    // A failure of the analysis itself lets go of a source that has more to give.
+    let released = false;
+    async function* endless(): AsyncGenerator<AnalysisInput[]> {
+      try {
+        for (;;) {
+          yield campaign();
+        }
+      } finally {
+        released = true;
+      }
+    }
+    await expect(
+      analyzeCorpusClustersStream(endless(), {
+        workers: 0,
+        onAnalyses: () => {
+          throw new Error('cannot store');
+        },
+      }),
+    ).rejects.toThrow('cannot store');
+    expect(released).toBe(true);
+  });
 
   it('stops with the error of the step that takes the analyses', async () => {
     await expect(

@@ -5,8 +5,9 @@
  * TokenizedText feeds stance, topics and key phrases; figures feed the quality check. It is pure and
  * synchronous.
  *
- * `analyzeCorpus`, `analyzeCorpusClusters` and `analyzeCorpusToJsonLines` (from ./parallel, Node only:
- * worker threads) add the near-duplicate clusters and spread the work over the cores.
+ * `analyzeCorpus`, `analyzeCorpusClusters` (`…Stream` for records read as it goes) and
+ * `analyzeCorpusToJsonLines` (from ./parallel, Node only: worker threads) add the near-duplicate clusters
+ * and spread the work over the cores.
  */
 import type { Figure } from './figures.ts';
 import { extractFigures } from './figures.ts';
@@ -131,4 +132,9 @@ export type {
   CorpusStreamOptions,
   CorpusSummary,
 } from './parallel/corpus.ts';
-export { analyzeCorpus, analyzeCorpusClusters, analyzeCorpusToJsonLines } from './parallel/corpus.ts';
+export {
+  analyzeCorpus,
+  analyzeCorpusClusters,
+  analyzeCorpusClustersStream,
+  analyzeCorpusToJsonLines,
+} from './parallel/corpus.ts';

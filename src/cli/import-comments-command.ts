@@ -6,10 +6,9 @@ import type { CommentImportProgress, ImportedComment } from '../server/services/
 import { CLI_ACTOR } from '../server/services/context.ts';
 import type { Services } from '../server/services/index.ts';
 import type { Output } from './output.ts';
-import { fieldText, readRecordBatches, resolveFields } from './records.ts';
+import { estimateRecordCount, fieldText, readRecordBatches, resolveFields } from './records.ts';
 
 const PHASES: Record<CommentImportProgress['phase'], string> = {
-  check: 'checking ',
   analyze: 'analysing',
   verify: 'verifying',
   cluster: 'grouping ',
@@ -60,16 +59,17 @@ export function progressReporter(out: Output): {
   };
 }
 
-/** Reads comments from a CSV or JSON Lines file: one per record, its text and (when present) its id. */
-export async function readComments(
+/**
+ * The comments of a CSV or JSON Lines file, a batch at a time as it is read: one per record, its text and
+ * (when present) its id.
+ */
+export async function* readComments(
   path: string,
   fields: { textField?: string; idField?: string },
-  onRead?: (count: number) => void,
-): Promise<ImportedComment[]> {
-  const comments: ImportedComment[] = [];
+): AsyncGenerator<ImportedComment[]> {
   let resolved: { textField: string; idField: string | null } | null = null;
-  let reported = 0;
   for await (const batch of readRecordBatches(path)) {
+    const comments: ImportedComment[] = [];
     for (const { record, line } of batch) {
       resolved ??= resolveFields(record, fields, path);
       const text = fieldText(record[resolved.textField]);
@@ -86,12 +86,8 @@ export async function readComments(
       const ref = resolved.idField === null ? null : fieldText(record[resolved.idField]);
       comments.push({ ref: ref === null || ref === '' ? null : ref, text });
     }
-    if (comments.length - reported >= 50_000) {
-      reported = comments.length;
-      onRead?.(comments.length);
-    }
+    yield comments;
   }
-  return comments;
 }
 
 /** `concord import comments --round ID FILE`: bulk intake of public comments, analysed on the way in. */
@@ -127,14 +123,11 @@ export function registerImportCommands(
         const out = tools.output();
         const progress = progressReporter(out);
         try {
-          const comments = await readComments(
-            file,
-            {
-              ...(opts.textField ? { textField: opts.textField } : {}),
-              ...(opts.idField ? { idField: opts.idField } : {}),
-            },
-            (n) => progress.update('reading  ', n, n),
-          );
+          const expected = await estimateRecordCount(file);
+          const comments = readComments(file, {
+            ...(opts.textField ? { textField: opts.textField } : {}),
+            ...(opts.idField ? { idField: opts.idField } : {}),
+          });
           // Loaded here: the import service is not needed by the other commands.
           const { CommentImportService } = await import('../server/services/comment-import.service.ts');
           await tools.withServices(async (services) => {
@@ -143,6 +136,7 @@ export function registerImportCommands(
               services.plans,
               services.analysis,
             ).importComments(CLI_ACTOR, opts.round, comments, {
+              expected,
               source: file,
               ...(opts.workers ? { workers: opts.workers } : {}),
               onProgress: (p) => progress.update(PHASES[p.phase], p.done, p.total),

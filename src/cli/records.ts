@@ -168,6 +168,29 @@ export async function* readRecordBatches(
   yield* format === 'jsonl' ? jsonLineBatches(path) : csvBatches(path, format);
 }
 
+/**
+ * About how many records a file holds, for progress: its lines (less a CSV's header; a CSV field may span
+ * lines, so it may count a few too many).
+ */
+export async function estimateRecordCount(path: string): Promise<number> {
+  await assertReadable(path);
+  let lines = 0;
+  let last = 0x0a;
+  for await (const chunk of createReadStream(path)) {
+    const data = chunk as Buffer;
+    for (let at = data.indexOf(0x0a); at !== -1; at = data.indexOf(0x0a, at + 1)) {
+      lines++;
+    }
+    if (data.length > 0) {
+      last = data[data.length - 1]!;
+    }
+  }
+  if (last !== 0x0a) {
+    lines++;
+  }
+  return (await sniffFormat(path)) === 'jsonl' || lines === 0 ? lines : lines - 1;
+}
+
 /** Every record of the file in order; `line` is the 1-based line (JSON Lines) or record number (CSV). */
 export async function* readRecords(path: string): AsyncGenerator<{ record: FileRecord; line: number }> {
   for await (const batch of readRecordBatches(path)) {

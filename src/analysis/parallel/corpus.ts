@@ -531,6 +531,89 @@ export interface CorpusClusters {
   exactDuplicateOf: Int32Array;
 }
 
+/** Records a chunk holds at most when they come as a stream. */
+const STREAM_CHUNK = 2000;
+
+/**
+ * Chunks of records from a stream of batches, and the workers to use: when `workers` is not given, the
+ * stream is read until it has given SMALL_CORPUS records, and a stream that ends before is analysed on
+ * this thread (starting workers would take longer than the analysis).
+ */
+async function streamChunks(
+  batches: AsyncIterable<readonly AnalysisInput[]>,
+  workers: number | undefined,
+): Promise<{ workers: number; chunks: AsyncGenerator<CorpusChunk> }> {
+  const iterator = batches[Symbol.asyncIterator]();
+  const ahead: (readonly AnalysisInput[])[] = [];
+  let buffered = 0;
+  let ended = false;
+  while (workers === undefined && buffered < SMALL_CORPUS) {
+    const next = await iterator.next();
+    if (next.done === true) {
+      ended = true;
+      break;
+    }
+    ahead.push(next.value);
+    buffered += next.value.length;
+  }
+  async function* chunks(): AsyncGenerator<CorpusChunk> {
+    let chunk: AnalysisInput[] = [];
+    const take = function* (batch: readonly AnalysisInput[]): Generator<CorpusChunk> {
+      for (const record of batch) {
+        chunk.push(record);
+        if (chunk.length === STREAM_CHUNK) {
+          yield { records: chunk };
+          chunk = [];
+        }
+      }
+    };
+    try {
+      for (const batch of ahead) {
+        yield* take(batch);
+      }
+      ahead.length = 0;
+      while (!ended) {
+        const next = await iterator.next();
+        ended = next.done === true;
+        if (next.done !== true) {
+          yield* take(next.value);
+        }
+      }
+      if (chunk.length > 0) {
+        yield { records: chunk };
+      }
+    } finally {
+      // Stopped early (the analysis failed): the source is let go.
+      if (!ended) {
+        await iterator.return?.();
+      }
+    }
+  }
+  return {
+    workers: workers ?? (ended && buffered < SMALL_CORPUS ? 0 : defaultWorkerCount()),
+    chunks: chunks(),
+  };
+}
+
+/**
+ * `analyzeCorpusClusters` of records that come in batches, read as the analysis goes (a file of a
+ * million comments need not be held whole before it starts). `total` (records expected) is for progress.
+ */
+export async function analyzeCorpusClustersStream(
+  batches: AsyncIterable<readonly AnalysisInput[]>,
+  options: CorpusStreamOptions & Required<Pick<CorpusOptions, 'onAnalyses'>>,
+): Promise<CorpusClusters> {
+  const { workers, chunks } = await streamChunks(batches, options.workers);
+  const run = await runCorpus(chunks, options, 'objects', workers, false);
+  return clustersOf(run);
+}
+
+/** Each record's cluster fields from a corpus run. */
+function clustersOf(run: CorpusRun): CorpusClusters {
+  const { representativeOf, sizeOf } = clusterFields(run);
+  return { ids: run.ids, representativeOf, sizeOf, exactDuplicateOf: run.duplicates.exactDuplicateOf };
+}
+
 /** The corpus run over records given as an array, and its clusters; the analyses stay in the run's chunks when kept. */
 async function runRecords(
   records: readonly AnalysisInput[],
@@ -545,14 +628,7 @@ async function runRecords(
     workers,
     keepAnalyses,
   );
-  const { representativeOf, sizeOf } = clusterFields(run);
-  const clusters = {
-    ids: run.ids,
-    representativeOf,
-    sizeOf,
-    exactDuplicateOf: run.duplicates.exactDuplicateOf,
-  };
-  return { run, clusters };
+  return { run, clusters: clustersOf(run) };
 }
 
 /**

@@ -283,17 +283,8 @@ export function commentImportWriter(
   };
 }
 
-/** The external references of a round's opinions that are among `refs` (which may repeat). */
-export async function findExistingRefs(
-  db: Executor,
-  roundId: string,
-  refs: readonly string[],
-): Promise<Set<string>> {
-  const found = new Set<string>();
-  if (refs.length === 0) {
-    return found;
-  }
-  // A round that holds no imported comment (the first import of a campaign) needs no look-up per ref.
+/** Whether any opinion of a round has an external reference (the first import of a campaign has none). */
+export async function hasExternalRefs(db: Executor, roundId: string): Promise<boolean> {
   const any = await db
     .selectFrom('opinion')
     .select('id')
@@ -301,9 +292,16 @@ export async function findExistingRefs(
     .where('external_ref', 'is not', null)
     .limit(1)
     .executeTakeFirst();
-  if (!any) {
-    return found;
-  }
+  return any !== undefined;
+}
+
+/** The external references of a round's opinions that are among `refs` (which may repeat). */
+export async function findExistingRefs(
+  db: Executor,
+  roundId: string,
+  refs: readonly string[],
+): Promise<Set<string>> {
+  const found = new Set<string>();
   const distinct = [...new Set(refs)];
   for (let start = 0; start < distinct.length; start += 5_000) {
     const rows = await db

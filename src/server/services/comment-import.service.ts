@@ -1,5 +1,6 @@
 import { createHash, hash } from 'node:crypto';
-import { analyzeCorpusClusters } from '../../analysis/pipeline.ts';
+import type { AnalysisInput } from '../../analysis/pipeline.ts';
+import { analyzeCorpusClustersStream } from '../../analysis/pipeline.ts';
 import { AppError } from '../../domain/errors.ts';
 import { canonicalJson } from '../../domain/ledger.ts';
 import { inTransaction } from '../db/executor.ts';
@@ -9,6 +10,7 @@ import {
   commentImportWriter,
   countPublicOpinions,
   findExistingRefs,
+  hasExternalRefs,
 } from '../repositories/comment-import.repository.ts';
 import { findRound } from '../repositories/round.repository.ts';
 import type { AnalysisService, PlanSetup } from './analysis.service.ts';
@@ -25,8 +27,8 @@ export interface ImportedComment {
 }
 
 export interface CommentImportProgress {
-  /** check: against what the round holds; analyze, verify, cluster: the analysis; store: the rows. */
-  phase: 'check' | 'analyze' | 'verify' | 'cluster' | 'write' | 'store';
+  /** analyze (comments read, checked and analysed), verify, cluster: the analysis; store: the rows. */
+  phase: 'analyze' | 'verify' | 'cluster' | 'write' | 'store';
   done: number;
   total: number;
 }
@@ -58,13 +60,19 @@ export class CommentImportService {
     private readonly analysis: AnalysisService,
   ) {}
 
+  /**
+   * Imports `comments`, given whole or as batches read as the import goes (each comment's text is let go
+   * once it is stored, so a file of a million comments is never held whole). `expected`: how many
+   * comments are coming, for progress, when given as batches.
+   */
   async importComments(
     actor: Actor,
     roundId: string,
-    comments: readonly ImportedComment[],
+    comments: readonly ImportedComment[] | AsyncIterable<readonly ImportedComment[]>,
     options: {
       source?: string;
       workers?: number;
+      expected?: number;
       onProgress?: (progress: CommentImportProgress) => void;
     } = {},
   ): Promise<CommentImportResult> {
@@ -94,39 +102,50 @@ export class CommentImportService {
       });
     }
     const report = options.onProgress ?? (() => undefined);
-    report({ phase: 'check', done: 0, total: comments.length });
-    const refs: string[] = [];
-    for (const comment of comments) {
-      if (comment.ref !== null) {
-        refs.push(comment.ref);
-      }
-    }
-    const existing = await findExistingRefs(db, roundId, refs);
-    const seen = new Set<string>();
-    const fresh = comments.filter((c) => {
-      if (c.ref === null) {
-        return true;
-      }
-      if (existing.has(c.ref) || seen.has(c.ref)) {
-        return false;
-      }
-      seen.add(c.ref);
-      return true;
-    });
-    report({ phase: 'check', done: comments.length, total: comments.length });
-
+    const batches = isBatches(comments) ? comments : oneBatch(comments);
+    const expected = isBatches(comments) ? options.expected : comments.length;
     const setup = await this.analysis.loadSetup(round.planId);
     const nextId = orderedIds(this.ctx.now());
-    const inputs = fresh.map((c) => ({ id: nextId(), text: c.text, target: round.title }));
     const now = this.ctx.now().toISOString();
     const threshold = round.dedupeThreshold ?? DEFAULT_THRESHOLD;
-    const inputHash = inputHasher(setup, round.title);
-    // One transaction for all of it. Each opinion is written with its analysis and topics as the
-    // analyses come in, in order; once the clusters are known, the clusters, and each clustered or copied
-    // opinion's analysis is told its own.
+    const target = round.title;
+    const inputHash = inputHasher(setup, target);
     return inTransaction(this.ctx.database, async (tx) => {
       const base = await countPublicOpinions(tx, roundId);
       const regNo = (i: number): string => `${round.seq}-P-${String(base + i + 1).padStart(7, '0')}`;
+      // Comments whose ids the round held before this import are skipped, and so are repeats in the file.
+      const checkRefs = await hasExternalRefs(tx, roundId);
+      const seen = new Set<string>();
+      let read = 0;
+      /** Per comment imported, in order: its opinion's id; the comment itself until it is stored. */
+      const ids: string[] = [];
+      const waiting: (ImportedComment | undefined)[] = [];
+      async function* fresh(): AsyncGenerator<AnalysisInput[]> {
+        for await (const batch of batches) {
+          read += batch.length;
+          const refs: string[] = [];
+          for (const comment of batch) {
+            if (comment.ref !== null) {
+              refs.push(comment.ref);
+            }
+          }
+          const existing = checkRefs ? await findExistingRefs(tx, roundId, refs) : null;
+          const inputs: AnalysisInput[] = [];
+          for (const comment of batch) {
+            if (comment.ref !== null) {
+              if (seen.has(comment.ref) || existing?.has(comment.ref) === true) {
+                continue;
+              }
+              seen.add(comment.ref);
+            }
+            const id = nextId();
+            ids.push(id);
+            waiting.push(comment);
+            inputs.push({ id, text: comment.text, target });
+          }
+          yield inputs;
+        }
+      }
       const writer = commentImportWriter(this.ctx.database, tx, {
         roundId,
         now,
@@ -138,19 +157,23 @@ export class CommentImportService {
       let exactDuplicates = 0;
       const clusterSizes: number[] = [];
       try {
-        const { representativeOf, sizeOf, exactDuplicateOf } = await analyzeCorpusClusters(inputs, {
+        // Each opinion is written with its analysis and topics as the analyses come in, in order; once the
+        // clusters are known, the clusters, and each clustered or copied opinion's analysis is told its own.
+        const { representativeOf, sizeOf, exactDuplicateOf } = await analyzeCorpusClustersStream(fresh(), {
           threshold,
           taxonomy: setup.taxonomy,
           topicModel: setup.topicModel,
           stanceModel: setup.stanceModel,
           ...(options.workers ? { workers: options.workers } : {}),
+          ...(expected === undefined ? {} : { total: expected }),
           onProgress: (p) => report(p),
           onAnalyses: async (analyses, first) => {
             for (let k = 0; k < analyses.length; k++) {
               const i = first + k;
-              const comment = fresh[i]!;
+              const comment = waiting[i]!;
+              waiting[i] = undefined;
               const analysis = analyses[k]!;
-              const id = inputs[i]!.id;
+              const id = ids[i]!;
               writer.opinion([
                 id,
                 regNo(i),
@@ -184,7 +207,7 @@ export class CommentImportService {
 
         // A cluster is written when its first member comes (the writer sends clusters before the
         // analyses told of them).
-        const total = fresh.length;
+        const total = ids.length;
         const clusterIds = new Map<number, string>();
         for (let i = 0; i < total; i++) {
           const representative = representativeOf[i]!;
@@ -196,14 +219,14 @@ export class CommentImportService {
               clusterId = nextId();
               clusterIds.set(representative, clusterId);
               clusterSizes.push(sizeOf[i]!);
-              writer.cluster([clusterId, inputs[representative]!.id, sizeOf[i]!]);
+              writer.cluster([clusterId, ids[representative]!, sizeOf[i]!]);
             }
           }
           if (original !== -1) {
             exactDuplicates++;
           }
           if (clusterId !== null || original !== -1) {
-            writer.assign([inputs[i]!.id, clusterId, original === -1 ? null : inputs[original]!.id]);
+            writer.assign([ids[i]!, clusterId, original === -1 ? null : ids[original]!]);
           }
           if ((i + 1) % WRITE_BLOCK === 0 || i + 1 === total) {
             await writer.flush();
@@ -217,13 +240,13 @@ export class CommentImportService {
 
       const result: CommentImportResult = {
         roundId,
-        imported: fresh.length,
-        skipped: comments.length - fresh.length,
+        imported: ids.length,
+        skipped: read - ids.length,
         clusters: clusterSizes.length,
         largestClusters: clusterSizes.sort((a, b) => b - a).slice(0, 10),
         exactDuplicates,
-        firstRegNo: fresh.length > 0 ? regNo(0) : null,
-        lastRegNo: fresh.length > 0 ? regNo(fresh.length - 1) : null,
+        firstRegNo: ids.length > 0 ? regNo(0) : null,
+        lastRegNo: ids.length > 0 ? regNo(ids.length - 1) : null,
       };
       await this.ctx.ledger.append(tx, {
         actor: actorRef(actor),
@@ -235,6 +258,16 @@ export class CommentImportService {
       return result;
     });
   }
+}
+
+function isBatches(
+  comments: readonly ImportedComment[] | AsyncIterable<readonly ImportedComment[]>,
+): comments is AsyncIterable<readonly ImportedComment[]> {
+  return !Array.isArray(comments);
+}
+
+async function* oneBatch(comments: readonly ImportedComment[]): AsyncGenerator<readonly ImportedComment[]> {
+  yield comments;
 }
 
 /** Any lone surrogate: text that has no canonical JSON. */
