@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { findDuplicates } from './dedupe/cluster.ts';
 import { exactHash } from './normalize.ts';
+import type { AnalysisRows, RowValues } from './parallel/rows.ts';
+import { rowValues } from './parallel/rows.ts';
 import type { AnalysisInput, CorpusProgress, RecordAnalysis } from './pipeline.ts';
 import {
   analyzeCorpus,
@@ -136,6 +138,23 @@ function campaign(): AnalysisInput[] {
   }
   records.push({ id: 'empty', text: '' }, { id: 'one', text: '好' }, { id: 'emoji', text: '👍' });
   return records;
+}
+
+/** Record k's row read back through the accessors of its chunk's rows. */
+function rowOf(rows: AnalysisRows, k: number): RowValues {
+  const topics = rows.topics(k);
+  return {
+    strings: [
+      rows.textHash(k),
+      rows.stance(k),
+      rows.qualityFlags(k),
+      rows.keyphrases(k),
+      rows.figures(k),
+      topics.length === 0 ? '[]' : JSON.stringify(topics),
+    ],
+    qualityScore: rows.qualityScore(k),
+    stanceScore: rows.stanceScore(k),
+  };
 }
 
 /** `count` campaigns one after another, the records numbered r0, r1, … */
@@ -274,16 +293,20 @@ describe('analyzeCorpus', () => {
           ...(workers === undefined ? {} : { workers }),
           onAnalyses: (analyses) => void whole.push(...analyses),
         });
-        const taken: RecordAnalysis[] = [];
+        const taken: RowValues[] = [];
         const firsts: number[] = [];
         const streamed = await analyzeCorpusClustersStream(batches(), {
           ...(workers === undefined ? {} : { workers }),
-          onAnalyses: (analyses, first) => {
+          onRows: (rows, first) => {
             firsts.push(first);
-            taken.push(...analyses);
+            for (let k = 0; k < rows.count; k++) {
+              taken.push(rowOf(rows, k));
+            }
           },
         });
-        expect(taken).toEqual(whole);
+        // Each record's row holds its analysis, the lists as JSON.
+        expect(taken).toEqual(whole.map(rowValues));
+        expect(taken.some((row) => row.strings[3] !== '[]' && row.strings[4] !== '[]')).toBe(true);
         expect(firsts[0]).toBe(0);
         expect(streamed).toEqual(expected);
         expect(streamed.sizeOf.some((size) => size > 2)).toBe(true);
@@ -302,7 +325,7 @@ describe('analyzeCorpus', () => {
       }
     }
     await expect(
-      analyzeCorpusClustersStream(failing(), { workers: 0, onAnalyses: () => undefined }),
+      analyzeCorpusClustersStream(failing(), { workers: 0, onRows: () => undefined }),
     ).rejects.toThrow('line 9 is not JSON');
     expect(closed).toBe(true);
     // A failure of the analysis itself lets go of a source that has more to give.
@@ -319,7 +342,7 @@ describe('analyzeCorpus', () => {
     await expect(
       analyzeCorpusClustersStream(endless(), {
         workers: 0,
-        onAnalyses: () => {
+        onRows: () => {
           throw new Error('cannot store');
         },
       }),

@@ -35,6 +35,7 @@ import type {
 } from './protocol.ts';
 import type { RecordFields } from './records.ts';
 import { DEFAULT_RECORD_FIELDS } from './records.ts';
+import { AnalysisRows } from './rows.ts';
 
 export interface CorpusProgress {
   /** 'analyze': done/total in records, or in the source's own units (bytes of a file) when it gives them. */
@@ -64,6 +65,8 @@ export interface CorpusOptions extends AnalysisContext {
    * corpus's analysis with it.
    */
   onAnalyses?: (analyses: readonly RecordAnalysis[], first: number) => void | Promise<void>;
+  /** As `onAnalyses`, for the records' analyses as rows to store (`analyzeCorpusClustersStream`). */
+  onRows?: (rows: AnalysisRows, first: number) => void | Promise<void>;
 }
 
 export interface CorpusRecordResult extends RecordAnalysis {
@@ -144,6 +147,25 @@ const PARALLEL_CLUSTERING_FROM = 50_000;
 
 const elapsed = (start: number): number => Number(((performance.now() - start) / 1000).toFixed(3));
 
+/** What hands a chunk's results to the caller as they come, in the format asked for; none for lines. */
+function takerOf(
+  format: ResultFormat,
+  options: CorpusOptions,
+): ((reply: AnalyzeReply, first: number) => void | Promise<void>) | undefined {
+  const { onAnalyses, onRows } = options;
+  if (format === 'objects' && onAnalyses !== undefined) {
+    return (reply, first) => onAnalyses(reply.analyses ?? [], first);
+  }
+  if (format === 'rows' && onRows !== undefined) {
+    return (reply, first) =>
+      onRows(
+        new AnalysisRows(reply.count, reply.rowStrings ?? [], reply.rowNumbers ?? new Float64Array(0)),
+        first,
+      );
+  }
+  return undefined;
+}
+
 async function runCorpus(
   source: AsyncIterable<CorpusChunk> | Iterable<CorpusChunk>,
   options: CorpusStreamOptions,
@@ -181,7 +203,7 @@ async function runCorpus(
     let done = 0;
     let total = options.total ?? 0;
     // Chunks handed to `onAnalyses` so far, in order, and the records they held.
-    const take = format === 'objects' ? options.onAnalyses : undefined;
+    const take = takerOf(format, options);
     let delivered = 0;
     let deliveredRecords = 0;
     let delivering = Promise.resolve();
@@ -191,10 +213,12 @@ async function runCorpus(
         const first = deliveredRecords;
         deliveredRecords += reply.count;
         delivering = delivering.then(async () => {
-          await take(reply.analyses ?? [], first);
+          await take(reply, first);
           if (!keepAnalyses) {
             // Handed over for good: the taker keeps what it needs.
             delete reply.analyses;
+            delete reply.rowStrings;
+            delete reply.rowNumbers;
           }
         });
         // Raised where it is awaited, after the chunks are analysed; meanwhile it stops the next chunks.
@@ -597,14 +621,15 @@ async function streamChunks(
 
 /**
  * `analyzeCorpusClusters` of records that come in batches, read as the analysis goes (a file of a
- * million comments need not be held whole before it starts). `total` (records expected) is for progress.
+ * million comments need not be held whole before it starts), the analyses handed over as rows to store
+ * (`onRows`). `total` (records expected) is for progress.
  */
 export async function analyzeCorpusClustersStream(
   batches: AsyncIterable<readonly AnalysisInput[]>,
-  options: CorpusStreamOptions & Required<Pick<CorpusOptions, 'onAnalyses'>>,
+  options: CorpusStreamOptions & Required<Pick<CorpusOptions, 'onRows'>>,
 ): Promise<CorpusClusters> {
   const { workers, chunks } = await streamChunks(batches, options.workers);
-  const run = await runCorpus(chunks, options, 'objects', workers, false);
+  const run = await runCorpus(chunks, options, 'rows', workers, false);
   return clustersOf(run);
 }
 

@@ -19,8 +19,11 @@ export interface WorkerInit {
   setDirectory?: string | null;
 }
 
-/** Results as objects (`analyzeCorpus`) or as the JSON of each output line after its cluster fields. */
-export type ResultFormat = 'objects' | 'json';
+/**
+ * Results as objects (`analyzeCorpus`), as the JSON of each output line after its cluster fields, or as
+ * rows to store (`AnalysisRows`).
+ */
+export type ResultFormat = 'objects' | 'json' | 'rows';
 
 interface AnalyzeTaskBase {
   type: 'analyze';
@@ -95,10 +98,13 @@ export interface AnalyzeReply {
   type: 'analyzed';
   job: number;
   count: number;
-  /** Format 'objects': the records' ids (format 'json' gives them as JSON: `idJson`). */
+  /** Formats 'objects' and 'rows': the records' ids (format 'json' gives them as JSON: `idJson`). */
   ids?: string[];
   /** Format 'objects'. */
   analyses?: RecordAnalysis[];
+  /** Format 'rows': ROW_STRINGS strings and ROW_NUMBERS numbers a record (see `AnalysisRows`). */
+  rowStrings?: string[];
+  rowNumbers?: Float64Array;
   /** Format 'json': the records' line tails, UTF-8, record k ending at `lineEnds[k]`. */
   lines?: Uint8Array;
   lineEnds?: Uint32Array;

@@ -31,6 +31,8 @@ import type {
   WorkerReply,
   WorkerTask,
 } from './protocol.ts';
+import type { RowValues } from './rows.ts';
+import { ROW_NUMBERS, rowValues } from './rows.ts';
 import { JsonLineReader } from './records.ts';
 import { FileSetStore } from '../../runtime/set-file.ts';
 import type { SetStore } from './set-store.ts';
@@ -60,8 +62,10 @@ const NO_BAND_KEYS = new Uint32Array(0);
  */
 class Remembered {
   done = false;
+  /** The result in the format asked for: a line tail, an analysis or a row. */
   tail: string | null = null;
   analysis: RecordAnalysis | null = null;
+  row: RowValues | null = null;
   /** The text's band keys: `bands` values from `bandKeysAt` in `bandKeys` (the array of its chunk). */
   bandKeys: Uint32Array = NO_BAND_KEYS;
   bandKeysAt = 0;
@@ -259,7 +263,8 @@ export class AnalysisRunner {
   private analyzeChunk(task: AnalyzeTask): TaskResult {
     const source = recordSource(task);
     const capacity = source.capacity;
-    const json = task.format === 'json';
+    const { format } = task;
+    const json = format === 'json';
     const { bands } = this.signature;
     const out: ChunkOutput = {
       count: 0,
@@ -268,7 +273,8 @@ export class AnalysisRunner {
       bandKeys: new Uint32Array(capacity * bands),
       exactHashes: new Uint32Array(capacity * 2),
       shingleCounts: new Uint32Array(capacity),
-      analyses: json ? null : [],
+      analyses: format === 'objects' ? [] : null,
+      rows: format === 'rows' ? { strings: [], numbers: new Float64Array(capacity * ROW_NUMBERS) } : null,
       ids: json ? null : [],
       lines: json ? new LineWriter(capacity, 256) : null,
       // As JSON text when results go as lines: that is all the output needs of them.
@@ -324,6 +330,11 @@ export class AnalysisRunner {
       reply.idEnds = encodedIds.lineEnds;
       transfer.push(encoded.lines.buffer as ArrayBuffer, encoded.lineEnds.buffer as ArrayBuffer);
       transfer.push(encodedIds.lines.buffer as ArrayBuffer, encodedIds.lineEnds.buffer as ArrayBuffer);
+    } else if (out.rows !== null) {
+      const numbers = out.rows.numbers.slice(0, count * ROW_NUMBERS);
+      reply.rowStrings = out.rows.strings;
+      reply.rowNumbers = numbers;
+      transfer.push(numbers.buffer);
     } else {
       reply.analyses = out.analyses!;
     }
@@ -333,7 +344,6 @@ export class AnalysisRunner {
   /** Analyses a slice of a chunk's records into the chunk's output; the chunk's sets start at `setsAt`. */
   private analyzeSlice(records: readonly AnalysisInput[], out: ChunkOutput, setsAt: number): void {
     const count = records.length;
-    const json = out.lines !== null;
     // Each record's results, shared with the earlier records of the same text; and the records whose
     // text is new, analysed once for all of them.
     const found = new Array<Remembered>(count);
@@ -365,7 +375,7 @@ export class AnalysisRunner {
       const record = records[i]!;
       const entry = found[i]!;
       if (!entry.done) {
-        this.analyzeFresh(record, entry, signatures, json, docs[entry.fresh]!);
+        this.analyzeFresh(record, entry, signatures, docs[entry.fresh]!);
         entry.setAt = setsBase + sets.offsets[entry.fresh]!;
         entry.setSize = sets.offsets[entry.fresh + 1]! - sets.offsets[entry.fresh]!;
       }
@@ -383,6 +393,13 @@ export class AnalysisRunner {
       out.shingleCounts[k] = entry.shingles;
       if (out.lines !== null) {
         out.lines.add(entry.tail!);
+      } else if (out.rows !== null) {
+        const { strings, qualityScore, stanceScore } = entry.row!;
+        for (const value of strings) {
+          out.rows.strings.push(value);
+        }
+        out.rows.numbers[k * ROW_NUMBERS] = qualityScore;
+        out.rows.numbers[k * ROW_NUMBERS + 1] = stanceScore;
       } else {
         // A reused analysis is copied: each record's result is its own to change.
         const analysis = entry.analysis!;
@@ -398,9 +415,9 @@ export class AnalysisRunner {
     record: AnalysisInput,
     entry: Remembered,
     signatures: SignatureChunk,
-    json: boolean,
     doc: TokenizedText,
   ): void {
+    const json = this.format === 'json';
     const m = entry.fresh;
     const high = signatures.exactHashes[2 * m]!;
     const low = signatures.exactHashes[2 * m + 1]!;
@@ -411,6 +428,8 @@ export class AnalysisRunner {
     const analysis = analyzeTokenized(record, doc, this.context, textHash);
     if (json) {
       entry.tail = lineTail(analysis);
+    } else if (this.format === 'rows') {
+      entry.row = rowValues(analysis);
     } else {
       entry.analysis = analysis;
     }
@@ -518,8 +537,9 @@ interface ChunkOutput {
   bandKeys: Uint32Array;
   exactHashes: Uint32Array;
   shingleCounts: Uint32Array;
-  /** Results as objects, or else as lines. */
+  /** Results as objects, as rows (strings and numbers, ROW_NUMBERS a record) or else as lines. */
   analyses: RecordAnalysis[] | null;
+  rows: { strings: string[]; numbers: Float64Array } | null;
   ids: string[] | null;
   lines: LineWriter | null;
   idJson: LineWriter | null;

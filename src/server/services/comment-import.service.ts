@@ -167,33 +167,32 @@ export class CommentImportService {
           ...(options.workers ? { workers: options.workers } : {}),
           ...(expected === undefined ? {} : { total: expected }),
           onProgress: (p) => report(p),
-          onAnalyses: async (analyses, first) => {
-            for (let k = 0; k < analyses.length; k++) {
+          onRows: async (rows, first) => {
+            for (let k = 0; k < rows.count; k++) {
               const i = first + k;
               const comment = waiting[i]!;
               waiting[i] = undefined;
-              const analysis = analyses[k]!;
               const id = ids[i]!;
               writer.opinion([
                 id,
                 regNo(i),
                 comment.text,
-                analysis.quality.score,
-                listJson(analysis.quality.flags),
+                rows.qualityScore(k),
+                rows.qualityFlags(k),
                 comment.ref,
               ]);
               writer.analysis([
                 id,
                 inputHash(comment.text),
-                analysis.textHash,
-                analysis.stance.label,
-                analysis.stance.score,
-                listJson(analysis.keyphrases),
-                listJson(analysis.figures),
+                rows.textHash(k),
+                rows.stance(k),
+                rows.stanceScore(k),
+                rows.keyphrases(k),
+                rows.figures(k),
                 null,
                 null,
               ]);
-              for (const topic of analysis.topics) {
+              for (const topic of rows.topics(k)) {
                 const topicId = setup.topicIdByKey.get(topic.label);
                 if (topicId) {
                   writer.topic([id, topicId, topic.score]);
@@ -305,6 +304,3 @@ export function inputHasher(setup: Pick<PlanSetup, 'fingerprint'>, target: strin
       : hash('sha256', `${prefix}${JSON.stringify(text)}}`, 'hex');
   };
 }
-
-/** JSON of a list that is most often empty. */
-const listJson = (list: readonly unknown[]): string => (list.length === 0 ? '[]' : JSON.stringify(list));
