@@ -202,7 +202,7 @@ async function runCorpus(
     let job = 0;
     let done = 0;
     let total = options.total ?? 0;
-    // Chunks handed to `onAnalyses` so far, in order, and the records they held.
+    // Chunks handed to the caller (`onAnalyses`, `onRows`) so far, in order, and the records they held.
     const take = takerOf(format, options);
     let delivered = 0;
     let deliveredRecords = 0;
