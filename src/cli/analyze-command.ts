@@ -30,7 +30,7 @@ import type { Taxonomy } from '../analysis/topics/taxonomy.ts';
 import { DEFAULT_MIN_LABELS } from '../analysis/topics/taxonomy.ts';
 import { progressReporter } from './import-comments-command.ts';
 import type { Output } from './output.ts';
-import { fieldText, readRecords, resolveFields } from './records.ts';
+import { countLines, fieldText, readRecords, resolveFields } from './records.ts';
 
 type Task = 'topic' | 'stance';
 
@@ -133,14 +133,6 @@ async function isJsonLines(path: string): Promise<boolean> {
   } finally {
     await handle.close();
   }
-}
-
-function countLines(data: Uint8Array): number {
-  let n = 0;
-  for (let at = data.indexOf(0x0a); at !== -1; at = data.indexOf(0x0a, at + 1)) {
-    n++;
-  }
-  return n;
 }
 
 /** The field names of a JSON Lines file, from its first record (the text field may be guessed). */

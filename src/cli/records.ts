@@ -168,6 +168,15 @@ export async function* readRecordBatches(
   yield* format === 'jsonl' ? jsonLineBatches(path) : csvBatches(path, format);
 }
 
+/** Line feeds in `data`. */
+export function countLines(data: Uint8Array): number {
+  let n = 0;
+  for (let at = data.indexOf(0x0a); at !== -1; at = data.indexOf(0x0a, at + 1)) {
+    n++;
+  }
+  return n;
+}
+
 /**
  * About how many records a file holds, for progress: its lines (less a CSV's header; a CSV field may span
  * lines, so it may count a few too many).
@@ -178,9 +187,7 @@ export async function estimateRecordCount(path: string): Promise<number> {
   let last = 0x0a;
   for await (const chunk of createReadStream(path)) {
     const data = chunk as Buffer;
-    for (let at = data.indexOf(0x0a); at !== -1; at = data.indexOf(0x0a, at + 1)) {
-      lines++;
-    }
+    lines += countLines(data);
     if (data.length > 0) {
       last = data[data.length - 1]!;
     }
