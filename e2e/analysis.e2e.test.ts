@@ -10,7 +10,7 @@ import { createUnit } from '../test/factories.ts';
 import type { E2E } from './harness.ts';
 import { browserAvailable, snap, startE2E } from './harness.ts';
 import type { Person } from './ui.ts';
-import { PHONE, confirmVia, createPerson, fitsWidth, signIn, visible } from './ui.ts';
+import { PHONE, choose, confirmVia, createPerson, fitsWidth, signIn, visible } from './ui.ts';
 
 /** A second campaign's letter, on the same clause but in other words (a person may merge the two). */
 const SECOND_LETTER =
@@ -216,6 +216,12 @@ describe.skipIf(!browserAvailable())('the analysis views, in a real browser', ()
     const conRow = page.getByTestId('stance-row').filter({ hasText: '15%明显过高' });
     await expect.poll(() => conRow.textContent(), { timeout: 10_000 }).toContain('人工');
     expect(await conRow.textContent()).toContain('反对');
+    // The filters ask the server, over the whole round: the two calls people made, then the opposed one.
+    await choose(page, '按判定来源筛选', '人工');
+    await expect.poll(() => page.getByTestId('stance-row').count(), { timeout: 10_000 }).toBe(2);
+    await choose(page, '按立场筛选', '反对');
+    await expect.poll(() => page.getByTestId('stance-row').count(), { timeout: 10_000 }).toBe(1);
+    expect(await page.getByTestId('stance-row').textContent()).toContain('15%明显过高');
 
     // ---- conflict candidates: 第二条, the two units side by side ----
     await tab(page, '分歧线索');

@@ -129,6 +129,107 @@ describeDb('analysis views API', (db) => {
     expect(all.items).toHaveLength(1);
   });
 
+  it('lists the stances of a round filtered in the database, a page at a time', async () => {
+    const { t, round, organizer } = await setup();
+    const [first, second] = [round.articles[1]!, round.articles[3]!];
+    const pro = await submitOpinion(db(), round, {
+      clause: first,
+      suggestion: '完全支持第二条，到2030年比重达到15%的目标符合全省实际，应予保留。',
+    });
+    const con = await submitOpinion(db(), round, {
+      clause: first,
+      suggestion: '坚决反对第二条的目标，15%明显过高，脱离实际。',
+    });
+    const other = await submitOpinion(db(), round, {
+      clause: second,
+      suggestion: '建议将授权运营制度的试点范围扩大到全部设区市。',
+    });
+    await drainAnalysisJobs(t);
+    await organizer.post(`${API}/rounds/${round.roundId}/analysis/run`);
+    await drainAnalysisJobs(t);
+    await organizer.put(`${API}/opinions/${con.id}/stance`, { stance: 'oppose' });
+    // Sent after the analysis ran: no stance yet.
+    const late = await submitOpinion(db(), round, { clause: first, suggestion: '同意。' });
+
+    type Row = {
+      id: string;
+      clauseStableId: string | null;
+      stance: { label: string; score: number | null; source: string } | null;
+    };
+    const list = async (query: string): Promise<Row[]> => {
+      const response = await organizer.get(`${API}/rounds/${round.roundId}/stances?${query}`);
+      expect(response.statusCode, query).toBe(200);
+      return response.json<{ items: Row[] }>().items;
+    };
+    const ids = (rows: Row[]) => rows.map((r) => r.id);
+
+    // Everything, in the order it was made, each with the stance the database holds.
+    const all = await list('');
+    expect(ids(all)).toEqual([pro.id, con.id, other.id, late.id]);
+    const stored = await db()
+      .db.selectFrom('opinion_analysis')
+      .select(['opinion_id', 'stance', 'stance_score', 'stance_source'])
+      .where('round_id', '=', round.roundId)
+      .execute();
+    for (const row of all) {
+      const analysis = stored.find((a) => a.opinion_id === row.id);
+      expect(row.stance, row.id).toEqual(
+        analysis?.stance
+          ? {
+              label: analysis.stance,
+              score: analysis.stance_score === null ? null : Number(analysis.stance_score),
+              source: analysis.stance_source,
+            }
+          : null,
+      );
+    }
+    expect(all[1]!.stance).toMatchObject({ label: 'oppose', source: 'human' });
+    expect(all[3]!.stance).toBeNull();
+
+    // Each filter against what the rows say, and each combination the review offers.
+    const byMachine = all.filter((r) => r.stance?.source === 'machine');
+    expect(byMachine.length).toBeGreaterThan(0);
+    expect(ids(await list('source=machine'))).toEqual(ids(byMachine));
+    expect(ids(await list('source=human'))).toEqual([con.id]);
+    expect(ids(await list('stance=oppose&source=human'))).toEqual([con.id]);
+    expect(ids(await list('stance=unknown'))).toEqual(ids(all.filter((r) => r.stance === null)));
+    expect(ids(await list('stance=unknown'))).toContain(late.id);
+    expect(ids(await list('stance=unknown&source=machine'))).toEqual([]);
+    for (const stance of ['support', 'oppose', 'modify', 'none']) {
+      expect(ids(await list(`stance=${stance}`)), stance).toEqual(
+        ids(all.filter((r) => r.stance?.label === stance)),
+      );
+    }
+    expect(ids(await list(`clause=${second.stableId}`))).toEqual([other.id]);
+    expect(ids(await list(`clause=${first.stableId}&stance=oppose`))).toEqual(
+      ids(all.filter((r) => r.clauseStableId === first.stableId && r.stance?.label === 'oppose')),
+    );
+
+    // A page at a time: the cursors walk the same rows.
+    const walked: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const query: string = `limit=1${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
+      const page = (await organizer.get(`${API}/rounds/${round.roundId}/stances?${query}`)).json<{
+        items: Row[];
+        nextCursor: string | null;
+      }>();
+      walked.push(...ids(page.items));
+      cursor = page.nextCursor;
+    } while (cursor !== null && walked.length < 10);
+    expect(walked).toEqual(ids(all));
+
+    for (const [query, field] of [
+      ['stance=maybe', 'stance'],
+      ['source=robot', 'source'],
+      ['cursor=nonsense', 'cursor'],
+    ] as const) {
+      const bad = await organizer.get(`${API}/rounds/${round.roundId}/stances?${query}`);
+      expect(bad.statusCode, query).toBe(400);
+      expect(JSON.stringify(bad.json()), query).toContain(field);
+    }
+  });
+
   it('summarises a clause only with sentences quoted from its opinions', async () => {
     const { t, round, organizer } = await setup();
     const [a, b] = round.invited as [TestRound['invited'][0], TestRound['invited'][0]];

@@ -531,6 +531,7 @@ describeDb('analysis API', (db) => {
       `${API}/rounds/${round.roundId}/analysis`,
       `${API}/rounds/${round.roundId}/clusters`,
       `${API}/rounds/${round.roundId}/topic-review`,
+      `${API}/rounds/${round.roundId}/stances`,
       `${API}/rounds/${round.roundId}/conflict-candidates`,
       `${API}/opinions/${opinion.id}/analysis`,
       `${API}/plans/${round.planId}/topics`,

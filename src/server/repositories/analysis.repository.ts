@@ -1,4 +1,4 @@
-import type { Insertable, Selectable } from 'kysely';
+import type { Expression, ExpressionBuilder, Insertable, Selectable, SqlBool } from 'kysely';
 import type { Dialect } from '../db/database.ts';
 import type { Executor, Tx } from '../db/executor.ts';
 import type {
@@ -7,6 +7,7 @@ import type {
   ClusterStatus,
   DuplicateClusterTable,
   LabelSource,
+  DB,
   OpinionAnalysisTable,
   OpinionTopicTable,
   TopicTable,
@@ -765,6 +766,41 @@ export interface OpinionBrief {
   suggestion: string;
 }
 
+/** The columns of an opinion as lists show it (`briefOf`), from `opinion` joined to its `unit`. */
+const BRIEF_COLUMNS = [
+  'opinion.id',
+  'opinion.reg_no',
+  'opinion.unit_id',
+  'unit.name as unit_name',
+  'opinion.clause_stable_id',
+  'opinion.suggestion',
+] as const;
+
+const briefOf = (r: {
+  id: string;
+  reg_no: string | null;
+  unit_id: string | null;
+  unit_name: string | null;
+  clause_stable_id: string | null;
+  suggestion: string;
+}): OpinionBrief => ({
+  id: r.id,
+  regNo: r.reg_no,
+  unitId: r.unit_id,
+  unitName: r.unit_name,
+  clauseStableId: r.clause_stable_id,
+  suggestion: r.suggestion,
+});
+
+/** Opinions after a page's last one, in the order they were made (keyset on created_at, id). */
+const createdAfter =
+  (after: { createdAt: string; id: string }) =>
+  (eb: ExpressionBuilder<DB, 'opinion'>): Expression<SqlBool> =>
+    eb.or([
+      eb('opinion.created_at', '>', after.createdAt),
+      eb.and([eb('opinion.created_at', '=', after.createdAt), eb('opinion.id', '>', after.id)]),
+    ]);
+
 export async function listClusterPage(
   db: Executor,
   options: { roundId: string; limit: number; after: { size: number; id: string } | null },
@@ -818,34 +854,15 @@ export async function listClusterMembers(
     .selectFrom('opinion_analysis')
     .innerJoin('opinion', 'opinion.id', 'opinion_analysis.opinion_id')
     .leftJoin('unit', 'unit.id', 'opinion.unit_id')
-    .select([
-      'opinion.id',
-      'opinion.reg_no',
-      'opinion.unit_id',
-      'unit.name as unit_name',
-      'opinion.clause_stable_id',
-      'opinion.suggestion',
-      'opinion.created_at',
-      'opinion_analysis.duplicate_of',
-    ])
+    .select([...BRIEF_COLUMNS, 'opinion.created_at', 'opinion_analysis.duplicate_of'])
     .where('opinion_analysis.cluster_id', '=', options.clusterId);
   const after = options.after;
   if (after) {
-    query = query.where((eb) =>
-      eb.or([
-        eb('opinion.created_at', '>', after.createdAt),
-        eb.and([eb('opinion.created_at', '=', after.createdAt), eb('opinion.id', '>', after.id)]),
-      ]),
-    );
+    query = query.where(createdAfter(after));
   }
   const rows = await query.orderBy('opinion.created_at').orderBy('opinion.id').limit(options.limit).execute();
   return rows.map((r) => ({
-    id: r.id,
-    regNo: r.reg_no,
-    unitId: r.unit_id,
-    unitName: r.unit_name,
-    clauseStableId: r.clause_stable_id,
-    suggestion: r.suggestion,
+    ...briefOf(r),
     createdAt: r.created_at,
     duplicateOf: r.duplicate_of,
   }));
@@ -861,25 +878,11 @@ export async function listOpinionBriefs(
     const rows = await db
       .selectFrom('opinion')
       .leftJoin('unit', 'unit.id', 'opinion.unit_id')
-      .select([
-        'opinion.id',
-        'opinion.reg_no',
-        'opinion.unit_id',
-        'unit.name as unit_name',
-        'opinion.clause_stable_id',
-        'opinion.suggestion',
-      ])
+      .select(BRIEF_COLUMNS)
       .where('opinion.id', 'in', chunk)
       .execute();
     for (const r of rows) {
-      out.set(r.id, {
-        id: r.id,
-        regNo: r.reg_no,
-        unitId: r.unit_id,
-        unitName: r.unit_name,
-        clauseStableId: r.clause_stable_id,
-        suggestion: r.suggestion,
-      });
+      out.set(r.id, briefOf(r));
     }
   }
   return out;
@@ -1046,18 +1049,7 @@ export async function listTopicReviewPage(
     .innerJoin('topic', 'topic.id', 'opinion_topic.topic_id')
     .innerJoin('opinion', 'opinion.id', 'opinion_topic.opinion_id')
     .leftJoin('unit', 'unit.id', 'opinion.unit_id')
-    .select([
-      'opinion.id',
-      'opinion.reg_no',
-      'opinion.unit_id',
-      'unit.name as unit_name',
-      'opinion.clause_stable_id',
-      'opinion.suggestion',
-      'opinion_topic.topic_id',
-      'topic.key',
-      'topic.label',
-      'opinion_topic.score',
-    ])
+    .select([...BRIEF_COLUMNS, 'opinion_topic.topic_id', 'topic.key', 'topic.label', 'opinion_topic.score'])
     .where('opinion.round_id', '=', options.roundId)
     .where('opinion.status', '=', 'submitted')
     .where('opinion_topic.source', '=', 'machine');
@@ -1088,16 +1080,80 @@ export async function listTopicReviewPage(
     .limit(options.limit)
     .execute();
   return rows.map((r) => ({
-    id: r.id,
-    regNo: r.reg_no,
-    unitId: r.unit_id,
-    unitName: r.unit_name,
-    clauseStableId: r.clause_stable_id,
-    suggestion: r.suggestion,
+    ...briefOf(r),
     topicId: r.topic_id,
     key: r.key,
     label: r.label,
     score: Number(r.score),
+  }));
+}
+
+/** A round's submitted opinions, each with its unit and its analysis (when it has one). */
+function submittedWithAnalysis(db: Executor, roundId: string) {
+  return db
+    .selectFrom('opinion')
+    .leftJoin('opinion_analysis', 'opinion_analysis.opinion_id', 'opinion.id')
+    .leftJoin('unit', 'unit.id', 'opinion.unit_id')
+    .where('opinion.round_id', '=', roundId)
+    .where('opinion.status', '=', 'submitted');
+}
+
+/** A submitted opinion with its stance, as the stance review lists it. */
+export interface StanceRow extends OpinionBrief {
+  createdAt: string;
+  stance: OpinionAnalysisTable['stance'];
+  stanceScore: number | null;
+  stanceSource: LabelSource | null;
+}
+
+/**
+ * A round's submitted opinions with their stances, in the order they were made (keyset on created_at,
+ * id), filtered by clause, by stance (`unknown`: none yet, not analysed or no stance found) and by who
+ * gave it, a page at a time. Filters apply in the database: a round of a million comments pages through
+ * its opposed ones without loading the rest.
+ */
+export async function listStancePage(
+  db: Executor,
+  options: {
+    roundId: string;
+    clauseStableId?: string;
+    stance?: NonNullable<OpinionAnalysisTable['stance']> | 'unknown';
+    source?: LabelSource;
+    limit: number;
+    after: { createdAt: string; id: string } | null;
+  },
+): Promise<StanceRow[]> {
+  let query = submittedWithAnalysis(db, options.roundId).select([
+    ...BRIEF_COLUMNS,
+    'opinion.created_at',
+    'opinion_analysis.stance',
+    'opinion_analysis.stance_score',
+    'opinion_analysis.stance_source',
+  ]);
+  if (options.clauseStableId) {
+    query = query.where('opinion.clause_stable_id', '=', options.clauseStableId);
+  }
+  if (options.stance === 'unknown') {
+    query = query.where('opinion_analysis.stance', 'is', null);
+  } else if (options.stance) {
+    query = query.where('opinion_analysis.stance', '=', options.stance);
+  }
+  if (options.source) {
+    query = query
+      .where('opinion_analysis.stance', 'is not', null)
+      .where('opinion_analysis.stance_source', '=', options.source);
+  }
+  const after = options.after;
+  if (after) {
+    query = query.where(createdAfter(after));
+  }
+  const rows = await query.orderBy('opinion.created_at').orderBy('opinion.id').limit(options.limit).execute();
+  return rows.map((r) => ({
+    ...briefOf(r),
+    createdAt: r.created_at,
+    stance: r.stance,
+    stanceScore: r.stance_score === null ? null : Number(r.stance_score),
+    stanceSource: r.stance === null ? null : r.stance_source,
   }));
 }
 
@@ -1115,26 +1171,15 @@ export async function listAnalysedOpinions(
   db: Executor,
   options: { roundId: string; clauseStableId?: string | null; limit: number },
 ): Promise<AnalysedOpinion[]> {
-  let query = db
-    .selectFrom('opinion')
-    .leftJoin('opinion_analysis', 'opinion_analysis.opinion_id', 'opinion.id')
-    .leftJoin('unit', 'unit.id', 'opinion.unit_id')
-    .select([
-      'opinion.id',
-      'opinion.reg_no',
-      'opinion.unit_id',
-      'unit.name as unit_name',
-      'opinion.clause_stable_id',
-      'opinion.suggestion',
-      'opinion.reasons',
-      'opinion.proposed_text',
-      'opinion_analysis.stance',
-      'opinion_analysis.stance_score',
-      'opinion_analysis.stance_source',
-      'opinion_analysis.figures',
-    ])
-    .where('opinion.round_id', '=', options.roundId)
-    .where('opinion.status', '=', 'submitted');
+  let query = submittedWithAnalysis(db, options.roundId).select([
+    ...BRIEF_COLUMNS,
+    'opinion.reasons',
+    'opinion.proposed_text',
+    'opinion_analysis.stance',
+    'opinion_analysis.stance_score',
+    'opinion_analysis.stance_source',
+    'opinion_analysis.figures',
+  ]);
   if (options.clauseStableId) {
     query = query.where('opinion.clause_stable_id', '=', options.clauseStableId);
   } else {
@@ -1146,12 +1191,7 @@ export async function listAnalysedOpinions(
     .limit(options.limit)
     .execute();
   return rows.map((r) => ({
-    id: r.id,
-    regNo: r.reg_no,
-    unitId: r.unit_id,
-    unitName: r.unit_name,
-    clauseStableId: r.clause_stable_id,
-    suggestion: r.suggestion,
+    ...briefOf(r),
     reasons: r.reasons,
     proposedText: r.proposed_text,
     stance: r.stance ?? null,

@@ -501,6 +501,40 @@ export const analysisRoutes =
     );
 
     app.get(
+      '/rounds/:id/stances',
+      {
+        schema: {
+          tags: TAGS,
+          summary:
+            "The round's opinions with their stances, in the order they were made, filtered by clause, stance (unknown: none yet) and who gave it",
+          params: IdParams,
+          querystring: Type.Object({
+            ...Page,
+            clause: Type.Optional(Id),
+            stance: Type.Optional(Type.Union([StanceSchema, Type.Literal('unknown')])),
+            source: Type.Optional(SourceSchema),
+          }),
+          response: {
+            200: Type.Object({
+              items: Type.Array(Type.Object({ ...OpinionBriefFields, stance: StanceLabel })),
+              nextCursor: Nullable(Type.String()),
+            }),
+            ...errorResponses,
+          },
+        },
+      },
+      async (request) => {
+        const { clause, stance, source, ...page } = request.query;
+        return analysis.listStances(actorOf(request), request.params.id, {
+          ...page,
+          ...(clause ? { clauseStableId: clause } : {}),
+          ...(stance ? { stance } : {}),
+          ...(source ? { source } : {}),
+        });
+      },
+    );
+
+    app.get(
       '/rounds/:id/topic-review',
       {
         schema: {

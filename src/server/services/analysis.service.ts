@@ -77,6 +77,7 @@ import {
   listRoutingUnits,
   listSourcesByIds,
   listSubmittedSources,
+  listStancePage,
   listTopicReviewPage,
   listTopics,
   listUnanalyzedOpinionIds,
@@ -1688,6 +1689,51 @@ export class AnalysisService {
       })),
       nextCursor:
         rows.length > limit && last ? encodeCursor([String(last.score), last.id, last.topicId]) : null,
+    };
+  }
+
+  /**
+   * The round's submitted opinions with their stances, in the order they were made, filtered by clause,
+   * stance (`unknown`: none yet) and who gave it, a page at a time.
+   */
+  async listStances(
+    actor: Actor,
+    roundId: string,
+    options: {
+      clauseStableId?: string;
+      stance?: Stance | 'unknown';
+      source?: LabelSource;
+      cursor?: string;
+      limit?: number;
+    } = {},
+  ): Promise<{
+    items: (OpinionBriefView & {
+      stance: { label: Stance; score: number | null; source: LabelSource } | null;
+    })[];
+    nextCursor: string | null;
+  }> {
+    await this.loadRoundFor(actor, roundId, 'view');
+    const limit = Math.min(Math.max(options.limit ?? 50, 1), 200);
+    const key = options.cursor ? decodeCursor(options.cursor, 2) : null;
+    const rows = await listStancePage(this.ctx.database.db, {
+      roundId,
+      ...(options.clauseStableId ? { clauseStableId: options.clauseStableId } : {}),
+      ...(options.stance ? { stance: options.stance } : {}),
+      ...(options.source ? { source: options.source } : {}),
+      limit: limit + 1,
+      after: key ? { createdAt: key[0]!, id: key[1]! } : null,
+    });
+    const page = rows.slice(0, limit);
+    const last = page.at(-1);
+    return {
+      items: page.map((r) => ({
+        ...briefView(r),
+        stance:
+          r.stance === null || r.stanceSource === null
+            ? null
+            : { label: r.stance, score: r.stanceScore, source: r.stanceSource },
+      })),
+      nextCursor: rows.length > limit && last ? encodeCursor([last.createdAt, last.id]) : null,
     };
   }
 

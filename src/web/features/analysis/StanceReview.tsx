@@ -3,12 +3,11 @@ import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '../../ui/ErrorAlert.tsx';
 import { ItemList } from '../../ui/ItemList.tsx';
-import type { Opinion } from '../assessment/api.ts';
-import type { LabelSource, OpinionAnalysis, Stance, StanceCounts } from './api.ts';
-import { STANCES, useLabelStance, useOpinionAnalyses, useStanceOpinions } from './api.ts';
+import type { LabelSource, OpinionAnalysis, Stance, StanceCounts, StanceRow } from './api.ts';
+import { STANCES, useLabelStance, useRoundStances } from './api.ts';
 import { opinionName } from './links.ts';
 import type { StanceFilter } from './stance.ts';
-import { STANCE_COLORS, matchesStance } from './stance.ts';
+import { STANCE_COLORS } from './stance.ts';
 import { OpinionWho, SourceTag, StanceTag } from './Tags.tsx';
 
 /** A person's stance for an opinion, or the stance handed back to the machine. */
@@ -57,7 +56,7 @@ export function StanceEditor({
 
 /**
  * Stances of a round: the counts, and its opinions a page at a time with each one's stance, score and
- * who gave it, filtered by clause (on the server) and by stance and source (among the rows loaded).
+ * who gave it, filtered by clause, stance and who gave it (by the server, over the whole round).
  * Organizers set a stance by hand or hand it back to the machine.
  */
 export function StanceReview({
@@ -76,11 +75,8 @@ export function StanceReview({
   const { t } = useTranslation();
   const [clause, setClause] = useState<string | undefined>();
   const [filter, setFilter] = useState<StanceFilter>({});
-  const opinions = useStanceOpinions(roundId, clause);
-  const rows = useMemo(() => opinions.data?.pages.flatMap((p) => p.items) ?? [], [opinions.data]);
-  const analyses = useOpinionAnalyses(rows.map((o) => o.id));
-  const shown = rows.filter((o) => matchesStance(analyses.byId.get(o.id), filter));
-  const filtering = Boolean(filter.stance || filter.source);
+  const stances = useRoundStances(roundId, { ...filter, ...(clause ? { clause } : {}) });
+  const rows = useMemo(() => stances.data?.pages.flatMap((p) => p.items) ?? [], [stances.data]);
   return (
     <Flex vertical gap={12}>
       <Typography.Text type="secondary">{t('analysis.stance.hint')}</Typography.Text>
@@ -135,23 +131,14 @@ export function StanceReview({
           </Col>
         </Row>
       </Form>
-      {opinions.isPending && <Skeleton active />}
-      {opinions.isError && <ErrorAlert error={opinions.error} onRetry={() => void opinions.refetch()} />}
-      {analyses.error && <ErrorAlert error={analyses.error} />}
-      {filtering && (
-        <Typography.Text type="secondary">
-          {t('analysis.stance.filtered', { loaded: rows.length, count: shown.length })}
-        </Typography.Text>
-      )}
-      {opinions.data && shown.length === 0 && !analyses.isPending && (
-        <Empty description={t('analysis.stance.empty')} />
-      )}
+      {stances.isPending && <Skeleton active />}
+      {stances.isError && <ErrorAlert error={stances.error} onRetry={() => void stances.refetch()} />}
+      {stances.data && rows.length === 0 && <Empty description={t('analysis.stance.empty')} />}
       <ItemList
-        items={shown}
+        items={rows}
         itemKey={(o) => o.id}
         itemProps={() => ({ 'data-testid': 'stance-row' })}
-        render={(o: Opinion) => {
-          const analysis = analyses.byId.get(o.id);
+        render={(o: StanceRow) => {
           return (
             <Flex vertical gap={4}>
               <Flex gap={6} wrap align="center">
@@ -160,40 +147,32 @@ export function StanceReview({
                     id: o.id,
                     regNo: o.regNo,
                     unitId: o.unitId,
-                    unitName: o.unitId ? (unitNames.get(o.unitId) ?? null) : null,
+                    unitName: o.unitName ?? (o.unitId ? (unitNames.get(o.unitId) ?? null) : null),
                   }}
                   roundId={roundId}
                   tab="stance"
                 />
-                {analysis ? (
-                  <>
-                    <StanceTag stance={analysis.stance?.label} />
-                    {analysis.stance && (
-                      <SourceTag source={analysis.stance.source} score={analysis.stance.score} />
-                    )}
-                  </>
-                ) : (
-                  <Skeleton.Button active size="small" />
-                )}
+                <StanceTag stance={o.stance?.label} />
+                {o.stance && <SourceTag source={o.stance.source} score={o.stance.score} />}
               </Flex>
               <Typography.Paragraph
                 ellipsis={{ rows: 2 }}
                 style={{ marginBottom: 0, whiteSpace: 'pre-wrap' }}
               >
-                {o.suggestion}
+                {o.excerpt}
               </Typography.Paragraph>
               {canEdit && (
-                <StanceEditor opinionId={o.id} name={opinionName(o)} roundId={roundId} analysis={analysis} />
+                <StanceEditor opinionId={o.id} name={opinionName(o)} roundId={roundId} analysis={o} />
               )}
             </Flex>
           );
         }}
       />
-      {opinions.hasNextPage && (
+      {stances.hasNextPage && (
         <Button
           block
-          loading={opinions.isFetchingNextPage}
-          onClick={() => void opinions.fetchNextPage({ cancelRefetch: false })}
+          loading={stances.isFetchingNextPage}
+          onClick={() => void stances.fetchNextPage({ cancelRefetch: false })}
         >
           {t('analysis.loadMore')}
         </Button>

@@ -1,11 +1,11 @@
-import type { QueryClient } from '@tanstack/react-query';
-import { useInfiniteQuery, useMutation, useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
+import type { InfiniteData, QueryClient } from '@tanstack/react-query';
+import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import { api } from '../../api.ts';
-import type { Opinion, OpinionPage } from '../assessment/api.ts';
-import { opinionQuery } from '../assessment/opinion-filter.ts';
+import type { Opinion } from '../assessment/api.ts';
 import { useMe } from '../auth/api.ts';
 import { isJobDone, isJobRunning } from './job.ts';
+import type { StanceFilter } from './stance.ts';
 
 /*
  * The machine analysis of a plan's opinions, as the server's analysis routes shape it: taxonomy and
@@ -170,6 +170,16 @@ export interface StanceLabel {
   source: LabelSource;
 }
 
+/** An opinion of the stance list, with its stance (null: none yet). */
+export interface StanceRow extends OpinionBrief {
+  stance: StanceLabel | null;
+}
+
+export interface StancePage {
+  items: StanceRow[];
+  nextCursor: string | null;
+}
+
 export interface SimilarOpinion {
   opinionId: string;
   planId: string;
@@ -284,6 +294,16 @@ export const analysisKeys = {
   round: (roundId: string) => ['analysis', 'round', roundId] as const,
   overview: (roundId: string) => ['analysis', 'round', roundId, 'overview'] as const,
   clusters: (roundId: string) => ['analysis', 'round', roundId, 'clusters'] as const,
+  stances: (roundId: string, filter: StanceListFilter) =>
+    [
+      'analysis',
+      'round',
+      roundId,
+      'stances',
+      filter.clause ?? null,
+      filter.stance ?? null,
+      filter.source ?? null,
+    ] as const,
   topicReview: (roundId: string, topicId: string | undefined) =>
     ['analysis', 'round', roundId, 'topic-review', topicId ?? null] as const,
   conflicts: (roundId: string, clause: string | undefined) =>
@@ -530,37 +550,43 @@ export function useOpinionAnalysis(opinionId: string | undefined) {
   });
 }
 
-/** Opinions per page of the stance list: each row loads its own analysis. */
-export const STANCE_PAGE = 20;
+/** The stance list's filters: a clause, a stance, who gave it. */
+export interface StanceListFilter extends StanceFilter {
+  clause?: string;
+}
 
-/** A round's submitted opinions (on one clause when given), a short page at a time, for the stance list. */
-export function useStanceOpinions(roundId: string, clause: string | undefined) {
+/** The query of a page of the stance list: the filters that are set, the page size and cursor. */
+export function stanceQuery(
+  filter: StanceListFilter,
+  page: { limit: number; cursor?: string | null },
+): URLSearchParams {
+  const params = new URLSearchParams();
+  for (const key of ['clause', 'stance', 'source'] as const) {
+    const value = filter[key];
+    if (value) {
+      params.set(key, value);
+    }
+  }
+  params.set('limit', String(page.limit));
+  if (page.cursor) {
+    params.set('cursor', page.cursor);
+  }
+  return params;
+}
+
+/** Opinions per page of the stance list (each row comes with its stance). */
+export const STANCE_PAGE = 50;
+
+/** A round's opinions with their stances, filtered and paged by the server. */
+export function useRoundStances(roundId: string, filter: StanceListFilter) {
   return useInfiniteQuery({
-    queryKey: ['analysis', 'round', roundId, 'stance-opinions', clause ?? null],
+    queryKey: analysisKeys.stances(roundId, filter),
     queryFn: ({ pageParam }) =>
-      api<OpinionPage>(
-        `/rounds/${roundId}/opinions?${opinionQuery(
-          { status: 'submitted', ...(clause ? { clause } : {}) },
-          { limit: STANCE_PAGE, cursor: pageParam },
-        ).toString()}`,
+      api<StancePage>(
+        `/rounds/${roundId}/stances?${stanceQuery(filter, { limit: STANCE_PAGE, cursor: pageParam }).toString()}`,
       ),
     initialPageParam: null as string | null,
     getNextPageParam: (last) => last.nextCursor,
-  });
-}
-
-/** The analyses of several opinions (a page of a list), each loaded and cached on its own. */
-export function useOpinionAnalyses(opinionIds: readonly string[]) {
-  return useQueries({
-    queries: opinionIds.map((id) => ({
-      queryKey: analysisKeys.opinionBrief(id),
-      queryFn: () => api<OpinionAnalysis>(`/opinions/${id}/analysis?similar=0`),
-    })),
-    combine: (results) => ({
-      byId: new Map(results.flatMap((r) => (r.data ? [[r.data.opinionId, r.data] as const] : []))),
-      isPending: results.some((r) => r.isPending),
-      error: results.find((r) => r.error)?.error ?? null,
-    }),
   });
 }
 
@@ -601,6 +627,23 @@ export function useLabelStance(roundId: string) {
           data ? { ...data, stance: result.stance } : data,
         );
       }
+      // The stance lists show the new stance in place; a list filtered by stance keeps the row until it
+      // is loaded again.
+      const lists = { queryKey: ['analysis', 'round', roundId, 'stances'] };
+      client.setQueriesData<InfiniteData<StancePage>>(lists, (data) =>
+        data
+          ? {
+              ...data,
+              pages: data.pages.map((page) => ({
+                ...page,
+                items: page.items.map((row) =>
+                  row.id === result.opinionId ? { ...row, stance: result.stance } : row,
+                ),
+              })),
+            }
+          : data,
+      );
+      await client.invalidateQueries({ ...lists, refetchType: 'none' });
       await client.invalidateQueries({ queryKey: analysisKeys.overview(roundId) });
       await client.invalidateQueries({ queryKey: ['analysis', 'round', roundId, 'conflicts'] });
       await client.invalidateQueries({ queryKey: ['analysis', 'round', roundId, 'summary'] });

@@ -1,10 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { StanceLabel } from './api.ts';
-import { matchesStance, scoreText, stanceShares } from './stance.ts';
-
-const label = (l: StanceLabel['label'], source: StanceLabel['source']): { stance: StanceLabel } => ({
-  stance: { label: l, score: source === 'machine' ? 0.8 : null, source },
-});
+import { stanceQuery } from './api.ts';
+import { scoreText, stanceShares } from './stance.ts';
 
 describe('stance', () => {
   it('shares add up to exactly 100', () => {
@@ -24,16 +20,17 @@ describe('stance', () => {
     ]);
   });
 
-  it('filters by stance and by who gave it', () => {
-    expect(matchesStance(label('oppose', 'machine'), {})).toBe(true);
-    expect(matchesStance(undefined, {})).toBe(true);
-    expect(matchesStance(label('oppose', 'machine'), { stance: 'oppose' })).toBe(true);
-    expect(matchesStance(label('oppose', 'machine'), { stance: 'support' })).toBe(false);
-    expect(matchesStance(label('oppose', 'human'), { source: 'human' })).toBe(true);
-    expect(matchesStance(label('oppose', 'machine'), { stance: 'oppose', source: 'human' })).toBe(false);
-    expect(matchesStance({ stance: null }, { stance: 'unknown' })).toBe(true);
-    expect(matchesStance(label('none', 'machine'), { stance: 'unknown' })).toBe(false);
-    expect(matchesStance(undefined, { stance: 'oppose' })).toBe(false);
+  it('asks the server for the filters that are set', () => {
+    expect(stanceQuery({}, { limit: 50 }).toString()).toBe('limit=50');
+    expect(
+      stanceQuery(
+        { clause: 'a&b', stance: 'oppose', source: 'human' },
+        { limit: 50, cursor: 'c=' },
+      ).toString(),
+    ).toBe('clause=a%26b&stance=oppose&source=human&limit=50&cursor=c%3D');
+    expect(stanceQuery({ stance: 'unknown', clause: '' }, { limit: 20, cursor: null }).toString()).toBe(
+      'stance=unknown&limit=20',
+    );
   });
 
   it('writes scores as percents', () => {

@@ -1,4 +1,4 @@
-import type { LabelSource, Stance, StanceCounts, StanceLabel } from './api.ts';
+import type { LabelSource, Stance, StanceCounts } from './api.ts';
 import { STANCES } from './api.ts';
 
 /** Tag colours: agreement green, opposition red, a change asked for orange. */
@@ -49,27 +49,6 @@ export interface StanceFilter {
   /** `unknown`: not analysed yet (no stance at all). */
   stance?: Stance | 'unknown';
   source?: LabelSource;
-}
-
-/** Whether an opinion's stance passes the filter; an opinion whose analysis is not loaded passes none. */
-export function matchesStance(
-  analysis: { stance: StanceLabel | null } | undefined,
-  filter: StanceFilter,
-): boolean {
-  if (!filter.stance && !filter.source) {
-    return true;
-  }
-  if (!analysis) {
-    return false;
-  }
-  const s = analysis.stance;
-  if (filter.stance === 'unknown') {
-    return s === null && !filter.source;
-  }
-  if (filter.stance && s?.label !== filter.stance) {
-    return false;
-  }
-  return !filter.source || s?.source === filter.source;
 }
 
 /** A machine score as a percent for display (`—` when there is none, e.g. a person's label). */
