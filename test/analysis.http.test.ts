@@ -1,4 +1,5 @@
 import { afterEach, expect, it } from 'vitest';
+import { parseStanceModel } from '../src/analysis/stance/model.ts';
 import { ANALYSIS_OPINION, ANALYSIS_ROUND, opinionJobKey } from '../src/server/jobs/analysis.jobs.ts';
 import type { TestApp, TestClient } from './app.ts';
 import { createTestApp } from './app.ts';
@@ -512,6 +513,15 @@ describeDb('analysis API', (db) => {
     const trained = await organizer.post(`${API}/plans/${round.planId}/models/stance/train`);
     expect(trained.statusCode).toBe(200);
     expect(trained.json()).toMatchObject({ task: 'stance', labelCount: 2, learned: [] });
+    // Stored with its long arrays of numbers packed, and read back whole.
+    const stored = await db()
+      .db.selectFrom('analysis_model')
+      .select('model')
+      .where('plan_id', '=', round.planId)
+      .where('task', '=', 'stance')
+      .executeTakeFirstOrThrow();
+    expect(stored.model).toContain('"f32":');
+    expect(parseStanceModel(stored.model).shared).not.toBeNull();
     const badStance = await organizer.put(`${API}/opinions/${pro.id}/stance`, { stance: 'maybe' });
     expect(badStance.statusCode).toBe(400);
     expect(badStance.json<{ error: { message: string } }>().error.message).toContain('stance');

@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { tokenize } from '../tokenize.ts';
 import { fitVectorizer, vectorize } from './features.ts';
-import { parseLinearModel, predictClass, scoreLinear, sigmoid, trainOneVsRest } from './model.ts';
+import {
+  modelJson,
+  parseLinearModel,
+  parseModelJson,
+  predictClass,
+  scoreLinear,
+  sigmoid,
+  trainOneVsRest,
+} from './model.ts';
 
 const examples: [string, string[]][] = [
   ['加快轨道交通建设，增开地铁线路', ['transport']],
@@ -64,6 +72,41 @@ describe('trainOneVsRest', () => {
     const copy = parseLinearModel(JSON.stringify(a));
     expect(copy).toEqual(a);
     expect(scoreLinear(copy, x[0]!)).toEqual(scoreLinear(a, x[0]!));
+  });
+
+  it('stores its long arrays of numbers in 32 bits, wherever it sits in a model', () => {
+    const model = trainOneVsRest({ x, labels: examples.map(([, l]) => l[0]!), classes, dimensions });
+    const idf = Array.from({ length: 40 }, (_, i) => 1 + Math.log(41 / (1 + i)));
+    const wrapped = {
+      kind: 'ensemble',
+      members: [{ model, scale: 2 }],
+      idf,
+      few: [0.1, 0.2],
+      words: ['a', 'b'],
+    };
+    const json = modelJson(wrapped);
+    expect(json.length).toBeLessThan(JSON.stringify(wrapped).length / 2);
+    expect(JSON.parse(json)).toMatchObject({ idf: { f32: expect.any(String) }, few: [0.1, 0.2] });
+    const back = parseModelJson(json) as typeof wrapped;
+    expect(back).toMatchObject({
+      kind: 'ensemble',
+      few: [0.1, 0.2],
+      words: ['a', 'b'],
+      members: [{ scale: 2 }],
+    });
+    expect(back.idf).toEqual(idf.map(Math.fround));
+    const copy = parseLinearModel(back.members[0]!.model);
+    expect(copy.classes).toEqual(model.classes);
+    expect(copy.weights).toEqual(model.weights.map((row) => row.map(Math.fround)));
+    for (const xi of x) {
+      scoreLinear(copy, xi).forEach((score, c) => expect(score).toBeCloseTo(scoreLinear(model, xi)[c]!, 5));
+    }
+    // A linear model on its own, from its text.
+    expect(parseLinearModel(modelJson(model)).weights).toEqual(copy.weights);
+    // Packed numbers that are not base64 of 32-bit values are refused, naming the model.
+    for (const f32 of ['%%%', btoa('abc')]) {
+      expect(() => parseModelJson(JSON.stringify({ weights: [{ f32 }] }))).toThrow('not a model');
+    }
   });
 
   it('scores empty text by the bias alone and handles a model without classes', () => {

@@ -2,7 +2,8 @@
  * One-vs-rest linear models over sparse vectors, for multi-class (one label per example) and multi-label
  * (any number of labels) problems, with class weights against imbalance and, optionally, naive Bayes
  * log-count-ratio scaling of the features per class (NBSVM, Wang and Manning 2012), folded into the
- * weights. A model is plain data: JSON.stringify it to store it, `parseLinearModel` to read it back.
+ * weights. A model is plain data: `modelJson` (or JSON.stringify) stores it, `parseLinearModel` reads it
+ * back.
  */
 import { AppError } from '../../domain/errors.ts';
 import type { BinaryProblem, Loss, SolverOptions } from './linear.ts';
@@ -155,9 +156,85 @@ export function predictClass(model: LinearModel, x: SparseVector): string | unde
   return model.classes[best];
 }
 
+/** Arrays of at least this many numbers (weights, idf) are stored in 32 bits by `modelJson`. */
+const PACKED_FROM = 16;
+
+/** Bytes turned into characters at a time: `String.fromCharCode` takes them as arguments. */
+const BASE64_CHUNK = 0x2000;
+
+/** Numbers as the base64 of their values in 32 bits (seven significant digits). */
+function packNumbers(values: readonly number[]): { f32: string } {
+  const bytes = new Uint8Array(Float32Array.from(values).buffer);
+  let binary = '';
+  for (let at = 0; at < bytes.length; at += BASE64_CHUNK) {
+    binary += String.fromCharCode(...bytes.subarray(at, at + BASE64_CHUNK));
+  }
+  return { f32: btoa(binary) };
+}
+
+/** `packNumbers` undone, or null when the text is not the base64 of 32-bit numbers. */
+function unpackNumbers(text: string): number[] | null {
+  let binary: string;
+  try {
+    binary = atob(text);
+  } catch {
+    return null;
+  }
+  if (binary.length % 4 !== 0) {
+    return null;
+  }
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) {
+    bytes[i] = binary.charCodeAt(i);
+  }
+  return Array.from(new Float32Array(bytes.buffer));
+}
+
+const isPacked = (value: unknown): value is { f32: string } =>
+  typeof value === 'object' &&
+  value !== null &&
+  !Array.isArray(value) &&
+  typeof (value as { f32?: unknown }).f32 === 'string' &&
+  Object.keys(value).length === 1;
+
+/**
+ * The JSON of a model (linear, a stance ensemble, a topic model): its long arrays of numbers (weights,
+ * idf) in 32 bits, in base64, where written out as numbers they take three to six times the room (a
+ * stance model learned from 3,000 posts: 114 MB as numbers, 57 MB so). `parseModelJson` reads it back.
+ */
+export function modelJson(model: unknown): string {
+  return JSON.stringify(model, (_key, value: unknown) =>
+    Array.isArray(value) &&
+    value.length >= PACKED_FROM &&
+    value.every((v) => typeof v === 'number' && Number.isFinite(v))
+      ? packNumbers(value as number[])
+      : value,
+  );
+}
+
+/** Parses the JSON of a model, written by `modelJson` or as plain JSON. */
+export function parseModelJson(text: string): unknown {
+  return JSON.parse(text, (_key, value: unknown) => {
+    if (!isPacked(value)) {
+      return value;
+    }
+    const numbers = unpackNumbers(value.f32);
+    if (numbers === null) {
+      throw new AppError(
+        'validation_failed',
+        'not a model: packed numbers that are not base64 of 32-bit values',
+        {
+          field: 'model',
+        },
+      );
+    }
+    return numbers;
+  });
+}
+
 /** Reads back a model from JSON (checks its shape). */
 export function parseLinearModel(json: unknown): LinearModel {
-  const data: unknown = typeof json === 'string' ? JSON.parse(json) : json;
+  const data: unknown = typeof json === 'string' ? parseModelJson(json) : json;
   const model = data as Partial<LinearModel> | null;
   if (
     model === null ||

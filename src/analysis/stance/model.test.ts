@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { tokenize } from '../tokenize.ts';
 import type { Stance } from './lexicon.ts';
 import type { StanceEnsemble, StanceExample, StanceModel } from './model.ts';
+import { modelJson } from '../classify/model.ts';
 import { countStanceFeatures, parseStanceModel, predictStance, trainStanceModel } from './model.ts';
 import { DEFAULT_FEATURE_OPTIONS } from '../classify/features.ts';
 
@@ -91,6 +92,17 @@ describe('trainStanceModel and predictStance', () => {
     }
     expect(() => parseStanceModel('{"type":"other"}')).toThrow('not a stance model');
     expect(() => parseStanceModel({ type: 'stance-model', version: 1, targets: { c1: {} } })).toThrow();
+  });
+
+  it('is stored with its weights and idf in 32 bits and decides the same', () => {
+    const compact = modelJson(model);
+    expect(compact.length).toBeLessThan(JSON.stringify(model).length * 0.6);
+    const copy = parseStanceModel(compact);
+    for (const e of examples) {
+      const [read, trained] = [predictStance(copy, e.doc, e.target), predictStance(model, e.doc, e.target)];
+      expect(read.stance).toBe(trained.stance);
+      expect(read.score).toBeCloseTo(trained.score, 3);
+    }
   });
 
   it('trains diverse members over two feature views, each weighed by its spread', () => {

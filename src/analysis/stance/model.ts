@@ -15,7 +15,13 @@ import type { FeatureCounts, FeatureOptions, Vectorizer } from '../classify/feat
 import { DEFAULT_FEATURE_OPTIONS, countFeatures, vectorizeCounts } from '../classify/features.ts';
 import type { Loss } from '../classify/linear.ts';
 import type { LinearModel, TrainOptions } from '../classify/model.ts';
-import { DEFAULT_TRAIN_OPTIONS, parseLinearModel, scoreLinear, trainOneVsRest } from '../classify/model.ts';
+import {
+  DEFAULT_TRAIN_OPTIONS,
+  parseLinearModel,
+  parseModelJson,
+  scoreLinear,
+  trainOneVsRest,
+} from '../classify/model.ts';
 import type { SparseVector } from '../classify/sparse.ts';
 import type { TokenizedText } from '../tokenize.ts';
 import type { Stance } from './lexicon.ts';
@@ -372,7 +378,7 @@ function parseEnsemble(data: unknown, version: number): StanceEnsemble {
 
 /** Reads back a stance model from JSON (checks its shape; version 1 models are read as well). */
 export function parseStanceModel(json: unknown): StanceModel {
-  const data: unknown = typeof json === 'string' ? JSON.parse(json) : json;
+  const data: unknown = typeof json === 'string' ? parseModelJson(json) : json;
   const model = data as { type?: unknown; version?: unknown } & Partial<Omit<StanceModel, 'version'>>;
   if (
     model === null ||

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { modelJson } from '../classify/model.ts';
 import { tokenize } from '../tokenize.ts';
 import type { TopicExample } from './model.ts';
 import { parseTopicModel, scoreTopicModel, trainTopicModel } from './model.ts';
@@ -80,6 +81,15 @@ describe('trainTopicModel', () => {
     expect(scoreTopicModel(copy, doc)).toEqual(scoreTopicModel(model, doc));
     const plain = trainTopicModel({ taxonomy, labelled })!;
     expect(scoreTopicModel(parseTopicModel(JSON.stringify(plain)), doc)).toEqual(scoreTopicModel(plain, doc));
+    // Stored as the service stores it: the long arrays of numbers in 32 bits, the same topics.
+    const compact = parseTopicModel(modelJson(model));
+    expect(compact.vectorizer.features).toEqual(model.vectorizer.features);
+    const [read, trained] = [scoreTopicModel(compact, doc), scoreTopicModel(model, doc)];
+    expect([...read.keys()]).toEqual([...trained.keys()]);
+    expect(trained.size).toBeGreaterThan(0);
+    for (const [topic, score] of trained) {
+      expect(read.get(topic)).toBeCloseTo(score, 4);
+    }
     expect(() => parseTopicModel('{"type":"x"}')).toThrow('not a topic model');
     expect(() =>
       parseTopicModel({ ...model, naiveBayes: { features: ['a'], logRatio: [[1]], logPriorOdds: [0] } }),

@@ -13,7 +13,7 @@ import { encodeCorpus, fitSubsetVectorizer } from '../classify/corpus.ts';
 import type { FeatureOptions, Vectorizer } from '../classify/features.ts';
 import { DEFAULT_FEATURE_OPTIONS, countFeatures, vectorizeCounts } from '../classify/features.ts';
 import type { LinearModel } from '../classify/model.ts';
-import { parseLinearModel, scoreLinear, sigmoid, trainOneVsRest } from '../classify/model.ts';
+import { parseLinearModel, parseModelJson, scoreLinear, sigmoid, trainOneVsRest } from '../classify/model.ts';
 import type { TokenizedText } from '../tokenize.ts';
 import type { Taxonomy } from './taxonomy.ts';
 import { DEFAULT_MIN_LABELS, validateTaxonomy } from './taxonomy.ts';
@@ -285,7 +285,7 @@ export function scoreTopicModel(model: TopicModel, doc: TokenizedText): Map<stri
 
 /** Reads back a topic model from JSON (checks its shape). */
 export function parseTopicModel(json: unknown): TopicModel {
-  const data: unknown = typeof json === 'string' ? JSON.parse(json) : json;
+  const data: unknown = typeof json === 'string' ? parseModelJson(json) : json;
   const model = data as Partial<TopicModel> | null;
   if (
     model === null ||

@@ -1,5 +1,6 @@
 import type { Figure } from '../../analysis/figures.ts';
 import { findConflictCandidates } from '../../analysis/conflicts.ts';
+import { modelJson } from '../../analysis/classify/model.ts';
 import type { ReviewCluster } from '../../analysis/dedupe/index.ts';
 import {
   DEFAULT_THRESHOLD,
@@ -594,7 +595,7 @@ export class AnalysisService {
         plan_id: planId,
         task,
         label_count: trained.labelCount,
-        model: JSON.stringify(trained.model),
+        model: modelJson(trained.model),
         trained_by: actor.userId,
         trained_at: trainedAt,
       });
