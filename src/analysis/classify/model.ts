@@ -199,7 +199,7 @@ const isPacked = (value: unknown): value is { f32: string } =>
 
 /**
  * The JSON of a model (linear, a stance ensemble, a topic model): its long arrays of numbers (weights,
- * idf) in 32 bits, in base64, where written out as numbers they take three to six times the room (a
+ * idf) in 32 bits, in base64, where written out as numbers they take two to three times the room (a
  * stance model learned from 3,000 posts: 114 MB as numbers, 57 MB so). `parseModelJson` reads it back.
  */
 export function modelJson(model: unknown): string {
