@@ -214,6 +214,7 @@ describe('concord analyze', { timeout: 120_000 }, () => {
       {},
     );
     expect(result.code).toBe(0);
+    expect(result.stderr).toMatch(/learned topic from 20 labelled records of .* and 2 unlabelled of /u);
     const lines = readOutput(out);
     expect(lines[0]!.topics[0]?.label).toBe('transport');
     expect(lines[1]!.topics[0]?.label).toBe('housing');

@@ -23,9 +23,10 @@ import { readRecord } from '../analysis/parallel/records.ts';
 import type { Stance } from '../analysis/stance/lexicon.ts';
 import type { StanceModel } from '../analysis/stance/model.ts';
 import { trainStanceModel } from '../analysis/stance/model.ts';
+import type { TokenizedText } from '../analysis/tokenize.ts';
 import { tokenize } from '../analysis/tokenize.ts';
 import type { TopicModel } from '../analysis/topics/model.ts';
-import { trainTopicModel } from '../analysis/topics/model.ts';
+import { UNLABELLED_LIMIT, trainTopicModel } from '../analysis/topics/model.ts';
 import type { Taxonomy } from '../analysis/topics/taxonomy.ts';
 import { DEFAULT_MIN_LABELS } from '../analysis/topics/taxonomy.ts';
 import { progressReporter } from './import-comments-command.ts';
@@ -280,9 +281,34 @@ function trainStance(path: string, labelled: readonly LabelledRecord[]): StanceM
   return trainStanceModel(examples);
 }
 
+/**
+ * The texts of the first `limit` records of the file to analyse: a topic model reads them unlabelled (their
+ * words' idf, and a refinement of its probabilities), as it reads a round's opinions in the app.
+ */
+async function readUnlabelled(
+  path: string,
+  wanted: { textField?: string; idField?: string; targetField: string },
+  limit: number,
+): Promise<TokenizedText[]> {
+  const docs: TokenizedText[] = [];
+  let fields: RecordFields | null = null;
+  for await (const { record, line } of readRecords(path)) {
+    if (docs.length >= limit) {
+      break;
+    }
+    if (fields === null) {
+      const resolved = resolveFields(record, wanted, path);
+      fields = { text: resolved.textField, id: resolved.idField, target: wanted.targetField };
+    }
+    docs.push(tokenize(readRecord(record, fields, { source: path, line }).text));
+  }
+  return docs;
+}
+
 function trainTopics(
   path: string,
   labelled: readonly LabelledRecord[],
+  unlabelled: readonly TokenizedText[],
   out: Output,
 ): { taxonomy: Taxonomy; model: TopicModel } {
   const counts = new Map<string, number>();
@@ -300,6 +326,7 @@ function trainTopics(
   const model = trainTopicModel({
     taxonomy,
     labelled: labelled.map((record) => ({ doc: tokenize(record.text), labels: record.labels })),
+    unlabelled,
   });
   if (model === null) {
     throw new AppError(
@@ -359,10 +386,14 @@ async function runAnalyze(opts: AnalyzeOptions, out: Output): Promise<void> {
     const labelled = await readLabels(opts.train, wanted);
     if (opts.task === 'stance') {
       stanceModel = trainStance(opts.train, labelled);
+      out.info(`learned stance from ${labelled.length} labelled records of ${opts.train}`);
     } else {
-      topics = trainTopics(opts.train, labelled, out);
+      const unlabelled = await readUnlabelled(opts.in, wanted, UNLABELLED_LIMIT);
+      topics = trainTopics(opts.train, labelled, unlabelled, out);
+      out.info(
+        `learned topic from ${labelled.length} labelled records of ${opts.train} and ${unlabelled.length} unlabelled of ${opts.in}`,
+      );
     }
-    out.info(`learned ${opts.task} from ${labelled.length} labelled records of ${opts.train}`);
   }
   const source = (await isJsonLines(opts.in))
     ? jsonLinesBlocks(opts.in, await jsonLinesFields(opts.in, wanted))
@@ -420,7 +451,10 @@ export function registerAnalyzeCommand(program: Command, tools: { output: () => 
     )
     .requiredOption('--in <file>', 'comments: CSV with a header row, or JSON Lines')
     .requiredOption('--out <file>', 'where to write the results, one JSON line per comment')
-    .option('--train <file>', 'labelled records {id, text, label, target?} to learn --task from first')
+    .option(
+      '--train <file>',
+      'labelled records {id, text, label, target?} to learn --task from first (topics also read the first 5,000 input records unlabelled)',
+    )
     .addOption(new Option('--task <task>', 'what --train teaches').choices(['topic', 'stance']))
     .option('--text-field <name>', 'field holding the text (default: text, comment, content, 意见 …)')
     .option('--id-field <name>', 'field holding the id (default: id; else the line number)')

@@ -156,6 +156,9 @@ function refineNaiveBayes(options: {
   return { logRatio, logPriorOdds };
 }
 
+/** Unlabelled opinions a topic model is given to learn from, at most (the app's and the CLI's). */
+export const UNLABELLED_LIMIT = 5_000;
+
 /**
  * Learns the topics that have at least `taxonomy.minLabels` labels (and some opinions without them).
  * `unlabelled` (the round's other opinions) sharpens the idf and drives the refinement; without it the

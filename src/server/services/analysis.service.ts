@@ -23,7 +23,7 @@ import { parseStanceModel, trainStanceModel } from '../../analysis/stance/model.
 import { summarizeClause } from '../../analysis/summary.ts';
 import { tokenize } from '../../analysis/tokenize.ts';
 import type { TopicModel } from '../../analysis/topics/model.ts';
-import { parseTopicModel, trainTopicModel } from '../../analysis/topics/model.ts';
+import { UNLABELLED_LIMIT, parseTopicModel, trainTopicModel } from '../../analysis/topics/model.ts';
 import type { Taxonomy } from '../../analysis/topics/taxonomy.ts';
 import { DEFAULT_MIN_LABELS, validateTaxonomy } from '../../analysis/topics/taxonomy.ts';
 import { AppError } from '../../domain/errors.ts';
@@ -113,8 +113,6 @@ const EXCERPT_CHARS = 160;
 const BATCH = 200;
 /** The most opinions a view of one clause (conflicts, summary) reads. */
 const CLAUSE_OPINION_LIMIT = 5_000;
-/** Unlabelled opinions a topic model learns its vocabulary from. */
-const UNLABELLED_LIMIT = 5_000;
 /** Opinions of other plans one similarity index holds, and how many indexes a process keeps. */
 const SIMILAR_INDEX_LIMIT = 50_000;
 const SIMILAR_CACHE_SIZE = 4;
