@@ -138,35 +138,30 @@ export function StanceReview({
         items={rows}
         itemKey={(o) => o.id}
         itemProps={() => ({ 'data-testid': 'stance-row' })}
-        render={(o: StanceRow) => {
-          return (
-            <Flex vertical gap={4}>
-              <Flex gap={6} wrap align="center">
-                <OpinionWho
-                  opinion={{
-                    id: o.id,
-                    regNo: o.regNo,
-                    unitId: o.unitId,
-                    unitName: o.unitName ?? (o.unitId ? (unitNames.get(o.unitId) ?? null) : null),
-                  }}
-                  roundId={roundId}
-                  tab="stance"
-                />
-                <StanceTag stance={o.stance?.label} />
-                {o.stance && <SourceTag source={o.stance.source} score={o.stance.score} />}
-              </Flex>
-              <Typography.Paragraph
-                ellipsis={{ rows: 2 }}
-                style={{ marginBottom: 0, whiteSpace: 'pre-wrap' }}
-              >
-                {o.excerpt}
-              </Typography.Paragraph>
-              {canEdit && (
-                <StanceEditor opinionId={o.id} name={opinionName(o)} roundId={roundId} analysis={o} />
-              )}
+        render={(o: StanceRow) => (
+          <Flex vertical gap={4}>
+            <Flex gap={6} wrap align="center">
+              <OpinionWho
+                opinion={{
+                  id: o.id,
+                  regNo: o.regNo,
+                  unitId: o.unitId,
+                  unitName: o.unitName ?? (o.unitId ? (unitNames.get(o.unitId) ?? null) : null),
+                }}
+                roundId={roundId}
+                tab="stance"
+              />
+              <StanceTag stance={o.stance?.label} />
+              {o.stance && <SourceTag source={o.stance.source} score={o.stance.score} />}
             </Flex>
-          );
-        }}
+            <Typography.Paragraph ellipsis={{ rows: 2 }} style={{ marginBottom: 0, whiteSpace: 'pre-wrap' }}>
+              {o.excerpt}
+            </Typography.Paragraph>
+            {canEdit && (
+              <StanceEditor opinionId={o.id} name={opinionName(o)} roundId={roundId} analysis={o} />
+            )}
+          </Flex>
+        )}
       />
       {stances.hasNextPage && (
         <Button

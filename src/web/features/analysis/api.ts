@@ -312,8 +312,6 @@ export const analysisKeys = {
     ['analysis', 'round', roundId, 'summary', stableId] as const,
   cluster: (clusterId: string) => ['analysis', 'cluster', clusterId] as const,
   opinion: (opinionId: string) => ['analysis', 'opinion', opinionId] as const,
-  /** The same without similar opinions of other plans: what a list row needs. */
-  opinionBrief: (opinionId: string) => ['analysis', 'opinion', opinionId, 'brief'] as const,
   routing: (versionId: string) => ['analysis', 'version', versionId, 'routing'] as const,
 };
 
@@ -600,9 +598,9 @@ export function useLabelTopics(roundId: string) {
         body: { topics: input.topics },
       }),
     onSuccess: async (topics, input) => {
-      for (const key of [analysisKeys.opinion(input.opinionId), analysisKeys.opinionBrief(input.opinionId)]) {
-        client.setQueryData<OpinionAnalysis>(key, (data) => (data ? { ...data, topics } : data));
-      }
+      client.setQueryData<OpinionAnalysis>(analysisKeys.opinion(input.opinionId), (data) =>
+        data ? { ...data, topics } : data,
+      );
       await client.invalidateQueries({ queryKey: analysisKeys.overview(roundId) });
       await client.invalidateQueries({ queryKey: ['analysis', 'round', roundId, 'topic-review'] });
     },
@@ -619,14 +617,9 @@ export function useLabelStance(roundId: string) {
         body: { stance: input.stance },
       }),
     onSuccess: async (result) => {
-      for (const key of [
-        analysisKeys.opinion(result.opinionId),
-        analysisKeys.opinionBrief(result.opinionId),
-      ]) {
-        client.setQueryData<OpinionAnalysis>(key, (data) =>
-          data ? { ...data, stance: result.stance } : data,
-        );
-      }
+      client.setQueryData<OpinionAnalysis>(analysisKeys.opinion(result.opinionId), (data) =>
+        data ? { ...data, stance: result.stance } : data,
+      );
       // The stance lists show the new stance in place; a list filtered by stance keeps the row until it
       // is loaded again.
       const lists = { queryKey: ['analysis', 'round', roundId, 'stances'] };
