@@ -31,6 +31,7 @@ import type { Taxonomy } from '../analysis/topics/taxonomy.ts';
 import { DEFAULT_MIN_LABELS } from '../analysis/topics/taxonomy.ts';
 import { progressReporter } from './import-comments-command.ts';
 import type { Output } from './output.ts';
+import type { FileRecord } from './records.ts';
 import { countLines, fieldText, readRecords, resolveFields } from './records.ts';
 
 type Task = 'topic' | 'stance';
@@ -136,14 +137,23 @@ async function isJsonLines(path: string): Promise<boolean> {
   }
 }
 
+/** The fields of a file's records, from its first one (the text and id fields may be guessed). */
+function recordFields(
+  record: FileRecord,
+  wanted: { textField?: string; idField?: string; targetField: string },
+  path: string,
+): RecordFields {
+  const resolved = resolveFields(record, wanted, path);
+  return { text: resolved.textField, id: resolved.idField, target: wanted.targetField };
+}
+
 /** The field names of a JSON Lines file, from its first record (the text field may be guessed). */
 async function jsonLinesFields(
   path: string,
   wanted: { textField?: string; idField?: string; targetField: string },
 ): Promise<RecordFields> {
   for await (const { record } of readRecords(path)) {
-    const resolved = resolveFields(record, wanted, path);
-    return { text: resolved.textField, id: resolved.idField, target: wanted.targetField };
+    return recordFields(record, wanted, path);
   }
   throw new AppError('validation_failed', `${path} holds no records.`, { field: 'in' });
 }
@@ -195,8 +205,7 @@ async function* csvChunks(
   let weight = 0;
   for await (const { record, line } of readRecords(path)) {
     if (fields === null) {
-      const resolved = resolveFields(record, wanted, path);
-      fields = { text: resolved.textField, id: resolved.idField, target: wanted.targetField };
+      fields = recordFields(record, wanted, path);
     }
     const input = readRecord(record, fields, { source: path, line });
     records.push(input);
@@ -297,8 +306,7 @@ async function readUnlabelled(
       break;
     }
     if (fields === null) {
-      const resolved = resolveFields(record, wanted, path);
-      fields = { text: resolved.textField, id: resolved.idField, target: wanted.targetField };
+      fields = recordFields(record, wanted, path);
     }
     docs.push(tokenize(readRecord(record, fields, { source: path, line }).text));
   }
@@ -453,7 +461,7 @@ export function registerAnalyzeCommand(program: Command, tools: { output: () => 
     .requiredOption('--out <file>', 'where to write the results, one JSON line per comment')
     .option(
       '--train <file>',
-      'labelled records {id, text, label, target?} to learn --task from first (topics also read the first 5,000 input records unlabelled)',
+      `labelled records {id, text, label, target?} to learn --task from first (topics also read the first ${UNLABELLED_LIMIT.toLocaleString('en-US')} input records unlabelled)`,
     )
     .addOption(new Option('--task <task>', 'what --train teaches').choices(['topic', 'stance']))
     .option('--text-field <name>', 'field holding the text (default: text, comment, content, 意见 …)')
