@@ -166,6 +166,26 @@ describe('signature values', () => {
     expect(new Set(minhashSignature(new Uint32Array(0)))).toEqual(new Set([0xffffffff]));
   });
 
+  it('keep their values when few bins are filled (short texts), each borrowed from a filled bin', () => {
+    const checksum = (values: Uint32Array): number =>
+      values.reduce((sum, value) => (Math.imul(sum, 31) + value) | 0, 0);
+    const pinned = new Map([
+      [2, 1206645752],
+      [3, -1763151453],
+      [5, 1992110179],
+    ]);
+    for (const [count, expected] of pinned) {
+      const shingles = Uint32Array.from({ length: count }, (_, i) => fmix32(i + 1));
+      const signature = minhashSignature(shingles);
+      expect(checksum(signature)).toBe(expected);
+      // Every bin holds the minimum of a filled bin: at most one distinct value per shingle.
+      expect(new Set(signature).size).toBeLessThanOrEqual(count);
+    }
+    // Past the bins whose probe orders are ranked, the same rule by walking the orders.
+    const wide = minhashSignature(Uint32Array.from([fmix32(1), fmix32(2)]), { bands: 64, rows: 32 });
+    expect(new Set(wide).size).toBe(2);
+  });
+
   it('hash and count what exactHash and the shingles of the similarity key give', () => {
     const many = [
       ...texts,
