@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { randomStrings } from '../../test/random-strings.ts';
 import {
   checkOpinionQuality,
+  hasQuotation,
+  mentionsNumber,
   passesQualityCheck,
   QUALITY_FILTERS,
   QUALITY_FLAGS,
@@ -236,5 +239,59 @@ describe('checkOpinionQuality: Chinese markers', () => {
     expect(flagsOf('鉴于目前情况，建议暂缓')).toEqual(['not_specific']);
     expect(flagsOf('😀因为车位不足，居民出行很不方便😀')).toEqual(['not_specific']);
     expect(flagsOf('停车很难，因为')).toContain('no_reasons');
+  });
+});
+
+describe('hasQuotation', () => {
+  const PATTERN = /[“"「『][^”"」』]{2,}[”"」』]/u;
+
+  it('finds what the quotation pattern finds, counting characters as it does', () => {
+    expect(hasQuotation('建议将“达到15%”修改为“达到12%”')).toBe(true);
+    expect(hasQuotation('“好”')).toBe(false);
+    expect(hasQuotation('"ab"')).toBe(true);
+    expect(hasQuotation('"a"bc"')).toBe(true);
+    expect(hasQuotation('“😀”')).toBe(false);
+    expect(hasQuotation('“😀😀”')).toBe(true);
+    expect(hasQuotation('「ab」『cd』')).toBe(true);
+    expect(hasQuotation('“ab')).toBe(false);
+    // Strings of up to 7 characters from marks, letters, a pair and lone surrogates.
+    const alphabet = ['“', '”', '"', '「', '」', '『', '』', 'a', '的', '😀', '\ud83d', '\ude00'];
+    for (const text of randomStrings(alphabet, 20_000, 7)) {
+      expect(hasQuotation(text), JSON.stringify(text)).toBe(PATTERN.test(text));
+    }
+  });
+
+  it('reads a long run of opening marks without a closing one in one pass', () => {
+    const run = '“'.repeat(200_000);
+    expect(hasQuotation(run)).toBe(false);
+    expect(hasQuotation(`${run}”`)).toBe(true);
+    expect(checkOpinionQuality({ suggestion: '「a'.repeat(100_000) }).flags).toContain('not_specific');
+  });
+});
+
+describe('mentionsNumber', () => {
+  const PATTERN = /\d|[一二三四五六七八九十百千万亿]+(个|项|年|月|日|天|万|亿|元|倍|成|%|％|百分点)|百分之/u;
+
+  it('finds digits, Chinese numerals with a unit and 百分之, as a pattern over the whole run of numerals', () => {
+    expect(mentionsNumber('提高三个百分点')).toBe(true);
+    expect(mentionsNumber('十亿元')).toBe(true);
+    expect(mentionsNumber('百分之五')).toBe(true);
+    expect(mentionsNumber('第2条')).toBe(true);
+    expect(mentionsNumber('一一一')).toBe(false);
+    expect(mentionsNumber('统一规划')).toBe(false);
+    const alphabet = ['一', '十', '万', '亿', '个', '百', '分', '点', '之', '年', '%', '5', '的', 'a'];
+    for (const text of randomStrings(alphabet, 20_000, 6)) {
+      expect(mentionsNumber(text), text).toBe(PATTERN.test(text));
+    }
+  });
+
+  it('reads a long run of numerals without a unit in one pass', () => {
+    expect(mentionsNumber('一'.repeat(200_000))).toBe(false);
+    expect(mentionsNumber(`${'一'.repeat(200_000)}年`)).toBe(true);
+    // Numerals alone name no measure; with a unit they do.
+    expect(checkOpinionQuality({ suggestion: '三'.repeat(100_000) }).flags).toContain('not_specific');
+    expect(checkOpinionQuality({ suggestion: `${'三'.repeat(100_000)}年` }).flags).not.toContain(
+      'not_specific',
+    );
   });
 });
