@@ -8,6 +8,7 @@ import type { HTMLElement, Node as HtmlNode } from 'node-html-parser';
 import type { Block, ParsedDocument } from '../domain/clause.ts';
 import { normalizeBlockText, parseClauses } from '../domain/clause-parser.ts';
 import { AppError } from '../domain/errors.ts';
+import { dropHtmlComments, parseAtxHeading, stripImages, stripLinks, stripTags } from './markdown-inline.ts';
 
 export type DocumentFormat = 'docx' | 'markdown' | 'text';
 
@@ -156,7 +157,7 @@ const TABLE_SEPARATOR_RE = /^\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$/;
  * table rows become tab-separated paragraphs.
  */
 export function markdownToBlocks(markdown: string): Block[] {
-  const lines = splitLines(markdown.replace(/<!--[\s\S]*?-->/g, ''));
+  const lines = splitLines(dropHtmlComments(markdown));
   const blocks: Block[] = [];
   for (let i = 0; i < lines.length; i++) {
     const raw = lines[i] ?? '';
@@ -164,9 +165,9 @@ export function markdownToBlocks(markdown: string): Block[] {
     if (line === '' || /^(`{3,}|~{3,})/.test(line)) {
       continue;
     }
-    const atx = /^(#{1,6})(?:\s+|(?=[^#\s]))(.*?)(?:\s+#+)?\s*$/.exec(line);
-    if (atx) {
-      blocks.push({ type: 'heading', level: atx[1]?.length ?? 1, text: stripInline(atx[2] ?? '') });
+    const atx = parseAtxHeading(line);
+    if (atx !== null) {
+      blocks.push({ type: 'heading', level: atx.level, text: stripInline(atx.text) });
       continue;
     }
     if (/^([-*_])(\s*\1){2,}$/.test(line)) {
@@ -197,11 +198,7 @@ export function markdownToBlocks(markdown: string): Block[] {
 }
 
 function stripInline(text: string): string {
-  return text
-    .replace(/!\[([^\]]*)\]\([^)]*\)/g, '')
-    .replace(/\[([^\]]+)\]\([^)]*\)/g, '$1')
-    .replace(/<br\s*\/?>/gi, ' ')
-    .replace(/<\/?[a-zA-Z][^>]*>/g, '')
+  return stripTags(stripLinks(stripImages(text)).replace(/<br\s*\/?>/gi, ' '))
     .replace(/(\*\*|__)(?=\S)([\s\S]*?\S)\1/g, '$2')
     .replace(/(?<![*\w])\*(?=\S)([^*]*?\S)\*(?![*\w])/g, '$1')
     .replace(/~~(?=\S)([\s\S]*?\S)~~/g, '$1')
