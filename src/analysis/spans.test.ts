@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { SpanKind } from './spans.ts';
-import { SpanScanner } from './spans.ts';
+import { randomStrings } from '../../test/random-strings.ts';
+import { HanRunScanner, SpanScanner } from './spans.ts';
 
 /** The alternation the scanner stands for, run as a regex: the reference its spans must equal. */
 const SPAN =
@@ -225,5 +226,63 @@ describe('SpanScanner', () => {
     const spans = scan(text);
     expect(spans).toEqual(reference(text));
     expect(spans.length).toBe(3000 * scan('推进新型城镇化，Support the plan 👍 第3条建议删除。').length);
+  });
+});
+
+describe('HanRunScanner', () => {
+  const hanRuns = (text: string): [number, number][] => {
+    const runs: [number, number][] = [];
+    const scanner = new HanRunScanner().reset(text);
+    while (scanner.next()) {
+      runs.push([scanner.start, scanner.end]);
+    }
+    return runs;
+  };
+  const hanSpans = (text: string): [number, number][] => {
+    const spans: [number, number][] = [];
+    const scanner = new SpanScanner(text);
+    while (scanner.next()) {
+      if (scanner.kind === 'han') {
+        spans.push([scanner.start, scanner.end]);
+      }
+    }
+    return spans;
+  };
+
+  it('finds the Han runs that SpanScanner finds, astral characters and 〇 included', () => {
+    expect(hanRuns('规划a〇二𠀀年😀ab的')).toEqual([
+      [0, 2],
+      [3, 8],
+      [12, 13],
+    ]);
+    expect(hanRuns('')).toEqual([]);
+    expect(hanRuns('no Han at all')).toEqual([]);
+    const alphabet = [
+      '规',
+      '划',
+      '〇',
+      '𠀀',
+      'a',
+      'B',
+      '1',
+      ' ',
+      '😀',
+      '１',
+      '々',
+      'ー',
+      '\ud840',
+      '\udc00',
+      '，',
+    ];
+    for (const text of randomStrings(alphabet, 20_000, 9)) {
+      expect(hanRuns(text), JSON.stringify(text)).toEqual(hanSpans(text));
+    }
+  });
+
+  it('starts over on each text it is given', () => {
+    const scanner = new HanRunScanner().reset('一a二');
+    expect(scanner.next()).toBe(true);
+    scanner.reset('b三四');
+    expect([scanner.next(), scanner.start, scanner.end, scanner.next()]).toEqual([true, 1, 3, false]);
   });
 });

@@ -252,3 +252,39 @@ export class SpanScanner {
     return -1;
   }
 }
+
+/** A Han character or 〇: what starts a Han run (global, for its lastIndex). */
+const HAN_RUN_START = /[\p{Script=Han}\u3007]/gu;
+
+/**
+ * The Han runs of a text alone, as SpanScanner finds them (no other span can hold a Han character or
+ * 〇, so they are the maximal runs of them), one after another: `start` and `end` after each `next()`.
+ * The next run is looked for by a pattern, which passes over other text faster than a loop would.
+ */
+export class HanRunScanner {
+  start = 0;
+  end = 0;
+  private text = '';
+
+  /** Starts over on `text`. */
+  reset(text: string): this {
+    this.text = text;
+    this.start = this.end = 0;
+    return this;
+  }
+
+  next(): boolean {
+    const text = this.text;
+    HAN_RUN_START.lastIndex = this.end;
+    if (!HAN_RUN_START.test(text)) {
+      this.start = this.end = text.length;
+      return false;
+    }
+    const after = HAN_RUN_START.lastIndex;
+    // The character found is one or two code units long.
+    const last = text.charCodeAt(after - 1);
+    this.start = last >= 0xdc00 && last <= 0xdfff ? after - 2 : after - 1;
+    this.end = runEnd(text, this.start, HAN_RUN, 0);
+    return true;
+  }
+}

@@ -92,16 +92,6 @@ export class JsonLineReader {
     this.origin = { source: options.source ?? 'input', line: options.firstLine ?? 1 };
   }
 
-  /** Lines of the block: as many records at most. */
-  lineCount(): number {
-    const { data } = this;
-    let lines = 0;
-    for (let at = data.indexOf(0x0a); at !== -1; at = data.indexOf(0x0a, at + 1)) {
-      lines++;
-    }
-    return data.length > 0 && data[data.length - 1] !== 0x0a ? lines + 1 : lines;
-  }
-
   /** The next record, or undefined after the last. */
   next(): AnalysisInput | undefined {
     const { data, origin } = this;

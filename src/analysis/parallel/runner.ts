@@ -17,7 +17,7 @@ import { exactHash } from '../normalize.ts';
 import type { AnalysisContext, AnalysisInput, RecordAnalysis } from '../pipeline.ts';
 import { analyzeTokenized } from '../pipeline.ts';
 import type { TokenizedText } from '../tokenize.ts';
-import { tokenizeAll } from '../tokenize.ts';
+import { segmentNewRuns, tokenizeAll } from '../tokenize.ts';
 import type {
   AnalyzeReply,
   AnalyzeTask,
@@ -256,13 +256,15 @@ export class AnalysisRunner {
   }
 
   /**
-   * Analyses a chunk a slice of records at a time: each slice's records are read, their new texts signed
-   * and tokenised together and analysed, and the slice let go before the next is read, so that what a
-   * record needs dies young and the collector seldom has to move it.
+   * Analyses a chunk a slice of records at a time: the chunk's records are read and the Han runs of
+   * their texts not met before segmented, all at once; then each slice's new texts are signed, tokenised
+   * together and analysed, and the slice let go before the next, so that what a record needs dies young
+   * and the collector seldom has to move it.
    */
   private analyzeChunk(task: AnalyzeTask): TaskResult {
-    const source = recordSource(task);
-    const capacity = source.capacity;
+    const records = readRecords(task);
+    segmentNewRuns(records.map((record) => record.text));
+    const capacity = records.length;
     const { format } = task;
     const json = format === 'json';
     const { bands } = this.signature;
@@ -283,17 +285,8 @@ export class AnalysisRunner {
     // The chunk's shingles go to the set store in one piece, after those there already.
     const setsAt = this.sets.size;
     this.spool.length = 0;
-    for (;;) {
-      const slice: AnalysisInput[] = [];
-      for (let record = source.next(); record !== undefined; record = source.next()) {
-        if (slice.push(record) === SLICE) {
-          break;
-        }
-      }
-      if (slice.length === 0) {
-        break;
-      }
-      this.analyzeSlice(slice, out, setsAt);
+    for (let from = 0; from < records.length; from += SLICE) {
+      this.analyzeSlice(records.slice(from, from + SLICE), out, setsAt);
     }
     if (this.sets.append(this.spool.kept()) !== setsAt) {
       throw new AppError('internal', 'the shingle store moved while a chunk was analysed');
@@ -624,19 +617,21 @@ function byOwner(part: ChunkPart): [number, Int32Array][] {
   return groups;
 }
 
-/** The records of an analyze task, read one at a time, and how many there are at most. */
-function recordSource(task: AnalyzeTask): { capacity: number; next: () => AnalysisInput | undefined } {
+/** The records of an analyze task: given, or read from its JSON lines. */
+function readRecords(task: AnalyzeTask): readonly AnalysisInput[] {
   if ('records' in task) {
-    const { records } = task;
-    let next = 0;
-    return { capacity: records.length, next: () => records[next++] };
+    return task.records;
   }
   const reader = new JsonLineReader(task.jsonl, {
     fields: task.fields,
     firstLine: task.firstLine,
     source: task.source,
   });
-  return { capacity: reader.lineCount(), next: () => reader.next() };
+  const records: AnalysisInput[] = [];
+  for (let record = reader.next(); record !== undefined; record = reader.next()) {
+    records.push(record);
+  }
+  return records;
 }
 
 function copyBandKeys(entry: Remembered, into: Uint32Array, at: number, bands: number): void {
