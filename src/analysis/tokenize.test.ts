@@ -7,6 +7,7 @@ import {
   getChineseSegmenterName,
   tokenizeAll,
   segmentChinese,
+  segmentNewRuns,
   selectChineseSegmenter,
   tokenize,
   tokenizeEnglish,
@@ -340,5 +341,24 @@ describe('RunWords', () => {
     runs.forEach((run, i) => expect(memory.find(`，${run}。`, 1, 3)).toEqual([run, String(i)]));
     memory.clear();
     expect(runs.some((run) => memory.find(run, 0, 2) !== undefined)).toBe(false);
+  });
+});
+
+describe('segmentNewRuns', () => {
+  it('leaves the tokens tokenizeAll gives as they are, whether or not it ran first', () => {
+    const texts = [
+      '建议将第三条中的“达到15%”修改为“达到12%”，并补充考核办法。',
+      '同意。We support 新能源 buses（公交）and 〇 emissions by 2030年。',
+      '深圳禁摩限电，交通更有序；但外卖骑手怎么办？',
+      '',
+      'No Chinese at all.',
+    ];
+    const before = tokenizeAll(texts);
+    // A term none of the texts holds: the remembered runs are forgotten, the segmentation stays the same.
+    addUserTerms(['测试用的术语甲乙丙']);
+    segmentNewRuns(texts);
+    const after = tokenizeAll(texts);
+    expect(after).toEqual(before);
+    expect(after[1]!.tokens.map((t) => t.text)).toContain('新能源');
   });
 });
