@@ -356,9 +356,22 @@ describe('segmentNewRuns', () => {
     const before = tokenizeAll(texts);
     // A term none of the texts holds: the remembered runs are forgotten, the segmentation stays the same.
     addUserTerms(['测试用的术语甲乙丙']);
-    segmentNewRuns(texts);
-    const after = tokenizeAll(texts);
-    expect(after).toEqual(before);
-    expect(after[1]!.tokens.map((t) => t.text)).toContain('新能源');
+    const runs = segmentNewRuns(texts);
+    expect(tokenizeAll(texts)).toEqual(before);
+    // With the words it found, given for some of the texts, in another order.
+    const some = [2, 0, 1];
+    const after = tokenizeAll(
+      some.map((t) => texts[t]!),
+      { runs, at: some },
+    );
+    expect(after).toEqual(some.map((t) => before[t]));
+    expect(after[2]!.tokens.map((t) => t.text)).toContain('新能源');
+  });
+
+  it('is not trusted where a text is not the one it prepared', () => {
+    const runs = segmentNewRuns(['规划纲要', '交通强国']);
+    const expected = tokenizeAll(['城市更新行动']);
+    expect(tokenizeAll(['城市更新行动'], { runs, at: [0] })).toEqual(expected);
+    expect(tokenizeAll(['一，二'], { runs, at: [1] })).toEqual(tokenizeAll(['一，二']));
   });
 });

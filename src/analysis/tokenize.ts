@@ -462,9 +462,10 @@ interface Scanned {
  * Tokenises texts together: each is scanned once, its Han runs looked up in the memory of runs, and the
  * runs not found, of all the texts, segmented in a few calls of a few thousand characters (the
  * segmenter, called between other work, is slowest at the start of each call, when its dictionary comes
- * back into the processor's caches). Gives what `tokenize` gives for each.
+ * back into the processor's caches). Gives what `tokenize` gives for each. `prepared`: the words of the
+ * texts' runs found by `segmentNewRuns`, for texts[t] its text `prepared.at[t]`.
  */
-export function tokenizeAll(texts: readonly string[]): TokenizedText[] {
+export function tokenizeAll(texts: readonly string[], prepared?: PreparedTexts): TokenizedText[] {
   const docs = new Array<TokenizedText>(texts.length);
   const waiting: Scanned[] = [];
   const unknown: string[] = [];
@@ -487,9 +488,11 @@ export function tokenizeAll(texts: readonly string[]): TokenizedText[] {
       continue;
     }
     const words = new Array<readonly string[] | number>(runs.length);
+    const first = prepared === undefined ? -1 : prepared.runs.firstRun(prepared.at[t]!, text, runs.length);
     for (let r = 0; r < runs.length; r++) {
       const { start, end } = runs[r]!;
-      let step: readonly string[] | number | undefined = runWords.find(text, start, end);
+      let step: readonly string[] | number | undefined =
+        first === -1 ? runWords.find(text, start, end) : prepared!.runs.wordsAt(first + r, start);
       if (step === undefined) {
         const run = text.slice(start, end);
         step = indexOf.get(run);
@@ -517,27 +520,83 @@ const hanRuns = new HanRunScanner();
 
 /**
  * Segments the Han runs of the texts not remembered yet, in calls of a few thousand characters, and
- * remembers their words, so that `tokenizeAll` finds them. Called on many texts before they are tokenised
- * a few at a time, it keeps the segmenter's calls together: between other work each call starts with its
- * dictionary out of the processor's caches, and costs several times more per run.
+ * remembers their words; returns the words of every run of the texts, for `tokenizeAll`. Called on many
+ * texts before they are tokenised a few at a time, it keeps the segmenter's calls together: between other
+ * work each call starts with its dictionary out of the processor's caches, and costs several times more
+ * per run.
  */
-export function segmentNewRuns(texts: readonly string[]): void {
+export function segmentNewRuns(texts: readonly string[]): PreparedRuns {
+  const prepared = new PreparedRuns(texts);
   const unknown: string[] = [];
-  const listed = new Set<string>();
-  for (const text of texts) {
+  const indexOf = new Map<string, number>();
+  // Per run not remembered: where it is among the prepared runs, and among those to segment.
+  const pending: number[] = [];
+  for (let t = 0; t < texts.length; t++) {
+    const text = texts[t]!;
     const runs = hanRuns.reset(text);
     while (runs.next()) {
-      if (runWords.find(text, runs.start, runs.end) === undefined) {
+      const words = runWords.find(text, runs.start, runs.end);
+      const at = prepared.add(runs.start, words ?? null);
+      if (words === undefined) {
         const run = text.slice(runs.start, runs.end);
-        if (!listed.has(run)) {
-          listed.add(run);
+        let index = indexOf.get(run);
+        if (index === undefined) {
+          index = unknown.length;
+          indexOf.set(run, index);
           unknown.push(run);
         }
+        pending.push(at, index);
       }
     }
+    prepared.endText(t);
   }
   hanRuns.reset('');
-  segmentInBatches(unknown);
+  const segmented = segmentInBatches(unknown);
+  for (let k = 0; k < pending.length; k += 2) {
+    prepared.words[pending[k]!] = segmented[pending[k + 1]!]!;
+  }
+  return prepared;
+}
+
+/**
+ * The words of the Han runs of some texts, as `segmentNewRuns` found them, with each run's offset in its
+ * text: text t's runs are those from `starts[t]` to `starts[t + 1]`. `tokenizeAll` takes a text's words
+ * from here only where its own scan finds the same runs at the same places.
+ */
+export class PreparedRuns {
+  readonly words: (readonly string[] | null)[] = [];
+  private readonly offsets: number[] = [];
+  private readonly starts: Int32Array;
+
+  constructor(private readonly texts: readonly string[]) {
+    this.starts = new Int32Array(texts.length + 1);
+  }
+
+  add(offset: number, words: readonly string[] | null): number {
+    this.offsets.push(offset);
+    return this.words.push(words) - 1;
+  }
+
+  endText(t: number): void {
+    this.starts[t + 1] = this.words.length;
+  }
+
+  /** The first run of text t if it is `text` with `count` runs (as it should be), else -1. */
+  firstRun(t: number, text: string, count: number): number {
+    const first = this.starts[t]!;
+    return this.texts[t] === text && this.starts[t + 1]! - first === count ? first : -1;
+  }
+
+  /** The words of run k if it starts at `offset` (as it should), else undefined. */
+  wordsAt(k: number, offset: number): readonly string[] | undefined {
+    return this.offsets[k] === offset ? (this.words[k] ?? undefined) : undefined;
+  }
+}
+
+/** Texts whose runs were prepared: `runs`, and for each text tokenised, its index there. */
+export interface PreparedTexts {
+  runs: PreparedRuns;
+  at: readonly number[];
 }
 
 /** The words of each run, segmented SEGMENT_BATCH characters at a time. */

@@ -17,6 +17,7 @@ import { exactHash } from '../normalize.ts';
 import type { AnalysisContext, AnalysisInput, RecordAnalysis } from '../pipeline.ts';
 import { analyzeTokenized } from '../pipeline.ts';
 import type { TokenizedText } from '../tokenize.ts';
+import type { PreparedRuns } from '../tokenize.ts';
 import { segmentNewRuns, tokenizeAll } from '../tokenize.ts';
 import type {
   AnalyzeReply,
@@ -263,7 +264,7 @@ export class AnalysisRunner {
    */
   private analyzeChunk(task: AnalyzeTask): TaskResult {
     const records = readRecords(task);
-    segmentNewRuns(records.map((record) => record.text));
+    const runs = segmentNewRuns(records.map((record) => record.text));
     const capacity = records.length;
     const { format } = task;
     const json = format === 'json';
@@ -286,7 +287,7 @@ export class AnalysisRunner {
     const setsAt = this.sets.size;
     this.spool.length = 0;
     for (let from = 0; from < records.length; from += SLICE) {
-      this.analyzeSlice(records.slice(from, from + SLICE), out, setsAt);
+      this.analyzeSlice(records.slice(from, from + SLICE), from, runs, out, setsAt);
     }
     if (this.sets.append(this.spool.kept()) !== setsAt) {
       throw new AppError('internal', 'the shingle store moved while a chunk was analysed');
@@ -334,8 +335,17 @@ export class AnalysisRunner {
     return { reply, transfer };
   }
 
-  /** Analyses a slice of a chunk's records into the chunk's output; the chunk's sets start at `setsAt`. */
-  private analyzeSlice(records: readonly AnalysisInput[], out: ChunkOutput, setsAt: number): void {
+  /**
+   * Analyses a slice of a chunk's records, from record `first` of the chunk (whose Han runs are `runs`),
+   * into the chunk's output; the chunk's sets start at `setsAt`.
+   */
+  private analyzeSlice(
+    records: readonly AnalysisInput[],
+    first: number,
+    runs: PreparedRuns,
+    out: ChunkOutput,
+    setsAt: number,
+  ): void {
     const count = records.length;
     // Each record's results, shared with the earlier records of the same text; and the records whose
     // text is new, analysed once for all of them.
@@ -362,7 +372,7 @@ export class AnalysisRunner {
       this.spool.room(capacity),
     );
     const setsBase = setsAt + this.spool.keep(sets.values);
-    const docs = texts.length === 0 ? [] : tokenizeAll(texts);
+    const docs = texts.length === 0 ? [] : tokenizeAll(texts, { runs, at: fresh.map((i) => first + i) });
     const { bands } = this.signature;
     for (let i = 0; i < count; i++) {
       const record = records[i]!;
