@@ -34,7 +34,7 @@ import type {
 } from './protocol.ts';
 import type { RowValues } from './rows.ts';
 import { ROW_NUMBERS, rowValues } from './rows.ts';
-import { JsonLineReader } from './records.ts';
+import { readJsonLines } from './records.ts';
 import { FileSetStore } from '../../runtime/set-file.ts';
 import type { SetStore } from './set-store.ts';
 import { MemorySetStore } from './set-store.ts';
@@ -632,16 +632,7 @@ function readRecords(task: AnalyzeTask): readonly AnalysisInput[] {
   if ('records' in task) {
     return task.records;
   }
-  const reader = new JsonLineReader(task.jsonl, {
-    fields: task.fields,
-    firstLine: task.firstLine,
-    source: task.source,
-  });
-  const records: AnalysisInput[] = [];
-  for (let record = reader.next(); record !== undefined; record = reader.next()) {
-    records.push(record);
-  }
-  return records;
+  return readJsonLines(task.jsonl, { fields: task.fields, firstLine: task.firstLine, source: task.source });
 }
 
 function copyBandKeys(entry: Remembered, into: Uint32Array, at: number, bands: number): void {
