@@ -444,32 +444,18 @@ function segmentRuns(runs: readonly string[]): (readonly string[])[] {
   return words;
 }
 
-/** Characters of Han runs handed to the segmenter at once by `tokenizeAll`. */
+/** Characters of Han runs handed to the segmenter at once by `segmentNewRuns`. */
 const SEGMENT_BATCH = 4096;
 
 /**
- * A text scanned (the `at`-th), whose Han runs wait for their words: per run, its words if remembered,
- * else its index among the runs to segment.
- */
-interface Scanned {
-  at: number;
-  doc: TokenizedRecord;
-  runs: HanRun[];
-  words: (readonly string[] | number)[];
-}
-
-/**
- * Tokenises texts together: each is scanned once, its Han runs looked up in the memory of runs, and the
- * runs not found, of all the texts, segmented in a few calls of a few thousand characters (the
- * segmenter, called between other work, is slowest at the start of each call, when its dictionary comes
- * back into the processor's caches). Gives what `tokenize` gives for each. `prepared`: the words of the
- * texts' runs found by `segmentNewRuns`, for texts[t] its text `prepared.at[t]`.
+ * Tokenises texts together: each is scanned once, and its Han runs get the words `segmentNewRuns` found
+ * for them (`prepared`, for texts[t] its text `prepared.at[t]`; else it is called on these texts), which
+ * segments the runs not remembered, of all the texts, in a few calls. Gives what `tokenize` gives for
+ * each.
  */
 export function tokenizeAll(texts: readonly string[], prepared?: PreparedTexts): TokenizedText[] {
+  const { runs: found, at } = prepared ?? { runs: segmentNewRuns(texts), at: null };
   const docs = new Array<TokenizedText>(texts.length);
-  const waiting: Scanned[] = [];
-  const unknown: string[] = [];
-  const indexOf = new Map<string, number>();
   for (let t = 0; t < texts.length; t++) {
     const text = texts[t]!;
     const doc = new TokenizedRecord(text);
@@ -487,30 +473,12 @@ export function tokenizeAll(texts: readonly string[], prepared?: PreparedTexts):
       docs[t] = doc;
       continue;
     }
-    const words = new Array<readonly string[] | number>(runs.length);
-    const first = prepared === undefined ? -1 : prepared.runs.firstRun(prepared.at[t]!, text, runs.length);
-    for (let r = 0; r < runs.length; r++) {
+    const first = found.firstRun(at === null ? t : at[t]!, text, runs.length);
+    docs[t] = withHanWords(doc, runs, (r) => {
       const { start, end } = runs[r]!;
-      let step: readonly string[] | number | undefined =
-        first === -1 ? runWords.find(text, start, end) : prepared!.runs.wordsAt(first + r, start);
-      if (step === undefined) {
-        const run = text.slice(start, end);
-        step = indexOf.get(run);
-        if (step === undefined) {
-          step = unknown.length;
-          indexOf.set(run, step);
-          unknown.push(run);
-        }
-      }
-      words[r] = step;
-    }
-    waiting.push({ at: t, doc, runs, words });
-  }
-  const segmented = segmentInBatches(unknown);
-  for (const { at, doc, runs, words } of waiting) {
-    docs[at] = withHanWords(doc, runs, (r) => {
-      const step = words[r]!;
-      return typeof step === 'number' ? segmented[step]! : step;
+      const words = first === -1 ? undefined : found.wordsAt(first + r, start);
+      // Another text than the one prepared: its runs are looked up, or segmented, one by one.
+      return words ?? runWords.find(text, start, end) ?? segmentRuns([text.slice(start, end)])[0]!;
     });
   }
   return docs;

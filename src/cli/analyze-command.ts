@@ -24,7 +24,7 @@ import type { Stance } from '../analysis/stance/lexicon.ts';
 import type { StanceModel } from '../analysis/stance/model.ts';
 import { trainStanceModel } from '../analysis/stance/model.ts';
 import type { TokenizedText } from '../analysis/tokenize.ts';
-import { tokenize } from '../analysis/tokenize.ts';
+import { tokenize, tokenizeAll } from '../analysis/tokenize.ts';
 import type { TopicModel } from '../analysis/topics/model.ts';
 import { UNLABELLED_LIMIT, trainTopicModel } from '../analysis/topics/model.ts';
 import type { Taxonomy } from '../analysis/topics/taxonomy.ts';
@@ -299,18 +299,18 @@ async function readUnlabelled(
   wanted: { textField?: string; idField?: string; targetField: string },
   limit: number,
 ): Promise<TokenizedText[]> {
-  const docs: TokenizedText[] = [];
+  const texts: string[] = [];
   let fields: RecordFields | null = null;
   for await (const { record, line } of readRecords(path)) {
-    if (docs.length >= limit) {
+    if (texts.length >= limit) {
       break;
     }
     if (fields === null) {
       fields = recordFields(record, wanted, path);
     }
-    docs.push(tokenize(readRecord(record, fields, { source: path, line }).text));
+    texts.push(readRecord(record, fields, { source: path, line }).text);
   }
-  return docs;
+  return tokenizeAll(texts);
 }
 
 function trainTopics(
