@@ -145,6 +145,27 @@ describe('TextMemory', () => {
     expect(memory.get('', 'd')).toBe('D');
   });
 
+  it('counts its generations, and tells of each value it moves to the newer', () => {
+    const moved: string[] = [];
+    const memory = new TextMemory<string>({ texts: 2, characters: 1000 }, (value) => {
+      moved.push(value);
+      // Told once the value is in the newer generation.
+      expect(memory.get('', value.toLowerCase())).toBe(value);
+    });
+    const first = memory.generation;
+    memory.set('', 'a', 'A');
+    memory.set('', 'b', 'B');
+    expect(memory.generation).toBe(first);
+    memory.set('', 'c', 'C');
+    expect(memory.generation).toBe(first + 1);
+    expect(memory.get('', 'c')).toBe('C');
+    expect(moved).toEqual([]);
+    expect(memory.get('', 'b')).toBe('B');
+    expect(moved).toEqual(['B']);
+    memory.clear();
+    expect(memory.generation).toBe(first + 2);
+  });
+
   it('starts a new generation when its texts reach the character budget', () => {
     const memory = new TextMemory<number>({ texts: 100, characters: 10 });
     memory.set('', 'x'.repeat(6), 1);
@@ -196,6 +217,34 @@ describe('AnalysisRunner', () => {
     });
     expect((again.reply as AnalyzeReply).reused).toBe(0);
     expect((again.reply as AnalyzeReply).analyses).toEqual([analyzeRecord(withReasons)]);
+  });
+
+  it('reuses the line of a text kept through generations of its memory', () => {
+    // Two texts a generation: a text found in the older one moves to the newer, its line with it.
+    const run = new AnalysisRunner(
+      { context: {}, signature: DEFAULT_SIGNATURE_OPTIONS },
+      {
+        texts: 2,
+        characters: 10_000,
+      },
+    );
+    const texts = ['建议增加公交线路', 'Please extend the bus lines', '反对收费', '同意', '支持第三条'];
+    const at = (id: string, k: number): AnalysisInput => ({ id, text: texts[k]!, target: null });
+    const chunks = [
+      [at('1', 0), at('2', 1)],
+      [at('3', 2), at('4', 0)],
+      [at('5', 3), at('6', 0), at('7', 4)],
+      [at('8', 0), at('9', 1), at('10', 0)],
+    ];
+    const reused: number[] = [];
+    chunks.forEach((chunk, job) => {
+      const { reply } = run.run(jsonlTask(job, chunk));
+      const analyzed = reply as AnalyzeReply;
+      reused.push(analyzed.reused);
+      expect(tails(analyzed)).toEqual(chunk.map((r) => lineTail(analyzeRecord(r))));
+    });
+    // Text 0 is found each time it comes back; text 1, two generations on, is gone.
+    expect(reused).toEqual([0, 1, 1, 2]);
   });
 
   it('answers a change of format from a fresh memory', () => {

@@ -63,8 +63,13 @@ const NO_BAND_KEYS = new Uint32Array(0);
  */
 class Remembered {
   done = false;
-  /** The result in the format asked for: a line tail, an analysis or a row. */
-  tail: string | null = null;
+  /**
+   * The result in the format asked for: a line tail (as UTF-8, `tailLength` bytes from `tailAt` of
+   * `tailSpace`), an analysis or a row.
+   */
+  tailSpace: Utf8Buffer | null = null;
+  tailAt = 0;
+  tailLength = 0;
   analysis: RecordAnalysis | null = null;
   row: RowValues | null = null;
   /** The text's band keys: `bands` values from `bandKeysAt` in `bandKeys` (the array of its chunk). */
@@ -94,8 +99,14 @@ export class TextMemory<V> {
   private older = new Map<string, Map<string, V>>();
   private texts = 0;
   private characters = 0;
+  /** Generations begun so far: it changes when a new one begins. */
+  generation = 0;
 
-  constructor(private readonly capacity: { texts: number; characters: number }) {}
+  /** `moved`: told of each value found in the older generation, once it is in the newer. */
+  constructor(
+    private readonly capacity: { texts: number; characters: number },
+    private readonly moved?: (value: V) => void,
+  ) {}
 
   get(target: string, text: string): V | undefined {
     const value = this.newer.get(target)?.get(text);
@@ -105,6 +116,7 @@ export class TextMemory<V> {
     const old = this.older.get(target)?.get(text);
     if (old !== undefined) {
       this.set(target, text, old);
+      this.moved?.(old);
     }
     return old;
   }
@@ -115,6 +127,7 @@ export class TextMemory<V> {
       this.newer = new Map();
       this.texts = 0;
       this.characters = 0;
+      this.generation++;
     }
     let texts = this.newer.get(target);
     if (texts === undefined) {
@@ -134,8 +147,56 @@ export class TextMemory<V> {
     this.older.clear();
     this.texts = 0;
     this.characters = 0;
+    this.generation++;
   }
 }
+
+/**
+ * UTF-8 bytes written one after another into a buffer that grows by doubling (`bytes` may be replaced
+ * as it grows; what was written keeps its place).
+ */
+class Utf8Buffer {
+  bytes: Uint8Array;
+  used = 0;
+
+  constructor(capacity: number) {
+    this.bytes = new Uint8Array(Math.max(1024, capacity));
+  }
+
+  /** Writes the UTF-8 of `text`; returns where it starts (it ends at `used`). */
+  write(text: string): number {
+    // A UTF-16 code unit takes at most 3 bytes of UTF-8.
+    this.reserve(text.length * 3);
+    const at = this.used;
+    this.used += encoder.encodeInto(text, this.bytes.subarray(at)).written;
+    return at;
+  }
+
+  /** Copies `length` bytes of `from` from `at`; returns where they start here. */
+  append(from: Uint8Array, at: number, length: number): number {
+    this.reserve(length);
+    const to = this.used;
+    this.bytes.set(from.subarray(at, at + length), to);
+    this.used += length;
+    return to;
+  }
+
+  private reserve(length: number): void {
+    if (this.used + length > this.bytes.length) {
+      const grown = new Uint8Array(Math.max(this.used + length, this.bytes.length * 2));
+      grown.set(this.bytes.subarray(0, this.used));
+      this.bytes = grown;
+    }
+  }
+}
+
+/**
+ * The first size of a tail space. The line tails of remembered texts are kept as UTF-8, out of the
+ * collector's heap, where tens of thousands of strings would be copied at every collection of the young
+ * generation and again into the old one. Each generation of the memory writes its tails to a space of
+ * its own, let go with the last entry that points into it.
+ */
+const TAIL_SPACE_BYTES = 1 << 16;
 
 export interface TaskResult {
   reply: WorkerReply;
@@ -188,16 +249,39 @@ export class AnalysisRunner {
   private readonly signature: ResolvedSignatureOptions;
   private readonly retained = new Map<number, Retained>();
   private readonly sets: SetStore;
-  private readonly remembered = new TextMemory<Remembered>(REUSE_CAPACITY);
+  private readonly remembered: TextMemory<Remembered>;
+  /** Where the tails of the newest generation of remembered texts go, and that generation. */
+  private tails = new Utf8Buffer(TAIL_SPACE_BYTES);
+  private tailsGeneration = 0;
   private readonly spool = new Spool();
   private format: ResultFormat = 'json';
   /** A partition clustered here, and the sets received for it. */
   private partition: { clusterer: PartitionClusterer; received: PackedShingleIndex } | null = null;
 
-  constructor(init: WorkerInit) {
+  /** `reuse`: how many distinct texts are remembered for reuse, per generation (see TextMemory). */
+  constructor(init: WorkerInit, reuse: { texts: number; characters: number } = REUSE_CAPACITY) {
+    this.remembered = new TextMemory<Remembered>(reuse, (entry) => {
+      // Found in the older generation: its tail goes with it to the newer one's space.
+      if (entry.tailSpace !== null) {
+        const space = this.tailSpace();
+        if (entry.tailSpace !== space) {
+          entry.tailAt = space.append(entry.tailSpace.bytes, entry.tailAt, entry.tailLength);
+          entry.tailSpace = space;
+        }
+      }
+    });
     this.context = init.context;
     this.signature = resolveSignatureOptions(init.signature);
     this.sets = init.setDirectory ? new FileSetStore(init.setDirectory) : new MemorySetStore();
+  }
+
+  /** The space of the newest generation of remembered texts (a new one when a generation began). */
+  private tailSpace(): Utf8Buffer {
+    if (this.tailsGeneration !== this.remembered.generation) {
+      this.tails = new Utf8Buffer(TAIL_SPACE_BYTES);
+      this.tailsGeneration = this.remembered.generation;
+    }
+    return this.tails;
   }
 
   /** Runs a task; failures become an error reply (the pipeline raises them on its side). */
@@ -395,7 +479,7 @@ export class AnalysisRunner {
       out.exactHashes[2 * k + 1] = entry.hashLow;
       out.shingleCounts[k] = entry.shingles;
       if (out.lines !== null) {
-        out.lines.add(entry.tail!);
+        out.lines.addBytes(entry.tailSpace!.bytes, entry.tailAt, entry.tailLength);
       } else if (out.rows !== null) {
         const { strings, qualityScore, stanceScore } = entry.row!;
         for (const value of strings) {
@@ -430,7 +514,10 @@ export class AnalysisRunner {
     const textHash = json ? '' : shingles === 0 ? exactHash(record.text) : hex(high) + hex(low);
     const analysis = analyzeTokenized(record, doc, this.context, textHash);
     if (json) {
-      entry.tail = lineTail(analysis);
+      const space = this.tailSpace();
+      entry.tailAt = space.write(lineTail(analysis));
+      entry.tailLength = space.used - entry.tailAt;
+      entry.tailSpace = space;
     } else if (this.format === 'rows') {
       entry.row = rowValues(analysis);
     } else {
@@ -649,30 +736,29 @@ const encoder = new TextEncoder();
  * At most `lines` strings of about `bytesEach` bytes are expected.
  */
 class LineWriter {
-  private buffer: Uint8Array;
-  private bytes = 0;
+  private readonly buffer: Utf8Buffer;
   private count = 0;
   private readonly lineEnds: Uint32Array;
 
   constructor(lines: number, bytesEach: number) {
     this.lineEnds = new Uint32Array(lines);
-    this.buffer = new Uint8Array(Math.max(1024, lines * bytesEach));
+    this.buffer = new Utf8Buffer(lines * bytesEach);
   }
 
-  add(tail: string): void {
-    // A UTF-16 code unit takes at most 3 bytes of UTF-8.
-    const need = this.bytes + tail.length * 3;
-    if (need > this.buffer.length) {
-      const grown = new Uint8Array(Math.max(need, this.buffer.length * 2));
-      grown.set(this.buffer.subarray(0, this.bytes));
-      this.buffer = grown;
-    }
-    this.bytes += encoder.encodeInto(tail, this.buffer.subarray(this.bytes)).written;
-    this.lineEnds[this.count++] = this.bytes;
+  add(line: string): void {
+    this.buffer.write(line);
+    this.lineEnds[this.count++] = this.buffer.used;
+  }
+
+  /** Adds a string already encoded: `length` bytes of `from` from `at`. */
+  addBytes(from: Uint8Array, at: number, length: number): void {
+    this.buffer.append(from, at, length);
+    this.lineEnds[this.count++] = this.buffer.used;
   }
 
   finish(): { lines: Uint8Array; lineEnds: Uint32Array } {
-    return { lines: this.buffer.slice(0, this.bytes), lineEnds: this.lineEnds.subarray(0, this.count) };
+    const { bytes, used } = this.buffer;
+    return { lines: bytes.slice(0, used), lineEnds: this.lineEnds.subarray(0, this.count) };
   }
 }
 
