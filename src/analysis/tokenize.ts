@@ -422,7 +422,7 @@ function segmentRuns(runs: readonly string[]): (readonly string[])[] {
     for (; next < pieces.length && pieces[next] !== RUN_SEPARATOR; next++) {
       const piece = pieces[next]!;
       if (whole && piece.length > 0 && piece.length <= run.length - used) {
-        spelled.push(piece);
+        spelled.push(internWord(piece));
         used += piece.length;
       } else {
         whole = false;
@@ -442,6 +442,25 @@ function segmentRuns(runs: readonly string[]): (readonly string[])[] {
     words[r] = spelled;
   }
   return words;
+}
+
+/**
+ * One string per distinct word the segmenter gave: it makes a new string of every word of every call,
+ * and the runs remembered would otherwise each keep copies of the same few thousand words.
+ */
+const segmentedWords = new Map<string, string>();
+const MAX_SEGMENTED_WORDS = 200_000;
+
+function internWord(word: string): string {
+  const known = segmentedWords.get(word);
+  if (known !== undefined) {
+    return known;
+  }
+  if (segmentedWords.size >= MAX_SEGMENTED_WORDS) {
+    segmentedWords.clear();
+  }
+  segmentedWords.set(word, word);
+  return word;
 }
 
 /** Characters of Han runs handed to the segmenter at once by `segmentNewRuns`. */
