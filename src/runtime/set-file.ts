@@ -20,14 +20,29 @@ export function removeScratchDirectory(path: string): void {
 
 const BYTES = Uint32Array.BYTES_PER_ELEMENT;
 
-/** Sets in a file of `directory`, made on the first append (removed with the directory). */
+/**
+ * Sets in a file of `directory`, made on the first append (removed with the directory). Another thread
+ * reads them through `FileSetStore.reading(path)`.
+ */
 export class FileSetStore implements SetStore {
-  private readonly path: string;
+  /** The file's path. */
+  readonly path: string;
   size = 0;
   private made = false;
 
   constructor(directory: string) {
     this.path = join(directory, `sets-${randomUUID()}`);
+  }
+
+  /** The sets another store wrote to the file at `path`, for reading (appending is its writer's). */
+  static reading(path: string): SetStore {
+    return {
+      size: 0,
+      append(): number {
+        throw new Error(`the shingle sets of ${path} are read here, not written`);
+      },
+      read: (at, into) => readValues(path, at, into),
+    };
   }
 
   append(values: Uint32Array): number {
@@ -48,21 +63,26 @@ export class FileSetStore implements SetStore {
   }
 
   read(at: number, into: Uint32Array): void {
-    if (into.length === 0) {
-      return;
-    }
-    const bytes = new Uint8Array(into.buffer, into.byteOffset, into.byteLength);
-    const fd = openSync(this.path, 'r');
-    try {
-      for (let read = 0; read < bytes.length;) {
-        const got = readSync(fd, bytes, read, bytes.length - read, at * BYTES + read);
-        if (got === 0) {
-          throw new Error(`the shingle sets end at byte ${at * BYTES + read} of ${this.path}`);
-        }
-        read += got;
+    readValues(this.path, at, into);
+  }
+}
+
+/** Fills `into` with the values of the file at `path` from position `at` (in values). */
+function readValues(path: string, at: number, into: Uint32Array): void {
+  if (into.length === 0) {
+    return;
+  }
+  const bytes = new Uint8Array(into.buffer, into.byteOffset, into.byteLength);
+  const fd = openSync(path, 'r');
+  try {
+    for (let read = 0; read < bytes.length;) {
+      const got = readSync(fd, bytes, read, bytes.length - read, at * BYTES + read);
+      if (got === 0) {
+        throw new Error(`the shingle sets end at byte ${at * BYTES + read} of ${path}`);
       }
-    } finally {
-      closeSync(fd);
+      read += got;
     }
+  } finally {
+    closeSync(fd);
   }
 }

@@ -5,8 +5,10 @@
  *    worker), which tokenise, score, extract and compute each text's MinHash band keys and shingle set;
  *    results come back as typed arrays. The sets stay with the worker that made them (in a file of a
  *    temporary directory of the run).
- * 2. Verify: the band keys show which texts share a bucket with another (`planClustering`); the workers
- *    holding those texts send their shingle sets, packed, chunk by chunk in order.
+ * 2. Verify: the band keys show which texts share a bucket with another (`planClustering`). The analysis
+ *    workers end, and with them what they held; fresh threads read those texts' shingles from the
+ *    workers' files and send them as sets, packed, chunk by chunk in order. (A corpus analysed on this
+ *    thread keeps its shingles in memory and packs them here.)
  * 3. Cluster: one pass over the texts on this thread (`SignatureClusterer`), every candidate checked
  *    against the packed sets by the exact similarity. It runs while the sets arrive, as far as the texts
  *    whose sets are in. For large corpora, the texts to verify are split into two partitions of whole
@@ -36,6 +38,7 @@ import type {
 import type { RecordFields } from './records.ts';
 import { DEFAULT_RECORD_FIELDS } from './records.ts';
 import { AnalysisRows } from './rows.ts';
+import { chunkPart } from './runner.ts';
 
 export interface CorpusProgress {
   /** 'analyze': done/total in records, or in the source's own units (bytes of a file) when it gives them. */
@@ -121,7 +124,6 @@ export interface CorpusSummary {
 }
 
 interface ChunkResult {
-  worker: number;
   reply: AnalyzeReply;
 }
 
@@ -144,6 +146,14 @@ const SMALL_CORPUS = 2000;
 /** Texts clustered between two looks at the workers' messages. */
 const CLUSTER_SLICE = 2_000;
 const PARALLEL_CLUSTERING_FROM = 50_000;
+/**
+ * The young generation of an analysis worker's heap, in MiB (V8's default is 48). A chunk's records and
+ * much of what their analysis makes live as long as the chunk; with four times the room, fewer of them
+ * are copied by the collector or moved to the old generation. Over a million comments the run takes 3 to
+ * 8 % less time. The memory stays in bounds because the workers end with the analysis, before the sets
+ * to verify are packed, when the run holds the most.
+ */
+const ANALYSIS_YOUNG_GENERATION_MB = 192;
 
 const elapsed = (start: number): number => Number(((performance.now() - start) / 1000).toFixed(3));
 
@@ -184,9 +194,15 @@ async function runCorpus(
   const signature = DEFAULT_SIGNATURE_OPTIONS;
   // Worker threads put the texts' shingle sets in files of their own here until they are asked for.
   const setDirectory = workers > 0 ? makeScratchDirectory('concord-analysis-') : null;
-  const pool = new AnalysisPool(workers, { context, signature, setDirectory });
+  const pool = new AnalysisPool(
+    workers,
+    { context, signature, setDirectory },
+    { youngGenerationMb: ANALYSIS_YOUNG_GENERATION_MB },
+  );
   /** A worker clustering part of the texts, for large corpora. */
   let helper: AnalysisPool | null = null;
+  /** The threads that pack the sets to verify: the analysis pool's own, or fresh ones (see below). */
+  let packers = pool;
   try {
     // 1. Analyse.
     let start = performance.now();
@@ -261,7 +277,7 @@ async function runCorpus(
         .run<AnalyzeReply>(w, task, transfer)
         .then(
           (reply) => {
-            chunks[index] = { worker: w, reply };
+            chunks[index] = { reply };
             deliver();
             done += weight;
             report({ phase: 'analyze', done, total: Math.max(total, done) });
@@ -307,10 +323,16 @@ async function runCorpus(
     }
     const analyzeSeconds = elapsed(start);
 
-    // 2. Verify: shingle sets of the texts that share a bucket, from the workers that hold them.
+    // 2. Verify: shingle sets of the texts that share a bucket, from where the workers stored them.
     start = performance.now();
     const parallelFrom = options.parallelClusteringFrom ?? PARALLEL_CLUSTERING_FROM;
     const parallel = pool.size >= 2 && count >= 2 && parallelFrom <= count;
+    if (chunks.length > 0 && chunks.every(({ reply }) => reply.setFile !== null)) {
+      // The analysis workers are done: what they hold (models, caches, their heaps) goes, and fresh threads
+      // that hold nothing else read the sets from the workers' files.
+      await pool.close();
+      packers = new AnalysisPool(pool.size, { context: {}, signature });
+    }
     // The cluster worker starts while the plan is made.
     helper = parallel ? new AnalysisPool(1, { context, signature }) : null;
     const plan = planClustering(signatures);
@@ -337,7 +359,7 @@ async function runCorpus(
       await helper.close();
       helper = null;
     }
-    const partsByWorker: ChunkPart[][] = Array.from({ length: pool.size }, () => []);
+    const parts: ChunkPart[] = [];
     let at = 0;
     for (let c = 0; c < chunks.length && at < verify.length; c++) {
       const base = bases[c]!;
@@ -351,7 +373,7 @@ async function runCorpus(
         for (let k = 0; k < local.length; k++) {
           local[k] = local[k]! - base;
         }
-        const part: ChunkPart = { chunk: c, local, base };
+        const part = chunkPart(chunks[c]!.reply, local, base);
         if (owner !== null) {
           const owners = new Uint8Array(local.length);
           for (let k = 0; k < local.length; k++) {
@@ -359,19 +381,23 @@ async function runCorpus(
           }
           part.owners = owners;
         }
-        partsByWorker[chunks[c]!.worker]!.push(part);
+        parts.push(part);
       }
     }
-    // Workers first drop their memory of recent texts, then send the sets chunk by chunk.
-    await Promise.all(partsByWorker.map((_, w) => pool.run(w, { type: 'release', job: job++ })));
-    const batches = partsByWorker.map((parts) => {
-      const list: ChunkPart[][] = [];
-      for (let k = 0; k < parts.length; k += PARTS_PER_PACK_TASK) {
-        list.push(parts.slice(k, k + PARTS_PER_PACK_TASK));
-      }
-      return list;
-    });
-    const totalBatches = batches.reduce((n, list) => n + list.length, 0);
+    for (const { reply } of chunks) {
+      reply.setAt = new Float64Array(0);
+      reply.setSize = new Uint32Array(0);
+    }
+    // Sets kept in memory are packed by the thread that kept them, once it has dropped its memory of
+    // recent texts; sets in files by any packer, in turns, chunk by chunk.
+    const batches: ChunkPart[][][] = Array.from({ length: packers.size }, () => []);
+    if (packers === pool) {
+      await Promise.all(batches.map((_, w) => pool.run(w, { type: 'release', job: job++ })));
+    }
+    for (let k = 0, turn = 0; k < parts.length; k += PARTS_PER_PACK_TASK, turn++) {
+      batches[turn % packers.size]!.push(parts.slice(k, k + PARTS_PER_PACK_TASK));
+    }
+    const totalBatches = Math.ceil(parts.length / PARTS_PER_PACK_TASK);
     // 3. Cluster, as the sets arrive: text i needs the sets of the texts to verify up to i only.
     let clusterSeconds = 0;
     const received = new PackedShingleIndex(count);
@@ -410,8 +436,8 @@ async function runCorpus(
     };
     let packed = 0;
     let clustering = Promise.resolve();
-    await eachPerWorker(batches, async (w, parts) => {
-      const reply = await pool.run<PackReply>(w, { type: 'pack', job: job++, parts });
+    await eachPerWorker(batches, async (w, batch) => {
+      const reply = await packers.run<PackReply>(w, { type: 'pack', job: job++, parts: batch });
       const forward: PackedShingleSets[] = [];
       reply.sets.forEach((set, k) => {
         if (reply.owners[k] === 1) {
@@ -434,7 +460,7 @@ async function runCorpus(
       // Raised where it is awaited, after the packing.
       clustering.catch(() => undefined);
     });
-    await pool.close();
+    await packers.close();
     await clustering;
     report({ phase: 'cluster', done: 0, total: 1 });
     await advance();
@@ -460,6 +486,7 @@ async function runCorpus(
     };
   } finally {
     await pool.close();
+    await packers.close();
     await helper?.close();
     if (setDirectory !== null) {
       removeScratchDirectory(setDirectory);

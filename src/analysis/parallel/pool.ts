@@ -1,7 +1,6 @@
 /*
  * A pool of analysis worker threads (Node only). Each task goes to the worker with the fewest tasks in
- * flight; a chunk's texts stay with the worker that analysed it, so later tasks about that chunk are
- * sent to it by name. With no workers, the tasks run on this thread, in turn.
+ * flight, or to one named. With no workers, the tasks run on this thread, in turn.
  *
  * Workers run the TypeScript sources when this module is itself TypeScript: bundled into one file
  * (in node_modules/.cache/concord), or else through tsx. A worker cannot inherit the loader of the thread that starts
@@ -12,6 +11,7 @@ import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { ResourceLimits } from 'node:worker_threads';
 import { Worker } from 'node:worker_threads';
 import { AppError } from '../../domain/errors.ts';
 import type { ErrorReply, WorkerInit, WorkerReply, WorkerTask } from './protocol.ts';
@@ -23,6 +23,14 @@ export const defaultWorkerCount = (): number => availableParallelism();
 interface Pending {
   resolve: (reply: WorkerReply) => void;
   reject: (error: Error) => void;
+}
+
+export interface PoolOptions {
+  /**
+   * The young generation of each worker's heap, in MiB (V8's default when absent). Analysis makes
+   * objects that live for a chunk: with room for more of them, fewer are copied by the collector.
+   */
+  youngGenerationMb?: number;
 }
 
 interface Slot {
@@ -69,18 +77,24 @@ export function analysisWorkerBundle(): URL | null {
   return workerBundle === null ? null : pathToFileURL(workerBundle);
 }
 
-function startWorker(init: WorkerInit): Worker {
+function startWorker(init: WorkerInit, options: PoolOptions): Worker {
+  const settings = {
+    workerData: init,
+    ...(options.youngGenerationMb === undefined
+      ? {}
+      : { resourceLimits: { maxYoungGenerationSizeMb: options.youngGenerationMb } }),
+  };
   const self = fileURLToPath(import.meta.url);
   if (self.endsWith('.ts')) {
     const bundle = analysisWorkerBundle();
     if (bundle !== null) {
-      return new Worker(bundle, { workerData: init });
+      return new Worker(bundle, settings);
     }
     const entry = new URL('./worker.ts', import.meta.url).href;
     const script = `import(${JSON.stringify(tsxRegisterUrl())}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); });`;
-    return new Worker(script, { eval: true, workerData: init });
+    return new Worker(script, { ...settings, eval: true });
   }
-  return new Worker(new URL('./worker.js', import.meta.url), { workerData: init });
+  return new Worker(new URL('./worker.js', import.meta.url), settings);
 }
 
 function toError(reply: ErrorReply): Error {
@@ -101,14 +115,14 @@ export class AnalysisPool {
   private closed = false;
 
   /** `size` worker threads; 0 runs the tasks on this thread. */
-  constructor(size: number, init: WorkerInit) {
+  constructor(size: number, init: WorkerInit, options: PoolOptions = {}) {
     if (!Number.isInteger(size) || size < 0) {
       throw new AppError('validation_failed', 'workers must be a non-negative integer', { field: 'workers' });
     }
     this.slots =
       size === 0
         ? [{ worker: null, runner: new AnalysisRunner(init), inFlight: 0, pending: new Map() }]
-        : Array.from({ length: size }, () => this.spawn(init));
+        : Array.from({ length: size }, () => this.spawn(init, options));
   }
 
   get size(): number {
@@ -120,8 +134,8 @@ export class AnalysisPool {
     return this.slots.reduce((n, slot) => n + slot.inFlight, 0);
   }
 
-  private spawn(init: WorkerInit): Slot {
-    const worker = startWorker(init);
+  private spawn(init: WorkerInit, options: PoolOptions): Slot {
+    const worker = startWorker(init, options);
     const slot: Slot = { worker, runner: null, inFlight: 0, pending: new Map() };
     worker.on('message', (reply: WorkerReply) => {
       const pending = slot.pending.get(reply.job);
@@ -151,6 +165,11 @@ export class AnalysisPool {
       }
     });
     return slot;
+  }
+
+  /** Each worker's engine limits, as the worker reports them (none when the tasks run on this thread). */
+  resourceLimits(): ResourceLimits[] {
+    return this.slots.flatMap((slot) => (slot.worker === null ? [] : [slot.worker.resourceLimits ?? {}]));
   }
 
   /** The worker with the fewest tasks in flight. */

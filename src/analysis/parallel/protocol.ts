@@ -43,11 +43,21 @@ export type AnalyzeTask = AnalyzeTaskBase &
       }
   );
 
-/** Texts of chunk `chunk` (whose first record is `base`) by their index in it. */
+/**
+ * Texts of an analysed chunk (whose first record is `base`) by their index in it, and where their
+ * shingles were stored (`AnalyzeReply.setAt`, `setSize` and `setFile`, for these texts).
+ */
 export interface ChunkPart {
-  chunk: number;
   local: Int32Array;
   base: number;
+  /** Per text of `local`: the position of its shingles in the store, and how many there are. */
+  at: Float64Array;
+  size: Uint32Array;
+  /**
+   * The store's file, which any thread may read; null when the shingles are in the memory of the thread
+   * that analysed the chunk, which must then pack them itself.
+   */
+  file: string | null;
   /**
    * Per text of `local`, which thread clusters it (0: the pipeline's, 1: a cluster worker's): the sets
    * of each come back apart. Absent: all 0.
@@ -114,6 +124,11 @@ export interface AnalyzeReply {
   bandKeys: Uint32Array;
   exactHashes: Uint32Array;
   shingleCounts: Uint32Array;
+  /** Per record: where its shingles lie in the store of the thread that analysed it, and how many. */
+  setAt: Float64Array;
+  setSize: Uint32Array;
+  /** That store's file; null when the thread keeps the shingles in its memory. */
+  setFile: string | null;
   /** Records answered from the cache of identical texts. */
   reused: number;
 }

@@ -11,7 +11,7 @@ import type {
   ErrorReply,
   PackReply,
 } from './protocol.ts';
-import { AnalysisRunner, TextMemory, lineTail } from './runner.ts';
+import { AnalysisRunner, TextMemory, chunkPart, lineTail } from './runner.ts';
 import { packShingleSets } from '../dedupe/shingles.ts';
 import { makeScratchDirectory, removeScratchDirectory } from '../../runtime/set-file.ts';
 
@@ -286,9 +286,9 @@ describe('AnalysisRunner', () => {
 
   it('packs the shingle sets of texts it keeps', () => {
     const run = runner();
-    run.run(jsonlTask(7, records));
+    const analyzed = run.run(jsonlTask(7, records)).reply as AnalyzeReply;
     const local = new Int32Array([0, 8]);
-    const { reply } = run.run({ type: 'pack', job: 8, parts: [{ chunk: 7, local, base: 100 }] });
+    const { reply } = run.run({ type: 'pack', job: 8, parts: [chunkPart(analyzed, local, 100)] });
     const [set] = (reply as PackReply).sets;
     expect(Array.from(set!.indexes)).toEqual([100, 108]);
   });
@@ -299,10 +299,10 @@ describe('AnalysisRunner', () => {
   ])('packs the same sets as packShingleSets from the sets it kept %s', (_, where) => {
     withRunner(where, (run) => {
       run.run(jsonlTask(3, records.slice(0, 5)));
-      run.run(jsonlTask(4, records));
+      const analyzed = run.run(jsonlTask(4, records)).reply as AnalyzeReply;
       // Records 0 and 2 of chunk 4 repeat texts of chunk 3: their sets are the ones kept then.
       const local = new Int32Array([0, 1, 2, 4, 5, 6, 7, 8, 10]);
-      const { reply } = run.run({ type: 'pack', job: 5, parts: [{ chunk: 4, local, base: 20 }] });
+      const { reply } = run.run({ type: 'pack', job: 5, parts: [chunkPart(analyzed, local, 20)] });
       const [set] = (reply as PackReply).sets;
       const expected = packShingleSets(
         records.map((r) => r.text),
@@ -344,7 +344,7 @@ describe('AnalysisRunner', () => {
       const distinct = new Set(many.map((r) => r.text)).size;
       expect(analyzed.reused).toBe(many.length - distinct + 2);
       const local = Int32Array.from({ length: many.length }, (_, k) => k);
-      const packed = run.run({ type: 'pack', job: 3, parts: [{ chunk: 2, local, base: 0 }] })
+      const packed = run.run({ type: 'pack', job: 3, parts: [chunkPart(analyzed, local, 0)] })
         .reply as PackReply;
       const sets = packShingleSets(
         many.map((r) => r.text),
@@ -378,12 +378,55 @@ describe('AnalysisRunner', () => {
     ]);
   });
 
+  it("tells where it stored a chunk's shingles: a file of its directory, or its memory", () => {
+    withRunner('file', (run) => {
+      const reply = run.run(jsonlTask(1, records)).reply as AnalyzeReply;
+      expect(reply.setFile).toMatch(/concord-runner-test-[^/]*\/sets-/u);
+      expect(reply.setAt.length).toBe(records.length);
+      expect(reply.setSize.length).toBe(records.length);
+      expect(Math.max(...reply.setSize)).toBeGreaterThan(0);
+    });
+    const inMemory = runner().run(jsonlTask(1, records)).reply as AnalyzeReply;
+    expect(inMemory.setFile).toBeNull();
+  });
+
+  it('packs the sets another runner stored in a file, as that runner would', () => {
+    withRunner('file', (writer) => {
+      writer.run(jsonlTask(1, records.slice(0, 4)));
+      const analyzed = writer.run(jsonlTask(2, records)).reply as AnalyzeReply;
+      const local = new Int32Array([0, 3, 5, 8, 10]);
+      const part = chunkPart(analyzed, local, 40);
+      const elsewhere = runner().run({ type: 'pack', job: 3, parts: [part] }).reply as PackReply;
+      const own = writer.run({ type: 'pack', job: 4, parts: [part] }).reply as PackReply;
+      const expected = packShingleSets(
+        records.map((r) => r.text),
+        { indexes: local, offset: 40 },
+      );
+      for (const packed of [elsewhere, own]) {
+        expect(Array.from(packed.sets[0]!.indexes)).toEqual(Array.from(expected.indexes));
+        expect(Array.from(packed.sets[0]!.offsets)).toEqual(Array.from(expected.offsets));
+        expect(Array.from(packed.sets[0]!.values)).toEqual(Array.from(expected.values));
+      }
+    });
+  });
+
+  it('names the file it cannot read the sets from', () => {
+    const part = { local: new Int32Array([0]), base: 0, at: Float64Array.of(0), size: Uint32Array.of(3) };
+    const { reply } = runner().run({
+      type: 'pack',
+      job: 1,
+      parts: [{ ...part, file: '/nonexistent/sets-x' }],
+    });
+    expect((reply as ErrorReply).error.message).toMatch(/\/nonexistent\/sets-x/u);
+  });
+
   it('packs the sets of each clustering thread apart', () => {
     const run = runner();
-    run.run(jsonlTask(7, records));
+    const analyzed = run.run(jsonlTask(7, records)).reply as AnalyzeReply;
     const local = new Int32Array([0, 1, 8]);
     const owners = new Uint8Array([1, 0, 1]);
-    const { reply } = run.run({ type: 'pack', job: 8, parts: [{ chunk: 7, local, base: 0, owners }] });
+    const part = { ...chunkPart(analyzed, local, 0), owners };
+    const { reply } = run.run({ type: 'pack', job: 8, parts: [part] });
     const packed = reply as PackReply;
     expect(packed.owners).toEqual([0, 1]);
     expect(packed.sets.map((set) => Array.from(set.indexes))).toEqual([[1], [0, 8]]);
@@ -411,7 +454,7 @@ describe('AnalysisRunner', () => {
     const packed = run.run({
       type: 'pack',
       job: 4,
-      parts: [{ chunk: 1, local: other!.texts.slice(), base: 0 }],
+      parts: [chunkPart(analyzed, other!.texts.slice(), 0)],
     }).reply as PackReply;
     const step = run.run({ type: 'cluster-sets', job: 5, sets: packed.sets }).reply as ClusteredReply;
     expect(step.position).toBe(2);

@@ -51,6 +51,20 @@ interface Retained {
   size: Uint32Array;
 }
 
+/**
+ * The part of an analysed chunk (`reply`, whose first record is `base` in the corpus) made of its records
+ * `local`, to pack: where their shingles lie, as the reply tells.
+ */
+export function chunkPart(reply: AnalyzeReply, local: Int32Array, base: number): ChunkPart {
+  const at = new Float64Array(local.length);
+  const size = new Uint32Array(local.length);
+  for (let k = 0; k < local.length; k++) {
+    at[k] = reply.setAt[local[k]!]!;
+    size[k] = reply.setSize[local[k]!]!;
+  }
+  return { local, base, at, size, file: reply.setFile };
+}
+
 /** Values between two sets asked for that are read through rather than skipped with a read of their own. */
 const READ_THROUGH = 65_536;
 
@@ -247,8 +261,9 @@ const hex = (value: number): string => value.toString(16).padStart(8, '0');
 export class AnalysisRunner {
   private readonly context: AnalysisContext;
   private readonly signature: ResolvedSignatureOptions;
-  private readonly retained = new Map<number, Retained>();
   private readonly sets: SetStore;
+  /** Stores of other threads read here, by file. */
+  private readonly readStores = new Map<string, SetStore>();
   private readonly remembered: TextMemory<Remembered>;
   /** Where the tails of the newest generation of remembered texts go, and that generation. */
   private tails = new Utf8Buffer(TAIL_SPACE_BYTES);
@@ -377,10 +392,8 @@ export class AnalysisRunner {
       throw new AppError('internal', 'the shingle store moved while a chunk was analysed');
     }
     const { count } = out;
-    this.retained.set(task.job, {
-      at: out.retained.at.subarray(0, count),
-      size: out.retained.size.subarray(0, count),
-    });
+    const setAt = out.retained.at.subarray(0, count);
+    const setSize = out.retained.size.subarray(0, count);
     const bandKeys = out.bandKeys.subarray(0, count * bands);
     const exactHashes = out.exactHashes.subarray(0, count * 2);
     const shingleCounts = out.shingleCounts.subarray(0, count);
@@ -392,12 +405,17 @@ export class AnalysisRunner {
       bandKeys,
       exactHashes,
       shingleCounts,
+      setAt,
+      setSize,
+      setFile: this.sets instanceof FileSetStore ? this.sets.path : null,
       reused: out.reused,
     };
     const transfer: ArrayBuffer[] = [
       bandKeys.buffer,
       exactHashes.buffer,
       shingleCounts.buffer,
+      setAt.buffer,
+      setSize.buffer,
     ] as ArrayBuffer[];
     if (out.lines !== null && out.idJson !== null) {
       const encoded = out.lines.finish();
@@ -552,64 +570,70 @@ export class AnalysisRunner {
     const owners: number[] = [];
     const transfer: ArrayBuffer[] = [];
     for (const part of task.parts) {
-      const retained = this.retained.get(part.chunk);
-      if (retained === undefined) {
-        throw new AppError('internal', `chunk ${part.chunk} is not held by this worker`);
-      }
-      for (const [owner, indexes] of byOwner(part)) {
-        const packed = this.readSets(retained, indexes, part.base);
+      const store = part.file === null ? this.sets : this.storeAt(part.file);
+      for (const [owner, positions] of byOwner(part)) {
+        const packed = readSets(store, part, positions);
         sets.push(packed);
         owners.push(owner);
         transfer.push(packed.indexes.buffer as ArrayBuffer, packed.offsets.buffer as ArrayBuffer);
         transfer.push(packed.values.buffer as ArrayBuffer);
       }
-      this.retained.delete(part.chunk);
     }
     const reply: PackReply = { type: 'packed', job: task.job, sets, owners };
     return { reply, transfer };
   }
 
-  /**
-   * The shingle sets of records `indexes` (ascending) of a chunk, from their stored shingles, packed,
-   * their indexes offset by `base`. Shingles stored near one another are read in one piece; each text's
-   * are sorted, repeats dropped, straight from what was read into a packing space reused from task to
-   * task, and the sets leave in an array of their exact size.
-   */
-  private readSets(retained: Retained, indexes: Int32Array, base: number): PackedShingleSets {
-    const { at, size } = retained;
-    let total = 0;
-    for (let k = 0; k < indexes.length; k++) {
-      total += size[indexes[k]!]!;
+  /** The store of another thread, written to `file`. */
+  private storeAt(file: string): SetStore {
+    let store = this.readStores.get(file);
+    if (store === undefined) {
+      store = FileSetStore.reading(file);
+      this.readStores.set(file, store);
     }
-    const packed = packingSpace(total);
-    const offsets = new Uint32Array(indexes.length + 1);
-    let used = 0;
-    for (let k = 0; k < indexes.length;) {
-      const from = at[indexes[k]!]!;
-      let end = from + size[indexes[k]!]!;
-      let next = k + 1;
-      for (; next < indexes.length; next++) {
-        const position = at[indexes[next]!]!;
-        if (position < end || position > end + READ_THROUGH) {
-          break;
-        }
-        end = position + size[indexes[next]!]!;
-      }
-      const window = readWindow(end - from);
-      this.sets.read(from, window);
-      for (let q = k; q < next; q++) {
-        offsets[q] = used;
-        used += sortUniqueInto(window, at[indexes[q]!]! - from, size[indexes[q]!]!, packed, used);
-      }
-      k = next;
-    }
-    offsets[indexes.length] = used;
-    const recorded = new Int32Array(indexes.length);
-    for (let k = 0; k < indexes.length; k++) {
-      recorded[k] = indexes[k]! + base;
-    }
-    return { indexes: recorded, offsets, values: packed.slice(0, used) };
+    return store;
   }
+}
+
+/**
+ * The shingle sets of the texts of `part` at `positions` (ascending) from `store`, packed, their indexes
+ * offset by the part's base. Shingles stored near one another are read in one piece; each text's are
+ * sorted, repeats dropped, straight from what was read into a packing space reused from task to task,
+ * and the sets leave in an array of their exact size.
+ */
+function readSets(store: SetStore, part: ChunkPart, positions: Int32Array): PackedShingleSets {
+  const { at, size } = part;
+  let total = 0;
+  for (let k = 0; k < positions.length; k++) {
+    total += size[positions[k]!]!;
+  }
+  const packed = packingSpace(total);
+  const offsets = new Uint32Array(positions.length + 1);
+  let used = 0;
+  for (let k = 0; k < positions.length;) {
+    const from = at[positions[k]!]!;
+    let end = from + size[positions[k]!]!;
+    let next = k + 1;
+    for (; next < positions.length; next++) {
+      const position = at[positions[next]!]!;
+      if (position < end || position > end + READ_THROUGH) {
+        break;
+      }
+      end = position + size[positions[next]!]!;
+    }
+    const window = readWindow(end - from);
+    store.read(from, window);
+    for (let q = k; q < next; q++) {
+      offsets[q] = used;
+      used += sortUniqueInto(window, at[positions[q]!]! - from, size[positions[q]!]!, packed, used);
+    }
+    k = next;
+  }
+  offsets[positions.length] = used;
+  const recorded = new Int32Array(positions.length);
+  for (let k = 0; k < positions.length; k++) {
+    recorded[k] = part.local[positions[k]!]! + part.base;
+  }
+  return { indexes: recorded, offsets, values: packed.slice(0, used) };
 }
 
 /**
@@ -698,17 +722,18 @@ const windowSpace = reusedValues();
 /** A scratch array of exactly `length` values for reading stored sets, reused from read to read. */
 const readWindow = (length: number): Uint32Array => windowSpace(length).subarray(0, length);
 
-/** A part's texts by the thread that clusters them (those of thread 0 first). */
+/** Positions in a part of its texts by the thread that clusters them (those of thread 0 first). */
 function byOwner(part: ChunkPart): [number, Int32Array][] {
   const { local, owners } = part;
+  const all = Int32Array.from({ length: local.length }, (_, k) => k);
   if (owners === undefined) {
-    return [[0, local]];
+    return [[0, all]];
   }
   const groups: [number, Int32Array][] = [];
   for (const owner of [0, 1]) {
-    const indexes = local.filter((_, k) => owners[k] === owner);
-    if (indexes.length > 0) {
-      groups.push([owner, indexes]);
+    const positions = all.filter((k) => owners[k] === owner);
+    if (positions.length > 0) {
+      groups.push([owner, positions]);
     }
   }
   return groups;
