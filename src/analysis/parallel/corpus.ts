@@ -327,10 +327,12 @@ async function runCorpus(
     start = performance.now();
     const parallelFrom = options.parallelClusteringFrom ?? PARALLEL_CLUSTERING_FROM;
     const parallel = pool.size >= 2 && count >= 2 && parallelFrom <= count;
+    /** The analysis workers ending, while the plan is made. */
+    let ending = Promise.resolve();
     if (chunks.length > 0 && chunks.every(({ reply }) => reply.setFile !== null)) {
       // The analysis workers are done: what they hold (models, caches, their heaps) goes, and fresh threads
       // that hold nothing else read the sets from the workers' files.
-      await pool.close();
+      ending = pool.close();
       packers = new AnalysisPool(pool.size, { context: {}, signature });
     }
     // The cluster worker starts while the plan is made.
@@ -391,6 +393,8 @@ async function runCorpus(
     // Sets kept in memory are packed by the thread that kept them, once it has dropped its memory of
     // recent texts; sets in files by any packer, in turns, chunk by chunk.
     const batches: ChunkPart[][][] = Array.from({ length: packers.size }, () => []);
+    // Their memory is given back before the sets take more.
+    await ending;
     if (packers === pool) {
       await Promise.all(batches.map((_, w) => pool.run(w, { type: 'release', job: job++ })));
     }
