@@ -335,8 +335,8 @@ async function runCorpus(
       ending = pool.close();
       packers = new AnalysisPool(pool.size, { context: {}, signature });
     }
-    // The cluster worker starts while the plan is made.
-    helper = parallel ? new AnalysisPool(1, { context, signature }) : null;
+    // The cluster worker starts while the plan is made; like the packers, it needs none of the models.
+    helper = parallel ? new AnalysisPool(1, { context: {}, signature }) : null;
     const plan = planClustering(signatures);
     const { verify } = plan;
     // The plan's groups stand for the band keys from here on.
