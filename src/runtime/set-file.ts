@@ -22,7 +22,7 @@ const BYTES = Uint32Array.BYTES_PER_ELEMENT;
 
 /**
  * Sets in a file of `directory`, made on the first append (removed with the directory). Another thread
- * reads them through `FileSetStore.reading(path)`.
+ * reads them with `readSetFile(path, …)`.
  */
 export class FileSetStore implements SetStore {
   /** The file's path. */
@@ -32,17 +32,6 @@ export class FileSetStore implements SetStore {
 
   constructor(directory: string) {
     this.path = join(directory, `sets-${randomUUID()}`);
-  }
-
-  /** The sets another store wrote to the file at `path`, for reading (appending is its writer's). */
-  static reading(path: string): SetStore {
-    return {
-      size: 0,
-      append(): number {
-        throw new Error(`the shingle sets of ${path} are read here, not written`);
-      },
-      read: (at, into) => readValues(path, at, into),
-    };
   }
 
   append(values: Uint32Array): number {
@@ -63,12 +52,12 @@ export class FileSetStore implements SetStore {
   }
 
   read(at: number, into: Uint32Array): void {
-    readValues(this.path, at, into);
+    readSetFile(this.path, at, into);
   }
 }
 
-/** Fills `into` with the values of the file at `path` from position `at` (in values). */
-function readValues(path: string, at: number, into: Uint32Array): void {
+/** Fills `into` with the values of the set file at `path` from position `at` (in values). */
+export function readSetFile(path: string, at: number, into: Uint32Array): void {
   if (into.length === 0) {
     return;
   }

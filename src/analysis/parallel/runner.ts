@@ -35,7 +35,7 @@ import type {
 import type { RowValues } from './rows.ts';
 import { ROW_NUMBERS, rowValues } from './rows.ts';
 import { readJsonLines } from './records.ts';
-import { FileSetStore } from '../../runtime/set-file.ts';
+import { FileSetStore, readSetFile } from '../../runtime/set-file.ts';
 import type { SetStore } from './set-store.ts';
 import { MemorySetStore } from './set-store.ts';
 
@@ -262,8 +262,6 @@ export class AnalysisRunner {
   private readonly context: AnalysisContext;
   private readonly signature: ResolvedSignatureOptions;
   private readonly sets: SetStore;
-  /** Stores of other threads read here, by file. */
-  private readonly readStores = new Map<string, SetStore>();
   private readonly remembered: TextMemory<Remembered>;
   /** Where the tails of the newest generation of remembered texts go, and that generation. */
   private tails = new Utf8Buffer(TAIL_SPACE_BYTES);
@@ -570,9 +568,11 @@ export class AnalysisRunner {
     const owners: number[] = [];
     const transfer: ArrayBuffer[] = [];
     for (const part of task.parts) {
-      const store = part.file === null ? this.sets : this.storeAt(part.file);
+      const { file } = part;
+      const read: ReadValues =
+        file === null ? (at, into) => this.sets.read(at, into) : (at, into) => readSetFile(file, at, into);
       for (const [owner, positions] of byOwner(part)) {
-        const packed = readSets(store, part, positions);
+        const packed = readSets(read, part, positions);
         sets.push(packed);
         owners.push(owner);
         transfer.push(packed.indexes.buffer as ArrayBuffer, packed.offsets.buffer as ArrayBuffer);
@@ -582,25 +582,18 @@ export class AnalysisRunner {
     const reply: PackReply = { type: 'packed', job: task.job, sets, owners };
     return { reply, transfer };
   }
-
-  /** The store of another thread, written to `file`. */
-  private storeAt(file: string): SetStore {
-    let store = this.readStores.get(file);
-    if (store === undefined) {
-      store = FileSetStore.reading(file);
-      this.readStores.set(file, store);
-    }
-    return store;
-  }
 }
 
+/** Fills `into` with the stored values from position `at`. */
+type ReadValues = (at: number, into: Uint32Array) => void;
+
 /**
- * The shingle sets of the texts of `part` at `positions` (ascending) from `store`, packed, their indexes
+ * The shingle sets of the texts of `part` at `positions` (ascending), read with `read`, packed, their indexes
  * offset by the part's base. Shingles stored near one another are read in one piece; each text's are
  * sorted, repeats dropped, straight from what was read into a packing space reused from task to task,
  * and the sets leave in an array of their exact size.
  */
-function readSets(store: SetStore, part: ChunkPart, positions: Int32Array): PackedShingleSets {
+function readSets(read: ReadValues, part: ChunkPart, positions: Int32Array): PackedShingleSets {
   const { at, size } = part;
   let total = 0;
   for (let k = 0; k < positions.length; k++) {
@@ -621,7 +614,7 @@ function readSets(store: SetStore, part: ChunkPart, positions: Int32Array): Pack
       end = position + size[positions[next]!]!;
     }
     const window = readWindow(end - from);
-    store.read(from, window);
+    read(from, window);
     for (let q = k; q < next; q++) {
       offsets[q] = used;
       used += sortUniqueInto(window, at[positions[q]!]! - from, size[positions[q]!]!, packed, used);
