@@ -445,21 +445,25 @@ function segmentRuns(runs: readonly string[]): (readonly string[])[] {
 }
 
 /**
- * One string per distinct word the segmenter gave: it makes a new string of every word of every call,
- * and the runs remembered would otherwise each keep copies of the same few thousand words.
+ * One string for most words the segmenter gives again and again: it makes a new string of every word of
+ * every call, and the runs remembered would otherwise each keep copies of the same few thousand words.
+ * A word is kept in a slot chosen by its length and first and last characters, and given back for an
+ * equal word that lands there later; a word that finds another in its slot takes the slot. A Map keyed by
+ * the words cost more (it hashes every character of each, and grows large) than it saved.
  */
-const segmentedWords = new Map<string, string>();
-const MAX_SEGMENTED_WORDS = 200_000;
+const WORD_SLOTS = 1 << 16;
+const segmentedWords: string[] = new Array<string>(WORD_SLOTS).fill('');
 
 function internWord(word: string): string {
-  const known = segmentedWords.get(word);
-  if (known !== undefined) {
+  const slot =
+    (Math.imul(word.charCodeAt(0), 0x9e3779b1) ^
+      Math.imul(word.charCodeAt(word.length - 1) + word.length, 0x85ebca6b)) >>>
+    16;
+  const known = segmentedWords[slot]!;
+  if (known === word) {
     return known;
   }
-  if (segmentedWords.size >= MAX_SEGMENTED_WORDS) {
-    segmentedWords.clear();
-  }
-  segmentedWords.set(word, word);
+  segmentedWords[slot] = word;
   return word;
 }
 

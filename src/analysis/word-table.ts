@@ -44,6 +44,8 @@ export function wordTable(entries: Iterable<readonly [string, number]>): WordTab
   const shift = 32 - bits;
   const keys = new Array<string>(mask + 1).fill('');
   const slots = new Int32Array(mask + 1);
+  /** One bit per slot, set when it is taken: most lookups stop here, in an array a 32nd of the size. */
+  const taken = new Int32Array(((mask + 1) >>> 5) + 1);
   const slotOf = (word: string): number =>
     (Math.imul(word.charCodeAt(0), 0x9e3779b1) ^
       Math.imul(word.charCodeAt(word.length - 1) + word.length, 0x85ebca6b)) >>>
@@ -53,7 +55,11 @@ export function wordTable(entries: Iterable<readonly [string, number]>): WordTab
     if (length === 0) {
       return -1;
     }
-    for (let slot = slotOf(word); ; slot = (slot + 1) & mask) {
+    let slot = slotOf(word);
+    if ((taken[slot >>> 5]! & (1 << (slot & 31))) === 0) {
+      return -1;
+    }
+    for (; ; slot = (slot + 1) & mask) {
       const held = slots[slot]!;
       if (held >>> VALUE_BITS === length && keys[slot] === word) {
         return held & VALUE_MASK;
@@ -80,6 +86,7 @@ export function wordTable(entries: Iterable<readonly [string, number]>): WordTab
     }
     keys[slot] = word;
     slots[slot] = (word.length << VALUE_BITS) | value;
+    taken[slot >>> 5]! |= 1 << (slot & 31);
   }
   return get;
 }
