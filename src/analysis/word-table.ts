@@ -5,9 +5,10 @@
  * A Set or Map lookup hashes the whole key, which for the fresh strings the tokenizer makes means
  * reading every character each time. These tables place a word by its first and last UTF-16 units and
  * its length only, in an open-addressing array kept at most 1/8 full, and keep each slot's word length
- * and number in one integer: most words a table does not hold land on an empty slot after one read, and
- * a held word is found with one string comparison. A table is a closure over its arrays, which V8
- * optimises better than a class instance's fields.
+ * and number in one integer. Most words a table does not hold land on an empty slot, which a bit set of
+ * the taken slots (small enough to stay in the processor's nearest cache) tells after one read; a held
+ * word is found with one string comparison. A table is a closure over its arrays, which V8 optimises
+ * better than a class instance's fields.
  */
 
 /** The number of a word in a table, or -1 when the table does not hold it. */
