@@ -12,6 +12,7 @@ import { fnvSeed, fnvStep } from './normalize.ts';
 import { PLANNING_TERMS } from './planning-terms.ts';
 import { HanRunScanner, SpanScanner } from './spans.ts';
 import { isStopWord } from './stopwords.ts';
+import { endsHash } from './word-table.ts';
 
 export type TokenKind = 'han' | 'word' | 'number' | 'emoji';
 
@@ -455,10 +456,7 @@ const WORD_SLOTS = 1 << 16;
 const segmentedWords: string[] = new Array<string>(WORD_SLOTS).fill('');
 
 function internWord(word: string): string {
-  const slot =
-    (Math.imul(word.charCodeAt(0), 0x9e3779b1) ^
-      Math.imul(word.charCodeAt(word.length - 1) + word.length, 0x85ebca6b)) >>>
-    16;
+  const slot = endsHash(word) >>> 16;
   const known = segmentedWords[slot]!;
   if (known === word) {
     return known;

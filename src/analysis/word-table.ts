@@ -32,6 +32,18 @@ function flatCopy(word: string): string {
 }
 
 /**
+ * A 32-bit hash of a word from its first and last UTF-16 units and its length only: cheap for the fresh
+ * strings of tokens, and telling most words apart. Its high bits are the best mixed.
+ */
+export function endsHash(word: string): number {
+  return (
+    (Math.imul(word.charCodeAt(0), 0x9e3779b1) ^
+      Math.imul(word.charCodeAt(word.length - 1) + word.length, 0x85ebca6b)) >>>
+    0
+  );
+}
+
+/**
  * A table of words with their numbers (0–255); the first entry of a word wins. No word may be empty
  * (nor longer than 8 million characters).
  */
@@ -47,10 +59,7 @@ export function wordTable(entries: Iterable<readonly [string, number]>): WordTab
   const slots = new Int32Array(mask + 1);
   /** One bit per slot, set when it is taken: most lookups stop here, in an array a 32nd of the size. */
   const taken = new Int32Array(((mask + 1) >>> 5) + 1);
-  const slotOf = (word: string): number =>
-    (Math.imul(word.charCodeAt(0), 0x9e3779b1) ^
-      Math.imul(word.charCodeAt(word.length - 1) + word.length, 0x85ebca6b)) >>>
-    shift;
+  const slotOf = (word: string): number => endsHash(word) >>> shift;
   const get = (word: string): number => {
     const length = word.length;
     if (length === 0) {

@@ -123,14 +123,11 @@ export interface CorpusSummary {
   seconds: { analyze: number; verify: number; cluster: number; write: number };
 }
 
-interface ChunkResult {
-  reply: AnalyzeReply;
-}
-
 interface CorpusRun {
   count: number;
   ids: string[];
-  chunks: ChunkResult[];
+  /** The analysed chunks' replies, in input order. */
+  chunks: AnalyzeReply[];
   duplicates: DuplicateResult;
   workers: number;
   reused: number;
@@ -206,7 +203,7 @@ async function runCorpus(
   try {
     // 1. Analyse.
     let start = performance.now();
-    const chunks: ChunkResult[] = [];
+    const chunks: AnalyzeReply[] = [];
     const outstanding = new Set<Promise<void>>();
     // The first failure of any chunk; chunks settle in any order, so it is kept rather than awaited.
     let failure: Error | null = null;
@@ -225,7 +222,7 @@ async function runCorpus(
     let delivering = Promise.resolve();
     const deliver = (): void => {
       for (; take !== undefined && chunks[delivered] !== undefined; delivered++) {
-        const { reply } = chunks[delivered]!;
+        const reply = chunks[delivered]!;
         const first = deliveredRecords;
         deliveredRecords += reply.count;
         delivering = delivering.then(async () => {
@@ -277,7 +274,7 @@ async function runCorpus(
         .run<AnalyzeReply>(w, task, transfer)
         .then(
           (reply) => {
-            chunks[index] = { reply };
+            chunks[index] = reply;
             deliver();
             done += weight;
             report({ phase: 'analyze', done, total: Math.max(total, done) });
@@ -296,7 +293,7 @@ async function runCorpus(
     const ids: string[] = [];
     let count = 0;
     let reused = 0;
-    for (const { reply } of chunks) {
+    for (const reply of chunks) {
       bases.push(count);
       count += reply.count;
       reused += reply.reused;
@@ -305,7 +302,7 @@ async function runCorpus(
       }
     }
     const signatures = concatSignatures(
-      chunks.map(({ reply }): SignatureChunk => ({
+      chunks.map((reply): SignatureChunk => ({
         count: reply.count,
         bands: signature.bands,
         rows: signature.rows,
@@ -317,7 +314,7 @@ async function runCorpus(
     );
     // The joined arrays are copies (unless there was one chunk): let the chunks' own go.
     if (chunks.length > 1) {
-      for (const { reply } of chunks) {
+      for (const reply of chunks) {
         reply.bandKeys = reply.exactHashes = reply.shingleCounts = new Uint32Array(0);
       }
     }
@@ -329,7 +326,7 @@ async function runCorpus(
     const parallel = pool.size >= 2 && count >= 2 && parallelFrom <= count;
     /** The analysis workers ending, while the plan is made. */
     let ending = Promise.resolve();
-    if (chunks.length > 0 && chunks.every(({ reply }) => reply.setFile !== null)) {
+    if (chunks.length > 0 && chunks.every((reply) => reply.setFile !== null)) {
       // The analysis workers are done: what they hold (models, caches, their heaps) goes, and fresh threads
       // that hold nothing else read the sets from the workers' files.
       ending = pool.close();
@@ -365,7 +362,7 @@ async function runCorpus(
     let at = 0;
     for (let c = 0; c < chunks.length && at < verify.length; c++) {
       const base = bases[c]!;
-      const end = base + chunks[c]!.reply.count;
+      const end = base + chunks[c]!.count;
       const from = at;
       while (at < verify.length && verify[at]! < end) {
         at++;
@@ -375,7 +372,7 @@ async function runCorpus(
         for (let k = 0; k < local.length; k++) {
           local[k] = local[k]! - base;
         }
-        const part = chunkPart(chunks[c]!.reply, local, base);
+        const part = chunkPart(chunks[c]!, local, base);
         if (owner !== null) {
           const owners = new Uint8Array(local.length);
           for (let k = 0; k < local.length; k++) {
@@ -386,7 +383,7 @@ async function runCorpus(
         parts.push(part);
       }
     }
-    for (const { reply } of chunks) {
+    for (const reply of chunks) {
       reply.setAt = new Float64Array(0);
       reply.setSize = new Uint32Array(0);
     }
@@ -698,7 +695,7 @@ export async function analyzeCorpus(
   const { run, clusters } = await runRecords(records, options, true);
   const { ids, representativeOf, sizeOf, exactDuplicateOf } = clusters;
   const results: CorpusRecordResult[] = [];
-  for (const { reply } of run.chunks) {
+  for (const reply of run.chunks) {
     for (const analysis of reply.analyses ?? []) {
       const i = results.length;
       const representative = representativeOf[i]!;
@@ -783,10 +780,10 @@ class IdJson {
     }
   }
 
-  static of(chunks: readonly ChunkResult[]): IdJson {
+  static of(chunks: readonly AnalyzeReply[]): IdJson {
     let total = 0;
     let count = 0;
-    for (const { reply } of chunks) {
+    for (const reply of chunks) {
       total += reply.idJson!.length;
       count += reply.count;
     }
@@ -794,7 +791,7 @@ class IdJson {
     const ends = new Uint32Array(count);
     let at = 0;
     let i = 0;
-    for (const { reply } of chunks) {
+    for (const reply of chunks) {
       bytes.set(reply.idJson!, at);
       const chunkEnds = reply.idEnds!;
       for (let k = 0; k < reply.count; k++) {
@@ -851,7 +848,7 @@ export async function analyzeCorpusToJsonLines(
     }
   };
   let i = 0;
-  for (const { reply } of run.chunks) {
+  for (const reply of run.chunks) {
     const lines = reply.lines!;
     const ends = reply.lineEnds!;
     let from = 0;
