@@ -4,6 +4,7 @@ import { CHINESE_STOP_WORDS, ENGLISH_STOP_WORDS, isStopWord } from './stopwords.
 import {
   RunWords,
   addUserTerms,
+  PreparedRuns,
   getChineseSegmenterName,
   tokenizeAll,
   segmentChinese,
@@ -373,5 +374,34 @@ describe('segmentNewRuns', () => {
     const expected = tokenizeAll(['城市更新行动']);
     expect(tokenizeAll(['城市更新行动'], { runs, at: [0] })).toEqual(expected);
     expect(tokenizeAll(['一，二'], { runs, at: [1] })).toEqual(tokenizeAll(['一，二']));
+  });
+
+  it('gives a run the words prepared for it only where they span the same characters', () => {
+    const text = '城市更新，行动';
+    const words = (prepared: PreparedRuns): string[][] =>
+      tokenizeAll([text], { runs: prepared, at: [0] }).map((doc) => doc.tokens.map((t) => t.text));
+    const exact = new PreparedRuns([text]);
+    exact.add(0, 4, ['城', '市更新']);
+    exact.add(5, 7, ['行动']);
+    exact.endText(0);
+    expect(words(exact)).toEqual([['城', '市更新', '行动']]);
+    // The first run prepared one character short, the second with another start: both found anew.
+    const other = new PreparedRuns([text]);
+    other.add(0, 3, ['城', '市更']);
+    other.add(4, 7, ['，行动']);
+    other.endText(0);
+    expect(words(other)).toEqual([tokenize(text).tokens.map((t) => t.text)]);
+  });
+
+  it('puts the words of prepared runs among the other tokens, in compatibility forms too', () => {
+    // U+F9FC (a compatibility ideograph) normalises to 識 inside a Han run.
+    const texts = ['A股2030年，规划\uF9FC别率达到90%以上', 'go 城市 go 更新 go'];
+    const runs = segmentNewRuns(texts);
+    const docs = tokenizeAll(texts, { runs, at: [0, 1] });
+    texts.forEach((text, t) => expect(docs[t]).toEqual(tokenize(text)));
+    const joined = docs[0]!.tokens.map((token) => token.text).join('');
+    expect(joined).toContain('識');
+    expect(joined).not.toContain('\uF9FC');
+    expect(docs[1]!.tokens.map((token) => token.kind)).toEqual(['word', 'han', 'word', 'han', 'word']);
   });
 });

@@ -398,14 +398,6 @@ function spanToken(text: string, start: number, end: number, kind: TokenKind, as
   return new TokenRecord(normalized, start, end, kind, isStopWord(normalized));
 }
 
-/** A Han run of the text, and where its words go among the other tokens. */
-interface HanRun {
-  start: number;
-  end: number;
-  /** Index in the other tokens before which the run's words go. */
-  at: number;
-}
-
 /**
  * The words of Han runs, segmented in one call (joined by RUN_SEPARATOR) and remembered. The words
  * spell their run; anything unexpected from the segmenter is kept whole rather than lost (and such a
@@ -469,10 +461,10 @@ function internWord(word: string): string {
 const SEGMENT_BATCH = 4096;
 
 /**
- * Tokenises texts together: each is scanned once, and its Han runs get the words `segmentNewRuns` found
- * for them (`prepared`, for texts[t] its text `prepared.at[t]`; else it is called on these texts), which
- * segments the runs not remembered, of all the texts, in a few calls. Gives what `tokenize` gives for
- * each.
+ * Tokenises texts together: each is scanned once, its tokens made in order, and each Han run met gets
+ * the words `segmentNewRuns` found for it (`prepared`, for texts[t] its text `prepared.at[t]`; else it is
+ * called on these texts), which segments the runs not remembered, of all the texts, in a few calls.
+ * Gives what `tokenize` gives for each.
  */
 export function tokenizeAll(texts: readonly string[], prepared?: PreparedTexts): TokenizedText[] {
   const { runs: found, at } = prepared ?? { runs: segmentNewRuns(texts), at: null };
@@ -480,27 +472,39 @@ export function tokenizeAll(texts: readonly string[], prepared?: PreparedTexts):
   for (let t = 0; t < texts.length; t++) {
     const text = texts[t]!;
     const doc = new TokenizedRecord(text);
-    let runs: HanRun[] | null = null;
     const spans = new SpanScanner(text);
+    const prepared = at === null ? t : at[t]!;
+    // The text's runs as prepared, in order (none when another text was prepared in its place).
+    let run = found.firstRun(prepared, text);
+    const last = run === -1 ? -1 : found.firstRun(prepared + 1, null);
+    // Han characters have no case: a text without compatibility forms is its own normal form, and so is
+    // every word of its runs. Asked at its first run.
+    let plain: boolean | null = null;
     while (spans.next()) {
-      if (spans.kind === 'han') {
-        // Han runs get their words once the whole text is scanned.
-        (runs ??= []).push({ start: spans.start, end: spans.end, at: doc.tokens.length });
-      } else {
-        doc.add(spanToken(text, spans.start, spans.end, spans.kind, spans.ascii));
+      const { start, end } = spans;
+      if (spans.kind !== 'han') {
+        doc.add(spanToken(text, start, end, spans.kind, spans.ascii));
+        continue;
+      }
+      // The prepared run in this place if it spans the same characters; else the run is looked up, or
+      // segmented on its own.
+      const words =
+        (run !== -1 && run < last ? found.wordsAt(run++, start, end) : undefined) ??
+        runWords.find(text, start, end) ??
+        segmentRuns([text.slice(start, end)])[0]!;
+      plain ??= !HAN_COMPATIBILITY.test(text);
+      let offset = start;
+      for (const word of words) {
+        const wordEnd = offset + word.length;
+        doc.add(
+          plain
+            ? new TokenRecord(word, offset, wordEnd, 'han', isStopWord(word))
+            : makeToken(word, offset, 'han'),
+        );
+        offset = wordEnd;
       }
     }
-    if (runs === null) {
-      docs[t] = doc;
-      continue;
-    }
-    const first = found.firstRun(at === null ? t : at[t]!, text, runs.length);
-    docs[t] = withHanWords(doc, runs, (r) => {
-      const { start, end } = runs[r]!;
-      const words = first === -1 ? undefined : found.wordsAt(first + r, start);
-      // Another text than the one prepared: its runs are looked up, or segmented, one by one.
-      return words ?? runWords.find(text, start, end) ?? segmentRuns([text.slice(start, end)])[0]!;
-    });
+    docs[t] = doc;
   }
   return docs;
 }
@@ -525,7 +529,7 @@ export function segmentNewRuns(texts: readonly string[]): PreparedRuns {
     const runs = hanRuns.reset(text);
     while (runs.next()) {
       const words = runWords.find(text, runs.start, runs.end);
-      const at = prepared.add(runs.start, words ?? null);
+      const at = prepared.add(runs.start, runs.end, words ?? null);
       if (words === undefined) {
         const run = text.slice(runs.start, runs.end);
         let index = indexOf.get(run);
@@ -548,21 +552,25 @@ export function segmentNewRuns(texts: readonly string[]): PreparedRuns {
 }
 
 /**
- * The words of the Han runs of some texts, as `segmentNewRuns` found them, with each run's offset in its
- * text: text t's runs are those from `starts[t]` to `starts[t + 1]`. `tokenizeAll` takes a text's words
- * from here only where its own scan finds the same runs at the same places.
+ * The words of the Han runs of some texts, as `segmentNewRuns` found them, with where each run starts and
+ * ends in its text: text t's runs are those from `starts[t]` to `starts[t + 1]`. `tokenizeAll` takes a
+ * run's words from here only where its own scan finds, in the same order, a run spanning the same
+ * characters.
  */
 export class PreparedRuns {
   readonly words: (readonly string[] | null)[] = [];
+  /** Where each run starts and ends (exclusive) in its text. */
   private readonly offsets: number[] = [];
+  private readonly ends: number[] = [];
   private readonly starts: Int32Array;
 
   constructor(private readonly texts: readonly string[]) {
     this.starts = new Int32Array(texts.length + 1);
   }
 
-  add(offset: number, words: readonly string[] | null): number {
+  add(offset: number, end: number, words: readonly string[] | null): number {
     this.offsets.push(offset);
+    this.ends.push(end);
     return this.words.push(words) - 1;
   }
 
@@ -570,15 +578,17 @@ export class PreparedRuns {
     this.starts[t + 1] = this.words.length;
   }
 
-  /** The first run of text t if it is `text` with `count` runs (as it should be), else -1. */
-  firstRun(t: number, text: string, count: number): number {
-    const first = this.starts[t]!;
-    return this.texts[t] === text && this.starts[t + 1]! - first === count ? first : -1;
+  /**
+   * The first run of text t (its runs go up to the first of text t + 1), or -1 when `text` is not text
+   * t; with `text` null, the first run of text t, or the end of the runs after the last text.
+   */
+  firstRun(t: number, text: string | null): number {
+    return text === null || this.texts[t] === text ? this.starts[t]! : -1;
   }
 
-  /** The words of run k if it starts at `offset` (as it should), else undefined. */
-  wordsAt(k: number, offset: number): readonly string[] | undefined {
-    return this.offsets[k] === offset ? (this.words[k] ?? undefined) : undefined;
+  /** The words of run k if it spans `start` to `end` of its text (as it should), else undefined. */
+  wordsAt(k: number, start: number, end: number): readonly string[] | undefined {
+    return this.offsets[k] === start && this.ends[k] === end ? (this.words[k] ?? undefined) : undefined;
   }
 }
 
@@ -602,42 +612,6 @@ function segmentInBatches(runs: readonly string[]): (readonly string[])[] {
     from = to;
   }
   return segmented;
-}
-
-/**
- * The scanned text given the words of its Han runs (`wordsOf(r)` for run r), put in their places among
- * its other tokens.
- */
-function withHanWords(
-  doc: TokenizedRecord,
-  runs: readonly HanRun[],
-  wordsOf: (run: number) => readonly string[],
-): TokenizedText {
-  const { text, tokens } = doc;
-  // Han characters have no case: a text without compatibility forms is its own normal form, and so is
-  // every word of its runs.
-  const plain = !HAN_COMPATIBILITY.test(text);
-  const all = Array.of<Token>();
-  let from = 0;
-  for (let r = 0; r < runs.length; r++) {
-    const run = runs[r]!;
-    while (from < run.at) {
-      all.push(tokens[from++]!);
-    }
-    let offset = run.start;
-    for (const word of wordsOf(r)) {
-      const end = offset + word.length;
-      all.push(
-        plain ? new TokenRecord(word, offset, end, 'han', isStopWord(word)) : makeToken(word, offset, 'han'),
-      );
-      offset = end;
-    }
-  }
-  while (from < tokens.length) {
-    all.push(tokens[from++]!);
-  }
-  doc.tokens = all;
-  return doc;
 }
 
 /**
