@@ -476,7 +476,7 @@ export function tokenizeAll(texts: readonly string[], prepared?: PreparedTexts):
     const prepared = at === null ? t : at[t]!;
     // The text's runs as prepared, in order (none when another text was prepared in its place).
     let run = found.firstRun(prepared, text);
-    const last = run === -1 ? -1 : found.firstRun(prepared + 1, null);
+    const last = run === -1 ? -1 : found.endRun(prepared);
     // Han characters have no case: a text without compatibility forms is its own normal form, and so is
     // every word of its runs. Asked at its first run.
     let plain: boolean | null = null;
@@ -578,12 +578,14 @@ export class PreparedRuns {
     this.starts[t + 1] = this.words.length;
   }
 
-  /**
-   * The first run of text t (its runs go up to the first of text t + 1), or -1 when `text` is not text
-   * t; with `text` null, the first run of text t, or the end of the runs after the last text.
-   */
-  firstRun(t: number, text: string | null): number {
-    return text === null || this.texts[t] === text ? this.starts[t]! : -1;
+  /** The first run of text t, or -1 when `text` is not text t. */
+  firstRun(t: number, text: string): number {
+    return this.texts[t] === text ? this.starts[t]! : -1;
+  }
+
+  /** Where the runs of text t end: the first run of the next text. */
+  endRun(t: number): number {
+    return this.starts[t + 1]!;
   }
 
   /** The words of run k if it spans `start` to `end` of its text (as it should), else undefined. */
