@@ -473,10 +473,10 @@ export function tokenizeAll(texts: readonly string[], prepared?: PreparedTexts):
     const text = texts[t]!;
     const doc = new TokenizedRecord(text);
     const spans = new SpanScanner(text);
-    const prepared = at === null ? t : at[t]!;
-    // The text's runs as prepared, in order (none when another text was prepared in its place).
-    let run = found.firstRun(prepared, text);
-    const last = run === -1 ? -1 : found.endRun(prepared);
+    const index = at === null ? t : at[t]!;
+    // The text's runs as prepared, from `run` up to `last` (none when another text was prepared there).
+    let run = found.firstRun(index, text);
+    const last = run === -1 ? -1 : found.endRun(index);
     // Han characters have no case: a text without compatibility forms is its own normal form, and so is
     // every word of its runs. Asked at its first run.
     let plain: boolean | null = null;
@@ -489,7 +489,7 @@ export function tokenizeAll(texts: readonly string[], prepared?: PreparedTexts):
       // The prepared run in this place if it spans the same characters; else the run is looked up, or
       // segmented on its own.
       const words =
-        (run !== -1 && run < last ? found.wordsAt(run++, start, end) : undefined) ??
+        (run < last ? found.wordsAt(run++, start, end) : undefined) ??
         runWords.find(text, start, end) ??
         segmentRuns([text.slice(start, end)])[0]!;
       plain ??= !HAN_COMPATIBILITY.test(text);
