@@ -4,6 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SetStore } from '../analysis/parallel/set-store.ts';
@@ -16,6 +17,14 @@ export function makeScratchDirectory(prefix: string): string {
 /** Removes a scratch directory and what is in it (nothing happens if it is gone). */
 export function removeScratchDirectory(path: string): void {
   rmSync(path, { recursive: true, force: true });
+}
+
+/**
+ * `removeScratchDirectory` off this thread: the files are unlinked while the caller goes on (freeing
+ * the space of large files takes the file system a while).
+ */
+export function removeScratchDirectoryLater(path: string): Promise<void> {
+  return rm(path, { recursive: true, force: true });
 }
 
 const BYTES = Uint32Array.BYTES_PER_ELEMENT;

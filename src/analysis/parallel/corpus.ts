@@ -25,7 +25,11 @@ import { PackedShingleIndex } from '../dedupe/shingles.ts';
 import type { SignatureChunk } from '../dedupe/signature.ts';
 import { DEFAULT_SIGNATURE_OPTIONS, concatSignatures } from '../dedupe/signature.ts';
 import type { AnalysisContext, AnalysisInput, RecordAnalysis } from '../pipeline.ts';
-import { makeScratchDirectory, removeScratchDirectory } from '../../runtime/set-file.ts';
+import {
+  makeScratchDirectory,
+  removeScratchDirectory,
+  removeScratchDirectoryLater,
+} from '../../runtime/set-file.ts';
 import { AnalysisPool, defaultWorkerCount } from './pool.ts';
 import type {
   AnalyzeReply,
@@ -133,6 +137,11 @@ interface CorpusRun {
   reused: number;
   verifiedTexts: number;
   seconds: { analyze: number; verify: number; cluster: number };
+  /**
+   * The removal of the run's scratch directory, begun when the run ended; the caller awaits it once its
+   * results are out, so that the files go while it writes them.
+   */
+  removed: Promise<void>;
 }
 
 /** Chunks in flight per worker: one being worked on, one waiting, so a worker never idles. */
@@ -191,6 +200,8 @@ async function runCorpus(
   const signature = DEFAULT_SIGNATURE_OPTIONS;
   // Worker threads put the texts' shingle sets in files of their own here until they are asked for.
   const setDirectory = workers > 0 ? makeScratchDirectory('concord-analysis-') : null;
+  /** Set when the run is returned: its caller then awaits the removal of the scratch directory. */
+  let returned = false;
   const pool = new AnalysisPool(
     workers,
     { context, signature, setDirectory },
@@ -475,6 +486,12 @@ async function runCorpus(
     const duplicates = clusterer.result();
     clusterSeconds += (performance.now() - start) / 1000;
     report({ phase: 'cluster', done: 1, total: 1 });
+    // The sets were all packed: their files go while the caller hands out the results, which keeps one
+    // thread busy and leaves the other cores free.
+    const removed = setDirectory === null ? Promise.resolve() : removeScratchDirectoryLater(setDirectory);
+    // Raised where the caller awaits it.
+    removed.catch(() => undefined);
+    returned = true;
     return {
       count,
       ids,
@@ -484,12 +501,13 @@ async function runCorpus(
       reused,
       verifiedTexts: verify.length,
       seconds: { analyze: analyzeSeconds, verify: verifySeconds, cluster: Number(clusterSeconds.toFixed(3)) },
+      removed,
     };
   } finally {
     await pool.close();
     await packers.close();
     await helper?.close();
-    if (setDirectory !== null) {
+    if (!returned && setDirectory !== null) {
       removeScratchDirectory(setDirectory);
     }
   }
@@ -658,6 +676,7 @@ export async function analyzeCorpusClustersStream(
 ): Promise<CorpusClusters> {
   const { workers, chunks } = await streamChunks(batches, options.workers);
   const run = await runCorpus(chunks, options, 'rows', workers, false);
+  await run.removed;
   return clustersOf(run);
 }
 
@@ -681,6 +700,7 @@ async function runRecords(
     workers,
     keepAnalyses,
   );
+  await run.removed;
   return { run, clusters: clustersOf(run) };
 }
 
@@ -883,5 +903,6 @@ export async function analyzeCorpusToJsonLines(
   }
   await flush();
   await writing;
+  await run.removed;
   return summarize(run, elapsed(start));
 }
