@@ -3,9 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AnalysisInput } from '../analysis/pipeline.ts';
-import { analyzeCorpusToJsonLines } from '../analysis/pipeline.ts';
+import { analyzeCorpusClusters, analyzeCorpusToJsonLines } from '../analysis/pipeline.ts';
 import { MemorySetStore } from '../analysis/parallel/set-store.ts';
-import { FileSetStore, makeScratchDirectory, removeScratchDirectory } from './set-file.ts';
+import {
+  FileSetStore,
+  makeScratchDirectory,
+  removeScratchDirectory,
+  removeScratchDirectoryLater,
+} from './set-file.ts';
 
 /** A form letter sent 30 times with one word changed each time, among other comments: 45 records. */
 function campaign(): AnalysisInput[] {
@@ -80,6 +85,15 @@ describe('scratch directories', () => {
     // Removing what is gone is no error.
     removeScratchDirectory(scratch);
   });
+
+  it('can be removed off the calling thread, the promise settling once they are gone', async () => {
+    const scratch = makeScratchDirectory('concord-test-');
+    new FileSetStore(scratch).append(Uint32Array.of(1, 2, 3));
+    const removed = removeScratchDirectoryLater(scratch);
+    await removed;
+    expect(() => readdirSync(scratch)).toThrow();
+    await expect(removeScratchDirectoryLater(scratch)).resolves.toBeUndefined();
+  });
 });
 
 describe('the corpus pipeline', () => {
@@ -120,6 +134,10 @@ describe('the corpus pipeline', () => {
         });
         // While verifying, each worker's sets are in a file of the run's directory; nothing is left after.
         expect(held.filter((name) => /^concord-analysis-[^/]+\/sets-/u.test(name))).toHaveLength(2);
+        expect(readdirSync(temporary)).toEqual([]);
+        // So too when only the clusters are asked for.
+        const clusters = await analyzeCorpusClusters(records, { workers: 2, onAnalyses: () => undefined });
+        expect(clusters.ids).toHaveLength(records.length);
         expect(readdirSync(temporary)).toEqual([]);
         expect(threaded).toBe(await run(0));
         expect(threaded.trimEnd().split('\n')).toHaveLength(records.length);
