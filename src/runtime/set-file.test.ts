@@ -139,6 +139,15 @@ describe('the corpus pipeline', () => {
         const clusters = await analyzeCorpusClusters(records, { workers: 2, onAnalyses: () => undefined });
         expect(clusters.ids).toHaveLength(records.length);
         expect(readdirSync(temporary)).toEqual([]);
+        // And when the lines cannot be written.
+        const failing = analyzeCorpusToJsonLines([{ jsonl: encode(records), firstLine: 1 }], {
+          workers: 2,
+          write: () => {
+            throw new Error('no space left on device');
+          },
+        });
+        await expect(failing).rejects.toThrow('no space left on device');
+        expect(readdirSync(temporary)).toEqual([]);
         expect(threaded).toBe(await run(0));
         expect(threaded.trimEnd().split('\n')).toHaveLength(records.length);
         expect(threaded).toContain('"id":"r1","cluster":"r0"');

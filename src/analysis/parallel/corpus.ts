@@ -831,6 +831,13 @@ class IdJson {
   }
 }
 
+interface LineWriting {
+  write: (data: Uint8Array) => void | Promise<void>;
+  /** Bytes handed to `write` at once, about (default 4 MiB). */
+  writeBatch?: number;
+  onProgress?: CorpusOptions['onProgress'];
+}
+
 /**
  * The corpus pipeline over a stream of chunks, writing one JSON line per record in input order:
  * `{id, cluster, clusterSize, duplicateOf, topics, stance, quality, keyphrases, figures}`. Only the
@@ -838,15 +845,24 @@ class IdJson {
  */
 export async function analyzeCorpusToJsonLines(
   source: AsyncIterable<CorpusChunk> | Iterable<CorpusChunk>,
-  options: CorpusStreamOptions & {
-    write: (data: Uint8Array) => void | Promise<void>;
-    /** Bytes handed to `write` at once, about (default 4 MiB). */
-    writeBatch?: number;
-  },
+  options: CorpusStreamOptions & LineWriting,
 ): Promise<CorpusSummary> {
   const workers = options.workers ?? defaultWorkerCount();
   const run = await runCorpus(source, options, 'json', workers);
   const start = performance.now();
+  try {
+    await writeLines(run, options);
+  } catch (error) {
+    // The run's scratch files are gone before the failure is raised.
+    await run.removed.catch(() => undefined);
+    throw error;
+  }
+  await run.removed;
+  return summarize(run, elapsed(start));
+}
+
+/** Writes the line of each record of a run (format 'json'), in input order. */
+async function writeLines(run: CorpusRun, options: LineWriting): Promise<void> {
   const report = options.onProgress ?? (() => undefined);
   const { representativeOf, sizeOf } = clusterFields(run);
   const { exactDuplicateOf } = run.duplicates;
@@ -903,6 +919,4 @@ export async function analyzeCorpusToJsonLines(
   }
   await flush();
   await writing;
-  await run.removed;
-  return summarize(run, elapsed(start));
 }
