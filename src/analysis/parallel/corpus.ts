@@ -30,6 +30,7 @@ import {
   removeScratchDirectory,
   removeScratchDirectoryLater,
 } from '../../runtime/set-file.ts';
+import { packBatches } from './pack-batches.ts';
 import { AnalysisPool, defaultWorkerCount } from './pool.ts';
 import type {
   AnalyzeReply,
@@ -224,6 +225,8 @@ async function runCorpus(
       }
     };
     let job = 0;
+    /** The worker that analysed each chunk: sets kept in memory are in its store. */
+    const analyzedBy: number[] = [];
     let done = 0;
     let total = options.total ?? 0;
     // Chunks handed to the caller (`onAnalyses`, `onRows`) so far, in order, and the records they held.
@@ -280,6 +283,7 @@ async function runCorpus(
               source: chunk.source ?? 'input',
             };
       const w = pool.leastBusy();
+      analyzedBy[index] = w;
       const transfer = 'jsonl' in task ? [task.jsonl.buffer as ArrayBuffer] : [];
       const tracked: Promise<void> = pool
         .run<AnalyzeReply>(w, task, transfer)
@@ -370,6 +374,8 @@ async function runCorpus(
       helper = null;
     }
     const parts: ChunkPart[] = [];
+    /** The worker holding each part's sets, when they are kept in memory. */
+    const holders: number[] = [];
     let at = 0;
     for (let c = 0; c < chunks.length && at < verify.length; c++) {
       const base = bases[c]!;
@@ -392,6 +398,7 @@ async function runCorpus(
           part.owners = owners;
         }
         parts.push(part);
+        holders.push(analyzedBy[c]!);
       }
     }
     for (const reply of chunks) {
@@ -400,16 +407,13 @@ async function runCorpus(
     }
     // Sets kept in memory are packed by the thread that kept them, once it has dropped its memory of
     // recent texts; sets in files by any packer, in turns, chunk by chunk.
-    const batches: ChunkPart[][][] = Array.from({ length: packers.size }, () => []);
+    const batches = packBatches(parts, packers === pool ? holders : null, packers.size, PARTS_PER_PACK_TASK);
     // Their memory is given back before the sets take more.
     await ending;
     if (packers === pool) {
       await Promise.all(batches.map((_, w) => pool.run(w, { type: 'release', job: job++ })));
     }
-    for (let k = 0, turn = 0; k < parts.length; k += PARTS_PER_PACK_TASK, turn++) {
-      batches[turn % packers.size]!.push(parts.slice(k, k + PARTS_PER_PACK_TASK));
-    }
-    const totalBatches = Math.ceil(parts.length / PARTS_PER_PACK_TASK);
+    const totalBatches = batches.reduce((n, own) => n + own.length, 0);
     // 3. Cluster, as the sets arrive: text i needs the sets of the texts to verify up to i only.
     let clusterSeconds = 0;
     const received = new PackedShingleIndex(count);
