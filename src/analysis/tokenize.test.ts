@@ -333,6 +333,42 @@ describe('RunWords', () => {
     expect(memory.find('丁丁', 0, 2)).toEqual(['丁丁']);
   });
 
+  it('remembers a run offered from its second offer on, and only words that spell it', () => {
+    const memory = new RunWords(10);
+    const text = '推动城乡融合，优化营商环境。';
+    memory.offer('城乡融合', ['城乡', '融合']);
+    expect(memory.find(text, 2, 6)).toBeUndefined();
+    memory.offer('城乡融合', ['城乡', '融合']);
+    expect(memory.find(text, 2, 6)).toEqual(['城乡', '融合']);
+    // Words of other characters than the run's are never remembered for it.
+    memory.offer('营商环境', ['营商', '坏境']);
+    memory.offer('营商环境', ['营商', '坏境']);
+    expect(memory.find(text, 9, 13)).toBeUndefined();
+  });
+
+  it('forgets the runs it has seen once when cleared', () => {
+    const memory = new RunWords(10);
+    memory.offer('高质量发展', ['高质量', '发展']);
+    memory.clear();
+    memory.offer('高质量发展', ['高质量', '发展']);
+    expect(memory.find('高质量发展', 0, 5)).toBeUndefined();
+    memory.offer('高质量发展', ['高质量', '发展']);
+    expect(memory.find('高质量发展', 0, 5)).toEqual(['高质量', '发展']);
+  });
+
+  it('still tells runs seen once from runs seen twice after many runs were seen once', () => {
+    // Ten thousand runs seen once fill the sightings of a memory of 100 runs many times over.
+    const memory = new RunWords(100);
+    for (let i = 0; i < 10_000; i++) {
+      const run = String.fromCharCode(0x4e00 + (i % 1000), 0x4e00 + Math.floor(i / 1000));
+      memory.offer(run, [run]);
+    }
+    memory.offer('碳达峰', ['碳达峰']);
+    memory.offer('碳达峰', ['碳达峰']);
+    expect(memory.find('碳达峰', 0, 3)).toEqual(['碳达峰']);
+    expect(memory.find(String.fromCharCode(0x4e00, 0x4e00), 0, 2)).toBeUndefined();
+  });
+
   it('holds many runs of one length apart, and forgets them all when cleared', () => {
     const memory = new RunWords(5000);
     const runs = Array.from({ length: 5000 }, (_, i) =>

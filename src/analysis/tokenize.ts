@@ -75,14 +75,20 @@ const userTerms = new Set<string>(PLANNING_TERMS);
  * A run is looked up where it lies in its text, by a hash of its characters, in open-addressing tables
  * of typed arrays: no string is cut from the text to ask, and none is hashed by the engine (a Map keyed
  * by runs spent more time hashing and comparing them than the segmenter saved).
+ *
+ * A run just segmented is remembered (`offer`) only when it was segmented once before: most runs met
+ * once are met only once (the edits that make each copy of a campaign's text its own), and remembering
+ * them would cost their keys and lists, their copying by the collector, and the place of runs that recur.
  */
 export class RunWords {
   private newer: RunGeneration;
   private older: RunGeneration;
+  private readonly sightings: RunSightings;
 
   constructor(private readonly capacity: number) {
     this.newer = new RunGeneration(capacity);
     this.older = new RunGeneration(capacity);
+    this.sightings = new RunSightings(capacity * 4);
   }
 
   /** The words of the run `text[start..end)`, if remembered. */
@@ -105,6 +111,23 @@ export class RunWords {
     this.add(run, runHash(run, 0, run.length), words);
   }
 
+  /**
+   * Remembers the words the segmenter gave for a run if it segmented the same characters before (or a
+   * run of the same hash); else notes the run as seen. Words that do not spell the run are not remembered.
+   */
+  offer(run: string, words: readonly string[]): void {
+    const hash = runHash(run, 0, run.length);
+    if (!this.sightings.sightedBefore(hash)) {
+      return;
+    }
+    // Keyed by a string of its own (the segmenter's word, or the words joined), not by a slice that
+    // would keep a whole text alive.
+    const key = words.length === 1 ? words[0]! : words.join('');
+    if (key === run) {
+      this.add(key, hash, words);
+    }
+  }
+
   private add(run: string, hash: number, words: readonly string[]): void {
     if (this.newer.size >= this.capacity) {
       const emptied = this.older;
@@ -118,6 +141,53 @@ export class RunWords {
   clear(): void {
     this.newer.clear();
     this.older.clear();
+    this.sightings.clear();
+  }
+}
+
+/**
+ * Hashes of runs segmented and not remembered, in an open-addressing table of at least `capacity` slots;
+ * when half of them are taken, all are forgotten. A run told apart from another by its hash only is
+ * taken for it: then it is remembered at its first sighting, as every run was before sightings.
+ */
+class RunSightings {
+  private readonly slots: Int32Array;
+  private readonly mask: number;
+  private used = 0;
+
+  constructor(capacity: number) {
+    let size = 16;
+    while (size < capacity) {
+      size *= 2;
+    }
+    this.slots = new Int32Array(size);
+    this.mask = size - 1;
+  }
+
+  /** Whether `hash` (never 0) was noted before; notes it if not. */
+  sightedBefore(hash: number): boolean {
+    const { slots, mask } = this;
+    let slot = (hash ^ (hash >>> 15)) & mask;
+    for (let held = slots[slot]!; held !== 0; held = slots[slot]!) {
+      if (held === hash) {
+        return true;
+      }
+      slot = (slot + 1) & mask;
+    }
+    if (this.used * 2 >= slots.length) {
+      this.clear();
+      return this.sightedBefore(hash);
+    }
+    slots[slot] = hash;
+    this.used++;
+    return false;
+  }
+
+  clear(): void {
+    if (this.used > 0) {
+      this.slots.fill(0);
+      this.used = 0;
+    }
   }
 }
 
@@ -399,9 +469,9 @@ function spanToken(text: string, start: number, end: number, kind: TokenKind, as
 }
 
 /**
- * The words of Han runs, segmented in one call (joined by RUN_SEPARATOR) and remembered. The words
- * spell their run; anything unexpected from the segmenter is kept whole rather than lost (and such a
- * run is not remembered).
+ * The words of Han runs, segmented in one call (joined by RUN_SEPARATOR), offered to be remembered
+ * (`RunWords.offer`). The words spell their run; anything unexpected from the segmenter is kept whole
+ * rather than lost (and such a run is not remembered).
  */
 function segmentRuns(runs: readonly string[]): (readonly string[])[] {
   const pieces = chineseSegmenter().segmentJoined(runs.join(RUN_SEPARATOR));
@@ -425,12 +495,7 @@ function segmentRuns(runs: readonly string[]): (readonly string[])[] {
     if (used < run.length) {
       spelled.push(run.slice(used));
     } else if (whole) {
-      // Keyed by a string of its own (the segmenter's word, or the words joined), not by a slice that
-      // would keep a whole text alive.
-      const key = spelled.length === 1 ? spelled[0]! : spelled.join('');
-      if (key === run) {
-        runWords.set(key, spelled);
-      }
+      runWords.offer(run, spelled);
     }
     words[r] = spelled;
   }
