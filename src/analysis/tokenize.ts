@@ -147,8 +147,8 @@ export class RunWords {
 
 /**
  * Hashes of runs segmented and not remembered, in an open-addressing table of at least `capacity` slots;
- * when half of them are taken, all are forgotten. A run told apart from another by its hash only is
- * taken for it: then it is remembered at its first sighting, as every run was before sightings.
+ * when half of them are taken, all are forgotten. A run whose hash another run had is taken for seen and
+ * remembered at its first sighting: it costs a place in RunWords, never a wrong word.
  */
 class RunSightings {
   private readonly slots: Int32Array;
