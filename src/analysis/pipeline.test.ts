@@ -452,12 +452,14 @@ describe('analyzeCorpusToJsonLines', () => {
     );
     const jsonl = new TextEncoder().encode(`${lines.join('\n')}\n`);
     const written: Uint8Array[] = [];
+    const buffers = new Set<ArrayBufferLike>();
     let inFlight = 0;
     let mostInFlight = 0;
     await analyzeCorpusToJsonLines([{ jsonl, firstLine: 1, source: 'w.jsonl' }], {
       workers: 0,
       writeBatch: 4096,
       write: async (data) => {
+        buffers.add(data.buffer);
         inFlight++;
         mostInFlight = Math.max(mostInFlight, inFlight);
         await new Promise((resolve) => setTimeout(resolve, 5));
@@ -465,8 +467,10 @@ describe('analyzeCorpusToJsonLines', () => {
         inFlight--;
       },
     });
-    expect(written.length).toBeGreaterThan(1);
+    expect(written.length).toBeGreaterThan(2);
     expect(mostInFlight).toBe(1);
+    // Two batches take turns: one is filled while the other is written.
+    expect(buffers.size).toBe(2);
     const ids = Buffer.concat(written)
       .toString('utf8')
       .trimEnd()

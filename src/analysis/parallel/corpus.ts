@@ -836,6 +836,7 @@ class IdJson {
 }
 
 interface LineWriting {
+  /** Writes `data`, which is written over once the call (or the promise it returns) is done. */
   write: (data: Uint8Array) => void | Promise<void>;
   /** Bytes handed to `write` at once, about (default 4 MiB). */
   writeBatch?: number;
@@ -874,16 +875,20 @@ async function writeLines(run: CorpusRun, options: LineWriting): Promise<void> {
   const batchBytes = Math.max(1024, options.writeBatch ?? WRITE_BATCH);
   let batch = new Uint8Array(batchBytes);
   let used = 0;
-  // One batch is written while the next is filled: the write waits on the file, not on this thread.
+  // One batch is written while the next is filled: the write waits on the file, not on this thread. The
+  // two take turns, so that the memory is touched once (fresh memory costs a page fault per page).
   let writing: Promise<void> = Promise.resolve();
+  let written: Uint8Array<ArrayBuffer> | null = null;
   const flush = async (): Promise<void> => {
     if (used > 0) {
       const full = batch.subarray(0, used);
       await writing;
+      const free = written;
+      written = batch;
       writing = Promise.resolve(options.write(full));
       // Raised where it is awaited: before the next batch, or at the end.
       writing.catch(() => undefined);
-      batch = new Uint8Array(batchBytes);
+      batch = free ?? new Uint8Array(batchBytes);
       used = 0;
     }
   };

@@ -11,7 +11,7 @@ import type {
   ErrorReply,
   PackReply,
 } from './protocol.ts';
-import { AnalysisRunner, TextMemory, chunkPart, lineTail } from './runner.ts';
+import { AnalysisRunner, TailSpaces, TextMemory, chunkPart, lineTail } from './runner.ts';
 import { packShingleSets } from '../dedupe/shingles.ts';
 import { makeScratchDirectory, removeScratchDirectory } from '../../runtime/set-file.ts';
 
@@ -185,6 +185,27 @@ describe('TextMemory', () => {
   });
 });
 
+describe('TailSpaces', () => {
+  it('gives each generation a space, and the spaces of generations let go to later ones', () => {
+    const spaces = new TailSpaces();
+    const first = spaces.of(1);
+    expect(spaces.of(1)).toBe(first);
+    first.write('第一代');
+    const second = spaces.of(2);
+    expect(second).not.toBe(first);
+    spaces.of(3);
+    // Generations 2 and 3 are held; 1 is not.
+    spaces.retire(2);
+    expect(spaces.counts).toEqual({ used: 2, spare: 1 });
+    const fourth = spaces.of(4);
+    expect(fourth).toBe(first);
+    expect(fourth.used).toBe(0);
+    expect(spaces.counts).toEqual({ used: 3, spare: 0 });
+    spaces.retire(3);
+    expect(spaces.of(5)).toBe(second);
+  });
+});
+
 describe('AnalysisRunner', () => {
   it('answers JSON Lines with each record’s line tail, band keys and hashes, reusing repeated texts', () => {
     const { reply } = runner().run(jsonlTask(1, records));
@@ -245,6 +266,29 @@ describe('AnalysisRunner', () => {
     });
     // Text 0 is found each time it comes back; text 1, two generations on, is gone.
     expect(reused).toEqual([0, 1, 1, 2]);
+  });
+
+  it('keeps every line right while the spaces of dropped generations are written again', () => {
+    // Two texts a generation, and texts long enough that a space fills and grows: the spaces of the
+    // generations dropped are used again, and no line still wanted may be written over.
+    const run = new AnalysisRunner(
+      { context: {}, signature: DEFAULT_SIGNATURE_OPTIONS },
+      { texts: 2, characters: 10_000 },
+    );
+    const texts = Array.from({ length: 7 }, (_, k) =>
+      `第${k}条建议：将绿道延长${k + 3}公里，目标在2027年达到${10 * (k + 1)}%的覆盖率。`.repeat(k + 1),
+    );
+    let id = 0;
+    for (let job = 0; job < 12; job++) {
+      // Each chunk repeats a text of the last chunk (still remembered) and brings new ones.
+      const chunk = [job, job + 3, job + 1, job].map((k) => ({
+        id: String(id++),
+        text: texts[k % texts.length]!,
+        target: null,
+      }));
+      const analyzed = run.run(jsonlTask(job, chunk)).reply as AnalyzeReply;
+      expect(tails(analyzed)).toEqual(chunk.map((r) => lineTail(analyzeRecord(r))));
+    }
   });
 
   it('answers a change of format from a fresh memory', () => {

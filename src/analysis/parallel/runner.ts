@@ -208,9 +208,46 @@ class Utf8Buffer {
  * The first size of a tail space. The line tails of remembered texts are kept as UTF-8, out of the
  * collector's heap, where tens of thousands of strings would be copied at every collection of the young
  * generation and again into the old one. Each generation of the memory writes its tails to a space of
- * its own, let go with the last entry that points into it.
+ * its own (TailSpaces).
  */
 const TAIL_SPACE_BYTES = 1 << 16;
+
+/**
+ * The tail spaces of the generations of a TextMemory. An entry's tail lies in the space of its own
+ * generation or of a later one (a tail is written, or copied when its entry moves, to the newest space),
+ * and the memory holds the entries of its two newest generations only; so the space of an older
+ * generation is free once no record being analysed holds an entry of it, and is used again rather than
+ * let go. A space grows to what a generation writes, and fresh memory costs a page fault per page
+ * touched: reused, the spaces are touched once.
+ */
+export class TailSpaces {
+  private readonly spaces: { generation: number; space: Utf8Buffer }[] = [];
+  private readonly spare: Utf8Buffer[] = [];
+
+  /** The space of `generation`, the newest (the spare one or a new one when it begins). */
+  of(generation: number): Utf8Buffer {
+    const newest = this.spaces.at(-1);
+    if (newest !== undefined && newest.generation === generation) {
+      return newest.space;
+    }
+    const space = this.spare.pop() ?? new Utf8Buffer(TAIL_SPACE_BYTES);
+    space.used = 0;
+    this.spaces.push({ generation, space });
+    return space;
+  }
+
+  /** Takes back the spaces of the generations before `oldest`: no entry points into them any more. */
+  retire(oldest: number): void {
+    while (this.spaces.length > 0 && this.spaces[0]!.generation < oldest) {
+      this.spare.push(this.spaces.shift()!.space);
+    }
+  }
+
+  /** Spaces in use, and spare. */
+  get counts(): { used: number; spare: number } {
+    return { used: this.spaces.length, spare: this.spare.length };
+  }
+}
 
 export interface TaskResult {
   reply: WorkerReply;
@@ -263,10 +300,12 @@ export class AnalysisRunner {
   private readonly signature: ResolvedSignatureOptions;
   private readonly sets: SetStore;
   private readonly remembered: TextMemory<Remembered>;
-  /** Where the tails of the newest generation of remembered texts go, and that generation. */
-  private tails = new Utf8Buffer(TAIL_SPACE_BYTES);
-  private tailsGeneration = 0;
+  /** Where the tails of remembered texts go, a space per generation. */
+  private readonly tails = new TailSpaces();
   private readonly spool = new Spool();
+  /** Where a chunk's lines and ids are written before they leave as a copy of what was written. */
+  private readonly lineSpace = new Utf8Buffer(1 << 20);
+  private readonly idSpace = new Utf8Buffer(1 << 16);
   private format: ResultFormat = 'json';
   /** A partition clustered here, and the sets received for it. */
   private partition: { clusterer: PartitionClusterer; received: PackedShingleIndex } | null = null;
@@ -288,13 +327,9 @@ export class AnalysisRunner {
     this.sets = init.setDirectory ? new FileSetStore(init.setDirectory) : new MemorySetStore();
   }
 
-  /** The space of the newest generation of remembered texts (a new one when a generation began). */
+  /** The space of the newest generation of remembered texts. */
   private tailSpace(): Utf8Buffer {
-    if (this.tailsGeneration !== this.remembered.generation) {
-      this.tails = new Utf8Buffer(TAIL_SPACE_BYTES);
-      this.tailsGeneration = this.remembered.generation;
-    }
-    return this.tails;
+    return this.tails.of(this.remembered.generation);
   }
 
   /** Runs a task; failures become an error reply (the pipeline raises them on its side). */
@@ -376,9 +411,9 @@ export class AnalysisRunner {
       analyses: format === 'objects' ? [] : null,
       rows: format === 'rows' ? { strings: [], numbers: new Float64Array(capacity * ROW_NUMBERS) } : null,
       ids: json ? null : [],
-      lines: json ? new LineWriter(capacity, 256) : null,
+      lines: json ? new LineWriter(capacity, this.lineSpace) : null,
       // As JSON text when results go as lines: that is all the output needs of them.
-      idJson: json ? new LineWriter(capacity, 16) : null,
+      idJson: json ? new LineWriter(capacity, this.idSpace) : null,
     };
     // The chunk's shingles go to the set store in one piece, after those there already.
     const setsAt = this.sets.size;
@@ -447,6 +482,8 @@ export class AnalysisRunner {
     setsAt: number,
   ): void {
     const count = records.length;
+    // No record holds an entry any more: the entries left are those of the memory's two generations.
+    this.tails.retire(this.remembered.generation - 1);
     // Each record's results, shared with the earlier records of the same text; and the records whose
     // text is new, analysed once for all of them.
     const found = new Array<Remembered>(count);
@@ -750,17 +787,20 @@ function copyBandKeys(entry: Remembered, into: Uint32Array, at: number, bands: n
 const encoder = new TextEncoder();
 
 /**
- * Strings as UTF-8, one after another, string k ending at byte `lineEnds[k]`: encoded as they come.
- * At most `lines` strings of about `bytesEach` bytes are expected.
+ * Strings as UTF-8, one after another, string k ending at byte `lineEnds[k]`: encoded as they come into
+ * `buffer`, written from its start (a buffer kept from chunk to chunk: fresh memory costs a page fault
+ * per page touched). At most `lines` strings are expected.
  */
 class LineWriter {
-  private readonly buffer: Utf8Buffer;
   private count = 0;
   private readonly lineEnds: Uint32Array;
 
-  constructor(lines: number, bytesEach: number) {
+  constructor(
+    lines: number,
+    private readonly buffer: Utf8Buffer,
+  ) {
     this.lineEnds = new Uint32Array(lines);
-    this.buffer = new Utf8Buffer(lines * bytesEach);
+    buffer.used = 0;
   }
 
   add(line: string): void {
