@@ -4,8 +4,12 @@
  * where the time of `concord analyze` goes, beside @node-rs/jieba alone segmenting the same texts.
  *
  * Each function runs over the whole sample after a warm-up pass; the best of a few rounds is kept (the
- * machine is shared). Run with `npx tsx bench/analysis-profile.ts`; CONCORD_PROFILE_RECORDS sets the
- * sample size (default 20,000), CONCORD_PROFILE_ROUNDS the rounds (default 3).
+ * machine is shared). It runs again over each language's half of the sample, to show each language's
+ * costs against jieba's: jieba's grow with a text's length, while part of the analysis's is paid per
+ * record whatever its length (short Chinese posts, long English comments).
+ *
+ * Run with `npx tsx bench/analysis-profile.ts`; CONCORD_PROFILE_RECORDS sets the sample size (default
+ * 20,000), CONCORD_PROFILE_ROUNDS the rounds (default 3).
  */
 import { createRequire } from 'node:module';
 import { computeSignatures } from '../src/analysis/dedupe/signature.ts';
@@ -24,6 +28,31 @@ import { readCorpusSources, syntheticCorpus } from './analysis-corpus.ts';
 export interface ProfileRow {
   name: string;
   microsPerRecord: number;
+}
+
+/** The profile of the whole sample and of each language's half (texts with a Han character: Chinese). */
+export interface LanguageProfile {
+  records: { all: number; chinese: number; english: number };
+  rows: { name: string; all: number; chinese: number; english: number }[];
+}
+
+const HAN = /\p{Script=Han}/u;
+
+export function profileByLanguage(texts: readonly string[], rounds = 3): LanguageProfile {
+  const chinese = texts.filter((t) => HAN.test(t));
+  const english = texts.filter((t) => !HAN.test(t));
+  const all = profileAnalysis(texts, rounds);
+  const zh = profileAnalysis(chinese, rounds);
+  const en = profileAnalysis(english, rounds);
+  return {
+    records: { all: texts.length, chinese: chinese.length, english: english.length },
+    rows: all.map((row, i) => ({
+      name: row.name,
+      all: row.microsPerRecord,
+      chinese: zh[i]!.microsPerRecord,
+      english: en[i]!.microsPerRecord,
+    })),
+  };
 }
 
 /** CPU µs per record of `run` over `count` records: the best of `rounds` after one warm-up. */
@@ -117,12 +146,18 @@ if (import.meta.url === `file://${process.argv[1] ?? ''}`) {
     const count = Number(process.env.CONCORD_PROFILE_RECORDS ?? 20_000);
     const rounds = Number(process.env.CONCORD_PROFILE_ROUNDS ?? 3);
     const texts = Array.from(syntheticCorpus(sources, { count }), (c) => c.text);
-    const rows = profileAnalysis(texts, rounds);
+    const { records, rows } = profileByLanguage(texts, rounds);
     console.log(
       `analysis profile: ${count} records, segmenter ${getChineseSegmenterName()}, CPU µs per record (best of ${rounds})`,
     );
+    const cell = (value: number | string): string =>
+      (typeof value === 'number' ? value.toFixed(1) : value).padStart(10);
+    console.log(`  ${''.padEnd(30)} ${cell('all')} ${cell('Chinese')} ${cell('English')}`);
+    console.log(
+      `  ${'records'.padEnd(30)} ${cell(String(records.all))} ${cell(String(records.chinese))} ${cell(String(records.english))}`,
+    );
     for (const row of rows) {
-      console.log(`  ${row.name.padEnd(30)} ${row.microsPerRecord.toFixed(1).padStart(8)}`);
+      console.log(`  ${row.name.padEnd(30)} ${cell(row.all)} ${cell(row.chinese)} ${cell(row.english)}`);
     }
   }
 }
