@@ -248,6 +248,11 @@ describeDb('comment import', (db, dialect) => {
         .update(fresh.map((c) => `${c.ref ?? ''}\t${c.text}`).join('\n'))
         .digest('hex'),
     );
+    if (dialect === 'sqlite') {
+      // Written without checks statement by statement: every reference it made holds, and checks are on.
+      expect(db().sqlite!.pragma('foreign_key_check')).toEqual([]);
+      expect(db().sqlite!.pragma('foreign_keys', { simple: true })).toBe(1);
+    }
   });
 
   it('takes comments in batches as they are read and stores what it stores of them given whole', async () => {
@@ -359,6 +364,7 @@ describeDb('comment import', (db, dialect) => {
     expect(events).toEqual([]);
     if (dialect === 'sqlite') {
       expect(db().sqlite!.pragma('cache_size', { simple: true })).toBe(cacheBefore);
+      expect(db().sqlite!.pragma('foreign_keys', { simple: true })).toBe(1);
     }
   });
 });

@@ -3,7 +3,7 @@ import type { AnalysisInput } from '../../analysis/pipeline.ts';
 import { analyzeCorpusClustersStream } from '../../analysis/pipeline.ts';
 import { AppError } from '../../domain/errors.ts';
 import { canonicalJson } from '../../domain/ledger.ts';
-import { inTransaction } from '../db/executor.ts';
+import { inBulkTransaction } from '../db/executor.ts';
 import { orderedIds } from '../db/ordered-ids.ts';
 import { canManagePlan } from '../policies/plan.policy.ts';
 import {
@@ -110,7 +110,7 @@ export class CommentImportService {
     const threshold = round.dedupeThreshold ?? DEFAULT_THRESHOLD;
     const target = round.title;
     const inputHash = inputHasher(setup, target);
-    return inTransaction(this.ctx.database, async (tx) => {
+    return inBulkTransaction(this.ctx.database, async (tx) => {
       const base = await countPublicOpinions(tx, roundId);
       const regNo = (i: number): string => `${round.seq}-P-${String(base + i + 1).padStart(7, '0')}`;
       // Comments whose ids the round held before this import are skipped, and so are repeats in the file.
