@@ -57,6 +57,12 @@ async function publicRoundWithTopics(database: Database, services: Services): Pr
 const importer = (services: Services): CommentImportService =>
   new CommentImportService(services.ctx, services.plans, services.analysis);
 
+/** The ids of a round's opinions. */
+async function opinionIdsOf(database: Database, roundId: string): Promise<string[]> {
+  const rows = await database.db.selectFrom('opinion').select('id').where('round_id', '=', roundId).execute();
+  return rows.map((row) => row.id);
+}
+
 /**
  * Everything an import stored in a round, with its ids written as what they stand for (opinions by
  * registration number, clusters by their representative, topics by key), so two databases compare.
@@ -297,12 +303,7 @@ describeDb('comment import', (db, dialect) => {
     await expect(importer(services).importComments(CLI_ACTOR, round.roundId, broken())).rejects.toThrow(
       'Record 6 of comments.csv',
     );
-    const opinions = await db()
-      .db.selectFrom('opinion')
-      .select('id')
-      .where('round_id', '=', round.roundId)
-      .execute();
-    expect(opinions).toEqual([]);
+    expect(await opinionIdsOf(db(), round.roundId)).toEqual([]);
   });
 
   it('continues the registration numbers and skips what the round holds on a second import', async () => {
@@ -323,6 +324,31 @@ describeDb('comment import', (db, dialect) => {
       .where('round_id', '=', round.roundId)
       .executeTakeFirstOrThrow();
     expect(Number(count.n)).toBe(6);
+  });
+
+  it('writes nothing when the topics it labels with are removed while it runs', async () => {
+    const services = servicesOf(db());
+    const round = await publicRoundWithTopics(db(), services);
+    // The plan's topics are replaced after the import read them and before it writes.
+    const analysis = Object.create(services.analysis) as Services['analysis'];
+    analysis.loadSetup = async (planId) => {
+      const setup = await services.analysis.loadSetup(planId);
+      await db().db.deleteFrom('topic').where('plan_id', '=', planId).execute();
+      return setup;
+    };
+    const importing = new CommentImportService(services.ctx, services.plans, analysis).importComments(
+      CLI_ACTOR,
+      round.roundId,
+      COMMENTS,
+    );
+    if (dialect === 'sqlite') {
+      await expect(importing).rejects.toMatchObject({ code: 'conflict', details: { field: 'topics' } });
+    } else {
+      await expect(importing).rejects.toThrow(/foreign key/u);
+    }
+    expect(await opinionIdsOf(db(), round.roundId)).toEqual([]);
+    expect(await db().db.selectFrom('opinion_analysis').select('opinion_id').execute()).toEqual([]);
+    expect(await db().db.selectFrom('opinion_topic').select('opinion_id').execute()).toEqual([]);
   });
 
   it('writes nothing when a row cannot be stored, and leaves the connection as it was', async () => {
@@ -346,12 +372,7 @@ describeDb('comment import', (db, dialect) => {
       importer(services).importComments(CLI_ACTOR, round.roundId, COMMENTS.slice(0, 5)),
     ).rejects.toThrow();
 
-    const opinions = await db()
-      .db.selectFrom('opinion')
-      .select('id')
-      .where('round_id', '=', round.roundId)
-      .execute();
-    expect(opinions.map((o) => o.id)).toEqual([taken.id]);
+    expect(await opinionIdsOf(db(), round.roundId)).toEqual([taken.id]);
     for (const table of ['opinion_analysis', 'duplicate_cluster'] as const) {
       const rows = await db().db.selectFrom(table).select('round_id').execute();
       expect(rows).toEqual([]);

@@ -12,13 +12,15 @@ export function inTransaction<T>(database: Database, fn: (tx: Tx) => Promise<T>)
 }
 
 /**
- * `inTransaction` for bulk writes whose every reference is made by the writer itself: rows it inserted
- * first in the same transaction, ids it generated, parents it has read. On SQLite foreign keys are not
- * checked statement by statement while it runs: each check is a lookup in the parent's index, and an
- * update that sets a reference checks it twice (the old value and the new), which costs more than the
- * update itself. SQLite changes the setting only outside a transaction, so it is changed on the
- * connection held for the whole run, where no other statement can come between, and put back after,
- * whether `fn` succeeds or fails. PostgreSQL checks them as always.
+ * `inTransaction` for bulk writes whose references the writer answers for: rows it inserted first in
+ * the same transaction, and rows it read, which it must look for again once it has written (then no other
+ * writer can remove them before it commits).
+ *
+ * On SQLite foreign keys are not checked statement by statement while it runs: each check is a lookup
+ * in the parent's index, and an update that sets a reference checks it twice (the old value and the
+ * new), which costs more than the update itself. SQLite changes the setting only outside a transaction,
+ * so it is changed on the connection held for the whole run, where no other statement can come between,
+ * and put back after, whether `fn` succeeds or fails. PostgreSQL checks them as always.
  */
 export function inBulkTransaction<T>(database: Database, fn: (tx: Tx) => Promise<T>): Promise<T> {
   const connection = database.sqlite;

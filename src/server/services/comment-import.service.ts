@@ -11,6 +11,7 @@ import {
   countPublicOpinions,
   findExistingRefs,
   hasExternalRefs,
+  missingImportParents,
 } from '../repositories/comment-import.repository.ts';
 import { findRound } from '../repositories/round.repository.ts';
 import type { AnalysisService, PlanSetup } from './analysis.service.ts';
@@ -154,6 +155,8 @@ export class CommentImportService {
       });
       // What was imported, checkable against the file without storing it twice.
       const digest = createHash('sha256');
+      /** The topics opinions were labelled with. */
+      const labelled = new Set<string>();
       let exactDuplicates = 0;
       const clusterSizes: number[] = [];
       try {
@@ -196,6 +199,7 @@ export class CommentImportService {
                 const topicId = setup.topicIdByKey.get(topic.label);
                 if (topicId) {
                   writer.topic([id, topicId, topic.score]);
+                  labelled.add(topicId);
                 }
               }
               digest.update(`${i === 0 ? '' : '\n'}${comment.ref ?? ''}\t${comment.text}`, 'utf8');
@@ -235,6 +239,19 @@ export class CommentImportService {
         await writer.flush();
       } finally {
         writer.close();
+      }
+      const missing = await missingImportParents(tx, roundId, [...labelled]);
+      if (missing.round) {
+        throw new AppError('conflict', 'The round was removed while its comments were imported.', {
+          field: 'roundId',
+        });
+      }
+      if (missing.topics.length > 0) {
+        throw new AppError(
+          'conflict',
+          "The plan's topics changed while the comments were imported; import them again.",
+          { field: 'topics', topics: missing.topics },
+        );
       }
 
       const result: CommentImportResult = {
