@@ -329,23 +329,3 @@ export async function countPublicOpinions(db: Executor, roundId: string): Promis
     .executeTakeFirstOrThrow();
   return Number(row.n);
 }
-
-/**
- * Which of the rows an import names but did not write itself are gone: its round, and the topics it
- * labelled opinions with (its own opinions and clusters it wrote). An import writes without foreign-key
- * checks on SQLite (`inBulkTransaction`), so it looks for them once it has written: from then until it
- * commits, no other writer can remove them.
- */
-export async function missingImportParents(
-  db: Executor,
-  roundId: string,
-  topicIds: readonly string[],
-): Promise<{ round: boolean; topics: string[] }> {
-  const round = await db.selectFrom('round').select('id').where('id', '=', roundId).executeTakeFirst();
-  const found =
-    topicIds.length === 0
-      ? []
-      : await db.selectFrom('topic').select('id').where('id', 'in', topicIds).execute();
-  const present = new Set(found.map((row) => row.id));
-  return { round: round === undefined, topics: topicIds.filter((id) => !present.has(id)) };
-}

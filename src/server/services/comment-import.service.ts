@@ -11,8 +11,8 @@ import {
   countPublicOpinions,
   findExistingRefs,
   hasExternalRefs,
-  missingImportParents,
 } from '../repositories/comment-import.repository.ts';
+import { listTopics } from '../repositories/analysis.repository.ts';
 import { findRound } from '../repositories/round.repository.ts';
 import type { AnalysisService, PlanSetup } from './analysis.service.ts';
 import { ANALYSIS_VERSION, analysisInputHash } from './analysis.service.ts';
@@ -240,17 +240,20 @@ export class CommentImportService {
       } finally {
         writer.close();
       }
-      const missing = await missingImportParents(tx, roundId, [...labelled]);
-      if (missing.round) {
+      // Written without foreign-key checks on SQLite (inBulkTransaction): what the rows name that the import
+      // did not write, it looks for now that it has written, when no other writer can remove it.
+      if ((await findRound(tx, roundId)) === null) {
         throw new AppError('conflict', 'The round was removed while its comments were imported.', {
           field: 'roundId',
         });
       }
-      if (missing.topics.length > 0) {
+      const topics = new Set((await listTopics(tx, round.planId)).map((topic) => topic.id));
+      const gone = [...labelled].filter((id) => !topics.has(id));
+      if (gone.length > 0) {
         throw new AppError(
           'conflict',
           "The plan's topics changed while the comments were imported; import them again.",
-          { field: 'topics', topics: missing.topics },
+          { field: 'topics', topics: gone },
         );
       }
 
