@@ -1,0 +1,116 @@
+/*
+ * The bulk commands (`concord analyze`, `concord import`) run in a process of their own, started with
+ * V8's garbage collection kept on each thread: the launching process waits for it, and a signal that
+ * ends the launcher ends it too. Linux only: the processes are looked for in /proc.
+ */
+import type { ChildProcess } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { once } from 'node:events';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+
+const BIN = new URL('../bin/concord.js', import.meta.url).pathname;
+
+/** The processes whose parent is `parent`, with their command lines. */
+function childrenOf(parent: number): { pid: number; args: string[] }[] {
+  const children: { pid: number; args: string[] }[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/u.test(entry)) {
+      continue;
+    }
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      // pid (comm) state ppid …: the command name may hold spaces and parentheses.
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid === parent) {
+        const args = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0').filter(Boolean);
+        children.push({ pid: Number(entry), args });
+      }
+    } catch {
+      // The process ended while it was read.
+    }
+  }
+  return children;
+}
+
+async function waitForChild(parent: number): Promise<{ pid: number; args: string[] }> {
+  for (let tries = 0; tries < 500; tries++) {
+    const [child] = childrenOf(parent);
+    if (child !== undefined) {
+      return child;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error(`process ${parent} started no child`);
+}
+
+describe.runIf(process.platform === 'linux')(
+  'bulk commands in a process of their own',
+  { timeout: 60_000 },
+  () => {
+    let dir = '';
+    let launcher: ChildProcess | null = null;
+    beforeEach(() => {
+      dir = mkdtempSync(join(tmpdir(), 'concord-bulk-'));
+    });
+    afterEach(() => {
+      launcher?.kill('SIGKILL');
+      launcher = null;
+      rmSync(dir, { recursive: true, force: true });
+    });
+
+    it('starts `concord analyze` with its own collection, waits for it, and ends it with a signal', async () => {
+      const input = join(dir, 'in.jsonl');
+      writeFileSync(input, `${JSON.stringify({ id: 'a', text: '建议提高公交覆盖率。' })}\n`);
+      // Nothing reads the output pipe: the analysis waits to open it, for as long as the test needs.
+      const output = join(dir, 'out.jsonl');
+      execFileSync('mkfifo', [output]);
+      const parent = spawn(process.execPath, [BIN, '--json', 'analyze', '--in', input, '--out', output], {
+        stdio: 'ignore',
+      });
+      launcher = parent;
+      const child = await waitForChild(parent.pid!);
+      expect(child.args).toContain('--single-threaded-gc');
+      expect(child.args.slice(-6)).toEqual(['--json', 'analyze', '--in', input, '--out', output]);
+      expect(parent.exitCode).toBeNull();
+
+      const exited = once(parent, 'exit');
+      parent.kill('SIGTERM');
+      const [code, signal] = (await exited) as [number | null, NodeJS.Signals | null];
+      expect({ code, signal }).toEqual({ code: null, signal: 'SIGTERM' });
+      expect(existsSync(`/proc/${child.pid}`)).toBe(false);
+    });
+
+    it('passes on the exit code and the output of the command it started', async () => {
+      const parent = spawn(
+        process.execPath,
+        [BIN, 'analyze', '--in', join(dir, 'missing.jsonl'), '--out', join(dir, 'o')],
+        {
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
+      launcher = parent;
+      let stderr = '';
+      parent.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      const [code] = (await once(parent, 'exit')) as [number | null];
+      expect(code).toBe(1);
+      expect(stderr).toContain(`No such file: ${join(dir, 'missing.jsonl')}`);
+    });
+
+    it('runs other commands in the launching process itself', async () => {
+      const parent = spawn(process.execPath, [BIN, '--help'], { stdio: ['ignore', 'pipe', 'ignore'] });
+      launcher = parent;
+      let stdout = '';
+      parent.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+      const seen: string[][] = [];
+      const watch = setInterval(() => seen.push(...childrenOf(parent.pid!).map((c) => c.args)), 5);
+      const [code] = (await once(parent, 'exit')) as [number | null];
+      clearInterval(watch);
+      expect(code).toBe(0);
+      expect(stdout).toContain('analyze');
+      expect(seen.filter((args) => args.includes(BIN))).toEqual([]);
+    });
+  },
+);
