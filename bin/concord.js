@@ -16,7 +16,10 @@ const OWN_GC = '--single-threaded-gc';
 const args = process.argv.slice(2);
 const command = args.find((arg) => !arg.startsWith('-'));
 
-if (command !== undefined && BULK_COMMANDS.has(command) && !process.execArgv.includes(OWN_GC)) {
+/** Under a debugger (`node --inspect …`) the command runs here, where the debugger is. */
+const debugged = process.execArgv.some((arg) => arg.startsWith('--inspect'));
+
+if (command !== undefined && BULK_COMMANDS.has(command) && !debugged && !process.execArgv.includes(OWN_GC)) {
   const child = spawn(
     process.execPath,
     [...process.execArgv, OWN_GC, fileURLToPath(import.meta.url), ...args],

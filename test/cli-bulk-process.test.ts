@@ -99,6 +99,27 @@ describe.runIf(process.platform === 'linux')(
       expect(stderr).toContain(`No such file: ${join(dir, 'missing.jsonl')}`);
     });
 
+    it('keeps a bulk command under a debugger in the process the debugger is attached to', async () => {
+      const input = join(dir, 'in.jsonl');
+      writeFileSync(input, `${JSON.stringify({ id: 'a', text: 'Add a bike lane.' })}\n`);
+      const output = join(dir, 'out.jsonl');
+      execFileSync('mkfifo', [output]);
+      const parent = spawn(
+        process.execPath,
+        ['--inspect=127.0.0.1:0', BIN, 'analyze', '--in', input, '--out', output],
+        { stdio: 'ignore' },
+      );
+      launcher = parent;
+      const seen: string[][] = [];
+      for (let look = 0; look < 50; look++) {
+        seen.push(...childrenOf(parent.pid!).map((child) => child.args));
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      expect(seen.filter((args) => args.includes(BIN))).toEqual([]);
+      // Still waiting for the output pipe: the analysis itself runs here.
+      expect(parent.exitCode).toBeNull();
+    });
+
     it('runs other commands in the launching process itself', async () => {
       const parent = spawn(process.execPath, [BIN, '--help'], { stdio: ['ignore', 'pipe', 'ignore'] });
       launcher = parent;
