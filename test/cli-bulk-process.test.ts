@@ -56,6 +56,12 @@ describe.runIf(process.platform === 'linux')(
       dir = mkdtempSync(join(tmpdir(), 'concord-bulk-'));
     });
     afterEach(() => {
+      // A command left waiting on its pipe goes too, not only the launcher.
+      if (launcher?.pid !== undefined) {
+        for (const child of childrenOf(launcher.pid)) {
+          process.kill(child.pid, 'SIGKILL');
+        }
+      }
       launcher?.kill('SIGKILL');
       launcher = null;
       rmSync(dir, { recursive: true, force: true });
