@@ -10,6 +10,7 @@ import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runCli } from './cli.ts';
 
 const BIN = new URL('../bin/concord.js', import.meta.url).pathname;
 
@@ -46,6 +47,18 @@ async function waitForChild(parent: number): Promise<{ pid: number; args: string
   throw new Error(`process ${parent} started no child`);
 }
 
+/**
+ * An input of one comment, and an output that is a named pipe nothing reads: an analysis of them waits
+ * to open its output for as long as the test needs.
+ */
+function waitingAnalysis(dir: string, text: string): { input: string; output: string } {
+  const input = join(dir, 'in.jsonl');
+  writeFileSync(input, `${JSON.stringify({ id: 'a', text })}\n`);
+  const output = join(dir, 'out.jsonl');
+  execFileSync('mkfifo', [output]);
+  return { input, output };
+}
+
 describe.runIf(process.platform === 'linux')(
   'bulk commands in a process of their own',
   { timeout: 60_000 },
@@ -68,11 +81,7 @@ describe.runIf(process.platform === 'linux')(
     });
 
     it('starts `concord analyze` with its own collection, waits for it, and ends it with a signal', async () => {
-      const input = join(dir, 'in.jsonl');
-      writeFileSync(input, `${JSON.stringify({ id: 'a', text: '建议提高公交覆盖率。' })}\n`);
-      // Nothing reads the output pipe: the analysis waits to open it, for as long as the test needs.
-      const output = join(dir, 'out.jsonl');
-      execFileSync('mkfifo', [output]);
+      const { input, output } = waitingAnalysis(dir, '建议提高公交覆盖率。');
       const parent = spawn(process.execPath, [BIN, '--json', 'analyze', '--in', input, '--out', output], {
         stdio: 'ignore',
       });
@@ -90,26 +99,14 @@ describe.runIf(process.platform === 'linux')(
     });
 
     it('passes on the exit code and the output of the command it started', async () => {
-      const parent = spawn(
-        process.execPath,
-        [BIN, 'analyze', '--in', join(dir, 'missing.jsonl'), '--out', join(dir, 'o')],
-        {
-          stdio: ['ignore', 'pipe', 'pipe'],
-        },
-      );
-      launcher = parent;
-      let stderr = '';
-      parent.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-      const [code] = (await once(parent, 'exit')) as [number | null];
-      expect(code).toBe(1);
-      expect(stderr).toContain(`No such file: ${join(dir, 'missing.jsonl')}`);
+      const missing = join(dir, 'missing.jsonl');
+      const result = await runCli(['analyze', '--in', missing, '--out', join(dir, 'o')], {});
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain(`No such file: ${missing}`);
     });
 
     it('keeps a bulk command under a debugger in the process the debugger is attached to', async () => {
-      const input = join(dir, 'in.jsonl');
-      writeFileSync(input, `${JSON.stringify({ id: 'a', text: 'Add a bike lane.' })}\n`);
-      const output = join(dir, 'out.jsonl');
-      execFileSync('mkfifo', [output]);
+      const { input, output } = waitingAnalysis(dir, 'Add a bike lane.');
       const parent = spawn(
         process.execPath,
         ['--inspect=127.0.0.1:0', BIN, 'analyze', '--in', input, '--out', output],
