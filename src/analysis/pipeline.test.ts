@@ -3,7 +3,7 @@ import { findDuplicates } from './dedupe/cluster.ts';
 import { exactHash } from './normalize.ts';
 import type { AnalysisRows, RowValues } from './parallel/rows.ts';
 import { rowValues } from './parallel/rows.ts';
-import type { AnalysisInput, CorpusProgress, RecordAnalysis } from './pipeline.ts';
+import type { AnalysisInput, CorpusChunk, CorpusProgress, RecordAnalysis } from './pipeline.ts';
 import {
   analyzeCorpus,
   analyzeCorpusClusters,
@@ -366,55 +366,88 @@ describe('analyzeCorpus', () => {
   });
 });
 
+/** The JSON Lines of `records` in blocks of `size` records. */
+function jsonlBlocks(records: readonly AnalysisInput[], size: number): CorpusChunk[] {
+  const blocks: CorpusChunk[] = [];
+  for (let from = 0; from < records.length; from += size) {
+    const lines = records
+      .slice(from, from + size)
+      .map((r) => JSON.stringify({ id: r.id, text: r.text, target: r.target }));
+    blocks.push({
+      jsonl: new TextEncoder().encode(`${lines.join('\n')}\n`),
+      firstLine: from + 1,
+      source: 'a.jsonl',
+    });
+  }
+  return blocks;
+}
+
+/** Expects the written `chunks` to be the lines of `records`, as analyzeCorpus gives them. */
+async function expectLinesOf(
+  chunks: readonly Uint8Array[],
+  records: readonly AnalysisInput[],
+): Promise<void> {
+  const out = Buffer.concat(chunks)
+    .toString('utf8')
+    .trimEnd()
+    .split('\n')
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+  expect(out.map((o) => o.id)).toEqual(records.map((r) => r.id));
+  expect(Object.keys(out[0]!)).toEqual([
+    'id',
+    'cluster',
+    'clusterSize',
+    'duplicateOf',
+    'topics',
+    'stance',
+    'quality',
+    'keyphrases',
+    'figures',
+  ]);
+  const objects = await analyzeCorpus(records, { workers: 0 });
+  out.forEach((o, i) => {
+    const r = objects[i]!;
+    expect(o).toEqual({
+      id: r.id,
+      cluster: r.cluster,
+      clusterSize: r.clusterSize,
+      duplicateOf: r.duplicateOf,
+      topics: r.topics,
+      stance: { label: r.stance.label, score: r.stance.score },
+      quality: r.quality,
+      keyphrases: r.keyphrases,
+      figures: r.figures,
+    });
+  });
+}
+
 describe('analyzeCorpusToJsonLines', () => {
   it('writes one line per record in input order from JSON Lines blocks parsed by the workers', async () => {
     const records = campaign();
-    const lines = records.map((r) => JSON.stringify({ id: r.id, text: r.text, target: r.target }));
-    const half = Math.floor(lines.length / 2);
-    const encode = (part: string[]): Uint8Array => new TextEncoder().encode(`${part.join('\n')}\n`);
     const chunks: Uint8Array[] = [];
-    const summary = await analyzeCorpusToJsonLines(
-      [
-        { jsonl: encode(lines.slice(0, half)), firstLine: 1, source: 'a.jsonl' },
-        { jsonl: encode(lines.slice(half)), firstLine: half + 1, source: 'a.jsonl' },
-      ],
-      { workers: 0, write: (data) => void chunks.push(data.slice()) },
-    );
-    const text = Buffer.concat(chunks).toString('utf8');
-    const out = text
-      .trimEnd()
-      .split('\n')
-      .map((line) => JSON.parse(line) as Record<string, unknown>);
-    expect(out.map((o) => o.id)).toEqual(records.map((r) => r.id));
-    expect(Object.keys(out[0]!)).toEqual([
-      'id',
-      'cluster',
-      'clusterSize',
-      'duplicateOf',
-      'topics',
-      'stance',
-      'quality',
-      'keyphrases',
-      'figures',
-    ]);
-    const objects = await analyzeCorpus(records, { workers: 0 });
-    out.forEach((o, i) => {
-      const r = objects[i]!;
-      expect(o).toEqual({
-        id: r.id,
-        cluster: r.cluster,
-        clusterSize: r.clusterSize,
-        duplicateOf: r.duplicateOf,
-        topics: r.topics,
-        stance: { label: r.stance.label, score: r.stance.score },
-        quality: r.quality,
-        keyphrases: r.keyphrases,
-        figures: r.figures,
-      });
+    const summary = await analyzeCorpusToJsonLines(jsonlBlocks(records, Math.floor(records.length / 2)), {
+      workers: 0,
+      write: (data) => void chunks.push(data.slice()),
     });
+    await expectLinesOf(chunks, records);
     expect(summary).toMatchObject({ records: records.length, workers: 0 });
     expect(summary.clusters).toBeGreaterThanOrEqual(2);
     expect(summary.reused).toBeGreaterThan(0);
+  });
+
+  it('writes the line of a copy whose first record another worker analysed', async () => {
+    // Copies of the same texts in every block, the blocks shared by two workers in whatever order.
+    const records = campaigns(12);
+    const chunks: Uint8Array[] = [];
+    const summary = await analyzeCorpusToJsonLines(jsonlBlocks(records, 16), {
+      workers: 2,
+      write: (data) => void chunks.push(data.slice()),
+    });
+    await expectLinesOf(chunks, records);
+    expect(summary).toMatchObject({ records: records.length, workers: 2 });
+    // Each worker analyses a text once at most, whatever the order the blocks were taken in.
+    const distinct = new Set(records.map((r) => `${r.target ?? ''}\u0000${r.text}`)).size;
+    expect(summary.reused).toBeGreaterThanOrEqual(records.length - 2 * distinct);
   });
 
   it('writes ids that JSON must escape, and refers to them as clusters and originals', async () => {

@@ -4,7 +4,9 @@
  * 1. Analyse: chunks of records go to the workers (the least busy first, two chunks in flight per
  *    worker), which tokenise, score, extract and compute each text's MinHash band keys and shingle set;
  *    results come back as typed arrays. Each worker writes the shingles to a file of its own, in a
- *    temporary directory of the run.
+ *    temporary directory of the run. For results as lines, the workers share a table of the texts they
+ *    have analysed (claims.ts): a record whose target and text an earlier record holds, analysed by the
+ *    other worker or long before, is not analysed again, and gets that record's line and signature.
  * 2. Verify: the band keys show which texts share a bucket with another (`planClustering`). The analysis
  *    workers end, and with them what they held; fresh threads read those texts' shingles from the
  *    workers' files and send them as sets, packed, chunk by chunk in order. (A corpus analysed on this
@@ -30,6 +32,7 @@ import {
   removeScratchDirectory,
   removeScratchDirectoryLater,
 } from '../../runtime/set-file.ts';
+import { createClaims } from './claims.ts';
 import { packBatches } from './pack-batches.ts';
 import { AnalysisPool, defaultWorkerCount } from './pool.ts';
 import type {
@@ -203,9 +206,12 @@ async function runCorpus(
   const setDirectory = workers > 0 ? makeScratchDirectory('concord-analysis-') : null;
   /** Set when the run is returned: its caller then awaits the removal of the scratch directory. */
   let returned = false;
+  // Lines are written once every chunk is in: a record may then take an earlier one's line, whichever
+  // thread analysed it.
+  const claims = format === 'json' ? createClaims() : null;
   const pool = new AnalysisPool(
     workers,
-    { context, signature, setDirectory },
+    { context, signature, setDirectory, claims },
     { youngGenerationMb: ANALYSIS_YOUNG_GENERATION_MB },
   );
   /** A worker clustering part of the texts, for large corpora. */
@@ -327,6 +333,7 @@ async function runCorpus(
         shingleCounts: reply.shingleCounts,
       })),
     );
+    copySignatures(chunks, bases, signatures);
     // The joined arrays are copies (unless there was one chunk): let the chunks' own go.
     if (chunks.length > 1) {
       for (const reply of chunks) {
@@ -515,6 +522,30 @@ async function runCorpus(
       removeScratchDirectory(setDirectory);
     }
   }
+}
+
+/**
+ * Gives each record left to an earlier one (`AnalyzeReply.copies`) that record's band keys, exact hash
+ * and shingle count in the joined signatures: it is then an exact duplicate of the earliest copy, as if
+ * it had been analysed.
+ */
+function copySignatures(
+  chunks: readonly AnalyzeReply[],
+  bases: readonly number[],
+  signatures: SignatureChunk,
+): void {
+  const { bands, bandKeys, exactHashes, shingleCounts } = signatures;
+  chunks.forEach((reply, c) => {
+    const copies = reply.copies;
+    for (let t = 0; copies !== undefined && t < copies.length; t += 3) {
+      const i = bases[c]! + copies[t]!;
+      const original = bases[copies[t + 1]!]! + copies[t + 2]!;
+      bandKeys.copyWithin(i * bands, original * bands, (original + 1) * bands);
+      exactHashes[2 * i] = exactHashes[2 * original]!;
+      exactHashes[2 * i + 1] = exactHashes[2 * original + 1]!;
+      shingleCounts[i] = shingleCounts[original]!;
+    }
+  });
 }
 
 /** Runs `run` over each worker's items, at most IN_FLIGHT_PER_WORKER at a time per worker. */
@@ -894,15 +925,29 @@ async function writeLines(run: CorpusRun, options: LineWriting): Promise<void> {
   };
   let i = 0;
   for (const reply of run.chunks) {
-    const lines = reply.lines!;
     const ends = reply.lineEnds!;
+    const copies = reply.copies;
+    /** The next record of the chunk left to an earlier one, at `copies[nextCopy]`. */
+    let nextCopy = 0;
     let from = 0;
     for (let k = 0; k < reply.count; k++, i++) {
       const representative = representativeOf[i]!;
       const original = exactDuplicateOf[i]!;
       const to = ends[k]!;
+      // The tail is in this chunk's lines, or in those of the earlier record's chunk.
+      let lines = reply.lines!;
+      let tailFrom = from;
+      let tailTo = to;
+      if (copies !== undefined && copies[nextCopy] === k) {
+        const held = run.chunks[copies[nextCopy + 1]!]!;
+        const index = copies[nextCopy + 2]!;
+        lines = held.lines!;
+        tailFrom = index === 0 ? 0 : held.lineEnds![index - 1]!;
+        tailTo = held.lineEnds![index]!;
+        nextCopy += 3;
+      }
       // The line's bytes besides its tail: the fixed parts, three ids at most and a size of 10 digits.
-      const need = LINE_PARTS + 3 * ids.longest + 10 + (to - from);
+      const need = LINE_PARTS + 3 * ids.longest + 10 + (tailTo - tailFrom);
       if (used + need > batch.length) {
         await flush();
         if (need > batch.length) {
@@ -919,8 +964,8 @@ async function writeLines(run: CorpusRun, options: LineWriting): Promise<void> {
       used = put(DUPLICATE_FIELD, batch, used);
       used = original === -1 ? put(NULL, batch, used) : ids.write(original, batch, used);
       batch[used++] = 0x2c;
-      batch.set(lines.subarray(from, to), used);
-      used += to - from;
+      batch.set(lines.subarray(tailFrom, tailTo), used);
+      used += tailTo - tailFrom;
       batch[used++] = 0x0a;
       from = to;
     }

@@ -17,6 +17,11 @@ export interface WorkerInit {
    * for (the pipeline removes it); without one, it keeps them in memory.
    */
   setDirectory?: string | null;
+  /**
+   * Texts claimed by the threads of the run (`createClaims`), for results as lines: a record whose text
+   * an earlier record holds is left to it (`AnalyzeReply.copies`).
+   */
+  claims?: SharedArrayBuffer | null;
 }
 
 /**
@@ -118,6 +123,13 @@ export interface AnalyzeReply {
   /** Format 'json': the records' line tails, UTF-8, record k ending at `lineEnds[k]`. */
   lines?: Uint8Array;
   lineEnds?: Uint32Array;
+  /**
+   * Format 'json': records left to an earlier record with the same target and text, analysed by another
+   * thread or long before (see `WorkerInit.claims`), as triples: the record's index in this chunk, and
+   * the job and index of the earlier one. Their line tails are empty, and their signatures zero: both are
+   * the earlier record's.
+   */
+  copies?: Int32Array;
   /** Format 'json': the records' ids as JSON strings, UTF-8, record k's ending at `idEnds[k]`. */
   idJson?: Uint8Array;
   idEnds?: Uint32Array;

@@ -32,6 +32,7 @@ import type {
   WorkerReply,
   WorkerTask,
 } from './protocol.ts';
+import { TextClaims } from './claims.ts';
 import type { RowValues } from './rows.ts';
 import { ROW_NUMBERS, rowValues } from './rows.ts';
 import { readJsonLines } from './records.ts';
@@ -69,6 +70,7 @@ export function chunkPart(reply: AnalyzeReply, local: Int32Array, base: number):
 const READ_THROUGH = 65_536;
 
 const NO_BAND_KEYS = new Uint32Array(0);
+const NO_BYTES = new Uint8Array(0);
 
 /**
  * The results of one text (and target), shared by every record of it: made when the text is first
@@ -96,7 +98,14 @@ class Remembered {
   setAt = 0;
   setSize = 0;
 
-  /** `fresh`: the text's index among the new texts of its chunk. */
+  /**
+   * The earlier record that holds the text (`TextClaims`), when it was analysed elsewhere: its job and
+   * index in its chunk; -1 when the text is analysed here.
+   */
+  copyJob = -1;
+  copyIndex = -1;
+
+  /** `fresh`: the text's index among the new texts of its chunk (-1 for a copy). */
   constructor(readonly fresh: number) {}
 }
 
@@ -299,6 +308,7 @@ export class AnalysisRunner {
   private readonly context: AnalysisContext;
   private readonly signature: ResolvedSignatureOptions;
   private readonly sets: SetStore;
+  private readonly claims: TextClaims | null;
   private readonly remembered: TextMemory<Remembered>;
   /** Where the tails of remembered texts go, a space per generation. */
   private readonly tails = new TailSpaces();
@@ -325,6 +335,7 @@ export class AnalysisRunner {
     this.context = init.context;
     this.signature = resolveSignatureOptions(init.signature);
     this.sets = init.setDirectory ? new FileSetStore(init.setDirectory) : new MemorySetStore();
+    this.claims = init.claims ? new TextClaims(init.claims) : null;
   }
 
   /** The space of the newest generation of remembered texts. */
@@ -412,6 +423,7 @@ export class AnalysisRunner {
       rows: format === 'rows' ? { strings: [], numbers: new Float64Array(capacity * ROW_NUMBERS) } : null,
       ids: json ? null : [],
       lines: json ? new LineWriter(capacity, this.lineSpace) : null,
+      copies: [],
       // As JSON text when results go as lines: that is all the output needs of them.
       idJson: json ? new LineWriter(capacity, this.idSpace) : null,
     };
@@ -419,7 +431,7 @@ export class AnalysisRunner {
     const setsAt = this.sets.size;
     this.spool.length = 0;
     for (let from = 0; from < records.length; from += SLICE) {
-      this.analyzeSlice(records.slice(from, from + SLICE), from, runs, out, setsAt);
+      this.analyzeSlice(records.slice(from, from + SLICE), task.job, from, runs, out, setsAt);
     }
     if (this.sets.append(this.spool.kept()) !== setsAt) {
       throw new AppError('internal', 'the shingle store moved while a chunk was analysed');
@@ -458,6 +470,10 @@ export class AnalysisRunner {
       reply.idJson = encodedIds.lines;
       reply.idEnds = encodedIds.lineEnds;
       transfer.push(encoded.lines.buffer as ArrayBuffer, encoded.lineEnds.buffer as ArrayBuffer);
+      if (out.copies.length > 0) {
+        reply.copies = Int32Array.from(out.copies);
+        transfer.push(reply.copies.buffer as ArrayBuffer);
+      }
       transfer.push(encodedIds.lines.buffer as ArrayBuffer, encodedIds.lineEnds.buffer as ArrayBuffer);
     } else if (out.rows !== null) {
       const numbers = out.rows.numbers.slice(0, count * ROW_NUMBERS);
@@ -471,11 +487,12 @@ export class AnalysisRunner {
   }
 
   /**
-   * Analyses a slice of a chunk's records, from record `first` of the chunk (whose Han runs are `runs`),
-   * into the chunk's output; the chunk's sets start at `setsAt`.
+   * Analyses a slice of a chunk's records, from record `first` of the chunk `job` (whose Han runs are
+   * `runs`), into the chunk's output; the chunk's sets start at `setsAt`.
    */
   private analyzeSlice(
     records: readonly AnalysisInput[],
+    job: number,
     first: number,
     runs: PreparedRuns,
     out: ChunkOutput,
@@ -488,13 +505,22 @@ export class AnalysisRunner {
     // text is new, analysed once for all of them.
     const found = new Array<Remembered>(count);
     const fresh: number[] = [];
+    // Texts held by earlier records are looked for among the claims only for results as lines.
+    const claims = out.lines === null ? null : this.claims;
     for (let i = 0; i < count; i++) {
       const record = records[i]!;
       const reusable = isReusable(record);
       let entry = reusable ? this.remembered.get(record.target ?? '', record.text) : undefined;
       if (entry === undefined) {
-        entry = new Remembered(fresh.length);
-        fresh.push(i);
+        if (reusable && claims !== null && !claims.claim(record.target ?? '', record.text, job, first + i)) {
+          entry = new Remembered(-1);
+          entry.copyJob = claims.job;
+          entry.copyIndex = claims.index;
+          entry.done = true;
+        } else {
+          entry = new Remembered(fresh.length);
+          fresh.push(i);
+        }
         if (reusable) {
           this.remembered.set(record.target ?? '', record.text, entry);
         }
@@ -524,6 +550,12 @@ export class AnalysisRunner {
         out.ids.push(record.id);
       } else {
         out.idJson!.add(JSON.stringify(record.id));
+      }
+      if (entry.copyJob !== -1) {
+        // The earlier record's results, filled in where the lines are written.
+        out.copies.push(k, entry.copyJob, entry.copyIndex);
+        out.lines!.addBytes(NO_BYTES, 0, 0);
+        continue;
       }
       out.retained.at[k] = entry.setAt;
       out.retained.size[k] = entry.setSize;
@@ -687,6 +719,8 @@ interface ChunkOutput {
   ids: string[] | null;
   lines: LineWriter | null;
   idJson: LineWriter | null;
+  /** Records left to an earlier one (`AnalyzeReply.copies`), three numbers each. */
+  copies: number[];
 }
 
 /**
