@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from './cli.ts';
+import { ANALYZE_LINE_FIELDS } from './analyze-output.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'concord-analyze-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -74,17 +75,7 @@ describe('concord analyze', { timeout: 120_000 }, () => {
     expect(summary.maxRssMiB).toBeGreaterThan(0);
     const lines = readOutput(out);
     expect(lines.map((l) => l.id)).toEqual(COMMENTS.map((c) => c.id));
-    expect(Object.keys(lines[0]!)).toEqual([
-      'id',
-      'cluster',
-      'clusterSize',
-      'duplicateOf',
-      'topics',
-      'stance',
-      'quality',
-      'keyphrases',
-      'figures',
-    ]);
+    expect(Object.keys(lines[0]!)).toEqual(ANALYZE_LINE_FIELDS);
     const byId = new Map(lines.map((l) => [l.id, l]));
     expect(byId.get('z1')).toMatchObject({ cluster: 'z1', clusterSize: 3, duplicateOf: null });
     expect(byId.get('z2')).toMatchObject({ cluster: 'z1', clusterSize: 3, duplicateOf: 'z1' });

@@ -15,6 +15,7 @@ import { trainStanceModel } from './stance/model.ts';
 import { tokenize } from './tokenize.ts';
 import { trainTopicModel } from './topics/model.ts';
 import type { Taxonomy } from './topics/taxonomy.ts';
+import { ANALYZE_LINE_FIELDS } from '../../test/analyze-output.ts';
 
 const taxonomy: Taxonomy = {
   topics: [
@@ -393,17 +394,7 @@ async function expectLinesOf(
     .split('\n')
     .map((line) => JSON.parse(line) as Record<string, unknown>);
   expect(out.map((o) => o.id)).toEqual(records.map((r) => r.id));
-  expect(Object.keys(out[0]!)).toEqual([
-    'id',
-    'cluster',
-    'clusterSize',
-    'duplicateOf',
-    'topics',
-    'stance',
-    'quality',
-    'keyphrases',
-    'figures',
-  ]);
+  expect(Object.keys(out[0]!)).toEqual(ANALYZE_LINE_FIELDS);
   const objects = await analyzeCorpus(records, { workers: 0 });
   out.forEach((o, i) => {
     const r = objects[i]!;
