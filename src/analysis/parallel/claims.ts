@@ -1,15 +1,15 @@
 /*
  * Texts claimed by the analysis threads of one run, in memory they share: by a 64-bit hash of a record's
  * target and text, the first record that was analysed with them (its chunk's job and its index in the
- * chunk). Each thread remembers the texts it has analysed lately; a copy whose first record went to
- * another thread, or came too long ago, would be analysed again. With the claims, a thread that meets a
- * text claimed for an earlier record in the input leaves it to that record: its line is that record's
- * (the results of a record depend on its target and text alone), copied when the lines are written.
+ * chunk). A thread that meets a text claimed for an earlier record in the input, whichever thread
+ * analysed it and however long ago, leaves it to that record: its line is that record's (the results of a
+ * record depend on its target and text alone), copied when the lines are written. The threads then keep
+ * no memory of recent texts of their own (runner.ts), until the table is full.
  *
  * A slot is four 32-bit values: its state (empty, being written, or written with the record's job), the
  * two halves of the hash, and the record's index in its chunk. A thread that finds a slot being written
  * takes the text as unclaimed and analyses it: a copy analysed twice gives the same result. Once three
- * quarters of the slots are taken, no text is claimed any more. Two different texts share a hash with a
+ * quarters of the slots are taken, no text is claimed any more (`full`). Two different texts share a hash with a
  * chance of one in 2^64: over a million distinct texts, one run in about 37 million would hold such a pair.
  */
 import { fmix32 } from '../normalize.ts';
@@ -49,6 +49,11 @@ export class TextClaims {
     this.mask = slots - 1;
     this.limit = Math.floor(slots * 0.75);
     this.countAt = slots * INTS_A_SLOT;
+  }
+
+  /** No more texts can be claimed (those claimed are still found). */
+  get full(): boolean {
+    return Atomics.load(this.table, this.countAt) >= this.limit;
   }
 
   /**

@@ -265,7 +265,7 @@ describe('AnalysisRunner', () => {
     expect(copying.shingleCounts[1]).toBe(0);
     expect(copying.exactHashes.subarray(2, 4)).toEqual(new Uint32Array(2));
     expect(strings(copying.idJson!, copying.idEnds!)).toEqual(inputs.map((r) => JSON.stringify(r.id)));
-    // A later copy in the same runner comes from its memory, still left to chunk 4.
+    // A later copy in the same runner is left to chunk 4 as well.
     const again = third.run(jsonlTask(6, [records[0]!])).reply as AnalyzeReply;
     expect(Array.from(again.copies!)).toEqual([0, 4, 1]);
     // Results as objects are the runner's own.
@@ -273,6 +273,62 @@ describe('AnalysisRunner', () => {
       .reply as AnalyzeReply;
     expect(objects.copies).toBeUndefined();
     expect(objects.analyses).toEqual([analyzeRecord(records[0]!)]);
+  });
+
+  it('writes the lines of a chunk of many slices right when the claims stand in for its memory', () => {
+    const run = new AnalysisRunner({
+      context: {},
+      signature: DEFAULT_SIGNATURE_OPTIONS,
+      claims: createClaims(1024),
+    });
+    // 60 texts over 500 records, long enough that a slice's line tails outgrow their first space.
+    const texts = Array.from(
+      { length: 60 },
+      (_, k) => `第${k}条：${'建议将公交分担率提高到60%，理由是通勤时间过长。'.repeat(40)}Route ${k}.`,
+    );
+    const many = Array.from({ length: 500 }, (_, n) => ({
+      id: `m${n}`,
+      text: texts[(n * 7) % 60]!,
+      target: null,
+    }));
+    const analyzed = run.run(jsonlTask(3, many)).reply as AnalyzeReply;
+    const firstOf = new Map<string, number>();
+    const expected: number[] = [];
+    many.forEach((r, n) => {
+      const first = firstOf.get(r.text);
+      if (first === undefined) {
+        firstOf.set(r.text, n);
+      } else {
+        expected.push(n, 3, first);
+      }
+    });
+    expect(Array.from(analyzed.copies!)).toEqual(expected);
+    expect(analyzed.reused).toBe(500 - 60);
+    const copies = new Set(expected.filter((_, k) => k % 3 === 0));
+    expect(tails(analyzed)).toEqual(many.map((r, n) => (copies.has(n) ? '' : lineTail(analyzeRecord(r)))));
+  });
+
+  it('finds repeated texts in its memory once no more texts can be claimed', () => {
+    // Four slots: three claims fill the table.
+    const run = new AnalysisRunner({
+      context: {},
+      signature: DEFAULT_SIGNATURE_OPTIONS,
+      claims: createClaims(4),
+    });
+    const texts = ['建议增加公交线路', 'Please extend the bus lines', '反对收费', '支持第三条'];
+    const at = (id: string, k: number): AnalysisInput => ({ id, text: texts[k]!, target: null });
+    const first = run.run(jsonlTask(1, [at('1', 0), at('2', 1), at('3', 2)])).reply as AnalyzeReply;
+    expect(first.reused).toBe(0);
+    // Text 0 is still found among the claims; text 3, claimed by no one, is remembered.
+    const chunk = [at('4', 3), at('5', 0), at('6', 3)];
+    const second = run.run(jsonlTask(2, chunk)).reply as AnalyzeReply;
+    expect(Array.from(second.copies!)).toEqual([1, 1, 0]);
+    expect(second.reused).toBe(2);
+    expect(tails(second)).toEqual([
+      lineTail(analyzeRecord(chunk[0]!)),
+      '',
+      lineTail(analyzeRecord(chunk[2]!)),
+    ]);
   });
 
   it('reuses the line of a text kept through generations of its memory', () => {

@@ -5,7 +5,9 @@
  * pipeline runs one on its own thread.
  *
  * Identical texts are common in mass campaigns (a form letter sent unchanged), so a record whose text and
- * target equal a recent one's reuses its analysis and signature instead of computing them again.
+ * target equal a recent one's reuses its analysis and signature instead of computing them again. For
+ * results as lines, the threads' shared claims (claims.ts) find the texts of all earlier records, and a
+ * thread keeps no memory of its own until no more texts can be claimed.
  */
 import { AppError, isAppError } from '../../domain/errors.ts';
 import { PartitionClusterer } from '../dedupe/cluster.ts';
@@ -312,6 +314,12 @@ export class AnalysisRunner {
   private readonly remembered: TextMemory<Remembered>;
   /** Where the tails of remembered texts go, a space per generation. */
   private readonly tails = new TailSpaces();
+  /**
+   * Where the tails of a slice's new texts go when they are not remembered (the claims stand in for the
+   * memory): each is copied to the chunk's lines within its slice, so the space is used again slice after
+   * slice.
+   */
+  private readonly sliceTails = new Utf8Buffer(TAIL_SPACE_BYTES);
   private readonly spool = new Spool();
   /** Where a chunk's lines and ids are written before they leave as a copy of what was written. */
   private readonly lineSpace = new Utf8Buffer(1 << 20);
@@ -505,12 +513,16 @@ export class AnalysisRunner {
     // text is new, analysed once for all of them.
     const found = new Array<Remembered>(count);
     const fresh: number[] = [];
-    // Texts held by earlier records are looked for among the claims only for results as lines.
+    // Texts held by earlier records are looked for among the claims only for results as lines. The
+    // claims find the texts of every earlier record, whichever thread analysed it; the memory of recent
+    // texts is then not kept (looking texts up twice, and keeping them and their entries alive, cost
+    // more than it saved), until no more texts can be claimed.
     const claims = out.lines === null ? null : this.claims;
+    const remember = claims === null || claims.full;
     for (let i = 0; i < count; i++) {
       const record = records[i]!;
       const reusable = isReusable(record);
-      let entry = reusable ? this.remembered.get(record.target ?? '', record.text) : undefined;
+      let entry = reusable && remember ? this.remembered.get(record.target ?? '', record.text) : undefined;
       if (entry === undefined) {
         if (reusable && claims !== null && !claims.claim(record.target ?? '', record.text, job, first + i)) {
           entry = new Remembered(-1);
@@ -521,7 +533,7 @@ export class AnalysisRunner {
           entry = new Remembered(fresh.length);
           fresh.push(i);
         }
-        if (reusable) {
+        if (reusable && remember) {
           this.remembered.set(record.target ?? '', record.text, entry);
         }
       }
@@ -537,11 +549,17 @@ export class AnalysisRunner {
     const setsBase = setsAt + this.spool.keep(sets.values);
     const docs = texts.length === 0 ? [] : tokenizeAll(texts, { runs, at: fresh.map((i) => first + i) });
     const { bands } = this.signature;
+    let tails = this.sliceTails;
+    if (remember) {
+      tails = this.tailSpace();
+    } else {
+      tails.used = 0;
+    }
     for (let i = 0; i < count; i++) {
       const record = records[i]!;
       const entry = found[i]!;
       if (!entry.done) {
-        this.analyzeFresh(record, entry, signatures, docs[entry.fresh]!);
+        this.analyzeFresh(record, entry, signatures, docs[entry.fresh]!, tails);
         entry.setAt = setsBase + sets.offsets[entry.fresh]!;
         entry.setSize = sets.offsets[entry.fresh + 1]! - sets.offsets[entry.fresh]!;
       }
@@ -582,12 +600,13 @@ export class AnalysisRunner {
     }
   }
 
-  /** Analyses the first record of a new text and fills in its entry. */
+  /** Analyses the first record of a new text and fills in its entry; a line tail goes to `tails`. */
   private analyzeFresh(
     record: AnalysisInput,
     entry: Remembered,
     signatures: SignatureChunk,
     doc: TokenizedText,
+    tails: Utf8Buffer,
   ): void {
     const json = this.format === 'json';
     const m = entry.fresh;
@@ -599,10 +618,9 @@ export class AnalysisRunner {
     const textHash = json ? '' : shingles === 0 ? exactHash(record.text) : hex(high) + hex(low);
     const analysis = analyzeTokenized(record, doc, this.context, textHash);
     if (json) {
-      const space = this.tailSpace();
-      entry.tailAt = space.write(lineTail(analysis));
-      entry.tailLength = space.used - entry.tailAt;
-      entry.tailSpace = space;
+      entry.tailAt = tails.write(lineTail(analysis));
+      entry.tailLength = tails.used - entry.tailAt;
+      entry.tailSpace = tails;
     } else if (this.format === 'rows') {
       entry.row = rowValues(analysis);
     } else {
