@@ -16,11 +16,13 @@ describe('TextClaims', () => {
     expect([claims.job, claims.index]).toEqual([3, 7]);
     expect(claims.claim('c1', '支持本条', 3, 9)).toBe(false);
     expect([claims.job, claims.index]).toEqual([3, 7]);
-    // Earlier records analyse the text themselves: the claim stays with record 7 of chunk 3.
+    // An earlier record analyses the text itself and takes the claim over: later records are left to it.
     expect(claims.claim('c1', '支持本条', 2, 100)).toBe(true);
-    expect(claims.claim('c1', '支持本条', 3, 1)).toBe(true);
-    expect(claims.claim('c1', '支持本条', 4, 0)).toBe(false);
-    expect([claims.job, claims.index]).toEqual([3, 7]);
+    expect(claims.claim('c1', '支持本条', 3, 1)).toBe(false);
+    expect([claims.job, claims.index]).toEqual([2, 100]);
+    expect(claims.claim('c1', '支持本条', 2, 40)).toBe(true);
+    expect(claims.claim('c1', '支持本条', 2, 41)).toBe(false);
+    expect([claims.job, claims.index]).toEqual([2, 40]);
   });
 
   it('tells targets and texts apart', () => {

@@ -1,16 +1,20 @@
 /*
  * Texts claimed by the analysis threads of one run, in memory they share: by a 64-bit hash of a record's
- * target and text, the first record that was analysed with them (its chunk's job and its index in the
- * chunk). A thread that meets a text claimed for an earlier record in the input, whichever thread
+ * target and text, the earliest record in the input analysed with them so far (its chunk's job and its
+ * index in the chunk). A thread that meets a text claimed for an earlier record, whichever thread
  * analysed it and however long ago, leaves it to that record: its line is that record's (the results of a
- * record depend on its target and text alone), copied when the lines are written. The threads then keep
- * no memory of recent texts of their own (runner.ts), until the table is full.
+ * record depend on its target and text alone), copied when the lines are written. A record earlier than
+ * the one that holds the claim (its chunk was taken later) analyses the text itself and takes the claim
+ * over; since each thread takes its chunks in input order, no thread analyses a text twice. The threads
+ * then keep no memory of recent texts of their own (runner.ts), until the table is full.
  *
  * A slot is four 32-bit values: its state (empty, being written, or written with the record's job), the
  * two halves of the hash, and the record's index in its chunk. A thread that finds a slot being written
- * takes the text as unclaimed and analyses it: a copy analysed twice gives the same result. Once three
- * quarters of the slots are taken, no text is claimed any more (`full`). Two different texts share a hash with a
- * chance of one in 2^64: over a million distinct texts, one run in about 37 million would hold such a pair.
+ * looks at it again: the writer is a few steps from done. A reader reads the state again after the
+ * index, so as never to pair the index of one chunk with the job of another when the claim moves
+ * meanwhile (a move within a chunk leaves either index right). Once three quarters of the slots are
+ * taken, no text is claimed any more (`full`). Two different texts share a hash with a chance of one in
+ * 2^64: over a million distinct texts, one run in about 37 million would hold such a pair.
  */
 import { fmix32 } from '../normalize.ts';
 
@@ -58,8 +62,9 @@ export class TextClaims {
 
   /**
    * Claims a record's target and text for record `index` of chunk `job`: true when the record is to be
-   * analysed (claimed now, or no earlier record holds the text as far as can be told); false when an
-   * earlier record in the input holds it, whose job and index are then in `job` and `index`.
+   * analysed (claimed now, taken from a later record, or no earlier record holds the text as far as can
+   * be told); false when an earlier record in the input holds it, whose job and index are then in `job`
+   * and `index`.
    */
   claim(target: string, text: string, job: number, index: number): boolean {
     const { table, hash } = this;
@@ -90,15 +95,25 @@ export class TextClaims {
         return true;
       }
       if (state === WRITING) {
-        return true;
+        // Another thread is a few steps from done with it: look at it again.
+        continue;
       }
       if (table[at + 1] === high && table[at + 2] === low) {
+        const holderIndex = Atomics.load(table, at + 3);
+        if (Atomics.load(table, at) !== state) {
+          // The claim moved to another chunk meanwhile: the index may be that chunk's.
+          continue;
+        }
         const holderJob = (state - WRITTEN) >>> 2;
-        const holderIndex = table[at + 3]!;
         if (holderJob < job || (holderJob === job && holderIndex < index)) {
           this.job = holderJob;
           this.index = holderIndex;
           return false;
+        }
+        // Held by a later record: the claim moves to this one, unless another thread moves it first.
+        if (Atomics.compareExchange(table, at, state, WRITING) === state) {
+          Atomics.store(table, at + 3, index);
+          Atomics.store(table, at, WRITTEN + 4 * job);
         }
         return true;
       }

@@ -247,16 +247,17 @@ describe('AnalysisRunner', () => {
       new AnalysisRunner({ context: {}, signature: DEFAULT_SIGNATURE_OPTIONS, claims });
     const [first, second, third] = [make(), make(), make()];
     // Chunk 4 is analysed first: its records claim their texts. Chunk 2 comes before it in the input,
-    // so it analyses its own copy of a.
+    // so it analyses its own copy of a, and takes the claim over.
     const later = first.run(jsonlTask(4, [records[1]!, records[0]!])).reply as AnalyzeReply;
     expect(later.copies).toBeUndefined();
     const earlier = second.run(jsonlTask(2, [records[0]!])).reply as AnalyzeReply;
     expect(earlier.copies).toBeUndefined();
     expectAnswered(earlier, [records[0]!]);
-    // Chunk 5 holds copies of b and a (record 0 and 1 of chunk 4), and d (another target) and f.
+    // Chunk 5 holds copies of a (record 0 of chunk 2) and b (record 0 of chunk 4), and d (another
+    // target) and f.
     const inputs = [records[3]!, { ...records[0]!, id: 'a2' }, records[5]!, { ...records[1]!, id: 'b2' }];
     const copying = third.run(jsonlTask(5, inputs)).reply as AnalyzeReply;
-    expect(Array.from(copying.copies!)).toEqual([1, 4, 1, 3, 4, 0]);
+    expect(Array.from(copying.copies!)).toEqual([1, 2, 0, 3, 4, 0]);
     expect(copying.reused).toBe(2);
     // A copy's line tail is empty and its signature zero: the pipeline takes the earlier record's.
     expect(tails(copying)).toEqual(
@@ -265,9 +266,9 @@ describe('AnalysisRunner', () => {
     expect(copying.shingleCounts[1]).toBe(0);
     expect(copying.exactHashes.subarray(2, 4)).toEqual(new Uint32Array(2));
     expect(strings(copying.idJson!, copying.idEnds!)).toEqual(inputs.map((r) => JSON.stringify(r.id)));
-    // A later copy in the same runner is left to chunk 4 as well.
+    // A later copy in the same runner is left to chunk 2 as well.
     const again = third.run(jsonlTask(6, [records[0]!])).reply as AnalyzeReply;
-    expect(Array.from(again.copies!)).toEqual([0, 4, 1]);
+    expect(Array.from(again.copies!)).toEqual([0, 2, 0]);
     // Results as objects are the runner's own.
     const objects = make().run({ type: 'analyze', job: 7, format: 'objects', records: [records[0]!] })
       .reply as AnalyzeReply;
