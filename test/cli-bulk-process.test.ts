@@ -26,8 +26,7 @@ function childrenOf(parent: number): { pid: number; args: string[] }[] {
       // pid (comm) state ppid …: the command name may hold spaces and parentheses.
       const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
       if (ppid === parent) {
-        const args = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0').filter(Boolean);
-        children.push({ pid: Number(entry), args });
+        children.push({ pid: Number(entry), args: commandLine(Number(entry)) });
       }
     } catch {
       // The process ended while it was read.
@@ -36,15 +35,26 @@ function childrenOf(parent: number): { pid: number; args: string[] }[] {
   return children;
 }
 
+function commandLine(pid: number): string[] {
+  return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
+}
+
+/**
+ * The first child of `parent` once it runs a program of its own: until its exec is done, a child's
+ * command line is a copy of its parent's, or empty while the new program is being loaded.
+ */
 async function waitForChild(parent: number): Promise<{ pid: number; args: string[] }> {
+  const parentArgs = commandLine(parent).join('\0');
+  let seen: string[] | undefined;
   for (let tries = 0; tries < 500; tries++) {
     const [child] = childrenOf(parent);
-    if (child !== undefined) {
+    seen = child?.args;
+    if (child !== undefined && child.args.length > 0 && child.args.join('\0') !== parentArgs) {
       return child;
     }
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
-  throw new Error(`process ${parent} started no child`);
+  throw new Error(`process ${parent} started no program of its own (last seen: ${JSON.stringify(seen)})`);
 }
 
 /**
