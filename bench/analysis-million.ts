@@ -8,14 +8,15 @@
  * - `concord analyze --in FILE --out OUT.jsonl` as a child process: wall time from spawn to exit, peak
  *   resident memory (`/usr/bin/time -v` when present, which covers the worker threads: they share the
  *   process), CPU time, and the cluster figures it reports.
- * The two take turns, jieba first and last (jieba, analyze, jieba, analyze, jieba for two rounds): the
- * host's speed drifts from minute to minute, so each analyze run is compared with the mean of the jieba
- * runs just before and after it, and the ratio reported is the median over the rounds.
+ * The two take turns, jieba first and last (jieba, analyze, jieba, analyze, jieba, analyze, jieba for three
+ * rounds): the host's speed drifts from minute to minute, so each analyze run is compared with the mean of
+ * the jieba runs just before and after it, and the ratio reported is the median over the rounds (of three,
+ * one run disturbed by the host's other load moves it little).
  * Targets: ≤ 60 s wall, ≤ 2048 MiB, analyze/jieba ≤ 2.0. The machine's other load inflates wall times; CPU
  * seconds (user + system) are printed beside them.
  *
  * CONCORD_BENCH_COMMENTS sets the corpus size (default 1,000,000), CONCORD_BENCH_ROUNDS the number of
- * analyze runs (default 2). Run alone:
+ * analyze runs (default 3). Run alone:
  * `npx tsx bench/analysis-million.ts`, or as the `million` section of `npm run bench`.
  */
 import { execFile } from 'node:child_process';
@@ -70,6 +71,9 @@ export interface MillionFigures {
   /** `concord import comments` of the same file into a fresh SQLite database. */
   import: CommentImportFigures;
 }
+
+/** Analyze runs by default (CONCORD_BENCH_ROUNDS). */
+export const DEFAULT_ROUNDS = 3;
 
 const BIN = new URL('../bin/concord.js', import.meta.url).pathname;
 const round = (value: number, digits = 2): number => Number(value.toFixed(digits));
@@ -248,7 +252,7 @@ export async function benchAnalysisMillion(
     return null;
   }
   const comments = options.comments ?? 1_000_000;
-  const rounds = Math.max(1, options.rounds ?? 2);
+  const rounds = Math.max(1, options.rounds ?? DEFAULT_ROUNDS);
   const dir = mkdtempSync(join(tmpdir(), 'concord-million-'));
   try {
     const file = join(dir, 'comments.jsonl');
@@ -346,7 +350,7 @@ export async function benchAnalysisMillion(
 if (import.meta.url === `file://${process.argv[1] ?? ''}`) {
   const dir = process.env.CONCORD_FIXTURES ?? new URL('../../shared/fixtures/', import.meta.url).pathname;
   const comments = Number(process.env.CONCORD_BENCH_COMMENTS ?? 1_000_000);
-  const rounds = Number(process.env.CONCORD_BENCH_ROUNDS ?? 2);
+  const rounds = Number(process.env.CONCORD_BENCH_ROUNDS ?? DEFAULT_ROUNDS);
   const figures = await benchAnalysisMillion(dir, { comments, rounds });
   if (figures === null) {
     console.error(`fixtures absent at ${dir}`);

@@ -16,7 +16,7 @@ import { benchHttpOpinions } from './http-opinions.ts';
 import { benchPortalLoad } from './portal-load.ts';
 import { benchAnalysisClassify } from './analysis-classify.ts';
 import { benchAnalysisDedupe } from './analysis-dedupe.ts';
-import { benchAnalysisMillion } from './analysis-million.ts';
+import { DEFAULT_ROUNDS as DEFAULT_MILLION_ROUNDS, benchAnalysisMillion } from './analysis-million.ts';
 import { benchMetricsExport } from './metrics-export.ts';
 import { syntheticDraft } from './synthetic.ts';
 import { benchWeb } from './web.ts';
@@ -360,7 +360,7 @@ if (only.has('analysis')) {
 if (only.has('million')) {
   const comments = Number(process.env.CONCORD_BENCH_COMMENTS ?? 1_000_000);
   console.warn(`million: concord analyze over ${comments} synthetic comments, and jieba alone…`);
-  const rounds = Number(process.env.CONCORD_BENCH_ROUNDS ?? 2);
+  const rounds = Number(process.env.CONCORD_BENCH_ROUNDS ?? DEFAULT_MILLION_ROUNDS);
   const million = await benchAnalysisMillion(FIXTURES, { comments, rounds });
   if (million) {
     results['analysis.million'] = million;
