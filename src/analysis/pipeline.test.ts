@@ -10,6 +10,8 @@ import {
   analyzeCorpusClustersStream,
   analyzeCorpusToJsonLines,
   analyzeRecord,
+  analyzeTokenized,
+  analyzeTokenizedAll,
 } from './pipeline.ts';
 import { trainStanceModel } from './stance/model.ts';
 import { tokenize } from './tokenize.ts';
@@ -115,6 +117,32 @@ describe('analyzeRecord', () => {
     expect(topicModel).not.toBeNull();
     const topics = analyzeRecord({ id: 't', text: '地铁太挤了，建议增开地铁' }, { topicModel }).topics;
     expect(topics[0]?.label).toBe('transport');
+  });
+});
+
+describe('analyzeTokenizedAll', () => {
+  it('gives each record what analyzeTokenized gives it alone, in order', () => {
+    const records: AnalysisInput[] = [
+      ...campaign(),
+      {
+        id: 'reasons',
+        text: '建议增加公交线路',
+        reasons: '晚高峰公交满载率超过120%',
+        proposedText: '增开夜班公交',
+      },
+    ];
+    const docs = records.map((r) => tokenize(r.text));
+    const hashes = records.map((r) => exactHash(r.text));
+    const context = { taxonomy, keyphraseLimit: 3 };
+    const together = analyzeTokenizedAll(records, docs, context, hashes);
+    expect(together).toHaveLength(records.length);
+    expect(together.map((a) => a.id)).toEqual(records.map((r) => r.id));
+    records.forEach((record, i) => {
+      expect(together[i]).toEqual(analyzeTokenized(record, docs[i]!, context, hashes[i]));
+    });
+    // The records differ: a batch that gave every record the first one's results would fail above.
+    expect(new Set(together.map((a) => JSON.stringify(a.figures))).size).toBeGreaterThan(2);
+    expect(analyzeTokenizedAll([], [], context, [])).toEqual([]);
   });
 });
 

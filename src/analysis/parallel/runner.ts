@@ -17,7 +17,7 @@ import type { ResolvedSignatureOptions, SignatureChunk } from '../dedupe/signatu
 import { computeSignaturesAndShingles, resolveSignatureOptions } from '../dedupe/signature.ts';
 import { exactHash } from '../normalize.ts';
 import type { AnalysisContext, AnalysisInput, RecordAnalysis } from '../pipeline.ts';
-import { analyzeTokenized } from '../pipeline.ts';
+import { analyzeTokenizedAll } from '../pipeline.ts';
 import type { TokenizedText } from '../tokenize.ts';
 import type { PreparedRuns } from '../tokenize.ts';
 import { segmentNewRuns, tokenizeAll } from '../tokenize.ts';
@@ -548,6 +548,11 @@ export class AnalysisRunner {
     );
     const setsBase = setsAt + this.spool.keep(sets.values);
     const docs = texts.length === 0 ? [] : tokenizeAll(texts, { runs, at: fresh.map((i) => first + i) });
+    const analyses = this.analyzeAll(
+      fresh.map((i) => records[i]!),
+      docs,
+      signatures,
+    );
     const { bands } = this.signature;
     let tails = this.sliceTails;
     if (remember) {
@@ -559,7 +564,7 @@ export class AnalysisRunner {
       const record = records[i]!;
       const entry = found[i]!;
       if (!entry.done) {
-        this.analyzeFresh(record, entry, signatures, docs[entry.fresh]!, tails);
+        this.fillEntry(entry, signatures, analyses[entry.fresh]!, tails);
         entry.setAt = setsBase + sets.offsets[entry.fresh]!;
         entry.setSize = sets.offsets[entry.fresh + 1]! - sets.offsets[entry.fresh]!;
       }
@@ -600,12 +605,34 @@ export class AnalysisRunner {
     }
   }
 
-  /** Analyses the first record of a new text and fills in its entry; a line tail goes to `tails`. */
-  private analyzeFresh(
-    record: AnalysisInput,
+  /**
+   * The analyses of the new texts of a slice (`records`, their tokens `docs`, their signatures in
+   * `signatures`), in their order.
+   */
+  private analyzeAll(
+    records: readonly AnalysisInput[],
+    docs: readonly TokenizedText[],
+    signatures: SignatureChunk,
+  ): RecordAnalysis[] {
+    const json = this.format === 'json';
+    // The signature's exact hash is exactHash's own (both hash the normalised text); an empty
+    // normalised text has no signature and is hashed here. Output lines do not show it.
+    const textHashes = records.map((record, m) => {
+      if (json) {
+        return '';
+      }
+      const high = signatures.exactHashes[2 * m]!;
+      const low = signatures.exactHashes[2 * m + 1]!;
+      return signatures.shingleCounts[m] === 0 ? exactHash(record.text) : hex(high) + hex(low);
+    });
+    return analyzeTokenizedAll(records, docs, this.context, textHashes);
+  }
+
+  /** Fills in the entry of a new text from its analysis; a line tail goes to `tails`. */
+  private fillEntry(
     entry: Remembered,
     signatures: SignatureChunk,
-    doc: TokenizedText,
+    analysis: RecordAnalysis,
     tails: Utf8Buffer,
   ): void {
     const json = this.format === 'json';
@@ -613,10 +640,6 @@ export class AnalysisRunner {
     const high = signatures.exactHashes[2 * m]!;
     const low = signatures.exactHashes[2 * m + 1]!;
     const shingles = signatures.shingleCounts[m]!;
-    // The signature's exact hash is exactHash's own (both hash the normalised text); an empty
-    // normalised text has no signature and is hashed here. Output lines do not show it.
-    const textHash = json ? '' : shingles === 0 ? exactHash(record.text) : hex(high) + hex(low);
-    const analysis = analyzeTokenized(record, doc, this.context, textHash);
     if (json) {
       entry.tailAt = tails.write(lineTail(analysis));
       entry.tailLength = tails.used - entry.tailAt;
