@@ -95,8 +95,8 @@ export function analyzeTokenized(
  * `analyzeTokenized` of several records at once (`docs[i]` the tokens of `inputs[i]`, `textHashes[i]`
  * its hash), one analysis at a time over all of them: each analysis's tables and code then stay in the
  * processor's caches from one record to the next, where going through every analysis for each record in
- * turn brings them back for each (in the corpus pipeline, slices of 128 records, the analyses took 5 to
- * 7 % less of a thread's time so). The same results as one record at a time.
+ * turn brings them back for each (in the corpus pipeline, slices of 128 records, the analyses' share of
+ * a thread's time fell by about 5 % of itself so). The same results as one record at a time.
  */
 export function analyzeTokenizedAll(
   inputs: readonly AnalysisInput[],
