@@ -49,6 +49,21 @@ describe('TextClaims', () => {
     expect([claims.job, claims.index]).toEqual([0, 0]);
   });
 
+  it('stops claiming close to the limit when threads count their claims in batches', () => {
+    // 1,024 slots: a limit of 768 claims, counted 3 at a time by each of two views.
+    const buffer = createClaims(1024);
+    const views = [new TextClaims(buffer), new TextClaims(buffer)];
+    const texts = Array.from({ length: 1000 }, (_, i) => `comment ${i}`);
+    texts.forEach((text, i) => {
+      expect(views[i % 2]!.claim('', text, 0, i)).toBe(true);
+    });
+    expect(views[0]!.full).toBe(true);
+    // The texts claimed are left to their records by a later one; those not claimed are analysed again.
+    const held = texts.filter((text, i) => !views[i % 2]!.claim('', text, 1, i)).length;
+    expect(held).toBeGreaterThanOrEqual(768);
+    expect(held).toBeLessThanOrEqual(768 + 2 * 3);
+  });
+
   it('is shared by every view of the same memory', () => {
     const buffer = createClaims(64);
     const one = new TextClaims(buffer);

@@ -13,8 +13,9 @@
  * looks at it again: the writer is a few steps from done. A reader reads the state again after the
  * index, so as never to pair the index of one chunk with the job of another when the claim moves
  * meanwhile (a move within a chunk leaves either index right). Once three quarters of the slots are
- * taken, no text is claimed any more (`full`). Two different texts share a hash with a chance of one in
- * 2^64: over a million distinct texts, one run in about 37 million would hold such a pair.
+ * taken, no text is claimed any more (`full`); the threads add their claims to the shared count in small
+ * batches, so a few more may be. Two different texts share a hash with a chance of one in 2^64: over a
+ * million distinct texts, one run in about 37 million would hold such a pair.
  */
 import { fmix32 } from '../normalize.ts';
 
@@ -43,6 +44,13 @@ export class TextClaims {
   private readonly limit: number;
   private readonly countAt: number;
   private readonly hash = new Uint32Array(2);
+  /** Claims of this thread not yet added to the shared count. */
+  private uncounted = 0;
+  /** The shared count as this thread last read it: when it added to it, or when asked if the table is full. */
+  private counted = 0;
+  /** Claims a thread adds to the shared count at once: a few per thousand of the room, at most 32. */
+  private readonly countBatch: number;
+
   /** Set by `claim` when it returns false: the job and index of the record that holds the text. */
   job = -1;
   index = -1;
@@ -53,11 +61,26 @@ export class TextClaims {
     this.mask = slots - 1;
     this.limit = Math.floor(slots * 0.75);
     this.countAt = slots * INTS_A_SLOT;
+    this.countBatch = Math.max(1, Math.min(32, Math.floor(this.limit / 256)));
+  }
+
+  /**
+   * Counts a claim. Every thread writes the shared count, and a value that threads on other cores keep
+   * writing costs each access dear: each adds its claims a batch at a time, and reads the count when it
+   * adds and when asked whether the table is full (`full`, once a slice of records), not at each claim.
+   * The table may then take a few more claims than its limit, never many: it keeps a quarter free.
+   */
+  private count(): void {
+    if (++this.uncounted >= this.countBatch) {
+      this.counted = Atomics.add(this.table, this.countAt, this.uncounted) + this.uncounted;
+      this.uncounted = 0;
+    }
   }
 
   /** No more texts can be claimed (those claimed are still found). */
   get full(): boolean {
-    return Atomics.load(this.table, this.countAt) >= this.limit;
+    this.counted = Atomics.load(this.table, this.countAt);
+    return this.counted >= this.limit;
   }
 
   /**
@@ -74,24 +97,24 @@ export class TextClaims {
     textKeyHash(target, text, hash);
     const high = hash[0]! | 0;
     const low = hash[1]! | 0;
+    // While there is room, an empty slot is taken in the same atomic step that reads it: one step less,
+    // and the page of a slot never touched is written at once rather than read first and then written
+    // (each a fault of its own).
+    const open = this.counted + this.uncounted < this.limit;
     let slot = low & this.mask;
     for (;;) {
       const at = slot * INTS_A_SLOT;
-      const state = Atomics.load(table, at);
+      const state = open ? Atomics.compareExchange(table, at, EMPTY, WRITING) : Atomics.load(table, at);
       if (state === EMPTY) {
-        if (Atomics.load(table, this.countAt) >= this.limit) {
+        if (!open) {
           return true;
         }
-        if (Atomics.compareExchange(table, at, EMPTY, WRITING) !== EMPTY) {
-          // Taken meanwhile by another thread: look at it again.
-          continue;
-        }
-        Atomics.add(table, this.countAt, 1);
         table[at + 1] = high;
         table[at + 2] = low;
         table[at + 3] = index;
         // Written last: a thread that reads the state then reads what was written before it.
         Atomics.store(table, at, WRITTEN + 4 * job);
+        this.count();
         return true;
       }
       if (state === WRITING) {
