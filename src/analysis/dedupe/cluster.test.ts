@@ -5,8 +5,10 @@ import {
   SignatureClusterer,
   clusterSignatures,
   findDuplicates,
+  groupBands,
   partitionPlan,
   planClustering,
+  planClusteringSplit,
   textsToVerify,
 } from './cluster.ts';
 import { jaccard, packShingleSets, packedShinglesOf, shingleSet } from './shingles.ts';
@@ -278,6 +280,50 @@ describe('clusterSignatures', () => {
           shinglesOf: () => new Uint32Array(0),
         }),
     ).toThrow(/other signatures/u);
+  });
+
+  it('makes the same plan with half the bands grouped elsewhere, in shared memory', async () => {
+    const next = random(7);
+    const letters = [ZH_LETTER, EN_LETTER, OTHER_ZH, OTHER_EN];
+    // Copies with a word or two changed, exact copies and empty texts, in a random order.
+    const texts = Array.from({ length: 300 }, (_, i) => {
+      const letter = letters[i % letters.length]!;
+      const roll = next();
+      if (roll < 0.1) {
+        return '';
+      }
+      if (roll < 0.3) {
+        return letter;
+      }
+      const at = Math.floor(next() * (letter.length - 4));
+      return `${letter.slice(0, at)}${i}${letter.slice(at + 3)}`;
+    });
+    const signatures = computeSignatures(texts);
+    const whole = planClustering(signatures);
+    const shared = concatSignatures([signatures], true);
+    const seen: { first: number; last: number; sharedMemory: boolean }[] = [];
+    const split = await planClusteringSplit(shared, async (grouping, first, last) => {
+      seen.push({ first, last, sharedMemory: grouping.groupOf.buffer instanceof SharedArrayBuffer });
+      await new Promise((resolve) => setImmediate(resolve));
+      return groupBands(grouping, first, last);
+    });
+    expect(seen).toEqual([{ first: signatures.bands / 2, last: signatures.bands, sharedMemory: true }]);
+    expect(shared.bandKeys.buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect(whole.groups).toBeGreaterThan(0);
+    expect(split.groups).toBe(whole.groups);
+    expect(Array.from(split.groupOf)).toEqual(Array.from(whole.groupOf));
+    expect(Array.from(split.verify)).toEqual(Array.from(whole.verify));
+    expect(Array.from(split.exactDuplicateOf)).toEqual(Array.from(whole.exactDuplicateOf));
+  });
+
+  it('raises a failure of the bands grouped elsewhere', async () => {
+    const signatures = concatSignatures(
+      [computeSignatures([ZH_LETTER, ZH_LETTER.replace('坚决', '完全')])],
+      true,
+    );
+    await expect(
+      planClusteringSplit(signatures, () => Promise.reject(new Error('the other thread stopped'))),
+    ).rejects.toThrow(/other thread stopped/u);
   });
 
   it('clusters partitions of the plan apart with the same result', () => {

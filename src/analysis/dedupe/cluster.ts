@@ -275,15 +275,39 @@ export interface ClusterPlan {
 }
 
 /**
- * Exact duplicates, and the band keys texts share: a key only one text has leads to no candidate, so
- * clustering looks up shared keys alone, by their group number, and passes over a text with none.
+ * What grouping the band keys needs and fills in: the distinct texts (neither empty nor an exact
+ * duplicate), and per text its group in each band and whether it has any. The arrays are in memory
+ * threads can share when the grouping is split between threads (`planClusteringSplit`).
  */
-export function planClustering(signatures: SignatureChunk): ClusterPlan {
+export interface BandGrouping {
+  bandKeys: Uint32Array;
+  bands: number;
+  /** The distinct texts, ascending, in the first `distinctCount` entries. */
+  distinct: Int32Array;
+  distinctCount: number;
+  /** `count × bands`, as `ClusterPlan.groupOf` (filled in for the distinct texts). */
+  groupOf: Int32Array;
+  /** 1 for a text sharing a band key with another. */
+  marked: Uint8Array;
+}
+
+interface PlanStart {
+  grouping: BandGrouping;
+  exactDuplicateOf: Int32Array;
+  duplicates: number;
+  emptyTexts: number;
+}
+
+const sharedInt32 = (length: number, shared: boolean): Int32Array =>
+  shared ? new Int32Array(new SharedArrayBuffer(length * 4)) : new Int32Array(length);
+
+/** Exact duplicates, the distinct texts and room for their groups. */
+function startPlan(signatures: SignatureChunk, shared: boolean): PlanStart {
   const { count, bands, bandKeys, shingleCounts } = signatures;
   const { exactDuplicateOf, duplicates } = findExactDuplicates(signatures);
   let emptyTexts = 0;
   let distinctCount = 0;
-  const distinct = new Int32Array(count);
+  const distinct = sharedInt32(count, shared);
   for (let i = 0; i < count; i++) {
     if (shingleCounts[i] === 0) {
       emptyTexts++;
@@ -291,34 +315,51 @@ export function planClustering(signatures: SignatureChunk): ClusterPlan {
       distinct[distinctCount++] = i;
     }
   }
-  const groupOf = new Int32Array(count * bands);
-  const marked = new Uint8Array(count);
+  const grouping: BandGrouping = {
+    bandKeys,
+    bands,
+    distinct,
+    distinctCount,
+    groupOf: sharedInt32(count * bands, shared),
+    marked: shared ? new Uint8Array(new SharedArrayBuffer(count)) : new Uint8Array(count),
+  };
+  return { grouping, exactDuplicateOf, duplicates, emptyTexts };
+}
+
+/**
+ * Groups the keys of bands `first` to `last` (exclusive) that two or more distinct texts share, numbering
+ * the groups from 0: writes each distinct text's group in those bands (-1 for a key of its own) and marks
+ * the texts with any. Returns the number of groups. Bands are independent of one another, so threads can
+ * take different bands of the same grouping at once.
+ */
+export function groupBands(grouping: BandGrouping, first: number, last: number): number {
+  const { bandKeys, bands, distinct, distinctCount, groupOf, marked } = grouping;
   const keyGroups = new BandKeyGroups(distinctCount);
   // A few bands at a time: each pass over the rows of `bandKeys` and `groupOf` (a cache line a text)
   // then serves several bands.
-  const block = Math.min(bands, BANDS_A_PASS);
+  const block = Math.min(last - first, BANDS_A_PASS);
   const blockKeys = new Uint32Array(block * distinctCount);
   const blockGroups = new Int32Array(block * distinctCount);
   let groups = 0;
-  for (let first = 0; first < bands; first += block) {
-    const width = Math.min(block, bands - first);
+  for (let from = first; from < last; from += block) {
+    const width = Math.min(block, last - from);
     for (let d = 0; d < distinctCount; d++) {
-      const row = distinct[d]! * bands + first;
+      const row = distinct[d]! * bands + from;
       for (let w = 0; w < width; w++) {
         blockKeys[w * distinctCount + d] = bandKeys[row + w]!;
       }
     }
     for (let w = 0; w < width; w++) {
-      const from = w * distinctCount;
+      const at = w * distinctCount;
       groups = keyGroups.group(
-        blockKeys.subarray(from, from + distinctCount),
-        blockGroups.subarray(from, from + distinctCount),
+        blockKeys.subarray(at, at + distinctCount),
+        blockGroups.subarray(at, at + distinctCount),
         groups,
       );
     }
     for (let d = 0; d < distinctCount; d++) {
       const i = distinct[d]!;
-      const row = i * bands + first;
+      const row = i * bands + from;
       for (let w = 0; w < width; w++) {
         const group = blockGroups[w * distinctCount + d]!;
         groupOf[row + w] = group;
@@ -328,6 +369,22 @@ export function planClustering(signatures: SignatureChunk): ClusterPlan {
       }
     }
   }
+  return groups;
+}
+
+/**
+ * The plan from the grouped bands: `groups` groups in all, those of bands from `split.from` on numbered
+ * from 0 again (grouped apart), to be counted after the first `split.offset`.
+ */
+function finishPlan(
+  signatures: SignatureChunk,
+  start: PlanStart,
+  groups: number,
+  split: { from: number; offset: number } | null,
+): ClusterPlan {
+  const { count, bands, shingleCounts } = signatures;
+  const { exactDuplicateOf, duplicates, emptyTexts } = start;
+  const { groupOf, marked } = start.grouping;
   // Empty texts and exact duplicates were left out of the groups.
   for (let i = 0; i < count; i++) {
     if (shingleCounts[i] === 0 || exactDuplicateOf[i] !== -1) {
@@ -346,22 +403,68 @@ export function planClustering(signatures: SignatureChunk): ClusterPlan {
       verify[k++] = i;
     }
   }
-  numberGroupsInOrder(groupOf, verify, bands, groups);
+  numberGroupsInOrder(groupOf, verify, bands, groups, split);
   return { exactDuplicateOf, duplicates, emptyTexts, bands, groupOf, groups, verify, shingleCounts };
 }
 
 /**
- * Renumbers the groups in the order clustering first meets them (text by text, band by band), so that
- * the groups of texts placed about the same time lie close together in its tables.
+ * Exact duplicates, and the band keys texts share: a key only one text has leads to no candidate, so
+ * clustering looks up shared keys alone, by their group number, and passes over a text with none.
  */
-function numberGroupsInOrder(groupOf: Int32Array, verify: Int32Array, bands: number, groups: number): void {
+export function planClustering(signatures: SignatureChunk): ClusterPlan {
+  const start = startPlan(signatures, false);
+  const groups = groupBands(start.grouping, 0, signatures.bands);
+  return finishPlan(signatures, start, groups, null);
+}
+
+/**
+ * `planClustering` with the grouping of half the bands handed to another thread (`elsewhere`, which
+ * runs `groupBands` over the same memory and gives the groups it made): the same plan.
+ */
+export async function planClusteringSplit(
+  signatures: SignatureChunk,
+  elsewhere: (grouping: BandGrouping, first: number, last: number) => Promise<number>,
+): Promise<ClusterPlan> {
+  const { bands } = signatures;
+  const start = startPlan(signatures, true);
+  const from = Math.ceil(bands / 2);
+  const other = elsewhere(start.grouping, from, bands);
+  let own: number;
+  try {
+    own = groupBands(start.grouping, 0, from);
+  } catch (error) {
+    // The other thread's failure, if any, is the same one: this thread's is raised.
+    other.catch(() => undefined);
+    throw error;
+  }
+  const theirs = await other;
+  return finishPlan(signatures, start, own + theirs, { from, offset: own });
+}
+
+/**
+ * Renumbers the groups in the order clustering first meets them (text by text, band by band), so that
+ * the groups of texts placed about the same time lie close together in its tables. With a `split`, the
+ * groups of the bands from `split.from` on were numbered apart, and count after the first `split.offset`.
+ */
+function numberGroupsInOrder(
+  groupOf: Int32Array,
+  verify: Int32Array,
+  bands: number,
+  groups: number,
+  split: { from: number; offset: number } | null,
+): void {
   const renumbered = new Int32Array(groups).fill(-1);
+  const splitFrom = split === null ? bands : split.from;
+  const offset = split === null ? 0 : split.offset;
   let next = 0;
   for (let k = 0; k < verify.length; k++) {
     const at = verify[k]! * bands;
     for (let b = 0; b < bands; b++) {
-      const group = groupOf[at + b]!;
+      let group = groupOf[at + b]!;
       if (group !== -1) {
+        if (b >= splitFrom) {
+          group += offset;
+        }
         let number = renumbered[group]!;
         if (number === -1) {
           number = next++;

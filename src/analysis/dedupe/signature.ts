@@ -590,8 +590,11 @@ export function minhashSignature(shingles: Uint32Array, options: SignatureOption
   return state.values.slice();
 }
 
-/** Joins chunks computed apart (in order) into one; all must share bands, rows and seed. */
-export function concatSignatures(chunks: readonly SignatureChunk[]): SignatureChunk {
+/**
+ * Joins chunks computed apart (in order) into one; all must share bands, rows and seed. `shared`: the
+ * band keys go to memory other threads can share (a SharedArrayBuffer), for a plan made by two.
+ */
+export function concatSignatures(chunks: readonly SignatureChunk[], shared = false): SignatureChunk {
   const first = chunks[0];
   if (first === undefined) {
     const { bands, rows, seed } = DEFAULT_SIGNATURE_OPTIONS;
@@ -605,7 +608,7 @@ export function concatSignatures(chunks: readonly SignatureChunk[]): SignatureCh
       shingleCounts: new Uint32Array(0),
     };
   }
-  if (chunks.length === 1) {
+  if (chunks.length === 1 && !shared) {
     return first;
   }
   for (const chunk of chunks) {
@@ -616,7 +619,8 @@ export function concatSignatures(chunks: readonly SignatureChunk[]): SignatureCh
     }
   }
   const count = chunks.reduce((n, chunk) => n + chunk.count, 0);
-  const bandKeys = new Uint32Array(count * first.bands);
+  const keys = count * first.bands;
+  const bandKeys = new Uint32Array(shared ? new SharedArrayBuffer(keys * 4) : new ArrayBuffer(keys * 4));
   const exactHashes = new Uint32Array(count * 2);
   const shingleCounts = new Uint32Array(count);
   let at = 0;

@@ -7,10 +7,11 @@
  *    temporary directory of the run. For results as lines, the workers share a table of the texts they
  *    have analysed (claims.ts): a record whose target and text an earlier record holds, analysed by the
  *    other worker or long before, is not analysed again, and gets that record's line and signature.
- * 2. Verify: the band keys show which texts share a bucket with another (`planClustering`). The analysis
- *    workers end, and with them what they held; fresh threads read those texts' shingles from the
- *    workers' files and send them as sets, packed, chunk by chunk in order. (A corpus analysed on this
- *    thread keeps its shingles in memory and packs them here.)
+ * 2. Verify: the band keys show which texts share a bucket with another (`planClustering`; for large
+ *    corpora, a cluster worker groups half the bands meanwhile, in shared memory). The analysis workers
+ *    end, and with them what they held; fresh threads read those texts' shingles from the workers' files
+ *    and send them as sets, packed, chunk by chunk in order. (A corpus analysed on this thread keeps its
+ *    shingles in memory and packs them here.)
  * 3. Cluster: one pass over the texts on this thread (`SignatureClusterer`), every candidate checked
  *    against the packed sets by the exact similarity. It runs while the sets arrive, as far as the texts
  *    whose sets are in. For large corpora, the texts to verify are split into two partitions of whole
@@ -21,7 +22,13 @@
  */
 import { AppError } from '../../domain/errors.ts';
 import type { ClusterPartition, DuplicateResult } from '../dedupe/cluster.ts';
-import { SignatureClusterer, partitionPlan, planClustering, resolveThreshold } from '../dedupe/cluster.ts';
+import {
+  SignatureClusterer,
+  partitionPlan,
+  planClustering,
+  planClusteringSplit,
+  resolveThreshold,
+} from '../dedupe/cluster.ts';
 import type { PackedShingleSets } from '../dedupe/shingles.ts';
 import { PackedShingleIndex } from '../dedupe/shingles.ts';
 import type { SignatureChunk } from '../dedupe/signature.ts';
@@ -38,6 +45,7 @@ import { AnalysisPool, defaultWorkerCount } from './pool.ts';
 import type {
   AnalyzeReply,
   AnalyzeTask,
+  BandsGroupedReply,
   ChunkPart,
   ClusterResultReply,
   PackReply,
@@ -322,6 +330,8 @@ async function runCorpus(
         ids.push(id);
       }
     }
+    const parallelFrom = options.parallelClusteringFrom ?? PARALLEL_CLUSTERING_FROM;
+    const parallel = pool.size >= 2 && count >= 2 && parallelFrom <= count;
     const signatures = concatSignatures(
       chunks.map((reply): SignatureChunk => ({
         count: reply.count,
@@ -332,6 +342,8 @@ async function runCorpus(
         exactHashes: reply.exactHashes,
         shingleCounts: reply.shingleCounts,
       })),
+      // The cluster worker groups half the bands of the plan, in the same memory.
+      parallel,
     );
     copySignatures(chunks, bases, signatures);
     // The joined arrays are copies (unless there was one chunk): let the chunks' own go.
@@ -344,8 +356,6 @@ async function runCorpus(
 
     // 2. Verify: shingle sets of the texts that share a bucket, from where the workers stored them.
     start = performance.now();
-    const parallelFrom = options.parallelClusteringFrom ?? PARALLEL_CLUSTERING_FROM;
-    const parallel = pool.size >= 2 && count >= 2 && parallelFrom <= count;
     /** The analysis workers ending, while the plan is made. */
     let ending = Promise.resolve();
     if (chunks.length > 0 && chunks.every((reply) => reply.setFile !== null)) {
@@ -354,9 +364,17 @@ async function runCorpus(
       ending = pool.close();
       packers = new AnalysisPool(pool.size, { context: {}, signature });
     }
-    // The cluster worker starts while the plan is made; like the packers, it needs none of the models.
+    // The cluster worker starts while the plan is made, and groups half of its bands meanwhile; like the
+    // packers, it needs none of the models.
     helper = parallel ? new AnalysisPool(1, { context: {}, signature }) : null;
-    const plan = planClustering(signatures);
+    const planner = helper;
+    const plan =
+      planner === null
+        ? planClustering(signatures)
+        : await planClusteringSplit(signatures, async (grouping, first, last) => {
+            const task = { type: 'group-bands', job: job++, grouping, first, last } as const;
+            return (await planner.run<BandsGroupedReply>(0, task)).groups;
+          });
     const { verify } = plan;
     // The plan's groups stand for the band keys from here on.
     signatures.bandKeys = new Uint32Array(0);

@@ -2,7 +2,7 @@
  * Messages between the corpus pipeline and its worker threads. Bulky results travel as typed arrays,
  * transferred rather than copied.
  */
-import type { ClusterPartition } from '../dedupe/cluster.ts';
+import type { BandGrouping, ClusterPartition } from '../dedupe/cluster.ts';
 import type { PackedShingleSets } from '../dedupe/shingles.ts';
 import type { SignatureOptions } from '../dedupe/signature.ts';
 import type { AnalysisContext, AnalysisInput, RecordAnalysis } from '../pipeline.ts';
@@ -106,8 +106,26 @@ export interface ClusterFinishTask {
   job: number;
 }
 
+/**
+ * Groups bands `first` to `last` (exclusive) of a clustering plan's band keys (`groupBands`), in memory
+ * shared with the thread that makes the plan.
+ */
+export interface GroupBandsTask {
+  type: 'group-bands';
+  job: number;
+  grouping: BandGrouping;
+  first: number;
+  last: number;
+}
+
 export type WorkerTask =
-  AnalyzeTask | PackTask | ReleaseTask | ClusterStartTask | ClusterSetsTask | ClusterFinishTask;
+  | AnalyzeTask
+  | PackTask
+  | ReleaseTask
+  | ClusterStartTask
+  | ClusterSetsTask
+  | ClusterFinishTask
+  | GroupBandsTask;
 
 export interface AnalyzeReply {
   type: 'analyzed';
@@ -169,6 +187,13 @@ export interface ClusterResultReply {
   verified: number;
 }
 
+export interface BandsGroupedReply {
+  type: 'bands-grouped';
+  job: number;
+  /** Groups made, numbered from 0. */
+  groups: number;
+}
+
 export interface ReleaseReply {
   type: 'released';
   job: number;
@@ -181,4 +206,10 @@ export interface ErrorReply {
 }
 
 export type WorkerReply =
-  AnalyzeReply | PackReply | ReleaseReply | ClusteredReply | ClusterResultReply | ErrorReply;
+  | AnalyzeReply
+  | PackReply
+  | ReleaseReply
+  | ClusteredReply
+  | ClusterResultReply
+  | BandsGroupedReply
+  | ErrorReply;

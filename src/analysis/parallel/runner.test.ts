@@ -2,10 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_SIGNATURE_OPTIONS, computeSignatures } from '../dedupe/signature.ts';
 import { analyzeRecord } from '../pipeline.ts';
 import type { AnalysisInput } from '../pipeline.ts';
-import { partitionPlan, planClustering } from '../dedupe/cluster.ts';
+import { partitionPlan, planClustering, planClusteringSplit } from '../dedupe/cluster.ts';
 import type {
   AnalyzeReply,
   AnalyzeTask,
+  BandsGroupedReply,
   ClusterResultReply,
   ClusteredReply,
   ErrorReply,
@@ -566,6 +567,24 @@ describe('AnalysisRunner', () => {
     const packed = reply as PackReply;
     expect(packed.owners).toEqual([0, 1]);
     expect(packed.sets.map((set) => Array.from(set.indexes))).toEqual([[1], [0, 8]]);
+  });
+
+  it("groups the bands of a plan it is given, in the planner's memory", async () => {
+    const letter =
+      'I strongly support the proposed rule, which lets international students train for longer.';
+    const texts = [letter, letter.replace('strongly', 'fully'), 'Another comment.', letter];
+    const signatures = computeSignatures(texts);
+    const run = runner();
+    let job = 0;
+    const plan = await planClusteringSplit({ ...signatures }, async (grouping, first, last) => {
+      const { reply } = run.run({ type: 'group-bands', job: job++, grouping, first, last });
+      return (reply as BandsGroupedReply).groups;
+    });
+    expect(job).toBe(1);
+    const whole = planClustering(signatures);
+    expect(plan.groups).toBe(whole.groups);
+    expect(Array.from(plan.groupOf)).toEqual(Array.from(whole.groupOf));
+    expect(Array.from(plan.verify)).toEqual([0, 1]);
   });
 
   it('clusters a partition as its sets arrive, and refuses sets without one', () => {

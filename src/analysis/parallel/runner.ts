@@ -10,7 +10,7 @@
  * thread keeps no memory of its own until no more texts can be claimed.
  */
 import { AppError, isAppError } from '../../domain/errors.ts';
-import { PartitionClusterer } from '../dedupe/cluster.ts';
+import { PartitionClusterer, groupBands } from '../dedupe/cluster.ts';
 import type { PackedShingleSets } from '../dedupe/shingles.ts';
 import { PackedShingleIndex, sortUniqueInto } from '../dedupe/shingles.ts';
 import type { ResolvedSignatureOptions, SignatureChunk } from '../dedupe/signature.ts';
@@ -375,6 +375,10 @@ export class AnalysisRunner {
             reply: { type: 'clustered', job: task.job, position: partition.clusterer.position },
             transfer: [],
           };
+        }
+        case 'group-bands': {
+          const groups = groupBands(task.grouping, task.first, task.last);
+          return { reply: { type: 'bands-grouped', job: task.job, groups }, transfer: [] };
         }
         case 'cluster-finish': {
           const partition = this.clusteringPartition();
