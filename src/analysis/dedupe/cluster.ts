@@ -298,8 +298,9 @@ interface PlanStart {
   emptyTexts: number;
 }
 
-const sharedInt32 = (length: number, shared: boolean): Int32Array =>
-  shared ? new Int32Array(new SharedArrayBuffer(length * 4)) : new Int32Array(length);
+/** Memory of `bytes` bytes, which other threads can share if `shared`. */
+const memory = (bytes: number, shared: boolean): ArrayBufferLike =>
+  shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes);
 
 /** Exact duplicates, the distinct texts and room for their groups. */
 function startPlan(signatures: SignatureChunk, shared: boolean): PlanStart {
@@ -307,7 +308,7 @@ function startPlan(signatures: SignatureChunk, shared: boolean): PlanStart {
   const { exactDuplicateOf, duplicates } = findExactDuplicates(signatures);
   let emptyTexts = 0;
   let distinctCount = 0;
-  const distinct = sharedInt32(count, shared);
+  const distinct = new Int32Array(memory(count * 4, shared));
   for (let i = 0; i < count; i++) {
     if (shingleCounts[i] === 0) {
       emptyTexts++;
@@ -320,8 +321,8 @@ function startPlan(signatures: SignatureChunk, shared: boolean): PlanStart {
     bands,
     distinct,
     distinctCount,
-    groupOf: sharedInt32(count * bands, shared),
-    marked: shared ? new Uint8Array(new SharedArrayBuffer(count)) : new Uint8Array(count),
+    groupOf: new Int32Array(memory(count * bands * 4, shared)),
+    marked: new Uint8Array(memory(count, shared)),
   };
   return { grouping, exactDuplicateOf, duplicates, emptyTexts };
 }
@@ -433,7 +434,7 @@ export async function planClusteringSplit(
   try {
     own = groupBands(start.grouping, 0, from);
   } catch (error) {
-    // The other thread's failure, if any, is the same one: this thread's is raised.
+    // This thread's failure is the one raised; the other thread's answer, whatever it is, goes unheard.
     other.catch(() => undefined);
     throw error;
   }
