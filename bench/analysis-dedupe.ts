@@ -58,6 +58,17 @@ export interface AnalysisDedupeFigures {
     /** Cluster pairs against the exact pairs, complete linkage (the default). */
     recall: number;
     precision: number;
+    /**
+     * Every near-duplicate pair found: the cluster pairs and the links between texts the clusters leave
+     * apart (`findDuplicates` with `links`), against the exact pairs.
+     */
+    withLinks: {
+      recall: number;
+      precision: number;
+      links: number;
+      linkVerifications: number;
+      seconds: number;
+    };
     /** The same with the representative-only linkage (`coreSize: 1`). */
     representativeOnly: { recall: number; precision: number };
     /** Share of the exact pairs that LSH puts in one bucket at least once (or are exact duplicates). */
@@ -355,6 +366,11 @@ export function benchStemOpt(
   const result = findDuplicates(texts, options);
   const clusterSeconds = seconds(start);
   const evaluation = evaluatePairs(result.clusterOf, exact);
+  start = performance.now();
+  const linked = findDuplicates(texts, { ...options, links: true });
+  const linkSeconds = seconds(start);
+  const links = linked.links!;
+  const withLinks = evaluatePairs(linked.clusterOf, exact, links.pairs);
   const loose = evaluatePairs(findDuplicates(texts, { ...options, coreSize: 1 }).clusterOf, exact);
   return {
     texts: texts.length,
@@ -365,6 +381,13 @@ export function benchStemOpt(
     clusterSeconds,
     recall: round(evaluation.recall),
     precision: round(evaluation.precision),
+    withLinks: {
+      recall: round(withLinks.recall),
+      precision: round(withLinks.precision),
+      links: links.pairs.length / 2,
+      linkVerifications: links.verifications,
+      seconds: linkSeconds,
+    },
     representativeOnly: { recall: round(loose.recall), precision: round(loose.precision) },
     candidateRecall: round(candidateRecall(texts, exact)),
     recallCeiling: recallCeiling(exact),

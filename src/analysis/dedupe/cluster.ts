@@ -18,6 +18,8 @@
 import { AppError } from '../../domain/errors.ts';
 import type { NormalizeOptions } from '../normalize.ts';
 import { similarityKey } from '../normalize.ts';
+import type { DuplicateLinks } from './links.ts';
+import { linkDuplicates } from './links.ts';
 import { createShingleBuffer, isSimilar, minimumOverlap, overlapAtLeast, shingleSet } from './shingles.ts';
 import type { SignatureChunk, SignatureOptions } from './signature.ts';
 import { computeSignatures } from './signature.ts';
@@ -57,7 +59,14 @@ export interface ClusterSignaturesOptions extends ClusterOptions {
   plan?: ClusterPlan;
 }
 
-export type DuplicateOptions = ClusterOptions & SignatureOptions;
+export interface DuplicateLinkOptions {
+  /** Also find the near-duplicate pairs the clusters leave apart (`DuplicateResult.links`). */
+  links?: boolean;
+  /** Earlier texts outside its cluster verified for one text at most, for links (default 32). */
+  linkCandidates?: number;
+}
+
+export type DuplicateOptions = ClusterOptions & SignatureOptions & DuplicateLinkOptions;
 
 export interface DuplicateCluster {
   /** Position in `clusters`. */
@@ -93,6 +102,8 @@ export interface DuplicateResult {
   /** Clusters of two or more texts, in order of their representatives. */
   clusters: DuplicateCluster[];
   stats: DuplicateStats;
+  /** With `links`: near-duplicate pairs of texts in different clusters or alone (`linkDuplicates`). */
+  links?: DuplicateLinks;
 }
 
 export function resolveThreshold(threshold: number | undefined): number {
@@ -1197,8 +1208,17 @@ export function findDuplicates(texts: readonly string[], options: DuplicateOptio
     traditionalToSimplified: options.traditionalToSimplified ?? true,
   };
   const buffer = createShingleBuffer();
-  return clusterSignatures(signatures, {
-    ...options,
-    shinglesOf: (index) => shingleSet(similarityKey(texts[index] ?? '', normalizeOptions), buffer),
-  });
+  const shinglesOf = (index: number): Uint32Array =>
+    shingleSet(similarityKey(texts[index] ?? '', normalizeOptions), buffer);
+  const plan = planClustering(signatures);
+  const result = clusterSignatures(signatures, { ...options, plan, shinglesOf });
+  if (options.links === true) {
+    result.links = linkDuplicates(
+      plan,
+      result.clusterOf,
+      result.clusters.map((cluster) => cluster.representative),
+      { threshold: result.threshold, shinglesOf, maxCandidates: options.linkCandidates },
+    );
+  }
+  return result;
 }

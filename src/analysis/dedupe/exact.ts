@@ -340,9 +340,15 @@ export function exactSimilarPairs(texts: readonly string[], options: ExactPairsO
 
 /**
  * Pair recall and precision of a clustering against the exact reference: the predicted pairs are all
- * pairs of texts within each cluster (`clusterOf`, -1 for none).
+ * pairs of texts within each cluster (`clusterOf`, -1 for none), and with `links` (pairs of texts,
+ * flattened, as `linkDuplicates` gives them), the pairs of their copies in different clusters: a link
+ * between two texts holds for each text with the same similarity key as either.
  */
-export function evaluatePairs(clusterOf: Int32Array, reference: SimilarPairs): PairEvaluation {
+export function evaluatePairs(
+  clusterOf: Int32Array,
+  reference: SimilarPairs,
+  links?: Int32Array,
+): PairEvaluation {
   const count = clusterOf.length;
   const clusterSizes = new Map<number, number>();
   for (const cluster of clusterOf) {
@@ -393,6 +399,11 @@ export function evaluatePairs(clusterOf: Int32Array, reference: SimilarPairs): P
       }
     }
   }
+  if (links !== undefined) {
+    const linked = linkedPairs(links, reference, { cellStart, cellCluster, cellCount });
+    predictedPairs += linked.predicted;
+    truePositives += linked.truePositives;
+  }
   const truePairs = reference.textPairs;
   return {
     truePairs,
@@ -401,4 +412,57 @@ export function evaluatePairs(clusterOf: Int32Array, reference: SimilarPairs): P
     recall: truePairs === 0 ? 1 : truePositives / truePairs,
     precision: predictedPairs === 0 ? 1 : truePositives / predictedPairs,
   };
+}
+
+/** Per reference group, its texts by cluster: cells `cellStart[g]..cellStart[g + 1]` of `evaluatePairs`. */
+interface GroupCells {
+  cellStart: Int32Array;
+  cellCluster: readonly number[];
+  cellCount: readonly number[];
+}
+
+/**
+ * The pairs links predict beyond the clusters: for each pair of reference groups a link joins, the pairs
+ * of their texts in different clusters; all of them similar when the reference pairs the two groups.
+ */
+function linkedPairs(
+  links: Int32Array,
+  reference: SimilarPairs,
+  cells: GroupCells,
+): { predicted: number; truePositives: number } {
+  const { groupOf, groupSize, pairs } = reference;
+  const groups = groupSize.length;
+  const similar = new Set<number>();
+  for (let k = 0; k < pairs.length; k += 2) {
+    similar.add(pairs[k]! * groups + pairs[k + 1]!);
+  }
+  const counted = new Set<number>();
+  const { cellStart, cellCluster, cellCount } = cells;
+  let predicted = 0;
+  let truePositives = 0;
+  for (let k = 0; k < links.length; k += 2) {
+    const x = groupOf[links[k]!]!;
+    const y = groupOf[links[k + 1]!]!;
+    if (x < 0 || y < 0 || x === y) {
+      continue;
+    }
+    const key = Math.min(x, y) * groups + Math.max(x, y);
+    if (counted.has(key)) {
+      continue;
+    }
+    counted.add(key);
+    let apart = 0;
+    for (let ca = cellStart[x]!; ca < cellStart[x + 1]!; ca++) {
+      for (let cb = cellStart[y]!; cb < cellStart[y + 1]!; cb++) {
+        if (cellCluster[ca] !== cellCluster[cb]) {
+          apart += cellCount[ca]! * cellCount[cb]!;
+        }
+      }
+    }
+    predicted += apart;
+    if (similar.has(key)) {
+      truePositives += apart;
+    }
+  }
+  return { predicted, truePositives };
 }

@@ -6,6 +6,7 @@
  */
 export * from './cluster.ts';
 export * from './exact.ts';
+export * from './links.ts';
 export * from './review.ts';
 export * from './shingles.ts';
 export * from './signature.ts';

@@ -1,0 +1,141 @@
+import { describe, expect, it } from 'vitest';
+import { similarityKey } from '../normalize.ts';
+import { findDuplicates, planClustering } from './cluster.ts';
+import { evaluatePairs, exactSimilarPairs } from './exact.ts';
+import { linkDuplicates } from './links.ts';
+import { isSimilar, shingleSet } from './shingles.ts';
+import { computeSignatures } from './signature.ts';
+
+const han = (from: number, length: number, step = 1): string =>
+  Array.from({ length }, (_, i) => String.fromCodePoint(from + i * step)).join('');
+
+/** A text, one edited near its start and one near its end: both similar to it, not to each other. */
+function chain(): string[] {
+  const base = han(0x4e00, 200, 3);
+  const start = `${base.slice(0, 20)}${han(0x6000, 12)}${base.slice(32)}`;
+  const end = `${base.slice(0, 160)}${han(0x7000, 12)}${base.slice(172)}`;
+  return [base, start, end];
+}
+
+function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(a ^ (a >>> 15), a | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Edited copies of a few long bases, each edit small, so that many copies are similar to some and not others. */
+function drifting(count: number, seed: number): string[] {
+  const next = random(seed);
+  const alphabet = '的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工';
+  const make = (length: number): string =>
+    Array.from({ length }, () => alphabet[Math.floor(next() * alphabet.length)]!).join('');
+  const bases = [make(300), make(300), `${make(150)} plan section ${make(150)}`];
+  return Array.from({ length: count }, () => {
+    let text = bases[Math.floor(next() * bases.length)]!;
+    for (let e = Math.floor(next() * 6); e > 0; e--) {
+      const at = Math.floor(next() * text.length);
+      text = text.slice(0, at) + make(1 + Math.floor(next() * 4)) + text.slice(at + Math.floor(next() * 4));
+    }
+    return next() < 0.1 ? `  ${text.toUpperCase()} ` : text;
+  });
+}
+
+describe('linkDuplicates', () => {
+  it('links a text to the member of another cluster it is similar to, and nothing else', () => {
+    const texts = chain();
+    const plain = findDuplicates(texts);
+    expect(Array.from(plain.clusterOf)).toEqual([0, 0, -1]);
+    expect(plain.links).toBeUndefined();
+    const result = findDuplicates(texts, { links: true });
+    expect(Array.from(result.clusterOf)).toEqual([0, 0, -1]);
+    // The third is similar to the first, not to the second (the cluster left it out for that).
+    expect(Array.from(result.links!.pairs)).toEqual([0, 2]);
+    // Its candidates: the first, and the second if they share a band key.
+    expect(result.links!.verifications).toBeGreaterThanOrEqual(1);
+    expect(result.links!.verifications).toBeLessThanOrEqual(2);
+  });
+
+  it('finds exactly the similar pairs that share a band key and sit in different clusters', () => {
+    for (const seed of [1, 2, 3]) {
+      const texts = drifting(400, seed);
+      const result = findDuplicates(texts, { links: true, linkCandidates: 10_000 });
+      const { bands, bandKeys } = computeSignatures(texts);
+      const sets = texts.map((text) => shingleSet(similarityKey(text)));
+      const plan = planClustering(computeSignatures(texts));
+      const expected: string[] = [];
+      for (let b = 1; b < texts.length; b++) {
+        for (let a = 0; a < b; a++) {
+          const distinct = plan.exactDuplicateOf[a] === -1 && plan.exactDuplicateOf[b] === -1;
+          const apart = result.clusterOf[a] === -1 || result.clusterOf[a] !== result.clusterOf[b];
+          let shared = false;
+          for (let band = 0; band < bands && !shared; band++) {
+            shared = bandKeys[a * bands + band] === bandKeys[b * bands + band];
+          }
+          if (distinct && apart && shared && isSimilar(sets[a]!, sets[b]!, 0.8)) {
+            expected.push(`${a},${b}`);
+          }
+        }
+      }
+      const pairs = result.links!.pairs;
+      const found: string[] = [];
+      for (let k = 0; k < pairs.length; k += 2) {
+        found.push(`${pairs[k]},${pairs[k + 1]}`);
+      }
+      expect(expected.length).toBeGreaterThan(10);
+      expect(found).toEqual(expected);
+    }
+  });
+
+  it('verifies at most the given number of candidates for a text', () => {
+    const texts = drifting(300, 7);
+    const plan = planClustering(computeSignatures(texts));
+    const result = findDuplicates(texts);
+    const shinglesOf = (index: number): Uint32Array => shingleSet(similarityKey(texts[index]!));
+    const representatives = result.clusters.map((cluster) => cluster.representative);
+    const wide = linkDuplicates(plan, result.clusterOf, representatives, { threshold: 0.8, shinglesOf });
+    const narrow = linkDuplicates(plan, result.clusterOf, representatives, {
+      threshold: 0.8,
+      shinglesOf,
+      maxCandidates: 1,
+    });
+    expect(wide.verifications).toBeGreaterThan(plan.verify.length);
+    expect(narrow.verifications).toBeLessThanOrEqual(plan.verify.length);
+    expect(narrow.pairs.length).toBeLessThan(wide.pairs.length);
+  });
+
+  it('finds nothing for empty and one-character texts, emoji and texts alike to none', () => {
+    const result = findDuplicates(['', '好', '👍', 'A comment of its own.', '另一条完全不同的意见'], {
+      links: true,
+    });
+    expect(Array.from(result.links!.pairs)).toEqual([]);
+    expect(result.links!.verifications).toBe(0);
+  });
+});
+
+describe('evaluatePairs with links', () => {
+  it('counts the pairs a link makes between the copies of its two texts', () => {
+    const [base, start, end] = chain();
+    const texts = [base!, start!, end!, `${end!} `];
+    const reference = exactSimilarPairs(texts);
+    // Similar: base–start, base–end, base–end's copy, end–its copy; start and end are not.
+    expect(reference.textPairs).toBe(4);
+    const result = findDuplicates(texts, { links: true });
+    expect(Array.from(result.clusterOf)).toEqual([0, 0, 1, 1]);
+    const clustersOnly = evaluatePairs(result.clusterOf, reference);
+    expect(clustersOnly).toMatchObject({ predictedPairs: 2, truePositives: 2, recall: 0.5, precision: 1 });
+    const withLinks = evaluatePairs(result.clusterOf, reference, result.links!.pairs);
+    expect(withLinks).toMatchObject({ predictedPairs: 4, truePositives: 4, recall: 1, precision: 1 });
+  });
+
+  it('counts a link between texts that are not similar as wrong', () => {
+    const [base, start, end] = chain();
+    const reference = exactSimilarPairs([base!, start!, end!]);
+    const clusterOf = Int32Array.from([-1, -1, -1]);
+    const evaluation = evaluatePairs(clusterOf, reference, Int32Array.from([1, 2, 0, 1]));
+    expect(evaluation).toMatchObject({ predictedPairs: 2, truePositives: 1, precision: 0.5 });
+  });
+});
