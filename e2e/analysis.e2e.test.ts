@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/server/config.ts';
 import type { Services } from '../src/server/services/index.ts';
 import { createServices } from '../src/server/services/index.ts';
-import { FORM_COPIES, submitOpinion } from '../test/analysis-app.ts';
+import { FORM_COPIES, driftingLetters, submitOpinion } from '../test/analysis-app.ts';
 import type { TestRound } from '../test/consultation-factories.ts';
 import { createRound } from '../test/consultation-factories.ts';
 import { createUnit } from '../test/factories.ts';
@@ -297,6 +297,48 @@ describe.skipIf(!browserAvailable())('the analysis views, in a real browser', ()
       expect(await fitsWidth(phone), name).toBe(true);
     }
   }, 180_000);
+
+  it('shows near-duplicates a cluster left out beside it, and merges one into it', async () => {
+    const database = e2e.server.database;
+    const round = await createRound(database, { units: 2 });
+    const organizer = await createPerson(services, '规划处李审核', ['organizer'], round.ownerUnit.id);
+    const [a, b] = round.invited as [TestRound['invited'][0], TestRound['invited'][0]];
+    const { base, start, middle, end } = driftingLetters();
+    // The letter and one copy cluster; a copy sent twice forms a second cluster; one copy stays alone.
+    for (const [invited, suggestion] of [
+      [a, base],
+      [b, start],
+      [a, end],
+      [b, end],
+      [b, middle],
+    ] as const) {
+      await submitOpinion(database, round, { invited, suggestion });
+    }
+    await services.analysis.runRoundAnalysis(organizer.actor, round.roundId);
+    await settleAnalysis(e2e);
+
+    const page = await signIn(e2e, organizer);
+    await page.goto(`${e2e.url}/rounds/${round.roundId}/analysis?tab=clusters`);
+    // The excerpts tell the two clusters apart: the second's representative rewrote a clause of the letter.
+    const rows = page.getByTestId('cluster-row');
+    await expect.poll(() => rows.count(), { timeout: 15_000 }).toBe(2);
+    const texts = await rows.allTextContents();
+    const letter = rows.nth(texts.findIndex((text) => !text.includes('增加对人才引进')));
+    expect(await sizeOf(letter)).toBe('2 条');
+    await letter.getByRole('button', { name: '查看组内意见' }).click();
+    const related = letter.getByTestId('cluster-related');
+    await expect.poll(() => related.getByTestId('cluster-related-item').count()).toBe(2);
+    expect(await related.textContent()).toContain('组外的相似意见（2）');
+    const alone = related.getByTestId('cluster-related-item').filter({ hasText: '未归组' });
+    expect(await alone.textContent()).toContain('补充绿色电力交易');
+    const other = related.getByTestId('cluster-related-item').filter({ hasText: '增加对人才引进' });
+    expect(await other.textContent()).toContain('1 对相似');
+    await snap(page, 'analysis-cluster-related');
+
+    await confirmVia(page, other.getByRole('button', { name: '合并到本组' }));
+    await expect.poll(() => page.getByTestId('cluster-row').count()).toBe(1);
+    await expect.poll(() => sizeOf(page.getByTestId('cluster-row').first())).toBe('4 条');
+  }, 120_000);
 
   it('suggests units and questions in the round wizard and sends them with the invitations', async () => {
     const { round, organizer } = scenario;

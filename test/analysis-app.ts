@@ -71,3 +71,18 @@ export const FORM_COPIES = [
   FORM_LETTER.replace('适当加大', '适度加大'),
   `${FORM_LETTER}🙏`,
 ];
+
+/**
+ * A longer letter and three copies, each with one clause rewritten in a different place: each copy is a
+ * near-duplicate of the letter (Jaccard about 0.82), no two copies are (about 0.68).
+ */
+export function driftingLetters(): { base: string; start: string; middle: string; end: string } {
+  const base = `${FORM_LETTER}同时建议在第五章增加数据要素市场培育的内容，完善公共数据开放共享制度，支持中小企业数字化转型，建立算力资源统筹调度平台，推动东西部算力协同发展。`;
+  const patch = (at: number, text: string): string => base.slice(0, at) + text + base.slice(at + text.length);
+  return {
+    base,
+    start: patch(8, '删除关于数据中心能耗的限制'),
+    middle: patch(60, '补充绿色电力交易的配套措施'),
+    end: patch(125, '增加对人才引进的住房保障安排'),
+  };
+}

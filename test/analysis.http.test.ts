@@ -3,7 +3,7 @@ import { parseStanceModel } from '../src/analysis/stance/model.ts';
 import { ANALYSIS_OPINION, ANALYSIS_ROUND, opinionJobKey } from '../src/server/jobs/analysis.jobs.ts';
 import type { TestApp, TestClient } from './app.ts';
 import { createTestApp } from './app.ts';
-import { FORM_COPIES, drainAnalysisJobs, submitOpinion } from './analysis-app.ts';
+import { FORM_COPIES, drainAnalysisJobs, driftingLetters, submitOpinion } from './analysis-app.ts';
 import type { TestRound } from './consultation-factories.ts';
 import { createRound } from './consultation-factories.ts';
 import { describeDb } from './db.ts';
@@ -294,6 +294,72 @@ describeDb('analysis API', (db) => {
     });
     expect(one.statusCode).toBe(400);
     expect(one.json<{ error: { message: string } }>().error.message).toContain('clusterIds');
+  });
+
+  it('lists near-duplicates a cluster leaves out beside it: other clusters to merge, and lone opinions', async () => {
+    const { t, round, organizer } = await setup();
+    const [a, b] = round.invited as [TestRound['invited'][0], TestRound['invited'][0]];
+    const { base, start, middle, end } = driftingLetters();
+    // The letter and one copy form a cluster; two copies like the letter but unlike that copy stay out.
+    const letter = await submitOpinion(db(), round, { invited: a, suggestion: base });
+    await submitOpinion(db(), round, { invited: b, suggestion: start });
+    const late = await submitOpinion(db(), round, { invited: a, suggestion: end });
+    await submitOpinion(db(), round, { invited: b, suggestion: end });
+    const lone = await submitOpinion(db(), round, { invited: b, suggestion: middle });
+    await organizer.post(`${API}/rounds/${round.roundId}/analysis/run`);
+    await drainAnalysisJobs(t);
+
+    const { items } = (await organizer.get(`${API}/rounds/${round.roundId}/clusters`)).json<{
+      items: Cluster[];
+    }>();
+    expect(items.map((c) => [c.representative.id, c.size]).sort()).toEqual(
+      [
+        [letter.id, 2],
+        [late.id, 2],
+      ].sort(),
+    );
+    const first = items.find((c) => c.representative.id === letter.id)!;
+    const second = items.find((c) => c.representative.id === late.id)!;
+    interface Related {
+      clusterId: string | null;
+      size: number;
+      links: number;
+      representative: { id: string };
+    }
+    const relatedOf = async (id: string) =>
+      (await organizer.get(`${API}/clusters/${id}`)).json<{ related: Related[] }>().related;
+    const related = await relatedOf(first.id);
+    expect(related.map((r) => [r.clusterId, r.size, r.links, r.representative.id])).toEqual(
+      [
+        [second.id, 2, 1, late.id],
+        [null, 1, 1, lone.id],
+      ].sort((x, y) => String(x[3]).localeCompare(String(y[3]))),
+    );
+    expect((await relatedOf(second.id)).map((r) => r.clusterId)).toEqual([first.id]);
+    const stored = await db()
+      .db.selectFrom('duplicate_link')
+      .selectAll()
+      .where('round_id', '=', round.roundId)
+      .execute();
+    expect(stored.map((l) => [l.opinion_id, l.similar_id]).sort()).toEqual(
+      [
+        [letter.id, late.id],
+        [letter.id, lone.id],
+      ].sort(),
+    );
+
+    // Running the analysis again changes nothing.
+    await organizer.post(`${API}/rounds/${round.roundId}/analysis/run`);
+    expect((await drainAnalysisJobs(t)).at(-1)).toMatchObject({ kind: ANALYSIS_ROUND, status: 'skipped' });
+
+    // Once a person merges the two clusters, the other is no longer listed beside the first.
+    const merged = await organizer.post(`${API}/rounds/${round.roundId}/clusters/merge`, {
+      clusterIds: [first.id, second.id],
+    });
+    expect(merged.statusCode).toBe(200);
+    expect((await relatedOf(first.id)).map((r) => [r.clusterId, r.representative.id])).toEqual([
+      [null, lone.id],
+    ]);
   });
 
   it('re-clusters at a new threshold in a job the organizer can follow', async () => {

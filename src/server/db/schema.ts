@@ -490,6 +490,17 @@ export interface DuplicateClusterTable {
   updated_at: string;
 }
 
+/**
+ * A pair of a round's opinions the machine found to be near-duplicates in different clusters (or alone):
+ * the earlier opinion, then the later.
+ */
+export interface DuplicateLinkTable {
+  round_id: string;
+  opinion_id: string;
+  similar_id: string;
+  created_at: string;
+}
+
 /** The machine's reading of one opinion; `input_hash` makes re-analysis of unchanged text a no-op. */
 export interface OpinionAnalysisTable {
   opinion_id: string;
@@ -570,6 +581,7 @@ export interface DB
   clause_change: ClauseChangeTable;
   topic: TopicTable;
   duplicate_cluster: DuplicateClusterTable;
+  duplicate_link: DuplicateLinkTable;
   opinion_analysis: OpinionAnalysisTable;
   opinion_topic: OpinionTopicTable;
   analysis_model: AnalysisModelTable;

@@ -868,6 +868,103 @@ export async function listClusterMembers(
   }));
 }
 
+// ---- near-duplicate links ------------------------------------------------------------------------------
+
+/** A round's near-duplicate links, each as `opinionId|similarId`. */
+export async function listDuplicateLinkKeys(db: Executor, roundId: string): Promise<Set<string>> {
+  const rows = await db
+    .selectFrom('duplicate_link')
+    .select(['opinion_id', 'similar_id'])
+    .where('round_id', '=', roundId)
+    .execute();
+  return new Set(rows.map((r) => `${r.opinion_id}|${r.similar_id}`));
+}
+
+/** Replaces a round's near-duplicate links. */
+export async function replaceDuplicateLinks(
+  db: Executor,
+  roundId: string,
+  links: readonly { opinionId: string; similarId: string }[],
+  now: string,
+): Promise<void> {
+  await db.deleteFrom('duplicate_link').where('round_id', '=', roundId).execute();
+  const rows = links.map((l) => ({
+    round_id: roundId,
+    opinion_id: l.opinionId,
+    similar_id: l.similarId,
+    created_at: now,
+  }));
+  for (const chunk of chunks(rows, 2_000)) {
+    await db.insertInto('duplicate_link').values(chunk).execute();
+  }
+}
+
+/** Where a cluster's near-duplicates outside it lie: another cluster, or no cluster. */
+export interface RelatedGroupRow {
+  /** The other cluster; null for opinions in none. */
+  clusterId: string | null;
+  /** The opinion outside the cluster (for an opinion in none), else the other cluster's representative. */
+  opinionId: string;
+  /** Linked pairs between the two. */
+  links: number;
+}
+
+/**
+ * The clusters and lone opinions holding near-duplicates of a cluster's members (by the round's links),
+ * most links first: at most `limit`.
+ */
+export async function listRelatedOfCluster(
+  db: Executor,
+  clusterId: string,
+  limit: number,
+): Promise<RelatedGroupRow[]> {
+  const members = db.selectFrom('opinion_analysis').select('opinion_id').where('cluster_id', '=', clusterId);
+  const forward = db
+    .selectFrom('duplicate_link')
+    .select(['similar_id as other_id'])
+    .where('opinion_id', 'in', members)
+    .where('similar_id', 'not in', members);
+  const backward = db
+    .selectFrom('duplicate_link')
+    .select(['opinion_id as other_id'])
+    .where('similar_id', 'in', members)
+    .where('opinion_id', 'not in', members);
+  const rows = await db
+    .selectFrom(forward.unionAll(backward).as('link'))
+    .innerJoin('opinion_analysis', 'opinion_analysis.opinion_id', 'link.other_id')
+    .leftJoin('duplicate_cluster', 'duplicate_cluster.id', 'opinion_analysis.cluster_id')
+    .select((eb) => [
+      'opinion_analysis.cluster_id',
+      eb.fn.min('link.other_id').as('opinion_id'),
+      'duplicate_cluster.representative_id',
+      eb.fn.countAll<number | string>().as('links'),
+    ])
+    .groupBy(['opinion_analysis.cluster_id', 'duplicate_cluster.representative_id'])
+    .execute();
+  // Opinions in no cluster come back as one row: list each apart.
+  const lone = rows.some((r) => r.cluster_id === null)
+    ? await db
+        .selectFrom(forward.unionAll(backward).as('link'))
+        .innerJoin('opinion_analysis', 'opinion_analysis.opinion_id', 'link.other_id')
+        .select((eb) => ['link.other_id', eb.fn.countAll<number | string>().as('links')])
+        .where('opinion_analysis.cluster_id', 'is', null)
+        .groupBy('link.other_id')
+        .execute()
+    : [];
+  const related: RelatedGroupRow[] = [
+    ...rows
+      .filter((r) => r.cluster_id !== null)
+      .map((r) => ({
+        clusterId: r.cluster_id,
+        opinionId: r.representative_id ?? r.opinion_id,
+        links: Number(r.links),
+      })),
+    ...lone.map((r) => ({ clusterId: null, opinionId: r.other_id, links: Number(r.links) })),
+  ];
+  related.sort((a, b) => b.links - a.links || a.opinionId.localeCompare(b.opinionId));
+  return related.slice(0, limit);
+}
+
 /** Opinions as lists show them, by id. */
 export async function listOpinionBriefs(
   db: Executor,

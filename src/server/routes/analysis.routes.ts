@@ -344,7 +344,8 @@ export const analysisRoutes =
       {
         schema: {
           tags: TAGS,
-          summary: 'A cluster with its members, a page at a time; each member keeps its own identity',
+          summary:
+            'A cluster with its members, a page at a time (each member keeps its own identity), and the clusters and opinions its members are near-duplicates of',
           params: IdParams,
           querystring: Type.Object({
             cursor: Type.Optional(Type.String({ maxLength: 500 })),
@@ -357,6 +358,18 @@ export const analysisRoutes =
                 Type.Object({ ...OpinionBriefFields, duplicateOf: Nullable(Type.String()) }),
               ),
               nextCursor: Nullable(Type.String()),
+              related: Type.Array(
+                Type.Object({
+                  clusterId: Nullable(Type.String({ description: 'null: an opinion in no cluster' })),
+                  size: Type.Integer(),
+                  representative: OpinionBrief,
+                  links: Type.Integer({ description: 'near-duplicate pairs between the two' }),
+                }),
+                {
+                  description:
+                    'Near-duplicates of the members outside the cluster (clusters never chain texts), most links first: clusters to consider merging, and opinions in none',
+                },
+              ),
             }),
             ...errorResponses,
           },

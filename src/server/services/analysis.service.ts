@@ -65,6 +65,7 @@ import {
   listClusterLinks,
   listClusterMembers,
   listClusterPage,
+  listDuplicateLinkKeys,
   listClustersByIds,
   listClustersOfRound,
   listHumanStanceLabels,
@@ -75,6 +76,7 @@ import {
   listOpinionTopics,
   listOpinionsOfPlans,
   listPlanSources,
+  listRelatedOfCluster,
   listRoutingUnits,
   listSourcesByIds,
   listSubmittedSources,
@@ -85,6 +87,7 @@ import {
   lockRound,
   mapApprovedCodes,
   mapInputHashes,
+  replaceDuplicateLinks,
   replaceMachineTopics,
   replaceModel,
   setClusterOf,
@@ -144,6 +147,9 @@ export interface OpinionBriefView {
   excerpt: string;
 }
 
+/** Related clusters and opinions a cluster's view lists at most. */
+const RELATED_LIMIT = 20;
+
 export interface ClusterView {
   id: string;
   roundId: string;
@@ -159,6 +165,21 @@ export interface ClusterView {
 
 export interface ClusterMemberView extends OpinionBriefView {
   duplicateOf: string | null;
+}
+
+/**
+ * Near-duplicates of a cluster's members that sit outside it: another cluster (a merge to consider) or an
+ * opinion in none. Clusters never chain texts, so an opinion similar to some members only stays out.
+ */
+export interface RelatedClusterView {
+  /** The other cluster; null for an opinion in no cluster. */
+  clusterId: string | null;
+  /** Opinions in it (1 for an opinion in no cluster). */
+  size: number;
+  /** The other cluster's representative, or the opinion. */
+  representative: OpinionBriefView;
+  /** Pairs of near-duplicates between the two. */
+  links: number;
 }
 
 export interface RoundAnalysisOverview {
@@ -953,7 +974,7 @@ export class AnalysisService {
     const submitted = new Set(sources.map((o) => o.id));
     const freeOf = (held: ReadonlySet<string>): OpinionSource[] => sources.filter((o) => !held.has(o.id));
     const before = await this.readClusterState(this.ctx.database.db, round.id, sources);
-    const early = findDuplicates(freeOf(before.held).map(duplicateText), { threshold });
+    const early = findDuplicates(freeOf(before.held).map(duplicateText), { threshold, links: true });
     const emptyHash = exactHash('');
     const firstCopy = new Map<string, string>();
     const duplicateOf = new Map<string, string | null>();
@@ -975,7 +996,7 @@ export class AnalysisService {
       );
       const free = freeOf(held);
       const sameHeld = held.size === before.held.size && [...held].every((id) => before.held.has(id));
-      const found = sameHeld ? early : findDuplicates(free.map(duplicateText), { threshold });
+      const found = sameHeld ? early : findDuplicates(free.map(duplicateText), { threshold, links: true });
       let changed = false;
 
       // Opinions no longer submitted (withdrawn) leave their clusters.
@@ -1094,6 +1115,21 @@ export class AnalysisService {
         await setDuplicateOf(tx, target, ids);
         changed = true;
       }
+      // Near-duplicates the clusters leave apart, as the machine found them this time.
+      const pairs = found.links?.pairs ?? new Int32Array(0);
+      const wantedLinks: { opinionId: string; similarId: string }[] = [];
+      for (let k = 0; k < pairs.length; k += 2) {
+        wantedLinks.push({ opinionId: free[pairs[k]!]!.id, similarId: free[pairs[k + 1]!]!.id });
+      }
+      const storedLinks = await listDuplicateLinkKeys(tx, round.id);
+      if (
+        storedLinks.size !== wantedLinks.length ||
+        wantedLinks.some((l) => !storedLinks.has(`${l.opinionId}|${l.similarId}`))
+      ) {
+        await replaceDuplicateLinks(tx, round.id, wantedLinks, now);
+        changed = true;
+      }
+
       const reviewedRemaining = reviewed.filter((c) => (membersOf.get(c.id) ?? []).length > 0).length;
       return {
         clusters: plan.length + reviewedRemaining,
@@ -1233,7 +1269,9 @@ export class AnalysisService {
     actor: Actor,
     clusterId: string,
     options: { cursor?: string; limit?: number } = {},
-  ): Promise<ClusterView & { members: ClusterMemberView[]; nextCursor: string | null }> {
+  ): Promise<
+    ClusterView & { members: ClusterMemberView[]; nextCursor: string | null; related: RelatedClusterView[] }
+  > {
     const cluster = await this.loadClusterFor(actor, clusterId, 'view');
     const limit = Math.min(Math.max(options.limit ?? 100, 1), 500);
     const key = options.cursor ? decodeCursor(options.cursor, 2) : null;
@@ -1249,7 +1287,36 @@ export class AnalysisService {
       ...view!,
       members: page.map((m) => ({ ...briefView(m), duplicateOf: m.duplicateOf })),
       nextCursor: rows.length > limit && last ? encodeCursor([last.createdAt, last.id]) : null,
+      related: await this.relatedOf(cluster),
     };
+  }
+
+  /** The clusters and lone opinions near-duplicate links join to a cluster, most links first. */
+  private async relatedOf(cluster: ClusterRecord): Promise<RelatedClusterView[]> {
+    const db = this.ctx.database.db;
+    const related = await listRelatedOfCluster(db, cluster.id, RELATED_LIMIT);
+    const others = await listClustersByIds(
+      db,
+      related.flatMap((r) => (r.clusterId === null ? [] : [r.clusterId])),
+    );
+    const sizeOf = new Map(others.map((c) => [c.id, c.size]));
+    const briefs = await listOpinionBriefs(
+      db,
+      related.map((r) => r.opinionId),
+    );
+    return related.flatMap((r) => {
+      const brief = briefs.get(r.opinionId);
+      return brief
+        ? [
+            {
+              clusterId: r.clusterId,
+              size: r.clusterId === null ? 1 : (sizeOf.get(r.clusterId) ?? 1),
+              representative: briefView(brief),
+              links: r.links,
+            },
+          ]
+        : [];
+    });
   }
 
   /** The clusters of `ids` with their members, as the review functions take them. */

@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '../../ui/ErrorAlert.tsx';
 import { ItemList } from '../../ui/ItemList.tsx';
 import { PlainText } from '../../ui/PlainText.tsx';
-import type { Cluster } from './api.ts';
+import type { Cluster, RelatedCluster } from './api.ts';
 import {
   useClusterMembers,
   useClusters,
@@ -15,6 +15,64 @@ import {
 import { canMerge, canSplit, mergeOrder, toggleId } from './clusters.ts';
 import { opinionName } from './links.ts';
 import { ClusterStatusTag, OpinionWho } from './Tags.tsx';
+
+/**
+ * Near-duplicates of a cluster's members that the cluster left out (clusters never chain texts): other
+ * clusters, which organizers may merge into it, and opinions in none.
+ */
+function Related({
+  cluster,
+  related,
+  canEdit,
+}: {
+  cluster: Cluster;
+  related: readonly RelatedCluster[];
+  canEdit: boolean;
+}) {
+  const { t } = useTranslation();
+  const merge = useMergeClusters(cluster.roundId);
+  if (related.length === 0) {
+    return null;
+  }
+  return (
+    <Flex vertical gap={6} data-testid="cluster-related">
+      <Typography.Text strong>{t('analysis.clusters.related', { count: related.length })}</Typography.Text>
+      <Typography.Text type="secondary">{t('analysis.clusters.relatedHint')}</Typography.Text>
+      <ItemList
+        items={related}
+        itemKey={(r) => r.clusterId ?? r.representative.id}
+        itemProps={() => ({ 'data-testid': 'cluster-related-item' })}
+        render={(r) => (
+          <Flex vertical style={{ minWidth: 0 }}>
+            <Flex gap={6} wrap align="center">
+              {r.clusterId === null ? (
+                <Tag>{t('analysis.clusters.relatedAlone')}</Tag>
+              ) : (
+                <Tag color="blue">{t('analysis.clusters.size', { count: r.size })}</Tag>
+              )}
+              <OpinionWho opinion={r.representative} roundId={cluster.roundId} tab="clusters" />
+              <Tag color="gold">{t('analysis.clusters.relatedLinks', { count: r.links })}</Tag>
+              {canEdit && r.clusterId !== null && (
+                <Popconfirm
+                  title={t('analysis.clusters.mergeRelatedConfirm', { count: r.size })}
+                  okText={t('common.confirm')}
+                  cancelText={t('common.cancel')}
+                  onConfirm={() => merge.mutate([cluster.id, r.clusterId!])}
+                >
+                  <Button size="small" loading={merge.isPending}>
+                    {t('analysis.clusters.mergeRelated')}
+                  </Button>
+                </Popconfirm>
+              )}
+            </Flex>
+            <PlainText text={r.representative.excerpt} type="secondary" />
+          </Flex>
+        )}
+      />
+      {merge.isError && <ErrorAlert error={merge.error} />}
+    </Flex>
+  );
+}
 
 /** A cluster's members, a page at a time; organizers pick some to take out of it. */
 function Members({ cluster, canEdit }: { cluster: Cluster; canEdit: boolean }) {
@@ -95,6 +153,7 @@ function Members({ cluster, canEdit }: { cluster: Cluster; canEdit: boolean }) {
         </Flex>
       )}
       {split.isError && <ErrorAlert error={split.error} />}
+      <Related cluster={cluster} related={members.data.pages[0]?.related ?? []} canEdit={canEdit} />
     </Flex>
   );
 }

@@ -119,9 +119,18 @@ export interface ClusterPage {
   nextCursor: string | null;
 }
 
+/** Near-duplicates of a cluster's members outside it: another cluster, or an opinion in none. */
+export interface RelatedCluster {
+  clusterId: string | null;
+  size: number;
+  representative: OpinionBrief;
+  links: number;
+}
+
 export interface ClusterDetail extends Cluster {
   members: ClusterMember[];
   nextCursor: string | null;
+  related: RelatedCluster[];
 }
 
 export type StanceCounts = Record<Stance, number>;

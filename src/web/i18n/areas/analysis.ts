@@ -94,6 +94,13 @@ export const zhCN = {
     splitConfirm: '把所选 {{count}} 条意见移出本组？',
     singletons: '移出后各自单独成组',
     duplicateOf: '与 {{name}} 完全相同',
+    related: '组外的相似意见（{{count}}）',
+    relatedHint: '这些意见与本组部分意见高度相似，但与代表意见或核心意见不够相似，未归入本组。可考虑合并。',
+    relatedLinks_one: '{{count}} 对相似',
+    relatedLinks: '{{count}} 对相似',
+    relatedAlone: '未归组',
+    mergeRelated: '合并到本组',
+    mergeRelatedConfirm: '把这一组（{{count}} 条意见）合并到本组？',
     done: '已更新',
   },
   topics: {
@@ -349,6 +356,14 @@ export const en: typeof zhCN = {
     splitConfirm: 'Take the {{count}} selected opinions out of this cluster?',
     singletons: 'Each on its own',
     duplicateOf: 'Same text as {{name}}',
+    related: 'Similar opinions outside the cluster ({{count}})',
+    relatedHint:
+      'These are near-duplicates of some members, yet not similar enough to the representative or the core to join. Consider merging.',
+    relatedLinks_one: '{{count}} similar pair',
+    relatedLinks: '{{count}} similar pairs',
+    relatedAlone: 'In no cluster',
+    mergeRelated: 'Merge into this cluster',
+    mergeRelatedConfirm: 'Merge that cluster ({{count}} opinions) into this one?',
     done: 'Updated',
   },
   topics: {
