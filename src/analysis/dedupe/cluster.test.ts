@@ -13,6 +13,7 @@ import {
 } from './cluster.ts';
 import { jaccard, packShingleSets, packedShinglesOf, shingleSet } from './shingles.ts';
 import { computeSignatures, concatSignatures } from './signature.ts';
+import { createRandom } from '../classify/random.ts';
 
 const ZH_LETTER =
   '我们坚决支持本规划关于加快建设数字经济的目标，建议进一步明确各部门职责分工，加大财政资金支持力度，' +
@@ -27,17 +28,6 @@ const OTHER_EN =
 
 const similarity = (a: string, b: string): number =>
   jaccard(shingleSet(similarityKey(a)), shingleSet(similarityKey(b)));
-
-/** Seeded random numbers for reproducible corpora. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('findDuplicates', () => {
   it('clusters form letters with small edits, Chinese and English, and leaves other texts alone', () => {
@@ -144,7 +134,7 @@ describe('findDuplicates', () => {
   });
 
   it('finds a campaign of a thousand edited copies among unrelated texts', () => {
-    const next = random(42);
+    const next = createRandom(42);
     const words = `${EN_LETTER} ${EN_LETTER.replace('I strongly support', 'We support')}`.split(' ');
     const vocabulary = [
       'data',
@@ -283,7 +273,7 @@ describe('clusterSignatures', () => {
   });
 
   it('makes the same plan with half the bands grouped elsewhere, in shared memory', async () => {
-    const next = random(7);
+    const next = createRandom(7);
     const letters = [ZH_LETTER, EN_LETTER, OTHER_ZH, OTHER_EN];
     // Copies with a word or two changed, exact copies and empty texts, in a random order.
     const texts = Array.from({ length: 300 }, (_, i) => {
@@ -379,7 +369,7 @@ describe('clusterSignatures', () => {
   });
 
   it('balances partitions by estimated work, not by text count', () => {
-    const next = random(7);
+    const next = createRandom(7);
     const sentence = (length: number): string =>
       Array.from({ length }, () => String.fromCodePoint(0x4e00 + Math.floor(next() * 20000))).join('');
     // A campaign of four copies of a long letter, then twelve pairs of short texts.

@@ -3,20 +3,11 @@ import { similarityKey } from '../normalize.ts';
 import { findDuplicates } from './cluster.ts';
 import { evaluatePairs, exactSimilarPairs } from './exact.ts';
 import { isSimilar, shingleSet } from './shingles.ts';
-
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { createRandom } from '../classify/random.ts';
 
 /** Texts with many near pairs around the threshold: edited copies of a few bases, Chinese and English. */
 function corpus(count: number, seed: number): string[] {
-  const next = random(seed);
+  const next = createRandom(seed);
   const alphabet =
     '的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也能下过子说产种面而方后多定行学法所民得经';
   const latin = 'abcdefghijklmnopqrstuvwxyz     ';

@@ -5,6 +5,7 @@ import { evaluatePairs, exactSimilarPairs } from './exact.ts';
 import { linkDuplicates } from './links.ts';
 import { isSimilar, shingleSet } from './shingles.ts';
 import { computeSignatures } from './signature.ts';
+import { createRandom } from '../classify/random.ts';
 
 const han = (from: number, length: number, step = 1): string =>
   Array.from({ length }, (_, i) => String.fromCodePoint(from + i * step)).join('');
@@ -17,19 +18,9 @@ function chain(): string[] {
   return [base, start, end];
 }
 
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Edited copies of a few long bases, each edit small, so that many copies are similar to some and not others. */
 function drifting(count: number, seed: number): string[] {
-  const next = random(seed);
+  const next = createRandom(seed);
   const alphabet = '的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工';
   const make = (length: number): string =>
     Array.from({ length }, () => alphabet[Math.floor(next() * alphabet.length)]!).join('');
