@@ -901,9 +901,9 @@ export async function replaceDuplicateLinks(
 
 /** Where a cluster's near-duplicates outside it lie: another cluster, or no cluster. */
 export interface RelatedGroupRow {
-  /** The other cluster; null for opinions in none. */
+  /** The other cluster; null for an opinion in none. */
   clusterId: string | null;
-  /** The opinion outside the cluster (for an opinion in none), else the other cluster's representative. */
+  /** The opinion in no cluster, or one of the other cluster's linked opinions. */
   opinionId: string;
   /** Linked pairs between the two. */
   links: number;
@@ -929,40 +929,22 @@ export async function listRelatedOfCluster(
     .select(['opinion_id as other_id'])
     .where('similar_id', 'in', members)
     .where('opinion_id', 'not in', members);
+  // One row per other cluster, and per opinion in none.
   const rows = await db
     .selectFrom(forward.unionAll(backward).as('link'))
     .innerJoin('opinion_analysis', 'opinion_analysis.opinion_id', 'link.other_id')
-    .leftJoin('duplicate_cluster', 'duplicate_cluster.id', 'opinion_analysis.cluster_id')
     .select((eb) => [
-      'opinion_analysis.cluster_id',
+      eb.fn.coalesce('opinion_analysis.cluster_id', 'link.other_id').as('place'),
+      eb.fn.max('opinion_analysis.cluster_id').as('cluster_id'),
       eb.fn.min('link.other_id').as('opinion_id'),
-      'duplicate_cluster.representative_id',
       eb.fn.countAll<number | string>().as('links'),
     ])
-    .groupBy(['opinion_analysis.cluster_id', 'duplicate_cluster.representative_id'])
+    .groupBy((eb) => eb.fn.coalesce('opinion_analysis.cluster_id', 'link.other_id'))
+    .orderBy('links', 'desc')
+    .orderBy('place')
+    .limit(limit)
     .execute();
-  // Opinions in no cluster come back as one row: list each apart.
-  const lone = rows.some((r) => r.cluster_id === null)
-    ? await db
-        .selectFrom(forward.unionAll(backward).as('link'))
-        .innerJoin('opinion_analysis', 'opinion_analysis.opinion_id', 'link.other_id')
-        .select((eb) => ['link.other_id', eb.fn.countAll<number | string>().as('links')])
-        .where('opinion_analysis.cluster_id', 'is', null)
-        .groupBy('link.other_id')
-        .execute()
-    : [];
-  const related: RelatedGroupRow[] = [
-    ...rows
-      .filter((r) => r.cluster_id !== null)
-      .map((r) => ({
-        clusterId: r.cluster_id,
-        opinionId: r.representative_id ?? r.opinion_id,
-        links: Number(r.links),
-      })),
-    ...lone.map((r) => ({ clusterId: null, opinionId: r.other_id, links: Number(r.links) })),
-  ];
-  related.sort((a, b) => b.links - a.links || a.opinionId.localeCompare(b.opinionId));
-  return related.slice(0, limit);
+  return rows.map((r) => ({ clusterId: r.cluster_id, opinionId: r.opinion_id, links: Number(r.links) }));
 }
 
 /** Opinions as lists show them, by id. */

@@ -1299,22 +1299,21 @@ export class AnalysisService {
       db,
       related.flatMap((r) => (r.clusterId === null ? [] : [r.clusterId])),
     );
-    const sizeOf = new Map(others.map((c) => [c.id, c.size]));
+    const clusterOf = new Map(others.map((c) => [c.id, c]));
+    // A cluster is shown by its representative, an opinion in none by itself.
+    const shown = related.map((r) => {
+      const other = r.clusterId === null ? undefined : clusterOf.get(r.clusterId);
+      return { ...r, size: other?.size ?? 1, opinionId: other?.representativeId ?? r.opinionId };
+    });
+    shown.sort((a, b) => b.links - a.links || a.opinionId.localeCompare(b.opinionId));
     const briefs = await listOpinionBriefs(
       db,
-      related.map((r) => r.opinionId),
+      shown.map((r) => r.opinionId),
     );
-    return related.flatMap((r) => {
+    return shown.flatMap((r) => {
       const brief = briefs.get(r.opinionId);
       return brief
-        ? [
-            {
-              clusterId: r.clusterId,
-              size: r.clusterId === null ? 1 : (sizeOf.get(r.clusterId) ?? 1),
-              representative: briefView(brief),
-              links: r.links,
-            },
-          ]
+        ? [{ clusterId: r.clusterId, size: r.size, representative: briefView(brief), links: r.links }]
         : [];
     });
   }
