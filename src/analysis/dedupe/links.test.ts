@@ -1,39 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { similarityKey } from '../normalize.ts';
-import { findDuplicates, planClustering } from './cluster.ts';
+import type { ClusterPartition } from './cluster.ts';
+import {
+  PartitionClusterer,
+  SignatureClusterer,
+  findDuplicates,
+  partitionPlan,
+  planClustering,
+} from './cluster.ts';
 import { evaluatePairs, exactSimilarPairs } from './exact.ts';
-import { linkDuplicates } from './links.ts';
+import { linkDuplicates, linkPartition } from './links.ts';
 import { isSimilar, shingleSet } from './shingles.ts';
 import { computeSignatures } from './signature.ts';
-import { createRandom } from '../classify/random.ts';
-
-const han = (from: number, length: number, step = 1): string =>
-  Array.from({ length }, (_, i) => String.fromCodePoint(from + i * step)).join('');
-
-/** A text, one edited near its start and one near its end: both similar to it, not to each other. */
-function chain(): string[] {
-  const base = han(0x4e00, 200, 3);
-  const start = `${base.slice(0, 20)}${han(0x6000, 12)}${base.slice(32)}`;
-  const end = `${base.slice(0, 160)}${han(0x7000, 12)}${base.slice(172)}`;
-  return [base, start, end];
-}
-
-/** Edited copies of a few long bases, each edit small, so that many copies are similar to some and not others. */
-function drifting(count: number, seed: number): string[] {
-  const next = createRandom(seed);
-  const alphabet = '的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工';
-  const make = (length: number): string =>
-    Array.from({ length }, () => alphabet[Math.floor(next() * alphabet.length)]!).join('');
-  const bases = [make(300), make(300), `${make(150)} plan section ${make(150)}`];
-  return Array.from({ length: count }, () => {
-    let text = bases[Math.floor(next() * bases.length)]!;
-    for (let e = Math.floor(next() * 6); e > 0; e--) {
-      const at = Math.floor(next() * text.length);
-      text = text.slice(0, at) + make(1 + Math.floor(next() * 4)) + text.slice(at + Math.floor(next() * 4));
-    }
-    return next() < 0.1 ? `  ${text.toUpperCase()} ` : text;
-  });
-}
+import { chain, drifting, han } from '../../../test/drifting-texts.ts';
 
 describe('linkDuplicates', () => {
   it('links a text to the member of another cluster it is similar to, and nothing else', () => {
@@ -104,6 +83,49 @@ describe('linkDuplicates', () => {
     });
     expect(Array.from(result.links!.pairs)).toEqual([]);
     expect(result.links!.verifications).toBe(0);
+  });
+});
+
+describe('linkPartition', () => {
+  it('finds, over two partitions clustered apart, the links of the whole corpus', () => {
+    for (const seed of [4, 5]) {
+      // Two families of texts that share no band key: the plan splits into two partitions of whole groups.
+      const texts = [
+        ...drifting(250, seed),
+        ...drifting(250, seed + 100).map((text) => `${text}${han(0x8000, 40)}`),
+      ];
+      const shinglesOf = (index: number): Uint32Array => shingleSet(similarityKey(texts[index]!));
+      const whole = findDuplicates(texts, { links: true });
+      const signatures = computeSignatures(texts);
+      const plan = planClustering(signatures);
+      const [own, other] = partitionPlan(plan, 2) as [ClusterPartition, ClusterPartition];
+      expect(own.texts.length).toBeGreaterThan(0);
+      expect(other.texts.length).toBeGreaterThan(0);
+      const clusterer = new SignatureClusterer(signatures, { threshold: 0.8, plan, shinglesOf });
+      clusterer.advance(texts.length);
+      const apart = new PartitionClusterer(other, { threshold: 0.8, shinglesOf });
+      apart.advance(() => true);
+      const { founders, verifications, verified } = apart.result();
+      clusterer.adopt(other.texts, founders, verifications, verified);
+      const result = clusterer.result();
+      expect(Array.from(result.clusterOf)).toEqual(Array.from(whole.clusterOf));
+      const representatives = result.clusters.map((cluster) => cluster.representative);
+      const first = linkDuplicates(plan, result.clusterOf, representatives, { threshold: 0.8, shinglesOf });
+      const second = linkPartition(other, founders, texts.length, { threshold: 0.8, shinglesOf });
+      const pairsOf = (pairs: Int32Array): string[] => {
+        const found: string[] = [];
+        for (let k = 0; k < pairs.length; k += 2) {
+          found.push(`${pairs[k]},${pairs[k + 1]}`);
+        }
+        return found;
+      };
+      expect(pairsOf(first.pairs).length).toBeGreaterThan(0);
+      expect(pairsOf(second.pairs).length).toBeGreaterThan(0);
+      expect([...pairsOf(first.pairs), ...pairsOf(second.pairs)].sort()).toEqual(
+        pairsOf(whole.links!.pairs).sort(),
+      );
+      expect(first.verifications + second.verifications).toBe(whole.links!.verifications);
+    }
   });
 });
 

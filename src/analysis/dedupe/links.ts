@@ -10,7 +10,7 @@
  * ordered by the earliest text of their cluster, so a text passes over its own cluster's texts in one
  * step and stops at the first cluster that begins after it.
  */
-import type { ClusterPlan } from './cluster.ts';
+import type { ClusterPartition, ClusterPlan } from './cluster.ts';
 import { isSimilar } from './shingles.ts';
 
 /**
@@ -28,7 +28,12 @@ export interface LinkOptions {
   maxCandidates?: number;
   /** The sorted shingle set of text `index`; the array may be reused by the next call. */
   shinglesOf: (index: number) => Uint32Array;
+  /** Told now and then how many of the texts have been linked, of how many. */
+  onProgress?: (done: number, total: number) => void;
 }
+
+/** Texts linked between two reports of progress. */
+const PROGRESS_EVERY = 4096;
 
 export interface DuplicateLinks {
   /** Linked pairs of texts, flattened: [a0, b0, a1, b1, …], a < b, ordered by b then a. */
@@ -48,16 +53,65 @@ export function linkDuplicates(
   options: LinkOptions,
 ): DuplicateLinks {
   const { groupOf, groups, bands, verify } = plan;
+  return linkGroups(
+    { texts: verify, rowAt: (k) => verify[k]! * bands, groupOf, groups, bands, count: clusterOf.length },
+    (i) => {
+      const cluster = clusterOf[i]!;
+      return cluster === -1 ? i : representatives[cluster]!;
+    },
+    options,
+  );
+}
+
+/**
+ * `linkDuplicates` for the texts of one partition (`partitionPlan`), clustered on their own: `founders`
+ * holds the founder of each of its texts' clusters, in the partition's order (itself when alone), as
+ * `PartitionClusterer` gives it; `count` is the number of texts of the whole corpus.
+ */
+export function linkPartition(
+  partition: ClusterPartition,
+  founders: Int32Array,
+  count: number,
+  options: LinkOptions,
+): DuplicateLinks {
+  const { texts, bands, groupOf, groups } = partition;
+  const founderOf = new Int32Array(count);
+  for (let k = 0; k < texts.length; k++) {
+    founderOf[texts[k]!] = founders[k]!;
+  }
+  return linkGroups(
+    { texts, rowAt: (k) => k * bands, groupOf, groups, bands, count },
+    (i) => founderOf[i]!,
+    options,
+  );
+}
+
+/** Texts in band groups, as a plan or a partition holds them. */
+interface LinkGroups {
+  /** The texts, ascending. */
+  texts: Int32Array;
+  /** Where the groups of `texts[k]` start in `groupOf` (`bands` of them, -1 for none). */
+  rowAt: (k: number) => number;
+  groupOf: Int32Array;
+  groups: number;
+  bands: number;
+  /** Texts of the corpus: every text index is below it. */
+  count: number;
+}
+
+/** The links among `grouped.texts`; `headOf(i)`: the earliest text of text i's cluster, i when alone. */
+function linkGroups(
+  grouped: LinkGroups,
+  headOf: (i: number) => number,
+  options: LinkOptions,
+): DuplicateLinks {
+  const { texts, rowAt, groupOf, groups, bands } = grouped;
   const limit = options.maxCandidates ?? DEFAULT_LINK_CANDIDATES;
-  /** The earliest text of a text's cluster, or the text itself when alone. */
-  const headOf = (i: number): number => {
-    const cluster = clusterOf[i]!;
-    return cluster === -1 ? i : representatives[cluster]!;
-  };
   // Each group's texts, by cluster head then by text.
   const start = new Int32Array(groups + 1);
-  for (const i of verify) {
-    for (let at = i * bands; at < (i + 1) * bands; at++) {
+  for (let k = 0; k < texts.length; k++) {
+    const row = rowAt(k);
+    for (let at = row; at < row + bands; at++) {
       const group = groupOf[at]!;
       if (group !== -1) {
         start[group + 1]!++;
@@ -69,11 +123,12 @@ export function linkDuplicates(
   }
   const members = new Int32Array(start[groups]!);
   const filled = start.slice(0, groups);
-  for (const i of verify) {
-    for (let at = i * bands; at < (i + 1) * bands; at++) {
+  for (let k = 0; k < texts.length; k++) {
+    const row = rowAt(k);
+    for (let at = row; at < row + bands; at++) {
       const group = groupOf[at]!;
       if (group !== -1) {
-        members[filled[group]!++] = i;
+        members[filled[group]!++] = texts[k]!;
       }
     }
   }
@@ -94,18 +149,23 @@ export function linkDuplicates(
     }
   }
 
-  const seenBy = new Int32Array(clusterOf.length).fill(-1);
+  const seenBy = new Int32Array(grouped.count).fill(-1);
   /** Per candidate of the text at hand: the bands it shares with it. */
-  const sharedBands = new Int32Array(clusterOf.length);
+  const sharedBands = new Int32Array(grouped.count);
   // Gathered beyond the limit, so that the candidates verified are those sharing the most bands.
   const gather = limit * GATHERED_PER_CANDIDATE;
   const candidates: number[] = [];
   const pairs: number[] = [];
   let verifications = 0;
-  for (const i of verify) {
+  for (let t = 0; t < texts.length; t++) {
+    if (t % PROGRESS_EVERY === 0) {
+      options.onProgress?.(t, texts.length);
+    }
+    const i = texts[t]!;
     const head = headOf(i);
     candidates.length = 0;
-    for (let at = i * bands; at < (i + 1) * bands; at++) {
+    const row = rowAt(t);
+    for (let at = row; at < row + bands; at++) {
       const group = groupOf[at]!;
       if (group === -1) {
         continue;
@@ -150,5 +210,6 @@ export function linkDuplicates(
       }
     }
   }
+  options.onProgress?.(texts.length, texts.length);
   return { pairs: Int32Array.from(pairs), verifications };
 }
