@@ -23,13 +23,14 @@ import { describe, expect, it } from 'vitest';
 import { findDuplicates } from '../src/analysis/dedupe/cluster.ts';
 import { evaluatePairs, exactSimilarPairs } from '../src/analysis/dedupe/exact.ts';
 import { computeSignatures } from '../src/analysis/dedupe/signature.ts';
+import { analyzeCorpusClusters } from '../src/analysis/pipeline.ts';
 import { readFixture, warnIfFixturesAbsent } from './fixtures.ts';
 
 const STEM_OPT = 'comments/ICEB-2015-0002_stem_opt_comments.csv';
 const available = warnIfFixturesAbsent('near-duplicate evaluation on STEM-OPT', STEM_OPT);
 
 describe.skipIf(!available)('near-duplicates on the STEM-OPT comments', () => {
-  it('finds the similar pairs of the exact all-pairs computation', { timeout: 240_000 }, () => {
+  it('finds the similar pairs of the exact all-pairs computation', { timeout: 240_000 }, async () => {
     const rows = parse<Record<string, string>>(readFixture(STEM_OPT), {
       columns: true,
       skip_empty_lines: true,
@@ -50,6 +51,15 @@ describe.skipIf(!available)('near-duplicates on the STEM-OPT comments', () => {
     const linked = findDuplicates(texts, { threshold: 0.8, links: true });
     const linkSeconds = (performance.now() - start) / 1000;
     const withLinks = evaluatePairs(linked.clusterOf, reference, linked.links!.pairs);
+    // The corpus analysis (`concord analyze --links`) on worker threads, a second one clustering half of
+    // the groups and linking them.
+    start = performance.now();
+    const corpus = await analyzeCorpusClusters(
+      texts.map((text, k) => ({ id: String(k), text })),
+      { workers: 2, links: true, parallelClusteringFrom: 0, onAnalyses: () => undefined },
+    );
+    const corpusSeconds = (performance.now() - start) / 1000;
+    const corpusLinks = evaluatePairs(corpus.representativeOf, reference, corpus.links);
 
     // Candidate recall: similar pairs sharing a band key at least once (exact duplicates always do).
     const { bands, bandKeys } = computeSignatures(texts);
@@ -94,6 +104,12 @@ describe.skipIf(!available)('near-duplicates on the STEM-OPT comments', () => {
           recall: Number(withLinks.recall.toFixed(4)),
           precision: Number(withLinks.precision.toFixed(4)),
         },
+        corpusAnalysis: {
+          seconds: Number(corpusSeconds.toFixed(1)),
+          links: corpus.links!.length / 2,
+          recall: Number(corpusLinks.recall.toFixed(4)),
+          precision: Number(corpusLinks.precision.toFixed(4)),
+        },
         clusters: result.stats.clusters,
         clusteredTexts: result.stats.clusteredTexts,
         exactDuplicates: result.stats.exactDuplicates,
@@ -110,6 +126,12 @@ describe.skipIf(!available)('near-duplicates on the STEM-OPT comments', () => {
     expect(Array.from(linked.clusterOf)).toEqual(Array.from(result.clusterOf));
     expect(withLinks.recall).toBeGreaterThanOrEqual(0.98);
     expect(withLinks.precision).toBeGreaterThanOrEqual(0.99);
+    // The same in the corpus analysis: its clusters are those of findDuplicates, its links as many.
+    expect(Array.from(corpus.representativeOf, (r) => r !== -1)).toEqual(
+      Array.from(result.clusterOf, (c) => c !== -1),
+    );
+    expect(corpusLinks.recall).toBeGreaterThanOrEqual(0.98);
+    expect(corpusLinks.precision).toBeGreaterThanOrEqual(0.99);
     // The campaign of 56 identical "See attached file(s)" comments is one cluster.
     expect(sizes[0]).toBeGreaterThanOrEqual(56);
     // Checking the representative only finds somewhat more pairs, at a precision below the target.

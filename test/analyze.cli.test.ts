@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from './cli.ts';
 import { ANALYZE_LINE_FIELDS } from './analyze-output.ts';
+import { driftingLetters } from './analysis-app.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'concord-analyze-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -24,6 +25,7 @@ interface OutputLine {
   cluster: string | null;
   clusterSize: number;
   duplicateOf: string | null;
+  similarTo?: string[];
   topics: { label: string; score: number }[];
   stance: { label: string; score: number };
   quality: { score: number; flags: string[] };
@@ -212,6 +214,50 @@ describe('concord analyze', { timeout: 120_000 }, () => {
     expect(lines[0]!.topics[0]!.score).toBeGreaterThan(0.5);
   });
 
+  it('with --links, lists per comment the earlier ones outside its cluster that are near-duplicates of it', async () => {
+    const { base, start, middle, end } = driftingLetters();
+    // The letter and one copy form a cluster; two copies like the letter but unlike that copy stay out.
+    const comments = [
+      { id: 'L1', text: base },
+      { id: 'L2', text: start },
+      { id: 'L3', text: end },
+      { id: 'L4', text: end },
+      { id: 'L5', text: middle },
+      { id: 'other', text: 'Please add a bike lane on Main Street 🚲' },
+    ];
+    const input = file('drifting.jsonl', `${comments.map((c) => JSON.stringify(c)).join('\n')}\n`);
+    const out = join(dir, 'links-out.jsonl');
+    const result = await runCli(['analyze', '--in', input, '--out', out, '--links'], {});
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/Near-duplicate links between records the clusters keep apart: [1-9]/u);
+    const lines = readOutput(out);
+    expect(Object.keys(lines[0]!)).toEqual([
+      ...ANALYZE_LINE_FIELDS.slice(0, 4),
+      'similarTo',
+      ...ANALYZE_LINE_FIELDS.slice(4),
+    ]);
+    const byId = new Map(lines.map((l) => [l.id, l]));
+    expect(byId.get('L1')).toMatchObject({ cluster: 'L1', clusterSize: 2, similarTo: [] });
+    expect(byId.get('L2')).toMatchObject({ cluster: 'L1', similarTo: [] });
+    expect(byId.get('L3')).toMatchObject({ cluster: 'L3', clusterSize: 2 });
+    expect(byId.get('L3')!.similarTo).toContain('L1');
+    // A copy lists what its first copy lists.
+    expect(byId.get('L4')).toMatchObject({ duplicateOf: 'L3', similarTo: byId.get('L3')!.similarTo });
+    expect(byId.get('other')!.similarTo).toEqual([]);
+    for (const line of lines) {
+      for (const id of line.similarTo!) {
+        expect(comments.findIndex((c) => c.id === id)).toBeLessThan(
+          comments.findIndex((c) => c.id === line.id),
+        );
+        expect(byId.get(id)!.cluster === null || byId.get(id)!.cluster !== line.cluster).toBe(true);
+      }
+    }
+    // Without --links the lines are as before.
+    const plain = join(dir, 'plain-out.jsonl');
+    expect((await runCli(['analyze', '--in', input, '--out', plain, '--workers', '0'], {})).code).toBe(0);
+    expect(Object.keys(readOutput(plain)[0]!)).toEqual(ANALYZE_LINE_FIELDS);
+  });
+
   describe('errors', () => {
     const good = (): string => file('good.jsonl', `${JSON.stringify({ id: 'a', text: '好' })}\n`);
 
@@ -271,6 +317,21 @@ describe('concord analyze', { timeout: 120_000 }, () => {
       result = await runCli(['analyze', '--in', input, '--out', out, '--threshold', '1.5'], {});
       expect(result.code).not.toBe(0);
       expect(result.stderr).toContain('--threshold takes a number in (0, 1]');
+    });
+
+    it('--link-candidates without --links, or out of range', async () => {
+      const input = good();
+      const out = join(dir, 'x.jsonl');
+      let result = await runCli(['analyze', '--in', input, '--out', out, '--link-candidates', '8'], {});
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain('--link-candidates goes with --links');
+      result = await runCli(
+        ['analyze', '--in', input, '--out', out, '--links', '--link-candidates', '0'],
+        {},
+      );
+      expect(result.code).not.toBe(0);
+      expect(result.stderr).toContain('--link-candidates takes a whole number from 1 to 10000');
+      expect(existsSync(out)).toBe(false);
     });
   });
 });

@@ -18,6 +18,7 @@ import { tokenize } from './tokenize.ts';
 import { trainTopicModel } from './topics/model.ts';
 import type { Taxonomy } from './topics/taxonomy.ts';
 import { ANALYZE_LINE_FIELDS } from '../../test/analyze-output.ts';
+import { drifting, han } from '../../test/drifting-texts.ts';
 
 const taxonomy: Taxonomy = {
   topics: [
@@ -569,4 +570,103 @@ describe('analyzeCorpusToJsonLines', () => {
       message: expect.stringMatching(/^Line 1 of y\.jsonl has no "text" field/u),
     });
   });
+});
+
+describe('near-duplicate links in the corpus analysis', () => {
+  /**
+   * Drifting copies of three letters, in two families that share no band key (so that a second thread
+   * can cluster one of them), exact copies among them.
+   */
+  function driftingRecords(): AnalysisInput[] {
+    const texts = [...drifting(150, 11), ...drifting(150, 12).map((text) => `${text}${han(0x8000, 40)}`)];
+    const records = texts.map((text, k) => ({ id: `d${k}`, text }));
+    records.push({ id: 'copy', text: texts[7]! }, { id: 'empty', text: '' }, { id: 'one', text: '好' });
+    return records;
+  }
+
+  /**
+   * Per record, the ids of the earlier records its text is linked to, from `findDuplicates`, and the
+   * linked pairs of texts.
+   */
+  function expectedLinks(records: readonly AnalysisInput[]): { perRecord: string[][]; pairs: number } {
+    const reference = findDuplicates(
+      records.map((r) => r.text),
+      { links: true },
+    );
+    const byText = records.map((): string[] => []);
+    const pairs = reference.links!.pairs;
+    for (let k = 0; k < pairs.length; k += 2) {
+      byText[pairs[k + 1]!]!.push(records[pairs[k]!]!.id);
+    }
+    const perRecord = records.map((_, i) => {
+      const original = reference.exactDuplicateOf[i]!;
+      return byText[original === -1 ? i : original]!;
+    });
+    return { perRecord, pairs: pairs.length / 2 };
+  }
+
+  it(
+    'lists per record the earlier records outside its cluster that are near-duplicates of it, on any thread',
+    { timeout: 60_000 },
+    async () => {
+      const records = driftingRecords();
+      const expected = expectedLinks(records).perRecord;
+      expect(expected.filter((ids) => ids.length > 0).length).toBeGreaterThan(10);
+      // The exact copy lists what its first copy lists.
+      expect(expected[records.length - 3]).toEqual(expected[7]);
+      const inline = await analyzeCorpus(records, { workers: 0, links: true });
+      expect(inline.map((r) => r.similarTo)).toEqual(expected);
+      const threaded = await analyzeCorpus(records, { workers: 2, links: true });
+      expect(threaded).toEqual(inline);
+      const split = await analyzeCorpus(records, { workers: 2, links: true, parallelClusteringFrom: 0 });
+      expect(split).toEqual(inline);
+      // A linked record is never in the cluster of a record it lists.
+      const byId = new Map(inline.map((r) => [r.id, r]));
+      for (const record of inline) {
+        for (const id of record.similarTo!) {
+          const other = byId.get(id)!;
+          expect(record.cluster === null || record.cluster !== other.cluster).toBe(true);
+        }
+      }
+      // Without links, no record has the field.
+      const plain = await analyzeCorpus(records, { workers: 0 });
+      expect(plain.some((r) => 'similarTo' in r)).toBe(false);
+      expect(plain.map((r) => r.cluster)).toEqual(inline.map((r) => r.cluster));
+    },
+  );
+
+  it(
+    'writes them as similarTo in each line, and counts them in the summary',
+    { timeout: 60_000 },
+    async () => {
+      const records = driftingRecords();
+      const { perRecord: expected, pairs } = expectedLinks(records);
+      for (const parallelClusteringFrom of [0, 50_000]) {
+        const chunks: Uint8Array[] = [];
+        const phases = new Set<CorpusProgress['phase']>();
+        const summary = await analyzeCorpusToJsonLines(jsonlBlocks(records, 64), {
+          workers: 2,
+          links: true,
+          onProgress: (p) => phases.add(p.phase),
+          linkCandidates: 32,
+          parallelClusteringFrom,
+          write: (data) => void chunks.push(data.slice()),
+        });
+        const out = Buffer.concat(chunks)
+          .toString('utf8')
+          .trimEnd()
+          .split('\n')
+          .map((line) => JSON.parse(line) as Record<string, unknown>);
+        expect(Object.keys(out[0]!)).toEqual([
+          ...ANALYZE_LINE_FIELDS.slice(0, 4),
+          'similarTo',
+          ...ANALYZE_LINE_FIELDS.slice(4),
+        ]);
+        expect(out.map((o) => o.similarTo)).toEqual(expected);
+        expect(summary.links).toMatchObject({ pairs });
+        expect(summary.links!.verifications).toBeGreaterThanOrEqual(pairs);
+        expect([...phases]).toEqual(['analyze', 'verify', 'cluster', 'link', 'write']);
+      }
+    },
+  );
 });

@@ -46,6 +46,8 @@ interface AnalyzeOptions {
   targetField: string;
   threshold: number;
   workers?: number;
+  links?: boolean;
+  linkCandidates?: number;
 }
 
 /** JSON Lines are read and handed to the workers in blocks of about this many bytes. */
@@ -83,15 +85,21 @@ function parseThreshold(value: string): number {
   return n;
 }
 
-function parseWorkers(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 64) {
-    throw new AppError('validation_failed', '--workers takes a whole number from 0 to 64.', {
-      field: 'workers',
-    });
-  }
-  return n;
+/** A parser of option `--name` taking a whole number from `min` to `max`. */
+function wholeNumber(name: string, min: number, max: number): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < min || n > max) {
+      throw new AppError('validation_failed', `--${name} takes a whole number from ${min} to ${max}.`, {
+        field: name,
+      });
+    }
+    return n;
+  };
 }
+
+const parseWorkers = wholeNumber('workers', 0, 64);
+const parseLinkCandidates = wholeNumber('link-candidates', 1, 10_000);
 
 async function fileSize(path: string): Promise<number> {
   try {
@@ -358,6 +366,7 @@ const PHASE_NAMES: Record<CorpusProgress['phase'], string> = {
   analyze: 'analysing ',
   verify: 'verifying ',
   cluster: 'clustering',
+  link: 'linking   ',
   write: 'writing   ',
 };
 
@@ -368,6 +377,11 @@ function describe(summary: CorpusSummary & { out: string; seconds: { total: numb
     `Near-duplicate clusters: ${n(summary.clusters)} holding ${n(summary.clusteredRecords)} records` +
       (summary.largestClusters.length > 0 ? ` (largest ${summary.largestClusters.map(n).join(', ')})` : '') +
       `; exact duplicates: ${n(summary.exactDuplicates)}`,
+    ...(summary.links === undefined
+      ? []
+      : [
+          `Near-duplicate links between records the clusters keep apart: ${n(summary.links.pairs)} (${n(summary.links.verifications)} comparisons, ${summary.links.seconds.toFixed(1)} s)`,
+        ]),
   ].join('\n');
 }
 
@@ -381,6 +395,11 @@ async function runAnalyze(opts: AnalyzeOptions, out: Output): Promise<void> {
         field: opts.train === undefined ? 'train' : 'task',
       },
     );
+  }
+  if (opts.linkCandidates !== undefined && opts.links !== true) {
+    throw new AppError('validation_failed', '--link-candidates goes with --links.', {
+      field: 'link-candidates',
+    });
   }
   const size = await fileSize(opts.in);
   const wanted = {
@@ -424,6 +443,8 @@ async function runAnalyze(opts: AnalyzeOptions, out: Output): Promise<void> {
     summary = await analyzeCorpusToJsonLines(source, {
       threshold: opts.threshold,
       ...(opts.workers === undefined ? {} : { workers: opts.workers }),
+      links: opts.links === true,
+      ...(opts.linkCandidates === undefined ? {} : { linkCandidates: opts.linkCandidates }),
       stanceModel,
       taxonomy: topics?.taxonomy ?? null,
       topicModel: topics?.model ?? null,
@@ -469,6 +490,15 @@ export function registerAnalyzeCommand(program: Command, tools: { output: () => 
     .option('--target-field <name>', 'field holding what the stance is toward', 'target')
     .option('--threshold <j>', 'near-duplicate threshold: Jaccard of character 5-grams', parseThreshold, 0.8)
     .option('--workers <n>', 'worker threads (default: one per core; 0: none)', parseWorkers)
+    .option(
+      '--links',
+      'also list, per comment, the earlier comments outside its cluster that are near-duplicates of it (similarTo)',
+    )
+    .option(
+      '--link-candidates <n>',
+      'with --links: earlier comments compared with each comment at most (default 32)',
+      parseLinkCandidates,
+    )
     .action(async (opts: AnalyzeOptions) => {
       await runAnalyze(opts, tools.output());
     });

@@ -4,6 +4,7 @@
  * characters is one shingle, the whole text; an empty text has none and is never similar to anything.
  * The near-duplicate similarity is the Jaccard index of two texts' shingle sets.
  */
+import { AppError } from '../../domain/errors.ts';
 import type { NormalizedCodes } from '../normalize.ts';
 import { createNormalizedCodes, fmix32, normalizeCodes, writeCodes } from '../normalize.ts';
 
@@ -463,6 +464,15 @@ export class PackedShingleIndex {
     const { offsets, values } = this.parts[p]!;
     const k = this.position[index]!;
     return values.subarray(offsets[k], offsets[k + 1]);
+  }
+
+  /** The set of text `index`, which must have been packed. */
+  require(index: number): Uint32Array {
+    const set = this.get(index);
+    if (set === undefined) {
+      throw new AppError('internal', `record ${index} was not prepared for verification`);
+    }
+    return set;
   }
 }
 

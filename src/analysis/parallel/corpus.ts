@@ -20,7 +20,6 @@
  * 4. Results in input order, each with its cluster (the id of its representative record, null when alone),
  *    the cluster's size and the first record with the same normalised text.
  */
-import { AppError } from '../../domain/errors.ts';
 import type { ClusterPartition, DuplicateResult } from '../dedupe/cluster.ts';
 import {
   SignatureClusterer,
@@ -29,6 +28,8 @@ import {
   planClusteringSplit,
   resolveThreshold,
 } from '../dedupe/cluster.ts';
+import type { DuplicateLinks } from '../dedupe/links.ts';
+import { linkDuplicates } from '../dedupe/links.ts';
 import type { PackedShingleSets } from '../dedupe/shingles.ts';
 import { PackedShingleIndex } from '../dedupe/shingles.ts';
 import type { SignatureChunk } from '../dedupe/signature.ts';
@@ -48,6 +49,7 @@ import type {
   BandsGroupedReply,
   ChunkPart,
   ClusterResultReply,
+  LinksReply,
   PackReply,
   ResultFormat,
 } from './protocol.ts';
@@ -58,7 +60,7 @@ import { chunkPart } from './runner.ts';
 
 export interface CorpusProgress {
   /** 'analyze': done/total in records, or in the source's own units (bytes of a file) when it gives them. */
-  phase: 'analyze' | 'verify' | 'cluster' | 'write';
+  phase: 'analyze' | 'verify' | 'cluster' | 'link' | 'write';
   done: number;
   total: number;
 }
@@ -86,6 +88,13 @@ export interface CorpusOptions extends AnalysisContext {
   onAnalyses?: (analyses: readonly RecordAnalysis[], first: number) => void | Promise<void>;
   /** As `onAnalyses`, for the records' analyses as rows to store (`analyzeCorpusClustersStream`). */
   onRows?: (rows: AnalysisRows, first: number) => void | Promise<void>;
+  /**
+   * Finds near-duplicate links too (`linkDuplicates`): pairs of records similar to each other that the
+   * clusters keep apart. Off by default.
+   */
+  links?: boolean;
+  /** Earlier records outside its cluster verified for one record at most, for links (default 32). */
+  linkCandidates?: number;
 }
 
 export interface CorpusRecordResult extends RecordAnalysis {
@@ -95,6 +104,11 @@ export interface CorpusRecordResult extends RecordAnalysis {
   clusterSize: number;
   /** Id of the first record with the same normalised text; null for the first (or only) copy. */
   duplicateOf: string | null;
+  /**
+   * With links: the ids of the earlier records, outside this one's cluster, whose text is a near-duplicate
+   * of its own (the first copy of each text).
+   */
+  similarTo?: string[];
 }
 
 /** A piece of a corpus: records, or whole lines of a JSON Lines file (parsed by the workers). */
@@ -135,6 +149,8 @@ export interface CorpusSummary {
   verifications: number;
   verified: number;
   workers: number;
+  /** With links: the linked pairs of distinct texts, the similarity computations they took, and the seconds. */
+  links?: { pairs: number; verifications: number; seconds: number };
   /** Wall seconds of each phase; clustering (its own time) runs mostly during the verification. */
   seconds: { analyze: number; verify: number; cluster: number; write: number };
 }
@@ -145,6 +161,8 @@ interface CorpusRun {
   /** The analysed chunks' replies, in input order. */
   chunks: AnalyzeReply[];
   duplicates: DuplicateResult;
+  /** With links: the linked pairs, as `DuplicateLinks` gives them, and the wall seconds they took. */
+  links: (DuplicateLinks & { seconds: number }) | null;
   workers: number;
   reused: number;
   verifiedTexts: number;
@@ -446,13 +464,7 @@ async function runCorpus(
       threshold,
       cacheValues: 0,
       plan,
-      shinglesOf: (index) => {
-        const set = received.get(index);
-        if (set === undefined) {
-          throw new AppError('internal', `record ${index} was not prepared for verification`);
-        }
-        return set;
-      },
+      shinglesOf: (index) => received.require(index),
     });
     let frontier = 0;
     /**
@@ -507,7 +519,11 @@ async function runCorpus(
     await advance();
     if (helper !== null && partition !== null) {
       await Promise.all(helperTasks);
-      const other = await helper.run<ClusterResultReply>(0, { type: 'cluster-finish', job: job++ });
+      const other = await helper.run<ClusterResultReply>(0, {
+        type: 'cluster-finish',
+        job: job++,
+        links: options.links === true,
+      });
       clusterer.adopt(partition.texts, other.founders, other.verifications, other.verified);
     }
     const verifySeconds = elapsed(start);
@@ -515,6 +531,36 @@ async function runCorpus(
     const duplicates = clusterer.result();
     clusterSeconds += (performance.now() - start) / 1000;
     report({ phase: 'cluster', done: 1, total: 1 });
+    let links: CorpusRun['links'] = null;
+    if (options.links === true) {
+      // Each thread links the texts it clustered: a text's candidates share band keys with it, so they
+      // are in its partition.
+      start = performance.now();
+      const maxCandidates = options.linkCandidates;
+      const theirs =
+        helper !== null && partition !== null
+          ? helper.run<LinksReply>(0, { type: 'cluster-links', job: job++, maxCandidates })
+          : null;
+      theirs?.catch(() => undefined);
+      const own = linkDuplicates(
+        plan,
+        duplicates.clusterOf,
+        duplicates.clusters.map((cluster) => cluster.representative),
+        {
+          threshold,
+          shinglesOf: (index) => received.require(index),
+          ...(maxCandidates === undefined ? {} : { maxCandidates }),
+          // The texts this thread links; the cluster worker's go meanwhile, about as many.
+          onProgress: (done, total) => report({ phase: 'link', done, total }),
+        },
+      );
+      const other = theirs === null ? null : await theirs;
+      links = {
+        pairs: other === null ? own.pairs : mergePairs(own.pairs, other.pairs),
+        verifications: own.verifications + (other?.verifications ?? 0),
+        seconds: elapsed(start),
+      };
+    }
     // The sets were all packed: their files go while the caller hands out the results, which keeps one
     // thread busy and leaves the other cores free.
     const removed = setDirectory === null ? Promise.resolve() : removeScratchDirectoryLater(setDirectory);
@@ -526,6 +572,7 @@ async function runCorpus(
       ids,
       chunks,
       duplicates,
+      links,
       workers,
       reused,
       verifiedTexts: verify.length,
@@ -564,6 +611,64 @@ function copySignatures(
       shingleCounts[i] = shingleCounts[original]!;
     }
   });
+}
+
+/** Two lists of pairs [a, b, …], each ordered by b then a, as one list in that order. */
+function mergePairs(left: Int32Array, right: Int32Array): Int32Array {
+  const merged = new Int32Array(left.length + right.length);
+  let l = 0;
+  let r = 0;
+  let at = 0;
+  while (l < left.length || r < right.length) {
+    const fromLeft =
+      r === right.length ||
+      (l < left.length &&
+        (left[l + 1]! < right[r + 1]! || (left[l + 1] === right[r + 1] && left[l]! <= right[r]!)));
+    const source = fromLeft ? left : right;
+    const k = fromLeft ? l : r;
+    merged[at++] = source[k]!;
+    merged[at++] = source[k + 1]!;
+    if (fromLeft) {
+      l += 2;
+    } else {
+      r += 2;
+    }
+  }
+  return merged;
+}
+
+/**
+ * Per record, where its links start in `earlier` (`start[i]` to `start[i + 1]`): the earlier texts its
+ * own text (the first copy of it) is linked to, ascending.
+ */
+export function linksByRecord(
+  pairs: Int32Array,
+  exactDuplicateOf: Int32Array,
+): { start: Int32Array; earlier: Int32Array } {
+  const count = exactDuplicateOf.length;
+  const byText = new Int32Array(count + 1);
+  for (let k = 1; k < pairs.length; k += 2) {
+    byText[pairs[k]! + 1]!++;
+  }
+  for (let i = 0; i < count; i++) {
+    byText[i + 1]! += byText[i]!;
+  }
+  const textLinks = new Int32Array(byText[count]!);
+  const filled = byText.slice(0, count);
+  for (let k = 0; k < pairs.length; k += 2) {
+    textLinks[filled[pairs[k + 1]!]!++] = pairs[k]!;
+  }
+  const start = new Int32Array(count + 1);
+  for (let i = 0; i < count; i++) {
+    const text = exactDuplicateOf[i] === -1 ? i : exactDuplicateOf[i]!;
+    start[i + 1] = start[i]! + byText[text + 1]! - byText[text]!;
+  }
+  const earlier = new Int32Array(start[count]!);
+  for (let i = 0; i < count; i++) {
+    const text = exactDuplicateOf[i] === -1 ? i : exactDuplicateOf[i]!;
+    earlier.set(textLinks.subarray(byText[text], byText[text + 1]), start[i]);
+  }
+  return { start, earlier };
 }
 
 /** Runs `run` over each worker's items, at most IN_FLIGHT_PER_WORKER at a time per worker. */
@@ -629,6 +734,15 @@ function summarize(run: CorpusRun, writeSeconds: number): CorpusSummary {
     verifiedTexts: run.verifiedTexts,
     verifications: stats.verifications,
     verified: stats.verified,
+    ...(run.links === null
+      ? {}
+      : {
+          links: {
+            pairs: run.links.pairs.length / 2,
+            verifications: run.links.verifications,
+            seconds: run.links.seconds,
+          },
+        }),
     workers: run.workers,
     seconds: { ...run.seconds, write: writeSeconds },
   };
@@ -652,6 +766,8 @@ export interface CorpusClusters {
   sizeOf: Int32Array;
   /** Index of the first record with the same normalised text; -1 for the first (or only) copy. */
   exactDuplicateOf: Int32Array;
+  /** With links: the linked pairs of records (first copies of their texts), as `DuplicateLinks.pairs`. */
+  links?: Int32Array;
 }
 
 /** Records a chunk holds at most when they come as a stream. */
@@ -736,7 +852,13 @@ export async function analyzeCorpusClustersStream(
 /** Each record's cluster fields from a corpus run. */
 function clustersOf(run: CorpusRun): CorpusClusters {
   const { representativeOf, sizeOf } = clusterFields(run);
-  return { ids: run.ids, representativeOf, sizeOf, exactDuplicateOf: run.duplicates.exactDuplicateOf };
+  return {
+    ids: run.ids,
+    representativeOf,
+    sizeOf,
+    exactDuplicateOf: run.duplicates.exactDuplicateOf,
+    ...(run.links === null ? {} : { links: run.links.pairs }),
+  };
 }
 
 /** The corpus run over records given as an array, and its clusters; the analyses stay in the run's chunks when kept. */
@@ -767,6 +889,7 @@ export async function analyzeCorpus(
 ): Promise<CorpusRecordResult[]> {
   const { run, clusters } = await runRecords(records, options, true);
   const { ids, representativeOf, sizeOf, exactDuplicateOf } = clusters;
+  const linked = clusters.links === undefined ? null : linksByRecord(clusters.links, exactDuplicateOf);
   const results: CorpusRecordResult[] = [];
   for (const reply of run.chunks) {
     for (const analysis of reply.analyses ?? []) {
@@ -778,6 +901,14 @@ export async function analyzeCorpus(
         cluster: representative === -1 ? null : ids[representative]!,
         clusterSize: sizeOf[i]!,
         duplicateOf: original === -1 ? null : ids[original]!,
+        ...(linked === null
+          ? {}
+          : {
+              similarTo: Array.from(
+                linked.earlier.subarray(linked.start[i], linked.start[i + 1]),
+                (k) => ids[k]!,
+              ),
+            }),
       });
     }
   }
@@ -804,6 +935,7 @@ const ID_FIELD = ascii('{"id":');
 const CLUSTER_FIELD = ascii(',"cluster":');
 const SIZE_FIELD = ascii(',"clusterSize":');
 const DUPLICATE_FIELD = ascii(',"duplicateOf":');
+const SIMILAR_FIELD = ascii(',"similarTo":[');
 const NULL = ascii('null');
 /** Bytes of an output line besides its ids, size and tail: the field names, two nulls, a comma, a line feed. */
 const LINE_PARTS =
@@ -894,8 +1026,9 @@ interface LineWriting {
 
 /**
  * The corpus pipeline over a stream of chunks, writing one JSON line per record in input order:
- * `{id, cluster, clusterSize, duplicateOf, topics, stance, quality, keyphrases, figures}`. Only the
- * compact results are kept until the clusters are known; the texts stay in the workers.
+ * `{id, cluster, clusterSize, duplicateOf, topics, stance, quality, keyphrases, figures}`, with links
+ * `similarTo` (ids) after `duplicateOf`. Only the compact results are kept until the clusters are known;
+ * the texts stay in the workers.
  */
 export async function analyzeCorpusToJsonLines(
   source: AsyncIterable<CorpusChunk> | Iterable<CorpusChunk>,
@@ -920,6 +1053,7 @@ async function writeLines(run: CorpusRun, options: LineWriting): Promise<void> {
   const report = options.onProgress ?? (() => undefined);
   const { representativeOf, sizeOf } = clusterFields(run);
   const { exactDuplicateOf } = run.duplicates;
+  const linked = run.links === null ? null : linksByRecord(run.links.pairs, exactDuplicateOf);
   const ids = IdJson.of(run.chunks);
   const batchBytes = Math.max(1024, options.writeBatch ?? WRITE_BATCH);
   let batch = new Uint8Array(batchBytes);
@@ -964,8 +1098,16 @@ async function writeLines(run: CorpusRun, options: LineWriting): Promise<void> {
         tailTo = held.lineEnds![index]!;
         nextCopy += 3;
       }
-      // The line's bytes besides its tail: the fixed parts, three ids at most and a size of 10 digits.
-      const need = LINE_PARTS + 3 * ids.longest + 10 + (tailTo - tailFrom);
+      const linksFrom = linked === null ? 0 : linked.start[i]!;
+      const linksTo = linked === null ? 0 : linked.start[i + 1]!;
+      // The line's bytes besides its tail: the fixed parts, three ids at most and a size of 10 digits,
+      // and with links their field and ids.
+      const need =
+        LINE_PARTS +
+        3 * ids.longest +
+        10 +
+        (tailTo - tailFrom) +
+        (linked === null ? 0 : SIMILAR_FIELD.length + 1 + (linksTo - linksFrom) * (ids.longest + 1));
       if (used + need > batch.length) {
         await flush();
         if (need > batch.length) {
@@ -981,6 +1123,16 @@ async function writeLines(run: CorpusRun, options: LineWriting): Promise<void> {
       used = putInteger(sizeOf[i]!, batch, used);
       used = put(DUPLICATE_FIELD, batch, used);
       used = original === -1 ? put(NULL, batch, used) : ids.write(original, batch, used);
+      if (linked !== null) {
+        used = put(SIMILAR_FIELD, batch, used);
+        for (let k = linksFrom; k < linksTo; k++) {
+          if (k > linksFrom) {
+            batch[used++] = 0x2c;
+          }
+          used = ids.write(linked.earlier[k]!, batch, used);
+        }
+        batch[used++] = 0x5d;
+      }
       batch[used++] = 0x2c;
       batch.set(lines.subarray(tailFrom, tailTo), used);
       used += tailTo - tailFrom;

@@ -100,10 +100,22 @@ export interface ClusterSetsTask {
   sets: PackedShingleSets[];
 }
 
-/** The partition's founders, once every set has been given. */
+/**
+ * The partition's founders, once every set has been given. With `links`, the partition and its sets are
+ * kept for a `cluster-links` task that follows.
+ */
 export interface ClusterFinishTask {
   type: 'cluster-finish';
   job: number;
+  links?: boolean;
+}
+
+/** The near-duplicate links of the partition just finished (`linkPartition`); its sets go after. */
+export interface ClusterLinksTask {
+  type: 'cluster-links';
+  job: number;
+  /** Candidates verified per text at most. */
+  maxCandidates?: number;
 }
 
 /**
@@ -125,6 +137,7 @@ export type WorkerTask =
   | ClusterStartTask
   | ClusterSetsTask
   | ClusterFinishTask
+  | ClusterLinksTask
   | GroupBandsTask;
 
 export interface AnalyzeReply {
@@ -187,6 +200,14 @@ export interface ClusterResultReply {
   verified: number;
 }
 
+export interface LinksReply {
+  type: 'links';
+  job: number;
+  /** Linked pairs of texts, flattened, as `DuplicateLinks.pairs`. */
+  pairs: Int32Array;
+  verifications: number;
+}
+
 export interface BandsGroupedReply {
   type: 'bands-grouped';
   job: number;
@@ -211,5 +232,6 @@ export type WorkerReply =
   | ReleaseReply
   | ClusteredReply
   | ClusterResultReply
+  | LinksReply
   | BandsGroupedReply
   | ErrorReply;

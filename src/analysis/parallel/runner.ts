@@ -11,6 +11,7 @@
  */
 import { AppError, isAppError } from '../../domain/errors.ts';
 import { PartitionClusterer, groupBands } from '../dedupe/cluster.ts';
+import { linkPartition } from '../dedupe/links.ts';
 import type { PackedShingleSets } from '../dedupe/shingles.ts';
 import { PackedShingleIndex, sortUniqueInto } from '../dedupe/shingles.ts';
 import type { ResolvedSignatureOptions, SignatureChunk } from '../dedupe/signature.ts';
@@ -326,7 +327,9 @@ export class AnalysisRunner {
   private readonly idSpace = new Utf8Buffer(1 << 16);
   private format: ResultFormat = 'json';
   /** A partition clustered here, and the sets received for it. */
-  private partition: { clusterer: PartitionClusterer; received: PackedShingleIndex } | null = null;
+  private partition: ClusteringPartition | null = null;
+  /** A partition finished and kept for its links (`cluster-links`). */
+  private finished: (ClusteringPartition & { founders: Int32Array }) | null = null;
 
   /** `reuse`: how many distinct texts are remembered for reuse, per generation (see TextMemory). */
   constructor(init: WorkerInit, reuse: { texts: number; characters: number } = REUSE_CAPACITY) {
@@ -385,9 +388,29 @@ export class AnalysisRunner {
           partition.clusterer.advance((index) => partition.received.has(index));
           const result = partition.clusterer.result();
           this.partition = null;
+          if (task.links === true) {
+            this.finished = { ...partition, founders: result.founders.slice() };
+          }
           return {
             reply: { type: 'cluster-result', job: task.job, ...result },
             transfer: [result.founders.buffer as ArrayBuffer],
+          };
+        }
+        case 'cluster-links': {
+          const finished = this.finished;
+          if (finished === null) {
+            throw new AppError('internal', 'no partition was kept for its links');
+          }
+          this.finished = null;
+          const { received, task: start } = finished;
+          const links = linkPartition(start.partition, finished.founders, start.count, {
+            threshold: start.threshold,
+            shinglesOf: (index) => received.require(index),
+            ...(task.maxCandidates === undefined ? {} : { maxCandidates: task.maxCandidates }),
+          });
+          return {
+            reply: { type: 'links', job: task.job, ...links },
+            transfer: [links.pairs.buffer as ArrayBuffer],
           };
         }
       }
@@ -667,10 +690,10 @@ export class AnalysisRunner {
       threshold: task.threshold,
       shinglesOf: (index) => received.get(index),
     });
-    this.partition = { clusterer, received };
+    this.partition = { clusterer, received, task };
   }
 
-  private clusteringPartition(): { clusterer: PartitionClusterer; received: PackedShingleIndex } {
+  private clusteringPartition(): ClusteringPartition {
     if (this.partition === null) {
       throw new AppError('internal', 'no partition is being clustered here');
     }
@@ -696,6 +719,13 @@ export class AnalysisRunner {
     const reply: PackReply = { type: 'packed', job: task.job, sets, owners };
     return { reply, transfer };
   }
+}
+
+/** A partition clustered here: its clusterer, the sets received, and the task that started it. */
+interface ClusteringPartition {
+  clusterer: PartitionClusterer;
+  received: PackedShingleIndex;
+  task: ClusterStartTask;
 }
 
 /** Fills `into` with the stored values from position `at`. */

@@ -169,7 +169,12 @@ export class CommentImportService {
           stanceModel: setup.stanceModel,
           ...(options.workers ? { workers: options.workers } : {}),
           ...(expected === undefined ? {} : { total: expected }),
-          onProgress: (p) => report(p),
+          onProgress: ({ phase, done, total }) => {
+            // No links are asked for here.
+            if (phase !== 'link') {
+              report({ phase, done, total });
+            }
+          },
           onRows: async (rows, first) => {
             for (let k = 0; k < rows.count; k++) {
               const i = first + k;
