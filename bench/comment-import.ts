@@ -23,6 +23,8 @@ export interface CommentImportFigures {
   clusters: number;
   largestClusters: number[];
   exactDuplicates: number;
+  /** Near-duplicate links stored. */
+  links: number;
   target: { wallSeconds: number };
   targetMet: boolean;
 }
@@ -92,6 +94,7 @@ export async function benchCommentImport(file: string): Promise<CommentImportFig
       clusters: number;
       largestClusters: number[];
       exactDuplicates: number;
+      links: number;
     };
     const target = { wallSeconds: 120 };
     return {
@@ -103,6 +106,7 @@ export async function benchCommentImport(file: string): Promise<CommentImportFig
       clusters: result.clusters,
       largestClusters: result.largestClusters,
       exactDuplicates: result.exactDuplicates,
+      links: result.links,
       target,
       targetMet: wallSeconds <= target.wallSeconds,
     };

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { expect, it } from 'vitest';
+import { findDuplicates } from '../src/analysis/dedupe/index.ts';
 import { AppError } from '../src/domain/errors.ts';
 import { loadConfig } from '../src/server/config.ts';
 import type { Database } from '../src/server/db/database.ts';
@@ -13,6 +14,7 @@ import { createServices } from '../src/server/services/index.ts';
 import { createOpinion, createRound } from './consultation-factories.ts';
 import type { TestRound } from './consultation-factories.ts';
 import { createTestDatabase, describeDb, testDialects } from './db.ts';
+import { drifting } from './drifting-texts.ts';
 
 const NOW = new Date('2026-04-01T09:30:00.000Z');
 
@@ -103,8 +105,20 @@ async function snapshot(database: Database, roundId: string): Promise<unknown> {
     ])
     .where('opinion.round_id', '=', roundId)
     .execute();
+  const links = await db
+    .selectFrom('duplicate_link')
+    .select(['opinion_id', 'similar_id', 'created_at'])
+    .where('round_id', '=', roundId)
+    .execute();
   const number = (value: unknown): unknown => (value === null ? null : Number(value));
   return {
+    links: links
+      .map((l) => ({
+        opinion: regNoOf.get(l.opinion_id),
+        similar: regNoOf.get(l.similar_id),
+        created_at: l.created_at,
+      }))
+      .sort((a, b) => `${a.opinion}${a.similar}`.localeCompare(`${b.opinion}${b.similar}`)),
     opinions: opinions.map(({ id: _id, round_id: _round, ...rest }) => ({
       ...rest,
       blocking: number(rest.blocking),
@@ -259,6 +273,40 @@ describeDb('comment import', (db, dialect) => {
       expect(db().sqlite!.pragma('foreign_key_check')).toEqual([]);
       expect(db().sqlite!.pragma('foreign_keys', { simple: true })).toBe(1);
     }
+  });
+
+  it('stores the near-duplicate links the clusters keep apart, as the round analysis finds them', async () => {
+    const services = servicesOf(db());
+    const round = await publicRoundWithTopics(db(), services);
+    const texts = drifting(160, 5);
+    const result = await importer(services).importComments(
+      CLI_ACTOR,
+      round.roundId,
+      texts.map((text, k) => ({ ref: `d${k}`, text })),
+      { links: true },
+    );
+    const reference = findDuplicates(texts, { links: true }).links!.pairs;
+    expect(reference.length).toBeGreaterThan(20);
+    expect(result.links).toBe(reference.length / 2);
+    const stored = async (): Promise<string[]> => {
+      const rows = await db()
+        .db.selectFrom('duplicate_link')
+        .innerJoin('opinion as a', 'a.id', 'duplicate_link.opinion_id')
+        .innerJoin('opinion as b', 'b.id', 'duplicate_link.similar_id')
+        .select(['a.external_ref as earlier', 'b.external_ref as later', 'duplicate_link.round_id'])
+        .where('duplicate_link.round_id', '=', round.roundId)
+        .execute();
+      expect(rows.every((r) => r.round_id === round.roundId)).toBe(true);
+      return rows.map((r) => `${r.earlier}|${r.later}`).sort();
+    };
+    const expected: string[] = [];
+    for (let k = 0; k < reference.length; k += 2) {
+      expected.push(`d${reference[k]!}|d${reference[k + 1]!}`);
+    }
+    expect(await stored()).toEqual(expected.sort());
+    // The round's own analysis finds the same links: it leaves them as they are.
+    await services.analysis.processRound(round.roundId, { reanalyze: false });
+    expect(await stored()).toEqual(expected);
   });
 
   it('takes comments in batches as they are read and stores what it stores of them given whole', async () => {

@@ -8,6 +8,7 @@ import { migrateToLatest } from '../src/server/db/migrate.ts';
 import { describeCli, runCli } from './cli.ts';
 import { createRound } from './consultation-factories.ts';
 import type { TestRound } from './consultation-factories.ts';
+import { chain } from './drifting-texts.ts';
 
 const FORM_LETTER =
   'I support the proposed rule extending the STEM OPT program to twenty four months because it keeps talented graduates working in the United States and strengthens our economy.';
@@ -65,6 +66,7 @@ describeCli('concord import comments', (target) => {
       clusters: number;
       largestClusters: number[];
       exactDuplicates: number;
+      links: number;
     }>();
     expect(result).toMatchObject({
       imported: 5,
@@ -72,6 +74,7 @@ describeCli('concord import comments', (target) => {
       clusters: 1,
       largestClusters: [3],
       exactDuplicates: 1,
+      links: 0,
     });
 
     await withDatabase(target().url, target().database, async (db) => {
@@ -123,6 +126,47 @@ describeCli('concord import comments', (target) => {
     );
     expect(again.code).toBe(0);
     expect(again.json()).toMatchObject({ imported: 0, skipped: 5 });
+  });
+
+  it('stores and reports the near-duplicate links the clusters keep apart, with --links', async () => {
+    const round = await publicRound();
+    // A letter and two edits of it, each similar to it and not to the other: one joins its cluster.
+    const texts = chain();
+    const file = commentsFile(
+      'chain.jsonl',
+      texts.map((text, k) => JSON.stringify({ id: `t${k}`, text })).join('\n'),
+    );
+    const env = { CONCORD_DATABASE_URL: target().url };
+    const run = await runCli(
+      ['import', 'comments', '--round', round.roundId, file, '--workers', '1', '--links'],
+      env,
+    );
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('Near-duplicate clusters: 1 (largest 2)');
+    expect(run.stdout).toContain('near-duplicate links: 1');
+    await withDatabase(target().url, target().database, async (db) => {
+      const links = await db.db
+        .selectFrom('duplicate_link')
+        .innerJoin('opinion as a', 'a.id', 'duplicate_link.opinion_id')
+        .innerJoin('opinion as b', 'b.id', 'duplicate_link.similar_id')
+        .select(['a.external_ref as earlier', 'b.external_ref as later'])
+        .where('duplicate_link.round_id', '=', round.roundId)
+        .execute();
+      expect(links).toEqual([{ earlier: 't0', later: 't2' }]);
+    });
+    // Without --links, none are looked for.
+    const other = await publicRound();
+    const plain = await runCli(['import', 'comments', '--round', other.roundId, file, '--workers', '1'], env);
+    expect(plain.code).toBe(0);
+    expect(plain.stdout).not.toContain('links');
+    await withDatabase(target().url, target().database, async (db) => {
+      const links = await db.db
+        .selectFrom('duplicate_link')
+        .select('opinion_id')
+        .where('round_id', '=', other.roundId)
+        .execute();
+      expect(links).toEqual([]);
+    });
   });
 
   it('reads JSON Lines with named fields and refuses bad input with a clear message', async () => {

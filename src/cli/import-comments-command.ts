@@ -12,6 +12,7 @@ const PHASES: Record<CommentImportProgress['phase'], string> = {
   analyze: 'analysing',
   verify: 'verifying',
   cluster: 'grouping ',
+  link: 'linking  ',
   write: 'analysing',
   store: 'storing  ',
 };
@@ -106,6 +107,10 @@ export function registerImportCommands(
     .requiredOption('--round <id>', 'round id')
     .option('--text-field <name>', 'field holding the comment (default: text, comment, content, 意见 …)')
     .option('--id-field <name>', 'field holding the comment’s own id; comments already imported are skipped')
+    .option(
+      '--links',
+      'store the near-duplicate links the clusters keep apart too (merge suggestions; otherwise the round’s next analysis finds them)',
+    )
     .option('--workers <n>', 'worker threads for the analysis (default: one per core)', (v) => {
       const n = Number(v);
       if (!Number.isInteger(n) || n < 1 || n > 64) {
@@ -118,7 +123,7 @@ export function registerImportCommands(
     .action(
       async (
         file: string,
-        opts: { round: string; textField?: string; idField?: string; workers?: number },
+        opts: { round: string; textField?: string; idField?: string; workers?: number; links?: boolean },
       ) => {
         const out = tools.output();
         const progress = progressReporter(out);
@@ -139,6 +144,7 @@ export function registerImportCommands(
               expected,
               source: file,
               ...(opts.workers ? { workers: opts.workers } : {}),
+              links: opts.links === true,
               onProgress: (p) => progress.update(PHASES[p.phase], p.done, p.total),
             });
             progress.stop();
@@ -149,7 +155,8 @@ export function registerImportCommands(
                   (result.skipped ? `; ${result.skipped} already there, skipped` : ''),
                 `Near-duplicate clusters: ${result.clusters}` +
                   (result.largestClusters.length ? ` (largest ${result.largestClusters.join(', ')})` : '') +
-                  `; exact duplicates: ${result.exactDuplicates}`,
+                  `; exact duplicates: ${result.exactDuplicates}` +
+                  (opts.links === true ? `; near-duplicate links: ${result.links}` : ''),
               ].join('\n'),
             );
           });

@@ -7,6 +7,7 @@ import type { Executor, Tx } from '../db/executor.ts';
 import { OUTSIDE_OPINION_COLUMNS } from './opinion.repository.ts';
 import type {
   DuplicateClusterTable,
+  DuplicateLinkTable,
   OpinionAnalysisTable,
   OpinionTable,
   OpinionTopicTable,
@@ -20,7 +21,7 @@ import type {
  * multi-row statements sized for its bound-parameter limit. Both write the same values.
  */
 
-type TableName = 'opinion' | 'duplicate_cluster' | 'opinion_analysis' | 'opinion_topic';
+type TableName = 'opinion' | 'duplicate_cluster' | 'opinion_analysis' | 'opinion_topic' | 'duplicate_link';
 
 interface TableWriter {
   add(values: readonly unknown[]): void;
@@ -154,6 +155,9 @@ export type ImportedAnalysisValues = [
 /** The values of a machine topic label, in this order. */
 export type ImportedTopicValues = [opinionId: string, topicId: string, score: number];
 
+/** A near-duplicate link: the earlier opinion of the pair (in the round's order), then the later. */
+export type ImportedLinkValues = [opinionId: string, similarId: string];
+
 /** An analysed opinion's near-duplicate cluster and the opinion it copies, set once they are known. */
 export type ImportedClusterAssignment = [
   opinionId: string,
@@ -168,9 +172,11 @@ export interface CommentImportWriter {
   topic(values: ImportedTopicValues): void;
   /** Sets the cluster and the original of an analysis written before they were known. */
   assign(values: ImportedClusterAssignment): void;
+  /** A near-duplicate link between two opinions the clusters keep apart. */
+  link(values: ImportedLinkValues): void;
   /**
    * Sends what is buffered (PostgreSQL; SQLite has written each row already), tables in the order their
-   * foreign keys need: opinions, clusters, analyses, topic labels, then the clusters of analyses.
+   * foreign keys need: opinions, clusters, analyses, topic labels, the clusters of analyses, then links.
    */
   flush(): Promise<void>;
   /** Puts the connection back as it was (call it whether or not the writes succeeded). */
@@ -186,7 +192,8 @@ const IMPORT_CACHE_KIB = 256 * 1024;
 
 /**
  * Writes the rows of an import into `roundId` in the open transaction `tx` of `database`, all stamped
- * `now`: opinions first, then clusters (they name a representative opinion), then analyses and labels.
+ * `now`: opinions first, then clusters (they name a representative opinion), then analyses, labels and
+ * near-duplicate links.
  */
 export function commentImportWriter(
   database: Database,
@@ -261,6 +268,16 @@ export function commentImportWriter(
     ['opinion_id', 'topic_id', 'score'],
     { source: 'machine', rejected: 0, labelled_by: null, labelled_at: now },
   );
+  const links = tableWriter<DuplicateLinkTable>(
+    database,
+    tx,
+    'duplicate_link',
+    ['opinion_id', 'similar_id'],
+    {
+      round_id: roundId,
+      created_at: now,
+    },
+  );
   const assignments = clusterAssigner(database, tx);
   return {
     opinion: (values) => opinions.add(values),
@@ -268,12 +285,14 @@ export function commentImportWriter(
     analysis: (values) => analyses.add(values),
     topic: (values) => topics.add(values),
     assign: (values) => assignments.add(values),
+    link: (values) => links.add(values),
     flush: async () => {
       await opinions.flush();
       await clusters.flush();
       await analyses.flush();
       await topics.flush();
       await assignments.flush();
+      await links.flush();
     },
     close: () => {
       if (connection !== null && cacheSize !== null) {

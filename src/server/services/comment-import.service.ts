@@ -28,8 +28,11 @@ export interface ImportedComment {
 }
 
 export interface CommentImportProgress {
-  /** analyze (comments read, checked and analysed), verify, cluster: the analysis; store: the rows. */
-  phase: 'analyze' | 'verify' | 'cluster' | 'write' | 'store';
+  /**
+   * analyze (comments read, checked and analysed), verify, cluster, link (near-duplicates the clusters
+   * keep apart): the analysis; store: the rows.
+   */
+  phase: 'analyze' | 'verify' | 'cluster' | 'link' | 'write' | 'store';
   done: number;
   total: number;
 }
@@ -41,6 +44,8 @@ export interface CommentImportResult {
   clusters: number;
   largestClusters: number[];
   exactDuplicates: number;
+  /** Near-duplicate links stored: pairs of imported opinions alike enough that the clusters keep apart. */
+  links: number;
   firstRegNo: string | null;
   lastRegNo: string | null;
 }
@@ -74,6 +79,11 @@ export class CommentImportService {
       source?: string;
       workers?: number;
       expected?: number;
+      /**
+       * Finds and stores the near-duplicate links the clusters keep apart too (merge suggestions); without
+       * it the round's next analysis finds them.
+       */
+      links?: boolean;
       onProgress?: (progress: CommentImportProgress) => void;
     } = {},
   ): Promise<CommentImportResult> {
@@ -158,66 +168,68 @@ export class CommentImportService {
       /** The topics opinions were labelled with. */
       const labelled = new Set<string>();
       let exactDuplicates = 0;
+      let linkCount: number;
       const clusterSizes: number[] = [];
       try {
         // Each opinion is written with its analysis and topics as the analyses come in, in order; once the
         // clusters are known, the clusters, and each clustered or copied opinion's analysis is told its own.
-        const { representativeOf, sizeOf, exactDuplicateOf } = await analyzeCorpusClustersStream(fresh(), {
-          threshold,
-          taxonomy: setup.taxonomy,
-          topicModel: setup.topicModel,
-          stanceModel: setup.stanceModel,
-          ...(options.workers ? { workers: options.workers } : {}),
-          ...(expected === undefined ? {} : { total: expected }),
-          onProgress: ({ phase, done, total }) => {
-            // No links are asked for here.
-            if (phase !== 'link') {
-              report({ phase, done, total });
-            }
-          },
-          onRows: async (rows, first) => {
-            for (let k = 0; k < rows.count; k++) {
-              const i = first + k;
-              const comment = waiting[i]!;
-              waiting[i] = undefined;
-              const id = ids[i]!;
-              writer.opinion([
-                id,
-                regNo(i),
-                comment.text,
-                rows.qualityScore(k),
-                rows.qualityFlags(k),
-                comment.ref,
-              ]);
-              writer.analysis([
-                id,
-                inputHash(comment.text),
-                rows.textHash(k),
-                rows.stance(k),
-                rows.stanceScore(k),
-                rows.keyphrases(k),
-                rows.figures(k),
-                null,
-                null,
-              ]);
-              for (const topic of rows.topics(k)) {
-                const topicId = setup.topicIdByKey.get(topic.label);
-                if (topicId) {
-                  writer.topic([id, topicId, topic.score]);
-                  labelled.add(topicId);
+        const { representativeOf, sizeOf, exactDuplicateOf, links } = await analyzeCorpusClustersStream(
+          fresh(),
+          {
+            threshold,
+            links: options.links === true,
+            taxonomy: setup.taxonomy,
+            topicModel: setup.topicModel,
+            stanceModel: setup.stanceModel,
+            ...(options.workers ? { workers: options.workers } : {}),
+            ...(expected === undefined ? {} : { total: expected }),
+            onProgress: report,
+            onRows: async (rows, first) => {
+              for (let k = 0; k < rows.count; k++) {
+                const i = first + k;
+                const comment = waiting[i]!;
+                waiting[i] = undefined;
+                const id = ids[i]!;
+                writer.opinion([
+                  id,
+                  regNo(i),
+                  comment.text,
+                  rows.qualityScore(k),
+                  rows.qualityFlags(k),
+                  comment.ref,
+                ]);
+                writer.analysis([
+                  id,
+                  inputHash(comment.text),
+                  rows.textHash(k),
+                  rows.stance(k),
+                  rows.stanceScore(k),
+                  rows.keyphrases(k),
+                  rows.figures(k),
+                  null,
+                  null,
+                ]);
+                for (const topic of rows.topics(k)) {
+                  const topicId = setup.topicIdByKey.get(topic.label);
+                  if (topicId) {
+                    writer.topic([id, topicId, topic.score]);
+                    labelled.add(topicId);
+                  }
                 }
+                digest.update(`${i === 0 ? '' : '\n'}${comment.ref ?? ''}\t${comment.text}`, 'utf8');
               }
-              digest.update(`${i === 0 ? '' : '\n'}${comment.ref ?? ''}\t${comment.text}`, 'utf8');
-            }
-            await writer.flush();
+              await writer.flush();
+            },
           },
-        });
+        );
 
         // A cluster is written when its first member comes (the writer sends clusters before the
-        // analyses told of them).
-        const total = ids.length;
+        // analyses told of them); the links follow the clusters.
+        const pairs = links ?? new Int32Array(0);
+        linkCount = pairs.length / 2;
+        const total = ids.length + linkCount;
         const clusterIds = new Map<number, string>();
-        for (let i = 0; i < total; i++) {
+        for (let i = 0; i < ids.length; i++) {
           const representative = representativeOf[i]!;
           const original = exactDuplicateOf[i]!;
           let clusterId: string | null = null;
@@ -236,9 +248,16 @@ export class CommentImportService {
           if (clusterId !== null || original !== -1) {
             writer.assign([ids[i]!, clusterId, original === -1 ? null : ids[original]!]);
           }
-          if ((i + 1) % WRITE_BLOCK === 0 || i + 1 === total) {
+          if ((i + 1) % WRITE_BLOCK === 0 || i + 1 === ids.length) {
             await writer.flush();
             report({ phase: 'store', done: i + 1, total });
+          }
+        }
+        for (let k = 0; k < linkCount; k++) {
+          writer.link([ids[pairs[2 * k]!]!, ids[pairs[2 * k + 1]!]!]);
+          if ((k + 1) % WRITE_BLOCK === 0 || k + 1 === linkCount) {
+            await writer.flush();
+            report({ phase: 'store', done: ids.length + k + 1, total });
           }
         }
         await writer.flush();
@@ -269,6 +288,7 @@ export class CommentImportService {
         clusters: clusterSizes.length,
         largestClusters: clusterSizes.sort((a, b) => b - a).slice(0, 10),
         exactDuplicates,
+        links: linkCount,
         firstRegNo: ids.length > 0 ? regNo(0) : null,
         lastRegNo: ids.length > 0 ? regNo(ids.length - 1) : null,
       };
