@@ -360,6 +360,19 @@ describeDb('analysis API', (db) => {
     expect((await relatedOf(first.id)).map((r) => [r.clusterId, r.representative.id])).toEqual([
       [null, lone.id],
     ]);
+    // The analysis runs again: the merged cluster stays as the person left it, and the opinion like its
+    // letter is still listed beside it, its link found again.
+    await organizer.post(`${API}/rounds/${round.roundId}/analysis/run`);
+    await drainAnalysisJobs(t);
+    expect((await relatedOf(first.id)).map((r) => [r.clusterId, r.representative.id])).toEqual([
+      [null, lone.id],
+    ]);
+    const after = await db()
+      .db.selectFrom('duplicate_link')
+      .select(['opinion_id', 'similar_id'])
+      .where('round_id', '=', round.roundId)
+      .execute();
+    expect(after.map((l) => [l.opinion_id, l.similar_id])).toEqual([[letter.id, lone.id]]);
   });
 
   it('re-clusters at a new threshold in a job the organizer can follow', async () => {

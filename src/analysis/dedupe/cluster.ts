@@ -1197,12 +1197,11 @@ function assembleClusters(input: {
   };
 }
 
-/**
- * Near-duplicate clusters of `texts` on this thread: signatures, then clustering. For a million texts,
- * compute the signatures in chunks on worker threads (`computeSignatures`) and call `clusterSignatures`.
- */
-export function findDuplicates(texts: readonly string[], options: DuplicateOptions = {}): DuplicateResult {
-  resolveThreshold(options.threshold);
+/** What clustering and linking `texts` on this thread start from: their signatures' plan and shingle sets. */
+function prepareTexts(
+  texts: readonly string[],
+  options: SignatureOptions,
+): { signatures: SignatureChunk; plan: ClusterPlan; shinglesOf: (index: number) => Uint32Array } {
   const signatures = computeSignatures(texts, options);
   const normalizeOptions: NormalizeOptions = {
     traditionalToSimplified: options.traditionalToSimplified ?? true,
@@ -1210,7 +1209,16 @@ export function findDuplicates(texts: readonly string[], options: DuplicateOptio
   const buffer = createShingleBuffer();
   const shinglesOf = (index: number): Uint32Array =>
     shingleSet(similarityKey(texts[index] ?? '', normalizeOptions), buffer);
-  const plan = planClustering(signatures);
+  return { signatures, plan: planClustering(signatures), shinglesOf };
+}
+
+/**
+ * Near-duplicate clusters of `texts` on this thread: signatures, then clustering. For a million texts,
+ * compute the signatures in chunks on worker threads (`computeSignatures`) and call `clusterSignatures`.
+ */
+export function findDuplicates(texts: readonly string[], options: DuplicateOptions = {}): DuplicateResult {
+  resolveThreshold(options.threshold);
+  const { signatures, plan, shinglesOf } = prepareTexts(texts, options);
   const result = clusterSignatures(signatures, { ...options, plan, shinglesOf });
   if (options.links === true) {
     result.links = linkDuplicates(
@@ -1221,4 +1229,39 @@ export function findDuplicates(texts: readonly string[], options: DuplicateOptio
     );
   }
   return result;
+}
+
+/**
+ * The near-duplicate links among texts grouped already, by people or an earlier clustering: `groupOf[i]`
+ * names text i's group (any number; -1 alone), and texts of one group are never linked to each other. As
+ * `findDuplicates` gives them for its own clusters (exact duplicates of a text stand for it).
+ */
+export function findLinks(
+  texts: readonly string[],
+  groupOf: Int32Array,
+  options: Omit<DuplicateOptions, 'links'> = {},
+): DuplicateLinks {
+  const threshold = resolveThreshold(options.threshold);
+  const { plan, shinglesOf } = prepareTexts(texts, options);
+  // Each group stands for its earliest text, as a cluster for its founder.
+  const earliest = new Map<number, number>();
+  const clusterOf = new Int32Array(texts.length).fill(-1);
+  const heads: number[] = [];
+  for (let i = 0; i < texts.length; i++) {
+    const group = groupOf[i]!;
+    if (group === -1) {
+      continue;
+    }
+    let index = earliest.get(group);
+    if (index === undefined) {
+      index = heads.push(i) - 1;
+      earliest.set(group, index);
+    }
+    clusterOf[i] = index;
+  }
+  return linkDuplicates(plan, clusterOf, heads, {
+    threshold,
+    shinglesOf,
+    maxCandidates: options.linkCandidates,
+  });
 }

@@ -5,6 +5,7 @@ import {
   PartitionClusterer,
   SignatureClusterer,
   findDuplicates,
+  findLinks,
   partitionPlan,
   planClustering,
 } from './cluster.ts';
@@ -150,5 +151,53 @@ describe('evaluatePairs with links', () => {
     const clusterOf = Int32Array.from([-1, -1, -1]);
     const evaluation = evaluatePairs(clusterOf, reference, Int32Array.from([1, 2, 0, 1]));
     expect(evaluation).toMatchObject({ predictedPairs: 2, truePositives: 1, precision: 0.5 });
+  });
+});
+
+describe('findLinks', () => {
+  it('links the texts of different groups given, never two of one group', () => {
+    const [base, start, end] = chain();
+    // A person put the letter and its second edit together, and left the first edit out.
+    expect(Array.from(findLinks([base!, start!, end!], Int32Array.from([5, -1, 5])).pairs)).toEqual([0, 1]);
+    // Grouped as the machine would, the links are findDuplicates' own.
+    expect(Array.from(findLinks([base!, start!, end!], Int32Array.from([0, 0, -1])).pairs)).toEqual(
+      Array.from(findDuplicates([base!, start!, end!], { links: true }).links!.pairs),
+    );
+    expect(findLinks([base!, start!], Int32Array.from([-1, -1])).pairs).toEqual(Int32Array.from([0, 1]));
+    expect(findLinks([], new Int32Array(0)).pairs).toHaveLength(0);
+    expect(() => findLinks([base!], Int32Array.from([-1]), { threshold: 0 })).toThrow(/threshold/);
+  });
+
+  it('finds exactly the similar pairs that share a band key and sit in different groups', () => {
+    const texts = drifting(300, 4);
+    // Two large groups made by hand, across the machine's clusters; the other texts alone.
+    const groupOf = Int32Array.from(texts, (_, i) => (i % 5 === 0 ? 70 : i % 5 === 1 ? 3 : -1));
+    const found = findLinks(texts, groupOf, { linkCandidates: 10_000 });
+    const { bands, bandKeys } = computeSignatures(texts);
+    const sets = texts.map((text) => shingleSet(similarityKey(text)));
+    const plan = planClustering(computeSignatures(texts));
+    const expected: number[] = [];
+    /** Similar pairs within a hand-made group: never linked. */
+    let together = 0;
+    for (let b = 1; b < texts.length; b++) {
+      for (let a = 0; a < b; a++) {
+        const distinct = plan.exactDuplicateOf[a] === -1 && plan.exactDuplicateOf[b] === -1;
+        const apart = groupOf[a] === -1 || groupOf[a] !== groupOf[b];
+        let shared = false;
+        for (let band = 0; band < bands && !shared; band++) {
+          shared = bandKeys[a * bands + band] === bandKeys[b * bands + band];
+        }
+        if (distinct && shared && isSimilar(sets[a]!, sets[b]!, 0.8)) {
+          if (apart) {
+            expected.push(a, b);
+          } else {
+            together++;
+          }
+        }
+      }
+    }
+    expect(expected.length).toBeGreaterThan(20);
+    expect(together).toBeGreaterThan(0);
+    expect(Array.from(found.pairs)).toEqual(expected);
   });
 });

@@ -1,11 +1,12 @@
 import type { Figure } from '../../analysis/figures.ts';
 import { findConflictCandidates } from '../../analysis/conflicts.ts';
 import { modelJson } from '../../analysis/classify/model.ts';
-import type { ReviewCluster } from '../../analysis/dedupe/index.ts';
+import type { DuplicateResult, ReviewCluster } from '../../analysis/dedupe/index.ts';
 import {
   DEFAULT_THRESHOLD,
   confirmCluster as confirmReviewCluster,
   findDuplicates,
+  findLinks,
   mergeClusters as mergeReviewClusters,
   splitCluster as splitReviewCluster,
 } from '../../analysis/dedupe/index.ts';
@@ -383,6 +384,49 @@ export const analysisInputHash = (
 /** The whole of an opinion as near-duplicates compare it: a form letter is copied whole. */
 const duplicateText = (o: OpinionSource): string =>
   [o.suggestion, o.reasons, o.proposedText].filter((part) => part && part.trim()).join('\n');
+
+/**
+ * The near-duplicate links of a round's opinions (`sources`, in order) that their clusters keep apart:
+ * among the opinions left free (`free`, as `found` clustered them), and between them and the members of
+ * the clusters people reviewed (`membersOf`). Two reviewed clusters are not linked: people have seen both.
+ */
+function roundLinks(
+  sources: readonly OpinionSource[],
+  free: readonly OpinionSource[],
+  found: DuplicateResult,
+  membersOf: ReadonlyMap<string, readonly string[]>,
+  threshold: number,
+): { opinionId: string; similarId: string }[] {
+  let texts = free;
+  let pairs = found.links?.pairs ?? new Int32Array(0);
+  if (membersOf.size > 0) {
+    const groupOf = new Map<string, number>();
+    free.forEach((o, k) => groupOf.set(o.id, found.clusterOf[k]!));
+    let group = found.clusters.length;
+    for (const members of membersOf.values()) {
+      for (const id of members) {
+        groupOf.set(id, group);
+      }
+      group++;
+    }
+    texts = sources;
+    pairs = findLinks(
+      sources.map(duplicateText),
+      Int32Array.from(sources, (o) => groupOf.get(o.id) ?? -1),
+      { threshold },
+    ).pairs;
+  }
+  const held = new Set([...membersOf.values()].flat());
+  const links: { opinionId: string; similarId: string }[] = [];
+  for (let k = 0; k < pairs.length; k += 2) {
+    const opinionId = texts[pairs[k]!]!.id;
+    const similarId = texts[pairs[k + 1]!]!.id;
+    if (!held.has(opinionId) || !held.has(similarId)) {
+      links.push({ opinionId, similarId });
+    }
+  }
+  return links;
+}
 
 const thresholdOf = (round: RoundRow): number =>
   round.dedupe_threshold === null || round.dedupe_threshold === undefined
@@ -974,7 +1018,9 @@ export class AnalysisService {
     const submitted = new Set(sources.map((o) => o.id));
     const freeOf = (held: ReadonlySet<string>): OpinionSource[] => sources.filter((o) => !held.has(o.id));
     const before = await this.readClusterState(this.ctx.database.db, round.id, sources);
-    const early = findDuplicates(freeOf(before.held).map(duplicateText), { threshold, links: true });
+    const earlyFree = freeOf(before.held);
+    const early = findDuplicates(earlyFree.map(duplicateText), { threshold, links: true });
+    const earlyLinks = roundLinks(sources, earlyFree, early, before.membersOf, threshold);
     const emptyHash = exactHash('');
     const firstCopy = new Map<string, string>();
     const duplicateOf = new Map<string, string | null>();
@@ -997,6 +1043,12 @@ export class AnalysisService {
       const free = freeOf(held);
       const sameHeld = held.size === before.held.size && [...held].every((id) => before.held.has(id));
       const found = sameHeld ? early : findDuplicates(free.map(duplicateText), { threshold, links: true });
+      // Links to the reviewed clusters' members change with the members of each, not only with all of them.
+      const sameGroups =
+        sameHeld &&
+        membersOf.size === before.membersOf.size &&
+        [...membersOf].every(([id, members]) => before.membersOf.get(id)?.join() === members.join());
+      const wantedLinks = sameGroups ? earlyLinks : roundLinks(sources, free, found, membersOf, threshold);
       let changed = false;
 
       // Opinions no longer submitted (withdrawn) leave their clusters.
@@ -1116,11 +1168,6 @@ export class AnalysisService {
         changed = true;
       }
       // Near-duplicates the clusters leave apart, as the machine found them this time.
-      const pairs = found.links?.pairs ?? new Int32Array(0);
-      const wantedLinks: { opinionId: string; similarId: string }[] = [];
-      for (let k = 0; k < pairs.length; k += 2) {
-        wantedLinks.push({ opinionId: free[pairs[k]!]!.id, similarId: free[pairs[k + 1]!]!.id });
-      }
       const storedLinks = await listDuplicateLinkKeys(tx, round.id);
       if (
         storedLinks.size !== wantedLinks.length ||
