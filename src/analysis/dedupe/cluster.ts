@@ -29,6 +29,8 @@ export const DEFAULT_THRESHOLD = 0.8;
 /** Sets kept by `ShingleCache` when it has no budget (a power of two): views, a few megabytes. */
 const RECENT_SETS = 16384;
 const EMPTY_SET = new Uint32Array(0);
+/** Shingle values a `ShingleCache` keeps by default: 24 million, about 100 MB. */
+const DEFAULT_CACHE_VALUES = 24_000_000;
 /** Bands `planClustering` groups in one pass over the texts' rows. */
 const BANDS_A_PASS = 4;
 
@@ -838,7 +840,7 @@ export class GroupClusterer {
     this.buckets = new GroupBuckets(options.groups, bucketClusters);
     this.candidates = new CandidateList(options.bands * bucketClusters);
     this.shinglesOf = options.shinglesOf;
-    this.cache = new ShingleCache(options.shinglesOf, options.cacheValues ?? 24_000_000);
+    this.cache = new ShingleCache(options.shinglesOf, options.cacheValues ?? DEFAULT_CACHE_VALUES);
     this.coreMembers = new Int32Array(256 * (this.coreSize - 1));
     this.coreDistances = new Float64Array(this.coreMembers.length);
   }
@@ -1197,6 +1199,16 @@ function assembleClusters(input: {
   };
 }
 
+/**
+ * `shinglesOf` remembering the sets it made, as many as `ShingleCache` keeps by default: a text is a
+ * candidate of the many texts after it that share its band keys, and its set costs more to make again
+ * than to keep.
+ */
+function cachedShingles(shinglesOf: (index: number) => Uint32Array): (index: number) => Uint32Array {
+  const cache = new ShingleCache(shinglesOf, DEFAULT_CACHE_VALUES);
+  return (index) => cache.get(index);
+}
+
 /** What clustering and linking `texts` on this thread start from: their signatures' plan and shingle sets. */
 function prepareTexts(
   texts: readonly string[],
@@ -1225,7 +1237,11 @@ export function findDuplicates(texts: readonly string[], options: DuplicateOptio
       plan,
       result.clusterOf,
       result.clusters.map((cluster) => cluster.representative),
-      { threshold: result.threshold, shinglesOf, maxCandidates: options.linkCandidates },
+      {
+        threshold: result.threshold,
+        shinglesOf: cachedShingles(shinglesOf),
+        maxCandidates: options.linkCandidates,
+      },
     );
   }
   return result;
@@ -1261,7 +1277,7 @@ export function findLinks(
   }
   return linkDuplicates(plan, clusterOf, heads, {
     threshold,
-    shinglesOf,
+    shinglesOf: cachedShingles(shinglesOf),
     maxCandidates: options.linkCandidates,
   });
 }

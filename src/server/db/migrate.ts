@@ -16,6 +16,7 @@ import * as reminders from './migrations/20261128_0011_reminders.ts';
 import * as publicPortal from './migrations/20261128_0012_public_portal.ts';
 import * as unitAssessment from './migrations/20261128_0013_unit_assessment.ts';
 import * as duplicateLinks from './migrations/20261202_0014_duplicate_links.ts';
+import * as opinionSubmittedOrder from './migrations/20261203_0015_opinion_submitted_order.ts';
 
 /** Every migration, in order. Listed statically so the set is the same in every runtime and bundle. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -33,6 +34,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '20261128_0012_public_portal': publicPortal,
   '20261128_0013_unit_assessment': unitAssessment,
   '20261202_0014_duplicate_links': duplicateLinks,
+  '20261203_0015_opinion_submitted_order': opinionSubmittedOrder,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(MIGRATIONS) };

@@ -239,11 +239,9 @@ export async function listSubmittedSources(
     .where('opinion.status', '=', 'submitted');
   const after = options.after;
   if (after) {
+    // As a row value, the index (round, status, submitted_at, id) starts the page where the last ended.
     query = query.where((eb) =>
-      eb.or([
-        eb('opinion.submitted_at', '>', after.submittedAt),
-        eb.and([eb('opinion.submitted_at', '=', after.submittedAt), eb('opinion.id', '>', after.id)]),
-      ]),
+      eb(eb.refTuple('opinion.submitted_at', 'opinion.id'), '>', eb.tuple(after.submittedAt, after.id)),
     );
   }
   const rows = await query
