@@ -3,6 +3,7 @@
  * transferred rather than copied.
  */
 import type { BandGrouping, ClusterPartition } from '../dedupe/cluster.ts';
+import type { HeldApartOptions, HeldApartResult } from '../dedupe/held.ts';
 import type { PackedShingleSets } from '../dedupe/shingles.ts';
 import type { SignatureOptions } from '../dedupe/signature.ts';
 import type { AnalysisContext, AnalysisInput, RecordAnalysis } from '../pipeline.ts';
@@ -130,7 +131,17 @@ export interface GroupBandsTask {
   last: number;
 }
 
+/** Clusters texts beside the groups people keep (`clusterBesideHeld`), on the worker. */
+export interface HeldApartTask {
+  type: 'held-apart';
+  job: number;
+  texts: readonly string[];
+  held: Int32Array;
+  options: HeldApartOptions;
+}
+
 export type WorkerTask =
+  | HeldApartTask
   | AnalyzeTask
   | PackTask
   | ReleaseTask
@@ -226,7 +237,14 @@ export interface ErrorReply {
   error: { name: string; code?: string; message: string; details?: unknown };
 }
 
+export interface HeldApartReply {
+  type: 'held-apart';
+  job: number;
+  result: HeldApartResult;
+}
+
 export type WorkerReply =
+  | HeldApartReply
   | AnalyzeReply
   | PackReply
   | ReleaseReply

@@ -11,6 +11,7 @@
  */
 import { AppError, isAppError } from '../../domain/errors.ts';
 import { PartitionClusterer, groupBands } from '../dedupe/cluster.ts';
+import { clusterBesideHeld } from '../dedupe/held.ts';
 import { linkPartition } from '../dedupe/links.ts';
 import type { PackedShingleSets } from '../dedupe/shingles.ts';
 import { PackedShingleIndex, sortUniqueInto } from '../dedupe/shingles.ts';
@@ -378,6 +379,10 @@ export class AnalysisRunner {
             reply: { type: 'clustered', job: task.job, position: partition.clusterer.position },
             transfer: [],
           };
+        }
+        case 'held-apart': {
+          const result = clusterBesideHeld(task.texts, task.held, task.options);
+          return { reply: { type: 'held-apart', job: task.job, result }, transfer: [] };
         }
         case 'group-bands': {
           const groups = groupBands(task.grouping, task.first, task.last);

@@ -2,11 +2,10 @@ import type { Figure } from '../../analysis/figures.ts';
 import { findConflictCandidates } from '../../analysis/conflicts.ts';
 import { modelJson } from '../../analysis/classify/model.ts';
 import type { DuplicateResult, ReviewCluster } from '../../analysis/dedupe/index.ts';
+import { clusterBesideHeldOffThread } from '../../analysis/parallel/held.ts';
 import {
   DEFAULT_THRESHOLD,
   confirmCluster as confirmReviewCluster,
-  findDuplicates,
-  findLinks,
   mergeClusters as mergeReviewClusters,
   splitCluster as splitReviewCluster,
 } from '../../analysis/dedupe/index.ts';
@@ -385,47 +384,49 @@ export const analysisInputHash = (
 const duplicateText = (o: OpinionSource): string =>
   [o.suggestion, o.reasons, o.proposedText].filter((part) => part && part.trim()).join('\n');
 
+/** A round's clustering beside the clusters people reviewed, with ids for the texts' numbers. */
+interface RoundClustering {
+  /** The machine's clusters of the opinions left free, numbered as in `free`. */
+  found: DuplicateResult;
+  free: OpinionSource[];
+  /** Near-duplicate links the clusters keep apart (`clusterBesideHeld`), the earlier opinion first. */
+  links: { opinionId: string; similarId: string }[];
+  /** Per opinion, the first with the same text (null for the first copy). */
+  duplicateOf: Map<string, string | null>;
+}
+
 /**
- * The near-duplicate links of a round's opinions (`sources`, in order) that their clusters keep apart:
- * among the opinions left free (`free`, as `found` clustered them), and between them and the members of
- * the clusters people reviewed (`membersOf`). Two reviewed clusters are not linked: people have seen both.
+ * Clusters a round's opinions (`sources`, in order) beside the members of its reviewed clusters
+ * (`membersOf`), on a worker thread for large rounds: the server's requests go on meanwhile.
  */
-function roundLinks(
+async function clusterRound(
   sources: readonly OpinionSource[],
-  free: readonly OpinionSource[],
-  found: DuplicateResult,
   membersOf: ReadonlyMap<string, readonly string[]>,
   threshold: number,
-): { opinionId: string; similarId: string }[] {
-  let texts = free;
-  let pairs = found.links?.pairs ?? new Int32Array(0);
-  if (membersOf.size > 0) {
-    const groupOf = new Map<string, number>();
-    free.forEach((o, k) => groupOf.set(o.id, found.clusterOf[k]!));
-    let group = found.clusters.length;
-    for (const members of membersOf.values()) {
-      for (const id of members) {
-        groupOf.set(id, group);
-      }
-      group++;
+): Promise<RoundClustering> {
+  const groupOf = new Map<string, number>();
+  let group = 0;
+  for (const members of membersOf.values()) {
+    for (const id of members) {
+      groupOf.set(id, group);
     }
-    texts = sources;
-    pairs = findLinks(
-      sources.map(duplicateText),
-      Int32Array.from(sources, (o) => groupOf.get(o.id) ?? -1),
-      { threshold },
-    ).pairs;
+    group++;
   }
-  const held = new Set([...membersOf.values()].flat());
-  const links: { opinionId: string; similarId: string }[] = [];
-  for (let k = 0; k < pairs.length; k += 2) {
-    const opinionId = texts[pairs[k]!]!.id;
-    const similarId = texts[pairs[k + 1]!]!.id;
-    if (!held.has(opinionId) || !held.has(similarId)) {
-      links.push({ opinionId, similarId });
-    }
+  const result = await clusterBesideHeldOffThread(
+    sources.map(duplicateText),
+    Int32Array.from(sources, (o) => groupOf.get(o.id) ?? -1),
+    { threshold },
+  );
+  const links: RoundClustering['links'] = [];
+  for (let k = 0; k < result.links.length; k += 2) {
+    links.push({ opinionId: sources[result.links[k]!]!.id, similarId: sources[result.links[k + 1]!]!.id });
   }
-  return links;
+  const duplicateOf = new Map<string, string | null>();
+  sources.forEach((o, i) => {
+    const original = result.firstCopyOf[i]!;
+    duplicateOf.set(o.id, original === -1 ? null : sources[original]!.id);
+  });
+  return { found: result.duplicates, free: Array.from(result.free, (i) => sources[i]!), links, duplicateOf };
 }
 
 const thresholdOf = (round: RoundRow): number =>
@@ -972,6 +973,8 @@ export class AnalysisService {
     for (;;) {
       const page = await listSubmittedSources(this.ctx.database.db, { roundId, limit: 10_000, after });
       all.push(...page);
+      // SQLite answers at once: between pages the server's requests get their turn.
+      await new Promise((resolve) => setImmediate(resolve));
       const last = page.at(-1);
       if (page.length < 10_000 || !last) {
         return all;
@@ -1016,22 +1019,8 @@ export class AnalysisService {
   ): Promise<{ clusters: number; clustered: number; changed: boolean }> {
     const threshold = thresholdOf(round);
     const submitted = new Set(sources.map((o) => o.id));
-    const freeOf = (held: ReadonlySet<string>): OpinionSource[] => sources.filter((o) => !held.has(o.id));
     const before = await this.readClusterState(this.ctx.database.db, round.id, sources);
-    const earlyFree = freeOf(before.held);
-    const early = findDuplicates(earlyFree.map(duplicateText), { threshold, links: true });
-    const earlyLinks = roundLinks(sources, earlyFree, early, before.membersOf, threshold);
-    const emptyHash = exactHash('');
-    const firstCopy = new Map<string, string>();
-    const duplicateOf = new Map<string, string | null>();
-    for (const o of sources) {
-      const hash = exactHash(duplicateText(o));
-      const original = hash === emptyHash ? undefined : firstCopy.get(hash);
-      if (original === undefined) {
-        firstCopy.set(hash, o.id);
-      }
-      duplicateOf.set(o.id, original ?? null);
-    }
+    const early = await clusterRound(sources, before.membersOf, threshold);
     return inTransaction(this.ctx.database, async (tx) => {
       await lockRound(tx, this.ctx.database.dialect, round.id);
       const now = this.ctx.now().toISOString();
@@ -1040,15 +1029,16 @@ export class AnalysisService {
         round.id,
         sources,
       );
-      const free = freeOf(held);
-      const sameHeld = held.size === before.held.size && [...held].every((id) => before.held.has(id));
-      const found = sameHeld ? early : findDuplicates(free.map(duplicateText), { threshold, links: true });
-      // Links to the reviewed clusters' members change with the members of each, not only with all of them.
+      // Should people have reviewed clusters meanwhile, the clustering runs again beside theirs.
       const sameGroups =
-        sameHeld &&
         membersOf.size === before.membersOf.size &&
         [...membersOf].every(([id, members]) => before.membersOf.get(id)?.join() === members.join());
-      const wantedLinks = sameGroups ? earlyLinks : roundLinks(sources, free, found, membersOf, threshold);
+      const {
+        found,
+        free,
+        links: wantedLinks,
+        duplicateOf,
+      } = sameGroups ? early : await clusterRound(sources, membersOf, threshold);
       let changed = false;
 
       // Opinions no longer submitted (withdrawn) leave their clusters.
