@@ -714,16 +714,26 @@ export const setDuplicateOf = (
   opinionIds: readonly string[],
 ): Promise<void> => setLink(db, { duplicate_of: duplicateOf }, opinionIds);
 
-/** Cluster and exact-duplicate links of a round's analysed opinions. */
+/**
+ * Cluster and exact-duplicate links of a round's analysed opinions, `limit` at a time by opinion id, from
+ * after `after` (all at once without a limit).
+ */
 export async function listClusterLinks(
   db: Executor,
   roundId: string,
+  page: { limit?: number; after?: string | null } = {},
 ): Promise<{ opinionId: string; clusterId: string | null; duplicateOf: string | null }[]> {
-  const rows = await db
+  let query = db
     .selectFrom('opinion_analysis')
     .select(['opinion_id', 'cluster_id', 'duplicate_of'])
-    .where('round_id', '=', roundId)
-    .execute();
+    .where('round_id', '=', roundId);
+  if (page.after) {
+    query = query.where('opinion_id', '>', page.after);
+  }
+  if (page.limit !== undefined) {
+    query = query.orderBy('opinion_id').limit(page.limit);
+  }
+  const rows = await query.execute();
   return rows.map((r) => ({ opinionId: r.opinion_id, clusterId: r.cluster_id, duplicateOf: r.duplicate_of }));
 }
 
