@@ -1,11 +1,9 @@
 import { expect, it } from 'vitest';
-import { loadConfig } from '../src/server/config.ts';
-import { listClusterLinks, listSubmittedSources } from '../src/server/repositories/analysis.repository.ts';
-import { createServices } from '../src/server/services/index.ts';
+import { listSubmittedSources } from '../src/server/repositories/analysis.repository.ts';
 import { createOpinion, createRound } from './consultation-factories.ts';
 import { describeDb } from './db.ts';
 
-describeDb('a round read for its analysis, a page at a time', (db) => {
+describeDb('submitted opinions of a round, a page at a time', (db) => {
   it('reads every submitted opinion once, in the order they came in, from where each page ended', async () => {
     const round = await createRound(db(), { units: 1 });
     const other = await createRound(db(), { units: 1 });
@@ -41,38 +39,5 @@ describeDb('a round read for its analysis, a page at a time', (db) => {
       after = { submittedAt: last.submittedAt!, id: last.id };
     }
     expect(read).toEqual(expected);
-  });
-
-  it('reads the clusters and copies of every analysed opinion once, a page at a time by id', async () => {
-    const round = await createRound(db(), { units: 1 });
-    const letter =
-      'I support extending the program to twenty four months because it keeps graduates working.';
-    for (let k = 0; k < 8; k++) {
-      await createOpinion(db(), round, { suggestion: k % 3 === 0 ? letter : `意见${k}`, reasons: null });
-    }
-    const services = createServices({
-      database: db(),
-      config: loadConfig({
-        CONCORD_DATABASE_URL: db().dialect === 'postgres' ? db().url : 'sqlite::memory:',
-      }),
-    });
-    await services.analysis.processRound(round.roundId, { reanalyze: false });
-    const whole = await listClusterLinks(db().db, round.roundId);
-    expect(whole).toHaveLength(8);
-    expect(whole.filter((l) => l.duplicateOf !== null)).toHaveLength(2);
-    const paged: typeof whole = [];
-    let after: string | null = null;
-    for (let pages = 0; pages < 10; pages++) {
-      const page = await listClusterLinks(db().db, round.roundId, { limit: 3, after });
-      paged.push(...page);
-      after = page.at(-1)?.opinionId ?? null;
-      if (page.length < 3) {
-        break;
-      }
-    }
-    expect(paged.map((l) => l.opinionId)).toEqual(whole.map((l) => l.opinionId).sort());
-    expect([...paged].sort((a, b) => a.opinionId.localeCompare(b.opinionId))).toEqual(
-      [...whole].sort((a, b) => a.opinionId.localeCompare(b.opinionId)),
-    );
   });
 });

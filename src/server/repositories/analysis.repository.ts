@@ -714,26 +714,16 @@ export const setDuplicateOf = (
   opinionIds: readonly string[],
 ): Promise<void> => setLink(db, { duplicate_of: duplicateOf }, opinionIds);
 
-/**
- * Cluster and exact-duplicate links of a round's analysed opinions, `limit` at a time by opinion id, from
- * after `after` (all at once without a limit).
- */
+/** Cluster and exact-duplicate links of a round's analysed opinions. */
 export async function listClusterLinks(
   db: Executor,
   roundId: string,
-  page: { limit?: number; after?: string | null } = {},
 ): Promise<{ opinionId: string; clusterId: string | null; duplicateOf: string | null }[]> {
-  let query = db
+  const rows = await db
     .selectFrom('opinion_analysis')
     .select(['opinion_id', 'cluster_id', 'duplicate_of'])
-    .where('round_id', '=', roundId);
-  if (page.after) {
-    query = query.where('opinion_id', '>', page.after);
-  }
-  if (page.limit !== undefined) {
-    query = query.orderBy('opinion_id').limit(page.limit);
-  }
-  const rows = await query.execute();
+    .where('round_id', '=', roundId)
+    .execute();
   return rows.map((r) => ({ opinionId: r.opinion_id, clusterId: r.cluster_id, duplicateOf: r.duplicate_of }));
 }
 

@@ -429,12 +429,6 @@ async function clusterRound(
   return { found: result.duplicates, free: Array.from(result.free, (i) => sources[i]!), links, duplicateOf };
 }
 
-/** Rows a round's analysis reads at a time. */
-const PAGE = 10_000;
-
-/** SQLite answers at once: between pages of a large round the server's requests get their turn. */
-const yieldTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
-
 const thresholdOf = (round: RoundRow): number =>
   round.dedupe_threshold === null || round.dedupe_threshold === undefined
     ? DEFAULT_THRESHOLD
@@ -977,11 +971,12 @@ export class AnalysisService {
     const all: OpinionSource[] = [];
     let after: { submittedAt: string; id: string } | null = null;
     for (;;) {
-      const page = await listSubmittedSources(this.ctx.database.db, { roundId, limit: PAGE, after });
+      const page = await listSubmittedSources(this.ctx.database.db, { roundId, limit: 10_000, after });
       all.push(...page);
-      await yieldTurn();
+      // SQLite answers at once: between pages the server's requests get their turn.
+      await new Promise((resolve) => setImmediate(resolve));
       const last = page.at(-1);
-      if (page.length < PAGE || !last) {
+      if (page.length < 10_000 || !last) {
         return all;
       }
       after = { submittedAt: last.submittedAt ?? '', id: last.id };
@@ -994,18 +989,7 @@ export class AnalysisService {
    */
   private async readClusterState(executor: Executor, roundId: string, sources: readonly OpinionSource[]) {
     const clusters = await listClustersOfRound(executor, roundId);
-    const links = new Map<string, Awaited<ReturnType<typeof listClusterLinks>>[number]>();
-    for (let after: string | null = null; ;) {
-      const page = await listClusterLinks(executor, roundId, { limit: PAGE, after });
-      for (const link of page) {
-        links.set(link.opinionId, link);
-      }
-      after = page.at(-1)?.opinionId ?? null;
-      if (page.length < PAGE || after === null) {
-        break;
-      }
-      await yieldTurn();
-    }
+    const links = new Map((await listClusterLinks(executor, roundId)).map((l) => [l.opinionId, l]));
     const reviewed = clusters.filter((c) => c.status !== 'machine');
     const reviewedIds = new Set(reviewed.map((c) => c.id));
     const membersOf = new Map<string, string[]>();
