@@ -339,6 +339,7 @@ export async function benchAnalysisMillion(
         `  ratio analyze/jieba ${ratio}, median of ${ratios.join(', ')} (each run over the jieba runs around it; target ≤ ${targets.ratio}: ${mark(figures.targetsMet.ratio)}), CPU ratio ${figures.cpuRatio ?? '?'}`,
         `  clusters ${s.clusters} holding ${s.clusteredRecords} comments; largest ${s.largestClusters.join(', ')}; sizes ${JSON.stringify(s.clusterSizes)}`,
         `  concord import comments into SQLite: ${imported.wallSeconds} s wall (target ≤ ${imported.target.wallSeconds}: ${mark(imported.targetMet)}), CPU ${imported.cpuSeconds ?? '?'} s, peak ${imported.peakMiB ?? '?'} MiB, database ${imported.databaseMiB} MiB, ${imported.imported} opinions in ${imported.clusters} clusters`,
+        `  the round's analysis job afterwards: ${imported.roundJob.wallSeconds} s wall, the server's longest stall ${imported.roundJob.longestStallMs} ms`,
       ].join('\n'),
     );
     return figures;
