@@ -54,10 +54,10 @@ export function clusterBesideHeld(
       ...(options.linkCandidates === undefined ? {} : { linkCandidates: options.linkCandidates }),
     },
   );
-  const found = duplicates.links!.pairs;
   let links: Int32Array;
   if (free.length === texts.length) {
-    links = found;
+    // Every text is free: its number among the free is its own.
+    links = duplicates.links!.pairs;
   } else if (free.length === 0) {
     links = new Int32Array(0);
   } else {
@@ -75,10 +75,6 @@ export function clusterBesideHeld(
       }
     }
     links = Int32Array.from(kept);
-  }
-  if (links === found) {
-    // Found among the free texts: renumbered as texts of all (in the same order: `free` ascends).
-    links = Int32Array.from(found, (k) => free[k]!);
   }
   return { duplicates, free: Int32Array.from(free), links, firstCopyOf: firstCopies(texts) };
 }
