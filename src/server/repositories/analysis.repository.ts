@@ -1,11 +1,14 @@
 import type { Expression, ExpressionBuilder, Insertable, Selectable, SqlBool } from 'kysely';
-import type { Dialect } from '../db/database.ts';
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import { readRows, tableWriter, widenCache } from '../db/bulk-writer.ts';
+import type { Database, Dialect } from '../db/database.ts';
 import type { Executor, Tx } from '../db/executor.ts';
 import type {
   AnalysisModelTable,
   AnalysisTask,
   ClusterStatus,
   DuplicateClusterTable,
+  DuplicateLinkTable,
   LabelSource,
   DB,
   OpinionAnalysisTable,
@@ -716,14 +719,18 @@ export const setDuplicateOf = (
 
 /** Cluster and exact-duplicate links of a round's analysed opinions. */
 export async function listClusterLinks(
+  database: Database,
   db: Executor,
   roundId: string,
 ): Promise<{ opinionId: string; clusterId: string | null; duplicateOf: string | null }[]> {
-  const rows = await db
-    .selectFrom('opinion_analysis')
-    .select(['opinion_id', 'cluster_id', 'duplicate_of'])
-    .where('round_id', '=', roundId)
-    .execute();
+  const rows = await readRows(
+    database,
+    db,
+    db
+      .selectFrom('opinion_analysis')
+      .select(['opinion_id', 'cluster_id', 'duplicate_of'])
+      .where('round_id', '=', roundId),
+  );
   return rows.map((r) => ({ opinionId: r.opinion_id, clusterId: r.cluster_id, duplicateOf: r.duplicate_of }));
 }
 
@@ -869,32 +876,94 @@ export async function listClusterMembers(
 // ---- near-duplicate links ------------------------------------------------------------------------------
 
 /** A round's near-duplicate links, each as `opinionId|similarId`. */
-export async function listDuplicateLinkKeys(db: Executor, roundId: string): Promise<Set<string>> {
-  const rows = await db
-    .selectFrom('duplicate_link')
-    .select(['opinion_id', 'similar_id'])
-    .where('round_id', '=', roundId)
-    .execute();
+export async function listDuplicateLinkKeys(
+  database: Database,
+  db: Executor,
+  roundId: string,
+): Promise<Set<string>> {
+  const rows = await readRows(
+    database,
+    db,
+    db.selectFrom('duplicate_link').select(['opinion_id', 'similar_id']).where('round_id', '=', roundId),
+  );
   return new Set(rows.map((r) => `${r.opinion_id}|${r.similar_id}`));
 }
 
-/** Replaces a round's near-duplicate links. */
-export async function replaceDuplicateLinks(
-  db: Executor,
+/** A near-duplicate link: the earlier opinion of the pair (in the round's order), then the later. */
+export interface DuplicateLinkPair {
+  opinionId: string;
+  similarId: string;
+}
+
+/** Rows written between two turns of the event loop by `insertDuplicateLinks`. */
+const LINK_BATCH = 20_000;
+
+/**
+ * Adds near-duplicate links to a round, all stamped `now`, in the open transaction `tx` of `database`
+ * (db/bulk-writer.ts: a prepared statement per row on SQLite). The links of a mass campaign run to millions
+ * and take tens of seconds to write: between batches the event loop takes a turn, so that what a server
+ * does without the database goes on meanwhile (on SQLite its queries wait for the transaction, which holds
+ * the one connection).
+ */
+export async function insertDuplicateLinks(
+  database: Database,
+  tx: Tx,
   roundId: string,
-  links: readonly { opinionId: string; similarId: string }[],
+  links: readonly DuplicateLinkPair[],
   now: string,
 ): Promise<void> {
-  await db.deleteFrom('duplicate_link').where('round_id', '=', roundId).execute();
-  const rows = links.map((l) => ({
-    round_id: roundId,
-    opinion_id: l.opinionId,
-    similar_id: l.similarId,
-    created_at: now,
-  }));
-  for (const chunk of chunks(rows, 2_000)) {
-    await db.insertInto('duplicate_link').values(chunk).execute();
+  if (links.length === 0) {
+    return;
   }
+  const restoreCache = widenCache(database);
+  try {
+    const writer = tableWriter<DuplicateLinkTable>(
+      database,
+      tx,
+      'duplicate_link',
+      ['opinion_id', 'similar_id'],
+      {
+        round_id: roundId,
+        created_at: now,
+      },
+    );
+    for (let start = 0; start < links.length; start += LINK_BATCH) {
+      const end = Math.min(links.length, start + LINK_BATCH);
+      for (let k = start; k < end; k++) {
+        writer.add([links[k]!.opinionId, links[k]!.similarId]);
+      }
+      await writer.flush();
+      await nextTurn();
+    }
+  } finally {
+    restoreCache();
+  }
+}
+
+/** Removes some of a round's near-duplicate links. */
+export async function deleteDuplicateLinks(
+  db: Executor,
+  roundId: string,
+  links: readonly DuplicateLinkPair[],
+): Promise<void> {
+  for (const chunk of chunks(links, 2_000)) {
+    await db
+      .deleteFrom('duplicate_link')
+      .where('round_id', '=', roundId)
+      .where((eb) =>
+        eb(
+          eb.refTuple('opinion_id', 'similar_id'),
+          'in',
+          chunk.map((l) => eb.tuple(l.opinionId, l.similarId)),
+        ),
+      )
+      .execute();
+  }
+}
+
+/** Removes all of a round's near-duplicate links. */
+export async function deleteRoundLinks(db: Executor, roundId: string): Promise<void> {
+  await db.deleteFrom('duplicate_link').where('round_id', '=', roundId).execute();
 }
 
 /** Where a cluster's near-duplicates outside it lie: another cluster, or no cluster. */

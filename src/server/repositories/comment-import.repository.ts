@@ -4,6 +4,8 @@ import type { Insertable } from 'kysely';
 import { sql } from 'kysely';
 import type { Database } from '../db/database.ts';
 import type { Executor, Tx } from '../db/executor.ts';
+import type { TableWriter } from '../db/bulk-writer.ts';
+import { tableWriter, widenCache } from '../db/bulk-writer.ts';
 import { OUTSIDE_OPINION_COLUMNS } from './opinion.repository.ts';
 import type {
   DuplicateClusterTable,
@@ -14,73 +16,10 @@ import type {
 } from '../db/schema.ts';
 
 /*
- * Bulk writes of an import of public comments, inside the import's one transaction. Every table's rows are
- * given as arrays of the columns that differ from row to row, in a fixed order; the columns every row of an
- * import shares are given once. On SQLite each row runs one prepared statement on the connection the
- * transaction holds (no query building, no parameter objects); on PostgreSQL rows are buffered and sent in
- * multi-row statements sized for its bound-parameter limit. Both write the same values.
+ * Bulk writes of an import of public comments, inside the import's one transaction, through table writers
+ * (db/bulk-writer.ts): every table's rows are given as arrays of the columns that differ from row to row,
+ * and the columns every row of an import shares are given once.
  */
-
-type TableName = 'opinion' | 'duplicate_cluster' | 'opinion_analysis' | 'opinion_topic' | 'duplicate_link';
-
-interface TableWriter {
-  add(values: readonly unknown[]): void;
-  flush(): Promise<void>;
-}
-
-/**
- * A writer of one table: `columns` name the values of each row in order; `shared` holds the columns every
- * row has in common. Shared columns that are null are left out of the statement: the columns an import
- * leaves empty have no default but null.
- */
-function tableWriter<T extends object>(
-  database: Database,
-  tx: Tx,
-  table: TableName,
-  columns: readonly (keyof T & string)[],
-  shared: Partial<T>,
-): TableWriter {
-  const sharedColumns = (Object.keys(shared) as (keyof T & string)[]).filter((c) => shared[c] !== null);
-  const sharedValues = sharedColumns.map((c) => shared[c]);
-  const connection = database.sqlite;
-  if (connection !== null) {
-    const names = [...columns, ...sharedColumns];
-    const statement: Statement = connection.prepare(
-      `insert into "${table}" (${names.map((n) => `"${n}"`).join(', ')}) values (${names.map(() => '?').join(', ')})`,
-    );
-    return {
-      add: (values) => {
-        statement.run(values, sharedValues);
-      },
-      flush: () => Promise.resolve(),
-    };
-  }
-  const chunk = Math.max(1, Math.floor(MAX_PARAMETERS / (columns.length + sharedColumns.length)));
-  let pending: Record<string, unknown>[] = [];
-  const base: Record<string, unknown> = {};
-  sharedColumns.forEach((c, k) => {
-    base[c] = sharedValues[k];
-  });
-  return {
-    add: (values) => {
-      const row: Record<string, unknown> = { ...base };
-      for (let k = 0; k < columns.length; k++) {
-        row[columns[k]!] = values[k];
-      }
-      pending.push(row);
-    },
-    flush: async () => {
-      const rows = pending;
-      pending = [];
-      for (let start = 0; start < rows.length; start += chunk) {
-        await tx
-          .insertInto(table)
-          .values(rows.slice(start, start + chunk))
-          .execute();
-      }
-    },
-  };
-}
 
 /**
  * Sets `cluster_id` and `duplicate_of` of analyses already written: on SQLite one prepared update per row,
@@ -184,13 +123,6 @@ export interface CommentImportWriter {
 }
 
 /**
- * Pages of SQLite's cache while an import writes (256 MiB, taken only as it fills): the indexes keyed by
- * text hash and by cluster grow in no particular order, and a page that has left the cache must be read
- * back from the write-ahead log before it can change again.
- */
-const IMPORT_CACHE_KIB = 256 * 1024;
-
-/**
  * Writes the rows of an import into `roundId` in the open transaction `tx` of `database`, all stamped
  * `now`: opinions first, then clusters (they name a representative opinion), then analyses, labels and
  * near-duplicate links.
@@ -201,12 +133,7 @@ export function commentImportWriter(
   shared: { roundId: string; now: string; threshold: number; analysisVersion: number },
 ): CommentImportWriter {
   const { roundId, now } = shared;
-  const connection = database.sqlite;
-  const cacheSize =
-    connection === null ? null : (connection.pragma('cache_size', { simple: true }) as number);
-  if (connection !== null && cacheSize !== null && cacheSize > -IMPORT_CACHE_KIB) {
-    connection.pragma(`cache_size = -${IMPORT_CACHE_KIB}`);
-  }
+  const restoreCache = widenCache(database);
   const opinions = tableWriter<OpinionTable>(
     database,
     tx,
@@ -294,11 +221,7 @@ export function commentImportWriter(
       await assignments.flush();
       await links.flush();
     },
-    close: () => {
-      if (connection !== null && cacheSize !== null) {
-        connection.pragma(`cache_size = ${cacheSize}`);
-      }
-    },
+    close: restoreCache,
   };
 }
 

@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Figure } from '../../analysis/figures.ts';
 import { findConflictCandidates } from '../../analysis/conflicts.ts';
 import { modelJson } from '../../analysis/classify/model.ts';
@@ -28,7 +29,7 @@ import type { Taxonomy } from '../../analysis/topics/taxonomy.ts';
 import { DEFAULT_MIN_LABELS, validateTaxonomy } from '../../analysis/topics/taxonomy.ts';
 import { AppError } from '../../domain/errors.ts';
 import { canonicalJson } from '../../domain/ledger.ts';
-import type { Executor } from '../db/executor.ts';
+import type { Executor, Tx } from '../db/executor.ts';
 import { inTransaction } from '../db/executor.ts';
 import type { AnalysisTask, ClusterStatus, LabelSource } from '../db/schema.ts';
 import { ANALYSIS_OPINION, ANALYSIS_ROUND, opinionJobKey, roundJobKey } from '../jobs/analysis.jobs.ts';
@@ -40,6 +41,7 @@ import { createLanguageModel } from '../llm/provider.ts';
 import { canReviewAnalysis, canViewAnalysis } from '../policies/analysis.policy.ts';
 import type { PlanScope } from '../policies/plan.policy.ts';
 import type {
+  DuplicateLinkPair,
   ClusterRecord,
   ModelRecord,
   OpinionBrief,
@@ -87,7 +89,9 @@ import {
   lockRound,
   mapApprovedCodes,
   mapInputHashes,
-  replaceDuplicateLinks,
+  insertDuplicateLinks,
+  deleteDuplicateLinks,
+  deleteRoundLinks,
   replaceMachineTopics,
   replaceModel,
   setClusterOf,
@@ -395,6 +399,9 @@ interface RoundClustering {
   duplicateOf: Map<string, string | null>;
 }
 
+/** Items a round's clustering goes through between two turns of the event loop. */
+const TURN_EVERY = 100_000;
+
 /**
  * Clusters a round's opinions (`sources`, in order) beside the members of its reviewed clusters
  * (`membersOf`), on a worker thread for large rounds: the server's requests go on meanwhile.
@@ -417,15 +424,22 @@ async function clusterRound(
     Int32Array.from(sources, (o) => groupOf.get(o.id) ?? -1),
     { threshold },
   );
+  // Millions of links in a mass campaign: the server's requests get their turns between stretches.
   const links: RoundClustering['links'] = [];
   for (let k = 0; k < result.links.length; k += 2) {
     links.push({ opinionId: sources[result.links[k]!]!.id, similarId: sources[result.links[k + 1]!]!.id });
+    if (k % TURN_EVERY === 0) {
+      await nextTurn();
+    }
   }
   const duplicateOf = new Map<string, string | null>();
-  sources.forEach((o, i) => {
+  for (let i = 0; i < sources.length; i++) {
     const original = result.firstCopyOf[i]!;
-    duplicateOf.set(o.id, original === -1 ? null : sources[original]!.id);
-  });
+    duplicateOf.set(sources[i]!.id, original === -1 ? null : sources[original]!.id);
+    if (i % TURN_EVERY === 0) {
+      await nextTurn();
+    }
+  }
   return { found: result.duplicates, free: Array.from(result.free, (i) => sources[i]!), links, duplicateOf };
 }
 
@@ -974,7 +988,7 @@ export class AnalysisService {
       const page = await listSubmittedSources(this.ctx.database.db, { roundId, limit: 10_000, after });
       all.push(...page);
       // SQLite answers at once: between pages the server's requests get their turn.
-      await new Promise((resolve) => setImmediate(resolve));
+      await nextTurn();
       const last = page.at(-1);
       if (page.length < 10_000 || !last) {
         return all;
@@ -989,7 +1003,9 @@ export class AnalysisService {
    */
   private async readClusterState(executor: Executor, roundId: string, sources: readonly OpinionSource[]) {
     const clusters = await listClustersOfRound(executor, roundId);
-    const links = new Map((await listClusterLinks(executor, roundId)).map((l) => [l.opinionId, l]));
+    const links = new Map(
+      (await listClusterLinks(this.ctx.database, executor, roundId)).map((l) => [l.opinionId, l]),
+    );
     const reviewed = clusters.filter((c) => c.status !== 'machine');
     const reviewedIds = new Set(reviewed.map((c) => c.id));
     const membersOf = new Map<string, string[]>();
@@ -1157,13 +1173,9 @@ export class AnalysisService {
         await setDuplicateOf(tx, target, ids);
         changed = true;
       }
-      // Near-duplicates the clusters leave apart, as the machine found them this time.
-      const storedLinks = await listDuplicateLinkKeys(tx, round.id);
-      if (
-        storedLinks.size !== wantedLinks.length ||
-        wantedLinks.some((l) => !storedLinks.has(`${l.opinionId}|${l.similarId}`))
-      ) {
-        await replaceDuplicateLinks(tx, round.id, wantedLinks, now);
+      // Near-duplicates the clusters leave apart, as the machine found them this time: the links found
+      // no more are removed and the new ones added (all of them anew when most are gone).
+      if (await this.updateLinks(tx, round.id, wantedLinks, now)) {
         changed = true;
       }
 
@@ -1174,6 +1186,51 @@ export class AnalysisService {
         changed,
       };
     });
+  }
+
+  /**
+   * Brings a round's stored near-duplicate links to `wanted`, in the caller's transaction; returns
+   * whether anything changed.
+   */
+  private async updateLinks(
+    tx: Tx,
+    roundId: string,
+    wanted: readonly DuplicateLinkPair[],
+    now: string,
+  ): Promise<boolean> {
+    const stored = await listDuplicateLinkKeys(this.ctx.database, tx, roundId);
+    if (stored.size === 0) {
+      // The first links of the round (an import leaves them to its first analysis).
+      await insertDuplicateLinks(this.ctx.database, tx, roundId, wanted, now);
+      return wanted.length > 0;
+    }
+    const wantedKeys = new Set<string>();
+    let added: DuplicateLinkPair[] = [];
+    for (const link of wanted) {
+      const key = `${link.opinionId}|${link.similarId}`;
+      wantedKeys.add(key);
+      if (!stored.has(key)) {
+        added.push(link);
+      }
+    }
+    const removed: DuplicateLinkPair[] = [];
+    for (const key of stored) {
+      if (!wantedKeys.has(key)) {
+        const [opinionId, similarId] = key.split('|') as [string, string];
+        removed.push({ opinionId, similarId });
+      }
+    }
+    if (removed.length === 0 && added.length === 0) {
+      return false;
+    }
+    if (removed.length > stored.size / 2) {
+      await deleteRoundLinks(tx, roundId);
+      added = [...wanted];
+    } else {
+      await deleteDuplicateLinks(tx, roundId, removed);
+    }
+    await insertDuplicateLinks(this.ctx.database, tx, roundId, added, now);
+    return true;
   }
 
   // ── round views ───────────────────────────────────────────────────────────────────────────────────
