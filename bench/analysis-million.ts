@@ -340,6 +340,7 @@ export async function benchAnalysisMillion(
         `  clusters ${s.clusters} holding ${s.clusteredRecords} comments; largest ${s.largestClusters.join(', ')}; sizes ${JSON.stringify(s.clusterSizes)}`,
         `  concord import comments into SQLite: ${imported.wallSeconds} s wall (target ≤ ${imported.target.wallSeconds}: ${mark(imported.targetMet)}), CPU ${imported.cpuSeconds ?? '?'} s, peak ${imported.peakMiB ?? '?'} MiB, database ${imported.databaseMiB} MiB, ${imported.imported} opinions in ${imported.clusters} clusters`,
         `  the round's analysis job afterwards: ${imported.roundJob.wallSeconds} s wall, the server's longest stall ${imported.roundJob.longestStallMs} ms`,
+        `  the same job again, nothing new: ${imported.roundJobAgain.wallSeconds} s wall, the server's longest stall ${imported.roundJobAgain.longestStallMs} ms`,
       ].join('\n'),
     );
     return figures;

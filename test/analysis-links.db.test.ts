@@ -3,6 +3,7 @@ import { inTransaction } from '../src/server/db/executor.ts';
 import {
   deleteDuplicateLinks,
   insertDuplicateLinks,
+  linkSetDigest,
   listDuplicateLinkKeys,
 } from '../src/server/repositories/analysis.repository.ts';
 import { createOpinion, createRound } from './consultation-factories.ts';
@@ -51,4 +52,23 @@ describeDb('near-duplicate links of a round, written and read in bulk', (db) => 
       new Set([`${elsewhere[0]}|${elsewhere[1]}`]),
     );
   });
+});
+
+it('digests a set of links the same in any order, and differently once a pair changes', () => {
+  const pairs = [
+    { opinionId: 'o1', similarId: 'o2' },
+    { opinionId: 'o1', similarId: 'o3' },
+    { opinionId: 'o4', similarId: 'o5' },
+  ];
+  const digest = linkSetDigest(pairs);
+  expect(digest).toMatch(/^[0-9a-f]{32}$/);
+  expect(linkSetDigest([pairs[2]!, pairs[0]!, pairs[1]!])).toBe(digest);
+  expect(linkSetDigest([])).toBe(linkSetDigest([]));
+  expect(linkSetDigest(pairs.slice(0, 2))).not.toBe(digest);
+  // The same opinions, another pair; the pair's two sides swapped; ids that join to the same text.
+  expect(linkSetDigest([pairs[0]!, pairs[1]!, { opinionId: 'o4', similarId: 'o6' }])).not.toBe(digest);
+  expect(linkSetDigest([pairs[0]!, pairs[1]!, { opinionId: 'o5', similarId: 'o4' }])).not.toBe(digest);
+  expect(linkSetDigest([{ opinionId: 'a|b', similarId: 'c' }])).not.toBe(
+    linkSetDigest([{ opinionId: 'a', similarId: 'b|c' }]),
+  );
 });

@@ -1,6 +1,7 @@
 import { afterEach, expect, it } from 'vitest';
 import { parseStanceModel } from '../src/analysis/stance/model.ts';
 import { ANALYSIS_OPINION, ANALYSIS_ROUND, opinionJobKey } from '../src/server/jobs/analysis.jobs.ts';
+import { linkSetDigest } from '../src/server/repositories/analysis.repository.ts';
 import type { TestApp, TestClient } from './app.ts';
 import { createTestApp } from './app.ts';
 import { FORM_COPIES, drainAnalysisJobs, driftingLetters, submitOpinion } from './analysis-app.ts';
@@ -44,6 +45,21 @@ describeDb('analysis API', (db) => {
       .where('entity_id', '=', id)
       .orderBy('seq')
       .execute();
+
+  /**
+   * A letter, a copy that clusters with it, two copies of another drift of it and a third drift alone:
+   * near-duplicate links join the letter to `late` and to `lone`.
+   */
+  async function submitDriftingLetters(round: TestRound) {
+    const [a, b] = round.invited as [TestRound['invited'][0], TestRound['invited'][0]];
+    const { base, start, middle, end } = driftingLetters();
+    const letter = await submitOpinion(db(), round, { invited: a, suggestion: base });
+    await submitOpinion(db(), round, { invited: b, suggestion: start });
+    const late = await submitOpinion(db(), round, { invited: a, suggestion: end });
+    await submitOpinion(db(), round, { invited: b, suggestion: end });
+    const lone = await submitOpinion(db(), round, { invited: b, suggestion: middle });
+    return { letter, late, lone };
+  }
 
   const analysisRow = (opinionId: string) =>
     db().db.selectFrom('opinion_analysis').selectAll().where('opinion_id', '=', opinionId).executeTakeFirst();
@@ -298,14 +314,8 @@ describeDb('analysis API', (db) => {
 
   it('lists near-duplicates a cluster leaves out beside it: other clusters to merge, and lone opinions', async () => {
     const { t, round, organizer } = await setup();
-    const [a, b] = round.invited as [TestRound['invited'][0], TestRound['invited'][0]];
-    const { base, start, middle, end } = driftingLetters();
     // The letter and one copy form a cluster; two copies like the letter but unlike that copy stay out.
-    const letter = await submitOpinion(db(), round, { invited: a, suggestion: base });
-    await submitOpinion(db(), round, { invited: b, suggestion: start });
-    const late = await submitOpinion(db(), round, { invited: a, suggestion: end });
-    await submitOpinion(db(), round, { invited: b, suggestion: end });
-    const lone = await submitOpinion(db(), round, { invited: b, suggestion: middle });
+    const { letter, late, lone } = await submitDriftingLetters(round);
     await organizer.post(`${API}/rounds/${round.roundId}/analysis/run`);
     await drainAnalysisJobs(t);
 
@@ -373,6 +383,67 @@ describeDb('analysis API', (db) => {
       .where('round_id', '=', round.roundId)
       .execute();
     expect(after.map((l) => [l.opinion_id, l.similar_id])).toEqual([[letter.id, lone.id]]);
+  });
+
+  it("leaves a round's links unread when the analysis finds what it last wrote, and mends them otherwise", async () => {
+    const { t, round, organizer } = await setup();
+    const { letter, late, lone } = await submitDriftingLetters(round);
+    const run = async () => {
+      await organizer.post(`${API}/rounds/${round.roundId}/analysis/run`);
+      return (await drainAnalysisJobs(t)).at(-1);
+    };
+    const links = async () =>
+      (
+        await db()
+          .db.selectFrom('duplicate_link')
+          .select(['opinion_id', 'similar_id'])
+          .where('round_id', '=', round.roundId)
+          .execute()
+      )
+        .map((l) => [l.opinion_id, l.similar_id])
+        .sort();
+    const state = () =>
+      db()
+        .db.selectFrom('duplicate_link_state')
+        .select(['links', 'digest'])
+        .where('round_id', '=', round.roundId)
+        .executeTakeFirst();
+    await run();
+    const found = [
+      [letter.id, late.id],
+      [letter.id, lone.id],
+    ].sort();
+    expect(await links()).toEqual(found);
+    const written = await state();
+    expect(written).toEqual({
+      links: 2,
+      digest: linkSetDigest(
+        found.map(([opinionId, similarId]) => ({ opinionId: opinionId!, similarId: similarId! })),
+      ),
+    });
+
+    // A link removed behind the analysis's back (as when an opinion is deleted) leaves fewer than it wrote:
+    // the next run reads them and writes the missing one again.
+    await db()
+      .db.deleteFrom('duplicate_link')
+      .where('opinion_id', '=', letter.id)
+      .where('similar_id', '=', lone.id)
+      .execute();
+    expect(await run()).toMatchObject({ kind: ANALYSIS_ROUND, status: 'succeeded' });
+    expect(await links()).toEqual(found);
+
+    // A state that does not match what the machine finds (another writer's) is not trusted either.
+    await db()
+      .db.updateTable('duplicate_link_state')
+      .set({ digest: '0'.repeat(32) })
+      .where('round_id', '=', round.roundId)
+      .execute();
+    expect(await run()).toMatchObject({ kind: ANALYSIS_ROUND, status: 'skipped' });
+    expect(await state()).toEqual(written);
+    expect(await links()).toEqual(found);
+    // And with the state in step, a run that finds the same links again changes nothing.
+    expect(await run()).toMatchObject({ kind: ANALYSIS_ROUND, status: 'skipped' });
+    expect(await links()).toEqual(found);
   });
 
   it('re-clusters at a new threshold in a job the organizer can follow', async () => {

@@ -304,9 +304,32 @@ describeDb('comment import', (db, dialect) => {
       expected.push(`d${reference[k]!}|d${reference[k + 1]!}`);
     }
     expect(await stored()).toEqual(expected.sort());
-    // The round's own analysis finds the same links: it leaves them as they are.
+    // The round's own analysis finds the same links: it leaves them as they are, and notes what it found.
     await services.analysis.processRound(round.roundId, { reanalyze: false });
     expect(await stored()).toEqual(expected);
+    const state = () =>
+      db()
+        .db.selectFrom('duplicate_link_state')
+        .select('links')
+        .where('round_id', '=', round.roundId)
+        .executeTakeFirst();
+    expect(await state()).toEqual({ links: expected.length });
+    // Another import writes links of its own: the note goes, and the next analysis reads the links again
+    // and notes them anew.
+    await importer(services).importComments(
+      CLI_ACTOR,
+      round.roundId,
+      texts.slice(0, 3).map((text, k) => ({ ref: `again${k}`, text })),
+      { links: true },
+    );
+    expect(await state()).toBeUndefined();
+    await services.analysis.processRound(round.roundId, { reanalyze: false });
+    const links = await db()
+      .db.selectFrom('duplicate_link')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .where('round_id', '=', round.roundId)
+      .executeTakeFirstOrThrow();
+    expect(await state()).toEqual({ links: Number(links.n) });
   });
 
   it('takes comments in batches as they are read and stores what it stores of them given whole', async () => {

@@ -501,6 +501,14 @@ export interface DuplicateLinkTable {
   created_at: string;
 }
 
+/** How many near-duplicate links a round had when its analysis last wrote them, and their digest. */
+export interface DuplicateLinkStateTable {
+  round_id: string;
+  links: number;
+  digest: string;
+  updated_at: string;
+}
+
 /** The machine's reading of one opinion; `input_hash` makes re-analysis of unchanged text a no-op. */
 export interface OpinionAnalysisTable {
   opinion_id: string;
@@ -582,6 +590,7 @@ export interface DB
   topic: TopicTable;
   duplicate_cluster: DuplicateClusterTable;
   duplicate_link: DuplicateLinkTable;
+  duplicate_link_state: DuplicateLinkStateTable;
   opinion_analysis: OpinionAnalysisTable;
   opinion_topic: OpinionTopicTable;
   analysis_model: AnalysisModelTable;

@@ -1,6 +1,7 @@
 import type { Expression, ExpressionBuilder, Insertable, Selectable, SqlBool } from 'kysely';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { readRows, tableWriter, widenCache } from '../db/bulk-writer.ts';
+import { fmix32, hash64Into } from '../../analysis/normalize.ts';
 import type { Database, Dialect } from '../db/database.ts';
 import type { Executor, Tx } from '../db/executor.ts';
 import type {
@@ -717,12 +718,19 @@ export const setDuplicateOf = (
   opinionIds: readonly string[],
 ): Promise<void> => setLink(db, { duplicate_of: duplicateOf }, opinionIds);
 
+/** An analysed opinion's cluster and first exact duplicate. */
+export interface ClusterLink {
+  opinionId: string;
+  clusterId: string | null;
+  duplicateOf: string | null;
+}
+
 /** Cluster and exact-duplicate links of a round's analysed opinions. */
 export async function listClusterLinks(
   database: Database,
   db: Executor,
   roundId: string,
-): Promise<{ opinionId: string; clusterId: string | null; duplicateOf: string | null }[]> {
+): Promise<ClusterLink[]> {
   const rows = await readRows(
     database,
     db,
@@ -964,6 +972,101 @@ export async function deleteDuplicateLinks(
 /** Removes all of a round's near-duplicate links. */
 export async function deleteRoundLinks(db: Executor, roundId: string): Promise<void> {
   await db.deleteFrom('duplicate_link').where('round_id', '=', roundId).execute();
+}
+
+/**
+ * A digest of a set of links, the same whatever their order: each id's 64-bit hash (`hash64Into`), the two
+ * of a pair mixed into two 32-bit values (the first id's and the second's differently, so that a pair
+ * turned round differs), summed over the set and combined by xor. Two different sets of the same size that
+ * came out of one round's analysis are all but certain to differ in it (no one chooses the ids to make
+ * them collide). Where ids are numbered, each is hashed once (`hashId`) and pairs added by number.
+ */
+export class LinkDigest {
+  private sumLow = 0;
+  private sumHigh = 0;
+  private xorLow = 0;
+  private xorHigh = 0;
+  private readonly pair = new Uint32Array(4);
+
+  /** Writes the hash of an id (two values) at `at` of `into`, for `addHashed`. */
+  static hashId(id: string, into: Uint32Array, at: number): void {
+    hash64Into(id, into, at);
+  }
+
+  /** Adds the pair whose ids' hashes are at `first` and `second` of `hashes` (two values each). */
+  addHashed(hashes: Uint32Array, first: number, second: number): void {
+    const low = fmix32((Math.imul(hashes[first]!, 0xcc9e2d51) ^ hashes[second + 1]!) >>> 0);
+    const high = fmix32((Math.imul(hashes[first + 1]!, 0x1b873593) + hashes[second]!) >>> 0);
+    this.sumLow = (this.sumLow + low) >>> 0;
+    this.sumHigh = (this.sumHigh + high) >>> 0;
+    this.xorLow = (this.xorLow ^ fmix32(low ^ 0x9e3779b9)) >>> 0;
+    this.xorHigh = (this.xorHigh ^ fmix32((high + 0x85ebca6b) >>> 0)) >>> 0;
+  }
+
+  add(link: DuplicateLinkPair): void {
+    hash64Into(link.opinionId, this.pair, 0);
+    hash64Into(link.similarId, this.pair, 2);
+    this.addHashed(this.pair, 0, 2);
+  }
+
+  get value(): string {
+    const hex = (value: number): string => value.toString(16).padStart(8, '0');
+    return `${hex(this.sumLow)}${hex(this.sumHigh)}${hex(this.xorLow)}${hex(this.xorHigh)}`;
+  }
+}
+
+/** The `LinkDigest` of a set of links. */
+export function linkSetDigest(links: readonly DuplicateLinkPair[]): string {
+  const digest = new LinkDigest();
+  for (const link of links) {
+    digest.add(link);
+  }
+  return digest.value;
+}
+
+/** How many links a round had when its analysis last wrote them, and their `linkSetDigest`. */
+export interface LinkState {
+  links: number;
+  digest: string;
+}
+
+export async function findLinkState(db: Executor, roundId: string): Promise<LinkState | null> {
+  const row = await db
+    .selectFrom('duplicate_link_state')
+    .select(['links', 'digest'])
+    .where('round_id', '=', roundId)
+    .executeTakeFirst();
+  return row ? { links: Number(row.links), digest: row.digest } : null;
+}
+
+export async function saveLinkState(
+  db: Executor,
+  roundId: string,
+  state: LinkState,
+  now: string,
+): Promise<void> {
+  await db
+    .insertInto('duplicate_link_state')
+    .values({ round_id: roundId, links: state.links, digest: state.digest, updated_at: now })
+    .onConflict((oc) =>
+      oc.column('round_id').doUpdateSet({ links: state.links, digest: state.digest, updated_at: now }),
+    )
+    .execute();
+}
+
+/** Forgets what the analysis last wrote of a round's links: for anything else that writes them. */
+export async function clearLinkState(db: Executor, roundId: string): Promise<void> {
+  await db.deleteFrom('duplicate_link_state').where('round_id', '=', roundId).execute();
+}
+
+/** How many near-duplicate links a round has. */
+export async function countRoundLinks(db: Executor, roundId: string): Promise<number> {
+  const row = await db
+    .selectFrom('duplicate_link')
+    .select((eb) => eb.fn.countAll().as('n'))
+    .where('round_id', '=', roundId)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
 }
 
 /** Where a cluster's near-duplicates outside it lie: another cluster, or no cluster. */

@@ -42,6 +42,7 @@ import { canReviewAnalysis, canViewAnalysis } from '../policies/analysis.policy.
 import type { PlanScope } from '../policies/plan.policy.ts';
 import type {
   DuplicateLinkPair,
+  ClusterLink,
   ClusterRecord,
   ModelRecord,
   OpinionBrief,
@@ -92,6 +93,10 @@ import {
   insertDuplicateLinks,
   deleteDuplicateLinks,
   deleteRoundLinks,
+  countRoundLinks,
+  findLinkState,
+  LinkDigest,
+  saveLinkState,
   replaceMachineTopics,
   replaceModel,
   setClusterOf,
@@ -395,6 +400,8 @@ interface RoundClustering {
   free: OpinionSource[];
   /** Near-duplicate links the clusters keep apart (`clusterBesideHeld`), the earlier opinion first. */
   links: { opinionId: string; similarId: string }[];
+  /** Their `LinkDigest`. */
+  linkDigest: string;
   /** Per opinion, the first with the same text (null for the first copy). */
   duplicateOf: Map<string, string | null>;
 }
@@ -425,9 +432,20 @@ async function clusterRound(
     { threshold },
   );
   // Millions of links in a mass campaign: the server's requests get their turns between stretches.
+  const idHashes = new Uint32Array(2 * sources.length);
+  for (let i = 0; i < sources.length; i++) {
+    LinkDigest.hashId(sources[i]!.id, idHashes, 2 * i);
+    if (i % TURN_EVERY === 0) {
+      await nextTurn();
+    }
+  }
   const links: RoundClustering['links'] = [];
+  const digest = new LinkDigest();
   for (let k = 0; k < result.links.length; k += 2) {
-    links.push({ opinionId: sources[result.links[k]!]!.id, similarId: sources[result.links[k + 1]!]!.id });
+    const first = result.links[k]!;
+    const second = result.links[k + 1]!;
+    links.push({ opinionId: sources[first]!.id, similarId: sources[second]!.id });
+    digest.addHashed(idHashes, 2 * first, 2 * second);
     if (k % TURN_EVERY === 0) {
       await nextTurn();
     }
@@ -440,7 +458,13 @@ async function clusterRound(
       await nextTurn();
     }
   }
-  return { found: result.duplicates, free: Array.from(result.free, (i) => sources[i]!), links, duplicateOf };
+  return {
+    found: result.duplicates,
+    free: Array.from(result.free, (i) => sources[i]!),
+    links,
+    linkDigest: digest.value,
+    duplicateOf,
+  };
 }
 
 const thresholdOf = (round: RoundRow): number =>
@@ -1003,13 +1027,21 @@ export class AnalysisService {
    */
   private async readClusterState(executor: Executor, roundId: string, sources: readonly OpinionSource[]) {
     const clusters = await listClustersOfRound(executor, roundId);
-    const links = new Map(
-      (await listClusterLinks(this.ctx.database, executor, roundId)).map((l) => [l.opinionId, l]),
-    );
+    const links = new Map<string, ClusterLink>();
+    for (const link of await listClusterLinks(this.ctx.database, executor, roundId)) {
+      links.set(link.opinionId, link);
+      if (links.size % TURN_EVERY === 0) {
+        await nextTurn();
+      }
+    }
     const reviewed = clusters.filter((c) => c.status !== 'machine');
     const reviewedIds = new Set(reviewed.map((c) => c.id));
     const membersOf = new Map<string, string[]>();
-    for (const o of sources) {
+    for (let i = 0; i < sources.length; i++) {
+      const o = sources[i]!;
+      if (i % TURN_EVERY === 0) {
+        await nextTurn();
+      }
       const clusterId = links.get(o.id)?.clusterId;
       if (clusterId && reviewedIds.has(clusterId)) {
         const members = membersOf.get(clusterId);
@@ -1053,6 +1085,7 @@ export class AnalysisService {
         found,
         free,
         links: wantedLinks,
+        linkDigest,
         duplicateOf,
       } = sameGroups ? early : await clusterRound(sources, membersOf, threshold);
       let changed = false;
@@ -1071,6 +1104,9 @@ export class AnalysisService {
         changed = true;
       }
 
+      // Between the steps below, which go over every opinion of a mass campaign, the server's requests get
+      // their turns.
+      await nextTurn();
       // Reviewed clusters keep their members; only their counts follow withdrawals.
       for (const cluster of reviewed) {
         const members = membersOf.get(cluster.id) ?? [];
@@ -1092,6 +1128,7 @@ export class AnalysisService {
         }
       }
 
+      await nextTurn();
       // Machine clusters over everything else.
       const oldMachine = new Map(
         clusters.filter((c) => c.status === 'machine').map((c) => [c.representativeId, c]),
@@ -1131,7 +1168,14 @@ export class AnalysisService {
         await insertClusters(tx, inserts);
         changed = true;
       }
+      await nextTurn();
+      let members = 0;
       for (const p of plan) {
+        members += p.members.length;
+        if (members >= TURN_EVERY) {
+          members = 0;
+          await nextTurn();
+        }
         if (p.old && (p.old.size !== p.members.length || p.old.threshold !== threshold)) {
           await updateCluster(tx, p.id, { size: p.members.length, threshold, updated_at: now });
           changed = true;
@@ -1142,7 +1186,9 @@ export class AnalysisService {
           changed = true;
         }
       }
+      await nextTurn();
       const assigned = new Set(plan.flatMap((p) => p.members));
+      await nextTurn();
       const loose = free
         .filter((o) => !assigned.has(o.id))
         .filter((o) => {
@@ -1156,8 +1202,13 @@ export class AnalysisService {
       }
 
       // Exact duplicates: each copy points at the first of its text.
+      await nextTurn();
       const wantedDuplicateOf = new Map<string | null, string[]>();
-      for (const o of sources) {
+      for (let i = 0; i < sources.length; i++) {
+        const o = sources[i]!;
+        if (i % TURN_EVERY === 0) {
+          await nextTurn();
+        }
         const target = duplicateOf.get(o.id) ?? null;
         const link = links.get(o.id);
         if (link && link.duplicateOf !== target) {
@@ -1175,7 +1226,7 @@ export class AnalysisService {
       }
       // Near-duplicates the clusters leave apart, as the machine found them this time: the links found
       // no more are removed and the new ones added (all of them anew when most are gone).
-      if (await this.updateLinks(tx, round.id, wantedLinks, now)) {
+      if (await this.updateLinks(tx, round.id, { links: wantedLinks, digest: linkDigest }, now)) {
         changed = true;
       }
 
@@ -1189,10 +1240,35 @@ export class AnalysisService {
   }
 
   /**
-   * Brings a round's stored near-duplicate links to `wanted`, in the caller's transaction; returns
-   * whether anything changed.
+   * Brings a round's stored near-duplicate links to `wanted` (whose `LinkDigest` is `digest`), in the
+   * caller's transaction; returns whether anything changed. When the round's link state (what this last
+   * wrote: the count and digest) matches `wanted`, and the count stored too, no link is read; else the
+   * links found no more are removed and the new ones added (all of them anew when most are gone), and
+   * the state is saved.
    */
   private async updateLinks(
+    tx: Tx,
+    roundId: string,
+    { links: wanted, digest }: { links: readonly DuplicateLinkPair[]; digest: string },
+    now: string,
+  ): Promise<boolean> {
+    const state = { links: wanted.length, digest };
+    const saved = await findLinkState(tx, roundId);
+    if (
+      saved !== null &&
+      saved.digest === state.digest &&
+      saved.links === state.links &&
+      (await countRoundLinks(tx, roundId)) === state.links
+    ) {
+      return false;
+    }
+    const changed = await this.writeLinks(tx, roundId, wanted, now);
+    await saveLinkState(tx, roundId, state, now);
+    return changed;
+  }
+
+  /** `updateLinks` without the link state: compares the stored links with `wanted`. */
+  private async writeLinks(
     tx: Tx,
     roundId: string,
     wanted: readonly DuplicateLinkPair[],

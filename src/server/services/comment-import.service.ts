@@ -12,7 +12,7 @@ import {
   findExistingRefs,
   hasExternalRefs,
 } from '../repositories/comment-import.repository.ts';
-import { listTopics } from '../repositories/analysis.repository.ts';
+import { clearLinkState, listTopics } from '../repositories/analysis.repository.ts';
 import { findRound } from '../repositories/round.repository.ts';
 import type { AnalysisService, PlanSetup } from './analysis.service.ts';
 import { ANALYSIS_VERSION, analysisInputHash } from './analysis.service.ts';
@@ -157,6 +157,8 @@ export class CommentImportService {
           yield inputs;
         }
       }
+      // The links this writes are not those the round's analysis last wrote.
+      await clearLinkState(tx, roundId);
       const writer = commentImportWriter(this.ctx.database, tx, {
         roundId,
         now,
