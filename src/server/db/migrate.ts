@@ -18,6 +18,7 @@ import * as unitAssessment from './migrations/20261128_0013_unit_assessment.ts';
 import * as duplicateLinks from './migrations/20261202_0014_duplicate_links.ts';
 import * as opinionSubmittedOrder from './migrations/20261203_0015_opinion_submitted_order.ts';
 import * as duplicateLinkState from './migrations/20261203_0016_duplicate_link_state.ts';
+import * as opinionAnalysisLinks from './migrations/20261203_0017_opinion_analysis_links.ts';
 
 /** Every migration, in order. Listed statically so the set is the same in every runtime and bundle. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -37,6 +38,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '20261202_0014_duplicate_links': duplicateLinks,
   '20261203_0015_opinion_submitted_order': opinionSubmittedOrder,
   '20261203_0016_duplicate_link_state': duplicateLinkState,
+  '20261203_0017_opinion_analysis_links': opinionAnalysisLinks,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(MIGRATIONS) };
