@@ -189,6 +189,31 @@ describe('clusterSignatures', () => {
     expect(result).toEqual(findDuplicates(texts));
   });
 
+  it('gives the same clusters whatever number of sets it keeps for reuse', () => {
+    const next = createRandom(7);
+    const words = `${EN_LETTER} ${ZH_LETTER}`.split(' ');
+    const texts = Array.from({ length: 600 }, (_, i) => {
+      const edited = [...words];
+      edited[Math.floor(next() * edited.length)] = `w${i % 50}`;
+      return i % 3 === 0 ? OTHER_ZH.repeat(1 + (i % 5)) + String(i) : edited.join(' ');
+    });
+    const signatures = computeSignatures(texts);
+    const run = (cacheValues: number) => {
+      let made = 0;
+      const shinglesOf = (i: number) => {
+        made++;
+        return shingleSet(similarityKey(texts[i]!));
+      };
+      return { result: clusterSignatures(signatures, { shinglesOf, cacheValues }), made };
+    };
+    const roomy = run(10_000_000);
+    // Room for a few sets: generations turn over all the time, and sets are made again.
+    const tight = run(300);
+    expect(tight.result).toEqual(roomy.result);
+    expect(tight.made).toBeGreaterThan(roomy.made);
+    expect(roomy.result.clusters.length).toBeGreaterThan(0);
+  });
+
   it('verifies only texts that share a band key, whose sets can be packed in advance', () => {
     const texts = [
       ZH_LETTER,
