@@ -24,6 +24,12 @@ describe('clusterBesideHeld', () => {
         expect(exactHash(texts[original]!)).toBe(exactHash(texts[i]!));
       }
     });
+    // Found by the clustering here, by their hashes when a text is held: the same first copies.
+    const oneHeld = clusterBesideHeld(
+      texts,
+      Int32Array.from(texts, (_, i) => (i === 0 ? 0 : -1)),
+    );
+    expect(Array.from(oneHeld.firstCopyOf)).toEqual(Array.from(result.firstCopyOf));
   });
 
   it('leaves held texts where people put them, links free texts to them, and never two held ones', () => {

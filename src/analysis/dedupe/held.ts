@@ -76,7 +76,9 @@ export function clusterBesideHeld(
     }
     links = Int32Array.from(kept);
   }
-  return { duplicates, free: Int32Array.from(free), links, firstCopyOf: firstCopies(texts) };
+  // With every text free, the clustering found the first copies already (by the same hash).
+  const firstCopyOf = free.length === texts.length ? duplicates.exactDuplicateOf : firstCopies(texts);
+  return { duplicates, free: Int32Array.from(free), links, firstCopyOf };
 }
 
 /** Per text, the earliest text with the same exact hash; -1 for the first copy and for empty texts. */
