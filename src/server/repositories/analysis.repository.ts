@@ -1,5 +1,6 @@
 import type { Expression, ExpressionBuilder, Insertable, Selectable, SqlBool } from 'kysely';
 import { setImmediate as nextTurn } from 'node:timers/promises';
+import type { TableWriter } from '../db/bulk-writer.ts';
 import { readRows, tableWriter, widenCache } from '../db/bulk-writer.ts';
 import { fmix32, hash64Into } from '../../analysis/normalize.ts';
 import type { Database, Dialect } from '../db/database.ts';
@@ -906,6 +907,14 @@ export interface DuplicateLinkPair {
 /** Rows written between two turns of the event loop by `insertDuplicateLinks`. */
 const LINK_BATCH = 20_000;
 
+/** A writer of a round's near-duplicate links (`[opinion_id, similar_id]` rows), all stamped `now`. */
+export function duplicateLinkWriter(database: Database, tx: Tx, roundId: string, now: string): TableWriter {
+  return tableWriter<DuplicateLinkTable>(database, tx, 'duplicate_link', ['opinion_id', 'similar_id'], {
+    round_id: roundId,
+    created_at: now,
+  });
+}
+
 /**
  * Adds near-duplicate links to a round, all stamped `now`, in the open transaction `tx` of `database`
  * (db/bulk-writer.ts: a prepared statement per row on SQLite). The links of a mass campaign run to millions
@@ -925,16 +934,7 @@ export async function insertDuplicateLinks(
   }
   const restoreCache = widenCache(database);
   try {
-    const writer = tableWriter<DuplicateLinkTable>(
-      database,
-      tx,
-      'duplicate_link',
-      ['opinion_id', 'similar_id'],
-      {
-        round_id: roundId,
-        created_at: now,
-      },
-    );
+    const writer = duplicateLinkWriter(database, tx, roundId, now);
     for (let start = 0; start < links.length; start += LINK_BATCH) {
       const end = Math.min(links.length, start + LINK_BATCH);
       for (let k = start; k < end; k++) {

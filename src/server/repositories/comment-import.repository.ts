@@ -6,10 +6,10 @@ import type { Database } from '../db/database.ts';
 import type { Executor, Tx } from '../db/executor.ts';
 import type { TableWriter } from '../db/bulk-writer.ts';
 import { tableWriter, widenCache } from '../db/bulk-writer.ts';
+import { duplicateLinkWriter } from './analysis.repository.ts';
 import { OUTSIDE_OPINION_COLUMNS } from './opinion.repository.ts';
 import type {
   DuplicateClusterTable,
-  DuplicateLinkTable,
   OpinionAnalysisTable,
   OpinionTable,
   OpinionTopicTable,
@@ -195,16 +195,7 @@ export function commentImportWriter(
     ['opinion_id', 'topic_id', 'score'],
     { source: 'machine', rejected: 0, labelled_by: null, labelled_at: now },
   );
-  const links = tableWriter<DuplicateLinkTable>(
-    database,
-    tx,
-    'duplicate_link',
-    ['opinion_id', 'similar_id'],
-    {
-      round_id: roundId,
-      created_at: now,
-    },
-  );
+  const links = duplicateLinkWriter(database, tx, roundId, now);
   const assignments = clusterAssigner(database, tx);
   return {
     opinion: (values) => opinions.add(values),
