@@ -15,6 +15,11 @@
  * Targets: ≤ 60 s wall, ≤ 2048 MiB, analyze/jieba ≤ 2.0. The machine's other load inflates wall times; CPU
  * seconds (user + system) are printed beside them.
  *
+ * The host's cost of fresh memory is measured too (`freshMemoryMsPerGiB`): the time to touch each page of
+ * memory just allocated. Jieba alone takes little memory; `concord analyze` takes over a GiB, page by page,
+ * so a host on which a page's first touch is dear (a virtual machine whose memory its host hands out
+ * lazily, or takes back when freed) weighs on the analysis and not on jieba, and the ratio with it.
+ *
  * CONCORD_BENCH_COMMENTS sets the corpus size (default 1,000,000), CONCORD_BENCH_ROUNDS the number of
  * analyze runs (default 3). Run alone:
  * `npx tsx bench/analysis-million.ts`, or as the `million` section of `npm run bench`.
@@ -70,6 +75,8 @@ export interface MillionFigures {
   targetsMet: { wall: boolean; memory: boolean; ratio: boolean };
   /** `concord import comments` of the same file into a fresh SQLite database. */
   import: CommentImportFigures;
+  /** The host: milliseconds to touch every page of a GiB of fresh memory (the median of a few tries). */
+  host: { freshMemoryMsPerGiB: number };
 }
 
 /** Analyze runs by default (CONCORD_BENCH_ROUNDS). */
@@ -101,6 +108,25 @@ export function bracketedRatios(jieba: readonly number[], analyze: readonly numb
     );
   }
   return analyze.map((seconds, k) => round(seconds / ((jieba[k]! + jieba[k + 1]!) / 2)));
+}
+
+const PAGE = 4096;
+
+/**
+ * Milliseconds per GiB to touch, one byte a page, `mib` MiB of memory just allocated, the median of
+ * `tries`: a large allocation takes pages the process has not used, each given its frame on first touch.
+ */
+export function measureFreshMemory(mib = 256, tries = 3): number {
+  const times: number[] = [];
+  for (let t = 0; t < tries; t++) {
+    const bytes = new Uint8Array(mib * 2 ** 20);
+    const start = performance.now();
+    for (let at = 0; at < bytes.length; at += PAGE) {
+      bytes[at] = 1;
+    }
+    times.push(((performance.now() - start) * 1024) / mib);
+  }
+  return Math.round(median(times));
 }
 
 /** Same dictionary as tokenize.ts: jieba's own, then the planning terms at a high frequency. */
@@ -278,6 +304,7 @@ export async function benchAnalysisMillion(
       `million: jieba alone ${jiebaRuns.at(-1)!.wallSeconds} s; concord import comments into SQLite…`,
     );
     const imported = await benchCommentImport(file);
+    const host = { freshMemoryMsPerGiB: measureFreshMemory() };
     const run = runs[0]!;
     const s = run.summary;
     const jieba = {
@@ -323,6 +350,7 @@ export async function benchAnalysisMillion(
       cpuRatio: cpuSeconds === null ? null : round(cpuSeconds / jieba.cpuSeconds),
       targets,
       import: imported,
+      host,
       targetsMet: {
         wall: wallSeconds <= targets.wallSeconds,
         memory: peakMiB <= targets.peakMiB,
@@ -341,6 +369,7 @@ export async function benchAnalysisMillion(
         `  concord import comments into SQLite: ${imported.wallSeconds} s wall (target ≤ ${imported.target.wallSeconds}: ${mark(imported.targetMet)}), CPU ${imported.cpuSeconds ?? '?'} s, peak ${imported.peakMiB ?? '?'} MiB, database ${imported.databaseMiB} MiB, ${imported.imported} opinions in ${imported.clusters} clusters`,
         `  the round's analysis job afterwards: ${imported.roundJob.wallSeconds} s wall, the server's longest stall ${imported.roundJob.longestStallMs} ms`,
         `  the same job again, nothing new: ${imported.roundJobAgain.wallSeconds} s wall, the server's longest stall ${imported.roundJobAgain.longestStallMs} ms`,
+        `  the host: ${host.freshMemoryMsPerGiB} ms to touch each page of a fresh GiB`,
       ].join('\n'),
     );
     return figures;

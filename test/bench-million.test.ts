@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bracketedRatios, median } from '../bench/analysis-million.ts';
+import { bracketedRatios, measureFreshMemory, median } from '../bench/analysis-million.ts';
 
 describe('the million-comment benchmark’s ratio', () => {
   it('takes medians of odd and even counts', () => {
@@ -15,5 +15,13 @@ describe('the million-comment benchmark’s ratio', () => {
 
   it('needs one jieba run more than analyze runs', () => {
     expect(() => bracketedRatios([10, 11], [21, 30])).toThrow(RangeError);
+  });
+});
+
+describe('the million-comment benchmark’s host figure', () => {
+  it('times the first touch of fresh memory per GiB', () => {
+    const msPerGiB = measureFreshMemory(8, 3);
+    expect(Number.isInteger(msPerGiB)).toBe(true);
+    expect(msPerGiB).toBeGreaterThan(0);
   });
 });
