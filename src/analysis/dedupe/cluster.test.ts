@@ -329,6 +329,21 @@ describe('clusterSignatures', () => {
     expect(Array.from(split.groupOf)).toEqual(Array.from(whole.groupOf));
     expect(Array.from(split.verify)).toEqual(Array.from(whole.verify));
     expect(Array.from(split.exactDuplicateOf)).toEqual(Array.from(whole.exactDuplicateOf));
+
+    // This thread's half a few bands at a time, with a pause in between: the same plan again.
+    let pauses = 0;
+    const paused = await planClusteringSplit(
+      concatSignatures([signatures], true),
+      async (grouping, first, last) => groupBands(grouping, first, last),
+      async () => {
+        pauses++;
+        await new Promise((resolve) => setImmediate(resolve));
+      },
+    );
+    expect(pauses).toBeGreaterThan(1);
+    expect(paused.groups).toBe(whole.groups);
+    expect(Array.from(paused.groupOf)).toEqual(Array.from(whole.groupOf));
+    expect(Array.from(paused.verify)).toEqual(Array.from(whole.verify));
   });
 
   it('raises a failure of the bands grouped elsewhere', async () => {

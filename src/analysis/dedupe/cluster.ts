@@ -342,11 +342,12 @@ function startPlan(signatures: SignatureChunk, shared: boolean): PlanStart {
 
 /**
  * Groups the keys of bands `first` to `last` (exclusive) that two or more distinct texts share, numbering
- * the groups from 0: writes each distinct text's group in those bands (-1 for a key of its own) and marks
- * the texts with any. Returns the number of groups. Bands are independent of one another, so threads can
- * take different bands of the same grouping at once.
+ * the groups from `firstGroup` (default 0): writes each distinct text's group in those bands (-1 for a key
+ * of its own) and marks the texts with any. Returns the number of groups numbered so far (`firstGroup` and
+ * those made). Bands are independent of one another, so threads can take different bands of the same
+ * grouping at once.
  */
-export function groupBands(grouping: BandGrouping, first: number, last: number): number {
+export function groupBands(grouping: BandGrouping, first: number, last: number, firstGroup = 0): number {
   const { bandKeys, bands, distinct, distinctCount, groupOf, marked } = grouping;
   const keyGroups = new BandKeyGroups(distinctCount);
   // A few bands at a time: each pass over the rows of `bandKeys` and `groupOf` (a cache line a text)
@@ -354,7 +355,7 @@ export function groupBands(grouping: BandGrouping, first: number, last: number):
   const block = Math.min(last - first, BANDS_A_PASS);
   const blockKeys = new Uint32Array(block * distinctCount);
   const blockGroups = new Int32Array(block * distinctCount);
-  let groups = 0;
+  let groups = firstGroup;
   for (let from = first; from < last; from += block) {
     const width = Math.min(block, last - from);
     for (let d = 0; d < distinctCount; d++) {
@@ -433,19 +434,28 @@ export function planClustering(signatures: SignatureChunk): ClusterPlan {
 
 /**
  * `planClustering` with the grouping of half the bands handed to another thread (`elsewhere`, which
- * runs `groupBands` over the same memory and gives the groups it made): the same plan.
+ * runs `groupBands` over the same memory and gives the groups it made): the same plan. With `pause`, this
+ * thread's half is grouped a few bands at a time, and `pause` awaited in between (a thread that serves
+ * others meanwhile gives them their turns there).
  */
 export async function planClusteringSplit(
   signatures: SignatureChunk,
   elsewhere: (grouping: BandGrouping, first: number, last: number) => Promise<number>,
+  pause?: () => Promise<void>,
 ): Promise<ClusterPlan> {
   const { bands } = signatures;
   const start = startPlan(signatures, true);
   const from = Math.ceil(bands / 2);
   const other = elsewhere(start.grouping, from, bands);
-  let own: number;
+  let own = 0;
   try {
-    own = groupBands(start.grouping, 0, from);
+    const step = pause === undefined ? from : BANDS_A_PASS;
+    for (let band = 0; band < from; band += step) {
+      own = groupBands(start.grouping, band, Math.min(from, band + step), own);
+      if (pause !== undefined) {
+        await pause();
+      }
+    }
   } catch (error) {
     // This thread's failure is the one raised; the other thread's answer, whatever it is, goes unheard.
     other.catch(() => undefined);

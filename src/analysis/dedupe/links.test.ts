@@ -10,12 +10,42 @@ import {
   planClustering,
 } from './cluster.ts';
 import { evaluatePairs, exactSimilarPairs } from './exact.ts';
-import { linkDuplicates, linkPartition } from './links.ts';
+import { linkDuplicates, linkDuplicatesInSteps, linkPartition } from './links.ts';
 import { isSimilar, shingleSet } from './shingles.ts';
 import { computeSignatures } from './signature.ts';
 import { chain, drifting, han } from '../../../test/drifting-texts.ts';
 
 describe('linkDuplicates', () => {
+  it('links in steps as at once, a slice of the texts a step', () => {
+    const texts = drifting(9000, 4);
+    const signatures = computeSignatures(texts);
+    const plan = planClustering(signatures);
+    const sets = texts.map((text) => shingleSet(similarityKey(text)));
+    const clusterer = new SignatureClusterer(signatures, { plan, shinglesOf: (i) => sets[i]! });
+    clusterer.advance(texts.length);
+    const clustered = clusterer.result();
+    const representatives = clustered.clusters.map((c) => c.representative);
+    const options = { threshold: 0.8, shinglesOf: (i: number) => sets[i]! };
+    const whole = linkDuplicates(plan, clustered.clusterOf, representatives, options);
+    const progress: number[] = [];
+    const steps = linkDuplicatesInSteps(plan, clustered.clusterOf, representatives, {
+      ...options,
+      onProgress: (done) => progress.push(done),
+    });
+    let taken = 0;
+    let step = steps.next();
+    for (; step.done !== true; step = steps.next()) {
+      taken++;
+    }
+    expect(plan.verify.length).toBeGreaterThan(4096);
+    // Over 4,096 texts a step, and the groups sorted before.
+    expect(taken).toBeGreaterThan(plan.verify.length / 4096);
+    expect(progress.at(-1)).toBe(plan.verify.length);
+    expect(whole.pairs.length).toBeGreaterThan(0);
+    expect(Array.from(step.value.pairs)).toEqual(Array.from(whole.pairs));
+    expect(step.value.verifications).toBe(whole.verifications);
+  });
+
   it('links a text to the member of another cluster it is similar to, and nothing else', () => {
     const texts = chain();
     const plain = findDuplicates(texts);

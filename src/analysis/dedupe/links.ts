@@ -32,9 +32,6 @@ export interface LinkOptions {
   onProgress?: (done: number, total: number) => void;
 }
 
-/** Texts linked between two reports of progress. */
-const PROGRESS_EVERY = 4096;
-
 export interface DuplicateLinks {
   /** Linked pairs of texts, flattened: [a0, b0, a1, b1, …], a < b, ordered by b then a. */
   pairs: Int32Array;
@@ -52,15 +49,7 @@ export function linkDuplicates(
   representatives: readonly number[],
   options: LinkOptions,
 ): DuplicateLinks {
-  const { groupOf, groups, bands, verify } = plan;
-  return linkGroups(
-    { texts: verify, rowAt: (k) => verify[k]! * bands, groupOf, groups, bands, count: clusterOf.length },
-    (i) => {
-      const cluster = clusterOf[i]!;
-      return cluster === -1 ? i : representatives[cluster]!;
-    },
-    options,
-  );
+  return finish(linkDuplicatesInSteps(plan, clusterOf, representatives, options));
 }
 
 /**
@@ -79,10 +68,12 @@ export function linkPartition(
   for (let k = 0; k < texts.length; k++) {
     founderOf[texts[k]!] = founders[k]!;
   }
-  return linkGroups(
-    { texts, rowAt: (k) => k * bands, groupOf, groups, bands, count },
-    (i) => founderOf[i]!,
-    options,
+  return finish(
+    linkSteps(
+      { texts, rowAt: (k) => k * bands, groupOf, groups, bands, count },
+      (i) => founderOf[i]!,
+      options,
+    ),
   );
 }
 
@@ -99,14 +90,56 @@ interface LinkGroups {
   count: number;
 }
 
-/** The links among `grouped.texts`; `headOf(i)`: the earliest text of text i's cluster, i when alone. */
-function linkGroups(
-  grouped: LinkGroups,
-  headOf: (i: number) => number,
+/** Entries of the groups sorted, or texts linked, between two steps of `linkSteps`. */
+const STEP_ENTRIES = 65_536;
+const STEP_TEXTS = 4096;
+
+/**
+ * Links found a step at a time: each `next()` does a slice of the work, and the last gives the links. A
+ * thread that serves others meanwhile gives them their turns between steps.
+ */
+export type LinkSteps = Generator<void, DuplicateLinks, void>;
+
+/** `linkDuplicates` as steps (`LinkSteps`). */
+export function linkDuplicatesInSteps(
+  plan: ClusterPlan,
+  clusterOf: Int32Array,
+  representatives: readonly number[],
   options: LinkOptions,
-): DuplicateLinks {
+): LinkSteps {
+  const { groupOf, groups, bands, verify } = plan;
+  return linkSteps(
+    { texts: verify, rowAt: (k) => verify[k]! * bands, groupOf, groups, bands, count: clusterOf.length },
+    (i) => {
+      const cluster = clusterOf[i]!;
+      return cluster === -1 ? i : representatives[cluster]!;
+    },
+    options,
+  );
+}
+
+/** Runs steps to the end. */
+function finish(steps: LinkSteps): DuplicateLinks {
+  for (;;) {
+    const step = steps.next();
+    if (step.done === true) {
+      return step.value;
+    }
+  }
+}
+
+/** Each group's texts (`members`, from `start[g]`), ordered by cluster head then by text. */
+interface GroupIndex {
+  start: Int32Array;
+  members: Int32Array;
+  /** Per entry: its text's cluster head. */
+  heads: Int32Array;
+  /** Per entry: where the entries of the same cluster head end. */
+  runEnd: Int32Array;
+}
+
+function* linkSteps(grouped: LinkGroups, headOf: (i: number) => number, options: LinkOptions): LinkSteps {
   const { texts, rowAt, groupOf, groups, bands } = grouped;
-  const limit = options.maxCandidates ?? DEFAULT_LINK_CANDIDATES;
   // Each group's texts, by cluster head then by text.
   const start = new Int32Array(groups + 1);
   for (let k = 0; k < texts.length; k++) {
@@ -132,35 +165,84 @@ function linkGroups(
       }
     }
   }
-  const heads = new Int32Array(members.length);
-  /** Per entry: where the entries of the same cluster head end. */
-  const runEnd = new Int32Array(members.length);
-  for (let g = 0; g < groups; g++) {
-    const from = start[g]!;
-    const list = Array.from(members.subarray(from, start[g + 1]));
+  const index: GroupIndex = {
+    start,
+    members,
+    heads: new Int32Array(members.length),
+    runEnd: new Int32Array(members.length),
+  };
+  for (let g = 0; g < groups;) {
+    g = sortGroups(index, g, groups, headOf);
+    yield;
+  }
+  const state: LinkState = {
+    grouped,
+    index,
+    headOf,
+    options,
+    limit: options.maxCandidates ?? DEFAULT_LINK_CANDIDATES,
+    seenBy: new Int32Array(grouped.count).fill(-1),
+    sharedBands: new Int32Array(grouped.count),
+    candidates: [],
+    pairs: [],
+    verifications: 0,
+  };
+  for (let t = 0; t < texts.length; t += STEP_TEXTS) {
+    options.onProgress?.(t, texts.length);
+    linkTexts(state, t, Math.min(texts.length, t + STEP_TEXTS));
+    yield;
+  }
+  options.onProgress?.(texts.length, texts.length);
+  return { pairs: Int32Array.from(state.pairs), verifications: state.verifications };
+}
+
+/**
+ * Orders the entries of groups from `from` on by cluster head then by text, until STEP_ENTRIES entries
+ * or the last group; returns the group after the last it ordered.
+ */
+function sortGroups(index: GroupIndex, from: number, groups: number, headOf: (i: number) => number): number {
+  const { start, members, heads, runEnd } = index;
+  const until = start[from]! + STEP_ENTRIES;
+  let g = from;
+  for (; g < groups && (g === from || start[g]! < until); g++) {
+    const first = start[g]!;
+    const list = Array.from(members.subarray(first, start[g + 1]));
     list.sort((a, b) => headOf(a) - headOf(b) || a - b);
     for (let k = 0; k < list.length; k++) {
-      members[from + k] = list[k]!;
-      heads[from + k] = headOf(list[k]!);
+      members[first + k] = list[k]!;
+      heads[first + k] = headOf(list[k]!);
     }
     for (let k = list.length - 1; k >= 0; k--) {
-      const last = k === list.length - 1 || heads[from + k] !== heads[from + k + 1];
-      runEnd[from + k] = last ? from + k + 1 : runEnd[from + k + 1]!;
+      const last = k === list.length - 1 || heads[first + k] !== heads[first + k + 1];
+      runEnd[first + k] = last ? first + k + 1 : runEnd[first + k + 1]!;
     }
   }
+  return g;
+}
 
-  const seenBy = new Int32Array(grouped.count).fill(-1);
+interface LinkState {
+  grouped: LinkGroups;
+  index: GroupIndex;
+  headOf: (i: number) => number;
+  options: LinkOptions;
+  limit: number;
+  seenBy: Int32Array;
   /** Per candidate of the text at hand: the bands it shares with it. */
-  const sharedBands = new Int32Array(grouped.count);
+  sharedBands: Int32Array;
+  candidates: number[];
+  /** The pairs found so far, flattened. */
+  pairs: number[];
+  verifications: number;
+}
+
+/** Links texts `grouped.texts[from..to)` to the earlier texts they are alike to. */
+function linkTexts(state: LinkState, from: number, to: number): void {
+  const { grouped, headOf, options, limit, seenBy, sharedBands, candidates, pairs } = state;
+  const { texts, rowAt, groupOf, bands } = grouped;
+  const { start, members, heads, runEnd } = state.index;
   // Gathered beyond the limit, so that the candidates verified are those sharing the most bands.
   const gather = limit * GATHERED_PER_CANDIDATE;
-  const candidates: number[] = [];
-  const pairs: number[] = [];
-  let verifications = 0;
-  for (let t = 0; t < texts.length; t++) {
-    if (t % PROGRESS_EVERY === 0) {
-      options.onProgress?.(t, texts.length);
-    }
+  for (let t = from; t < to; t++) {
     const i = texts[t]!;
     const head = headOf(i);
     candidates.length = 0;
@@ -204,12 +286,10 @@ function linkGroups(
     candidates.sort((a, b) => a - b);
     const own = options.shinglesOf(i).slice();
     for (const j of candidates) {
-      verifications++;
+      state.verifications++;
       if (isSimilar(own, options.shinglesOf(j), options.threshold)) {
         pairs.push(j, i);
       }
     }
   }
-  options.onProgress?.(texts.length, texts.length);
-  return { pairs: Int32Array.from(pairs), verifications };
 }

@@ -28,8 +28,8 @@ import {
   planClusteringSplit,
   resolveThreshold,
 } from '../dedupe/cluster.ts';
-import type { DuplicateLinks } from '../dedupe/links.ts';
-import { linkDuplicates } from '../dedupe/links.ts';
+import type { DuplicateLinks, LinkSteps } from '../dedupe/links.ts';
+import { linkDuplicatesInSteps } from '../dedupe/links.ts';
 import type { PackedShingleSets } from '../dedupe/shingles.ts';
 import { PackedShingleIndex } from '../dedupe/shingles.ts';
 import type { SignatureChunk } from '../dedupe/signature.ts';
@@ -190,6 +190,29 @@ const PARALLEL_CLUSTERING_FROM = 50_000;
  * analysis, before the sets to verify are packed, when the run holds the most.
  */
 const ANALYSIS_YOUNG_GENERATION_MB = 192;
+
+const immediate = (): Promise<void> => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * Lets the thread's other work in: the workers' replies, and whatever else the caller's thread serves (a
+ * server's requests, when it clusters a round). Two immediates make a whole turn of the event loop, its
+ * timers and I/O included, even when the first comes from a phase right before the immediates'.
+ */
+const pause = async (): Promise<void> => {
+  await immediate();
+  await immediate();
+};
+
+/** Runs steps to their end, pausing in between. */
+async function drain(steps: LinkSteps): Promise<DuplicateLinks> {
+  for (;;) {
+    const step = steps.next();
+    if (step.done === true) {
+      return step.value;
+    }
+    await pause();
+  }
+}
 
 const elapsed = (start: number): number => Number(((performance.now() - start) / 1000).toFixed(3));
 
@@ -389,10 +412,14 @@ async function runCorpus(
     const plan =
       planner === null
         ? planClustering(signatures)
-        : await planClusteringSplit(signatures, async (grouping, first, last) => {
-            const task = { type: 'group-bands', job: job++, grouping, first, last } as const;
-            return (await planner.run<BandsGroupedReply>(0, task)).groups;
-          });
+        : await planClusteringSplit(
+            signatures,
+            async (grouping, first, last) => {
+              const task = { type: 'group-bands', job: job++, grouping, first, last } as const;
+              return (await planner.run<BandsGroupedReply>(0, task)).groups;
+            },
+            pause,
+          );
     const { verify } = plan;
     // The plan's groups stand for the band keys from here on.
     signatures.bandKeys = new Uint32Array(0);
@@ -484,7 +511,7 @@ async function runCorpus(
         clusterer.advance(Math.min(upTo, clusterer.position + CLUSTER_SLICE));
         clusterSeconds += (performance.now() - sliceStart) / 1000;
         // Lets the workers' replies in, so they are never left waiting for their next task.
-        await new Promise<void>((resolve) => setImmediate(resolve));
+        await pause();
       }
     };
     let packed = 0;
@@ -542,17 +569,19 @@ async function runCorpus(
           ? helper.run<LinksReply>(0, { type: 'cluster-links', job: job++, maxCandidates })
           : null;
       theirs?.catch(() => undefined);
-      const own = linkDuplicates(
-        plan,
-        duplicates.clusterOf,
-        duplicates.clusters.map((cluster) => cluster.representative),
-        {
-          threshold,
-          shinglesOf: (index) => received.require(index),
-          ...(maxCandidates === undefined ? {} : { maxCandidates }),
-          // The texts this thread links; the cluster worker's go meanwhile, about as many.
-          onProgress: (done, total) => report({ phase: 'link', done, total }),
-        },
+      const own = await drain(
+        linkDuplicatesInSteps(
+          plan,
+          duplicates.clusterOf,
+          duplicates.clusters.map((cluster) => cluster.representative),
+          {
+            threshold,
+            shinglesOf: (index) => received.require(index),
+            ...(maxCandidates === undefined ? {} : { maxCandidates }),
+            // The texts this thread links; the cluster worker's go meanwhile, about as many.
+            onProgress: (done, total) => report({ phase: 'link', done, total }),
+          },
+        ),
       );
       const other = theirs === null ? null : await theirs;
       links = {
@@ -861,22 +890,26 @@ function clustersOf(run: CorpusRun): CorpusClusters {
   };
 }
 
-/** The corpus run over records given as an array, and its clusters; the analyses stay in the run's chunks when kept. */
+/**
+ * The corpus run over records given as an array, with results as objects (the analyses stay in the run's
+ * chunks when kept) or as signatures alone.
+ */
 async function runRecords(
   records: readonly AnalysisInput[],
   options: CorpusOptions,
+  format: 'objects' | 'signatures',
   keepAnalyses: boolean,
-): Promise<{ run: CorpusRun; clusters: CorpusClusters }> {
+): Promise<CorpusRun> {
   const workers = options.workers ?? (records.length < SMALL_CORPUS ? 0 : defaultWorkerCount());
   const run = await runCorpus(
     chunksOf(records, workers),
     { ...options, total: records.length },
-    'objects',
+    format,
     workers,
     keepAnalyses,
   );
   await run.removed;
-  return { run, clusters: clustersOf(run) };
+  return run;
 }
 
 /**
@@ -887,7 +920,8 @@ export async function analyzeCorpus(
   records: readonly AnalysisInput[],
   options: CorpusOptions = {},
 ): Promise<CorpusRecordResult[]> {
-  const { run, clusters } = await runRecords(records, options, true);
+  const run = await runRecords(records, options, 'objects', true);
+  const clusters = clustersOf(run);
   const { ids, representativeOf, sizeOf, exactDuplicateOf } = clusters;
   const linked = clusters.links === undefined ? null : linksByRecord(clusters.links, exactDuplicateOf);
   const results: CorpusRecordResult[] = [];
@@ -924,7 +958,30 @@ export async function analyzeCorpusClusters(
   records: readonly AnalysisInput[],
   options: CorpusOptions & Required<Pick<CorpusOptions, 'onAnalyses'>>,
 ): Promise<CorpusClusters> {
-  return (await runRecords(records, options, false)).clusters;
+  return clustersOf(await runRecords(records, options, 'objects', false));
+}
+
+/** What `clusterTexts` finds. */
+export interface TextClusters {
+  duplicates: DuplicateResult;
+  /** With links: the linked pairs of texts (first copies), as `DuplicateLinks.pairs`. */
+  links: Int32Array | null;
+}
+
+/**
+ * The near-duplicate clusters of texts alone (and with `links`, their links), found as `analyzeCorpus`
+ * finds them: the workers sign each text and keep its shingles, and analyse none.
+ */
+export async function clusterTexts(
+  texts: readonly string[],
+  options: Pick<
+    CorpusOptions,
+    'threshold' | 'workers' | 'parallelClusteringFrom' | 'links' | 'linkCandidates' | 'onProgress'
+  > = {},
+): Promise<TextClusters> {
+  const records = texts.map((text): AnalysisInput => ({ id: '', text }));
+  const run = await runRecords(records, options, 'signatures', false);
+  return { duplicates: run.duplicates, links: run.links?.pairs ?? null };
 }
 
 /** Output is handed to `write` in pieces of about this many bytes. */

@@ -26,10 +26,11 @@ export interface WorkerInit {
 }
 
 /**
- * Results as objects (`analyzeCorpus`), as the JSON of each output line after its cluster fields, or as
- * rows to store (`AnalysisRows`).
+ * Results as objects (`analyzeCorpus`), as the JSON of each output line after its cluster fields, as
+ * rows to store (`AnalysisRows`), or none: only the texts' signatures and shingles, for clustering alone
+ * (`clusterTexts`).
  */
-export type ResultFormat = 'objects' | 'json' | 'rows';
+export type ResultFormat = 'objects' | 'json' | 'rows' | 'signatures';
 
 interface AnalyzeTaskBase {
   type: 'analyze';

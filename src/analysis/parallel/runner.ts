@@ -447,7 +447,8 @@ export class AnalysisRunner {
    */
   private analyzeChunk(task: AnalyzeTask): TaskResult {
     const records = readRecords(task);
-    const runs = segmentNewRuns(records.map((record) => record.text));
+    // Signatures alone need no tokens.
+    const runs = task.format === 'signatures' ? null : segmentNewRuns(records.map((record) => record.text));
     const capacity = records.length;
     const { format } = task;
     const json = format === 'json';
@@ -461,7 +462,7 @@ export class AnalysisRunner {
       shingleCounts: new Uint32Array(capacity),
       analyses: format === 'objects' ? [] : null,
       rows: format === 'rows' ? { strings: [], numbers: new Float64Array(capacity * ROW_NUMBERS) } : null,
-      ids: json ? null : [],
+      ids: json || format === 'signatures' ? null : [],
       lines: json ? new LineWriter(capacity, this.lineSpace) : null,
       copies: [],
       // As JSON text when results go as lines: that is all the output needs of them.
@@ -520,8 +521,8 @@ export class AnalysisRunner {
       reply.rowStrings = out.rows.strings;
       reply.rowNumbers = numbers;
       transfer.push(numbers.buffer);
-    } else {
-      reply.analyses = out.analyses!;
+    } else if (out.analyses !== null) {
+      reply.analyses = out.analyses;
     }
     return { reply, transfer };
   }
@@ -534,7 +535,7 @@ export class AnalysisRunner {
     records: readonly AnalysisInput[],
     job: number,
     first: number,
-    runs: PreparedRuns,
+    runs: PreparedRuns | null,
     out: ChunkOutput,
     setsAt: number,
   ): void {
@@ -579,12 +580,14 @@ export class AnalysisRunner {
       this.spool.room(capacity),
     );
     const setsBase = setsAt + this.spool.keep(sets.values);
-    const docs = texts.length === 0 ? [] : tokenizeAll(texts, { runs, at: fresh.map((i) => first + i) });
-    const analyses = this.analyzeAll(
-      fresh.map((i) => records[i]!),
-      docs,
-      signatures,
-    );
+    const analyses =
+      runs === null
+        ? null
+        : this.analyzeAll(
+            fresh.map((i) => records[i]!),
+            texts.length === 0 ? [] : tokenizeAll(texts, { runs, at: fresh.map((i) => first + i) }),
+            signatures,
+          );
     const { bands } = this.signature;
     let tails = this.sliceTails;
     if (remember) {
@@ -596,15 +599,15 @@ export class AnalysisRunner {
       const record = records[i]!;
       const entry = found[i]!;
       if (!entry.done) {
-        this.fillEntry(entry, signatures, analyses[entry.fresh]!, tails);
+        this.fillEntry(entry, signatures, analyses?.[entry.fresh] ?? null, tails);
         entry.setAt = setsBase + sets.offsets[entry.fresh]!;
         entry.setSize = sets.offsets[entry.fresh + 1]! - sets.offsets[entry.fresh]!;
       }
       const k = out.count++;
       if (out.ids !== null) {
         out.ids.push(record.id);
-      } else {
-        out.idJson!.add(JSON.stringify(record.id));
+      } else if (out.idJson !== null) {
+        out.idJson.add(JSON.stringify(record.id));
       }
       if (entry.copyJob !== -1) {
         // The earlier record's results, filled in where the lines are written.
@@ -627,10 +630,10 @@ export class AnalysisRunner {
         }
         out.rows.numbers[k * ROW_NUMBERS] = qualityScore;
         out.rows.numbers[k * ROW_NUMBERS + 1] = stanceScore;
-      } else {
+      } else if (out.analyses !== null) {
         // A reused analysis is copied: each record's result is its own to change.
         const analysis = entry.analysis!;
-        out.analyses!.push(
+        out.analyses.push(
           analysis.id === record.id ? analysis : { ...structuredClone(analysis), id: record.id },
         );
       }
@@ -660,19 +663,23 @@ export class AnalysisRunner {
     return analyzeTokenizedAll(records, docs, this.context, textHashes);
   }
 
-  /** Fills in the entry of a new text from its analysis; a line tail goes to `tails`. */
+  /**
+   * Fills in the entry of a new text from its signature and its analysis (null for signatures alone); a
+   * line tail goes to `tails`.
+   */
   private fillEntry(
     entry: Remembered,
     signatures: SignatureChunk,
-    analysis: RecordAnalysis,
+    analysis: RecordAnalysis | null,
     tails: Utf8Buffer,
   ): void {
-    const json = this.format === 'json';
     const m = entry.fresh;
     const high = signatures.exactHashes[2 * m]!;
     const low = signatures.exactHashes[2 * m + 1]!;
     const shingles = signatures.shingleCounts[m]!;
-    if (json) {
+    if (analysis === null) {
+      entry.analysis = null;
+    } else if (this.format === 'json') {
       entry.tailAt = tails.write(lineTail(analysis));
       entry.tailLength = tails.used - entry.tailAt;
       entry.tailSpace = tails;
