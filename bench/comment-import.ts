@@ -141,7 +141,9 @@ export async function benchCommentImport(file: string): Promise<CommentImportFig
  * the event loop went without a turn meanwhile: a timer asks every 20 ms.
  */
 async function measureRoundJob(url: string, roundId: string): Promise<CommentImportFigures['roundJob']> {
-  const database = openDatabase(url, { poolSize: 1 });
+  // As the server opens it (server/main.ts): its write-ahead log is checkpointed on a thread of its own,
+  // not by the commit that fills it.
+  const database = openDatabase(url, { poolSize: 1, backgroundCheckpoint: true });
   try {
     const services = createServices({
       database,
