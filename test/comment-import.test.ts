@@ -332,6 +332,47 @@ describeDb('comment import', (db, dialect) => {
     expect(await state()).toEqual({ links: Number(links.n) });
   });
 
+  it("rebuilds a round's clusters and links with every reference holding, and checks back on", async () => {
+    const services = servicesOf(db());
+    const round = await publicRoundWithTopics(db(), services);
+    await importer(services).importComments(
+      CLI_ACTOR,
+      round.roundId,
+      drifting(160, 9).map((text, k) => ({ ref: `r${k}`, text })),
+    );
+    const counts = async (): Promise<{ links: number; clusters: number }> => {
+      const links = await db()
+        .db.selectFrom('duplicate_link')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .where('round_id', '=', round.roundId)
+        .executeTakeFirstOrThrow();
+      const clusters = await db()
+        .db.selectFrom('duplicate_cluster')
+        .select('id')
+        .where('round_id', '=', round.roundId)
+        .execute();
+      return { links: Number(links.n), clusters: clusters.length };
+    };
+    // The import left the links to the round's analysis, which writes them.
+    expect((await counts()).links).toBe(0);
+    await services.analysis.processRound(round.roundId, { reanalyze: false });
+    const first = await counts();
+    expect(first.links).toBeGreaterThan(0);
+    // A higher threshold: clusters go and others come, and the links change with them.
+    await db()
+      .db.updateTable('round')
+      .set({ dedupe_threshold: 0.9 })
+      .where('id', '=', round.roundId)
+      .execute();
+    const result = await services.analysis.processRound(round.roundId, { reanalyze: false });
+    expect(result?.changed).toBe(true);
+    expect(await counts()).not.toEqual(first);
+    if (dialect === 'sqlite') {
+      expect(db().sqlite!.pragma('foreign_key_check')).toEqual([]);
+      expect(db().sqlite!.pragma('foreign_keys', { simple: true })).toBe(1);
+    }
+  });
+
   it('takes comments in batches as they are read and stores what it stores of them given whole', async () => {
     const services = servicesOf(db());
     const whole = await publicRoundWithTopics(db(), services);

@@ -30,7 +30,7 @@ import { DEFAULT_MIN_LABELS, validateTaxonomy } from '../../analysis/topics/taxo
 import { AppError } from '../../domain/errors.ts';
 import { canonicalJson } from '../../domain/ledger.ts';
 import type { Executor, Tx } from '../db/executor.ts';
-import { inTransaction } from '../db/executor.ts';
+import { inBulkTransaction, inTransaction } from '../db/executor.ts';
 import type { AnalysisTask, ClusterStatus, LabelSource } from '../db/schema.ts';
 import { ANALYSIS_OPINION, ANALYSIS_ROUND, opinionJobKey, roundJobKey } from '../jobs/analysis.jobs.ts';
 import type { JobQueue, JobView } from '../jobs/queue.ts';
@@ -1060,6 +1060,12 @@ export class AnalysisService {
    * Rebuilds a round's machine clusters and exact-duplicate links, in one transaction. The clustering
    * itself runs before it, so the round is not held while texts are compared; should a person review a
    * cluster meanwhile, it runs again inside.
+   *
+   * The transaction answers for its own references (`inBulkTransaction`: on SQLite, not checked row by
+   * row; a mass campaign's millions of links would take twice as long): every opinion it names was
+   * submitted, and a submitted opinion is never deleted (only drafts are); the round is locked; the
+   * clusters it points opinions at are kept or inserted first; and the clusters it deletes are let go of
+   * by their opinions first (`deleteClusters`).
    */
   private async recluster(
     round: RoundRow,
@@ -1069,7 +1075,7 @@ export class AnalysisService {
     const submitted = new Set(sources.map((o) => o.id));
     const before = await this.readClusterState(this.ctx.database.db, round.id, sources);
     const early = await clusterRound(sources, before.membersOf, threshold);
-    return inTransaction(this.ctx.database, async (tx) => {
+    return inBulkTransaction(this.ctx.database, async (tx) => {
       await lockRound(tx, this.ctx.database.dialect, round.id);
       const now = this.ctx.now().toISOString();
       const { clusters, links, reviewed, reviewedIds, membersOf, held } = await this.readClusterState(
