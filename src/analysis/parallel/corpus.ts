@@ -20,6 +20,7 @@
  * 4. Results in input order, each with its cluster (the id of its representative record, null when alone),
  *    the cluster's size and the first record with the same normalised text.
  */
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { ClusterPartition, DuplicateResult } from '../dedupe/cluster.ts';
 import {
   SignatureClusterer,
@@ -191,16 +192,14 @@ const PARALLEL_CLUSTERING_FROM = 50_000;
  */
 const ANALYSIS_YOUNG_GENERATION_MB = 192;
 
-const immediate = (): Promise<void> => new Promise<void>((resolve) => setImmediate(resolve));
-
 /**
  * Lets the thread's other work in: the workers' replies, and whatever else the caller's thread serves (a
  * server's requests, when it clusters a round). Two immediates make a whole turn of the event loop, its
  * timers and I/O included, even when the first comes from a phase right before the immediates'.
  */
 const pause = async (): Promise<void> => {
-  await immediate();
-  await immediate();
+  await nextTurn();
+  await nextTurn();
 };
 
 /** Runs steps to their end, pausing in between. */

@@ -1076,7 +1076,10 @@ export class AnalysisService {
     const before = await this.readClusterState(this.ctx.database.db, round.id, sources);
     const early = await clusterRound(sources, before.membersOf, threshold);
     return inBulkTransaction(this.ctx.database, async (tx) => {
-      await lockRound(tx, this.ctx.database.dialect, round.id);
+      // Nothing here checks the round's references row by row: the round must still be there.
+      if (!(await lockRound(tx, this.ctx.database.dialect, round.id))) {
+        throw new AppError('not_found', 'No such round.', { field: 'roundId' });
+      }
       const now = this.ctx.now().toISOString();
       const { clusters, links, reviewed, reviewedIds, membersOf, held } = await this.readClusterState(
         tx,
