@@ -34,14 +34,14 @@ const COMMENTS: ImportedComment[] = [
   { ref: 'a8', text: '建议加强大气污染防治，环境质量考核指标不低于15%。' },
 ];
 
-function servicesOf(database: Database): Services {
+function servicesOf(database: Database, now: () => Date = () => NOW): Services {
   database.pgPool?.on('error', () => undefined);
   return createServices({
     database,
     config: loadConfig({
       CONCORD_DATABASE_URL: database.dialect === 'postgres' ? database.url : 'sqlite::memory:',
     }),
-    now: () => NOW,
+    now,
   });
 }
 
@@ -370,6 +370,87 @@ describeDb('comment import', (db, dialect) => {
     if (dialect === 'sqlite') {
       expect(db().sqlite!.pragma('foreign_key_check')).toEqual([]);
       expect(db().sqlite!.pragma('foreign_keys', { simple: true })).toBe(1);
+    }
+  });
+
+  it("keeps a round's clusters when nothing a rebuild reads has changed, and rebuilds them on any change", async () => {
+    let clock = NOW.getTime();
+    const services = servicesOf(db(), () => new Date((clock += 60_000)));
+    const round = await publicRoundWithTopics(db(), services);
+    await importer(services).importComments(
+      CLI_ACTOR,
+      round.roundId,
+      drifting(120, 7).map((text, k) => ({ ref: `r${k}`, text })),
+    );
+    /** When the clusters were last rebuilt. */
+    const rebuiltAt = async (): Promise<string | undefined> =>
+      (
+        await db()
+          .db.selectFrom('cluster_state')
+          .select('updated_at')
+          .where('round_id', '=', round.roundId)
+          .executeTakeFirst()
+      )?.updated_at;
+    const job = () => services.analysis.processRound(round.roundId, { reanalyze: false });
+
+    // The import's clusters are not the round's analysis's: the first job rebuilds them.
+    expect(await rebuiltAt()).toBeUndefined();
+    const first = await job();
+    const firstAt = await rebuiltAt();
+    expect(firstAt).toBeDefined();
+    expect(first!.clusters).toBeGreaterThan(0);
+    // Nothing changed: the next job, and a job that analyses everything again, keep them.
+    expect(await job()).toEqual({ ...first, analyzed: 0, changed: false });
+    expect(await services.analysis.processRound(round.roundId, { reanalyze: true })).toEqual({
+      ...first,
+      analyzed: 0,
+      changed: false,
+    });
+    expect(await rebuiltAt()).toBe(firstAt);
+
+    // Each change below makes the next job rebuild, and the one after keep what it built.
+    const changes: (() => Promise<unknown>)[] = [
+      () =>
+        db().db.updateTable('round').set({ dedupe_threshold: 0.9 }).where('id', '=', round.roundId).execute(),
+      async () => {
+        const someone = await db()
+          .db.selectFrom('opinion_analysis')
+          .select('opinion_id')
+          .where('round_id', '=', round.roundId)
+          .where('cluster_id', 'is not', null)
+          .executeTakeFirstOrThrow();
+        await db()
+          .db.updateTable('opinion')
+          .set({ status: 'withdrawn', withdrawn_at: new Date(clock).toISOString() })
+          .where('id', '=', someone.opinion_id)
+          .execute();
+      },
+      async () => {
+        const cluster = await db()
+          .db.selectFrom('duplicate_cluster')
+          .select('id')
+          .where('round_id', '=', round.roundId)
+          .orderBy('id')
+          .executeTakeFirstOrThrow();
+        await db()
+          .db.updateTable('duplicate_cluster')
+          .set({ status: 'confirmed', updated_at: new Date(clock).toISOString() })
+          .where('id', '=', cluster.id)
+          .execute();
+      },
+      () =>
+        importer(services).importComments(CLI_ACTOR, round.roundId, [
+          { ref: 'late', text: drifting(1, 7)[0]! },
+        ]),
+    ];
+    for (const change of changes) {
+      const before = await rebuiltAt();
+      await change();
+      await job();
+      const after = await rebuiltAt();
+      expect(after! > before!).toBe(true);
+      await job();
+      expect(await rebuiltAt()).toBe(after);
     }
   });
 

@@ -119,20 +119,38 @@ export async function readRows<R>(
   query: RowSource<R>,
   every = 20_000,
 ): Promise<R[]> {
+  const rows: R[] = [];
+  await forEachRow(database, db, query, (row) => rows.push(row), every);
+  return rows;
+}
+
+/**
+ * Hands each row of a select run on `db` to `take`, in order, as `readRows` reads them; on SQLite the rows
+ * are not held, each goes once taken.
+ */
+export async function forEachRow<R>(
+  database: Database,
+  db: Executor,
+  query: RowSource<R>,
+  take: (row: R) => void,
+  every = 20_000,
+): Promise<void> {
   const connection = database.sqlite;
   if (connection === null) {
-    return query.execute();
+    for (const row of await query.execute()) {
+      take(row);
+    }
+    return;
   }
-  const read = async (): Promise<R[]> => {
+  const read = async (): Promise<void> => {
     const { sql, parameters } = query.compile();
-    const rows: R[] = [];
+    let count = 0;
     for (const row of connection.prepare(sql).iterate(parameters)) {
-      rows.push(row as R);
-      if (rows.length % every === 0) {
+      take(row as R);
+      if (++count % every === 0) {
         await nextTurn();
       }
     }
-    return rows;
   };
-  return db.isTransaction ? read() : db.connection().execute(read);
+  await (db.isTransaction ? read() : db.connection().execute(read));
 }

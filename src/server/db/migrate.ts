@@ -19,6 +19,7 @@ import * as duplicateLinks from './migrations/20261202_0014_duplicate_links.ts';
 import * as opinionSubmittedOrder from './migrations/20261203_0015_opinion_submitted_order.ts';
 import * as duplicateLinkState from './migrations/20261203_0016_duplicate_link_state.ts';
 import * as opinionAnalysisLinks from './migrations/20261203_0017_opinion_analysis_links.ts';
+import * as clusterState from './migrations/20261204_0018_cluster_state.ts';
 
 /** Every migration, in order. Listed statically so the set is the same in every runtime and bundle. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -39,6 +40,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '20261203_0015_opinion_submitted_order': opinionSubmittedOrder,
   '20261203_0016_duplicate_link_state': duplicateLinkState,
   '20261203_0017_opinion_analysis_links': opinionAnalysisLinks,
+  '20261204_0018_cluster_state': clusterState,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(MIGRATIONS) };

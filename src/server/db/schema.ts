@@ -509,6 +509,15 @@ export interface DuplicateLinkStateTable {
   updated_at: string;
 }
 
+/** What a round's clustering last left behind: the digest of what a rebuild reads, and its counts. */
+export interface ClusterStateTable {
+  round_id: string;
+  digest: string;
+  clusters: number;
+  clustered: number;
+  updated_at: string;
+}
+
 /** The machine's reading of one opinion; `input_hash` makes re-analysis of unchanged text a no-op. */
 export interface OpinionAnalysisTable {
   opinion_id: string;
@@ -591,6 +600,7 @@ export interface DB
   duplicate_cluster: DuplicateClusterTable;
   duplicate_link: DuplicateLinkTable;
   duplicate_link_state: DuplicateLinkStateTable;
+  cluster_state: ClusterStateTable;
   opinion_analysis: OpinionAnalysisTable;
   opinion_topic: OpinionTopicTable;
   analysis_model: AnalysisModelTable;

@@ -1,7 +1,8 @@
 import type { Expression, ExpressionBuilder, Insertable, Selectable, SqlBool } from 'kysely';
+import { createHash } from 'node:crypto';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { TableWriter } from '../db/bulk-writer.ts';
-import { readRows, tableWriter, widenCache } from '../db/bulk-writer.ts';
+import { forEachRow, readRows, tableWriter, widenCache } from '../db/bulk-writer.ts';
 import { fmix32, hash64Into } from '../../analysis/normalize.ts';
 import type { Database, Dialect } from '../db/database.ts';
 import type { Executor, Tx } from '../db/executor.ts';
@@ -1057,6 +1058,108 @@ export async function saveLinkState(
 /** Forgets what the analysis last wrote of a round's links: for anything else that writes them. */
 export async function clearLinkState(db: Executor, roundId: string): Promise<void> {
   await db.deleteFrom('duplicate_link_state').where('round_id', '=', roundId).execute();
+}
+
+/** What a round's clustering last left behind (`cluster_state`). */
+export interface ClusterState {
+  digest: string;
+  clusters: number;
+  clustered: number;
+}
+
+export async function findClusterState(db: Executor, roundId: string): Promise<ClusterState | null> {
+  const row = await db
+    .selectFrom('cluster_state')
+    .select(['digest', 'clusters', 'clustered'])
+    .where('round_id', '=', roundId)
+    .executeTakeFirst();
+  return row
+    ? { digest: row.digest, clusters: Number(row.clusters), clustered: Number(row.clustered) }
+    : null;
+}
+
+export async function saveClusterState(
+  db: Executor,
+  roundId: string,
+  state: ClusterState,
+  now: string,
+): Promise<void> {
+  const values = {
+    digest: state.digest,
+    clusters: state.clusters,
+    clustered: state.clustered,
+    updated_at: now,
+  };
+  await db
+    .insertInto('cluster_state')
+    .values({ round_id: roundId, ...values })
+    .onConflict((oc) => oc.column('round_id').doUpdateSet(values))
+    .execute();
+}
+
+/**
+ * A digest of everything a rebuild of a round's clusters reads, as the database holds it now: `salt` (the
+ * analysis's version), the round's threshold, its links (their state and count), its submitted opinions in
+ * the order they are clustered (each with its last change, its analysis's input and where the analysis put
+ * it) and its clusters (with their review status and last change). Equal digests mean equal inputs.
+ */
+export async function clusterStateDigest(
+  database: Database,
+  db: Executor,
+  roundId: string,
+  salt: string,
+): Promise<string> {
+  const hash = createHash('sha256');
+  const round = await db
+    .selectFrom('round')
+    .select('dedupe_threshold')
+    .where('id', '=', roundId)
+    .executeTakeFirst();
+  const links = await findLinkState(db, roundId);
+  // The links themselves are counted, as the analysis checks them (links removed with their opinions).
+  hash.update(`${await countRoundLinks(db, roundId)}\t`);
+  hash.update(
+    `${salt}\t${round?.dedupe_threshold ?? ''}\t${links ? `${links.links}\t${links.digest}` : '-'}\n`,
+  );
+  await forEachRow(
+    database,
+    db,
+    db
+      .selectFrom('opinion')
+      .leftJoin('opinion_analysis', 'opinion_analysis.opinion_id', 'opinion.id')
+      .select([
+        'opinion.id',
+        'opinion.updated_at',
+        'opinion_analysis.input_hash',
+        'opinion_analysis.cluster_id',
+        'opinion_analysis.duplicate_of',
+      ])
+      .where('opinion.round_id', '=', roundId)
+      .where('opinion.status', '=', 'submitted')
+      .orderBy('opinion.submitted_at')
+      .orderBy('opinion.id'),
+    (row) => {
+      hash.update(
+        `${row.id}\t${row.updated_at}\t${row.input_hash ?? ''}\t${row.cluster_id ?? ''}\t${row.duplicate_of ?? ''}\n`,
+      );
+    },
+  );
+  hash.update('clusters\n');
+  await forEachRow(
+    database,
+    db,
+    db
+      .selectFrom('duplicate_cluster')
+      .select(['id', 'status', 'size', 'representative_id', 'threshold', 'updated_at'])
+      .where('round_id', '=', roundId)
+      .orderBy('id'),
+    (row) => {
+      hash.update(
+        `${row.id}\t${row.status}\t${row.size}\t${row.representative_id}\t${row.threshold}\t${row.updated_at}\n`,
+      );
+    },
+  );
+  return hash.digest('hex');
 }
 
 /** How many near-duplicate links a round has. */

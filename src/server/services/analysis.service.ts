@@ -94,8 +94,11 @@ import {
   deleteDuplicateLinks,
   deleteRoundLinks,
   countRoundLinks,
+  clusterStateDigest,
+  findClusterState,
   findLinkState,
   LinkDigest,
+  saveClusterState,
   saveLinkState,
   replaceMachineTopics,
   replaceModel,
@@ -118,6 +121,11 @@ import type { PlanService } from './plan.service.ts';
 
 /** Version of the analysis an opinion's stored results come from; a new version re-analyses on the next run. */
 export const ANALYSIS_VERSION = 1;
+/**
+ * Goes into the digest of what a rebuild of a round's clusters reads (`clusterStateDigest`): a new
+ * version of the analysis, or of how clusters are rebuilt, makes every round's next job rebuild them.
+ */
+const CLUSTER_STATE_SALT = `analysis ${ANALYSIS_VERSION}, clusters 1`;
 export const MIN_DEDUPE_THRESHOLD = 0.5;
 
 const EXCERPT_CHARS = 160;
@@ -982,17 +990,30 @@ export class AnalysisService {
     }
     const progress = options.progress ?? (async () => undefined);
     const setup = await this.loadSetup(round.plan_id);
+    const missing = options.reanalyze ? null : new Set(await listUnanalyzedOpinionIds(db, roundId));
+    if (missing?.size === 0) {
+      // Nothing to analyse, and nothing a rebuild reads changed since the last: its clusters stand.
+      const kept = await this.keptClustering(roundId);
+      if (kept !== null) {
+        await progress(1);
+        return { analyzed: 0, clusters: kept.clusters, clustered: kept.clustered, changed: false };
+      }
+    }
     const sources = await this.listRoundSources(roundId);
     let analyzed = 0;
-    if (options.reanalyze) {
+    if (missing === null) {
       for (let start = 0; start < sources.length; start += BATCH * 5) {
         analyzed += await this.analyzeSources(sources.slice(start, start + BATCH * 5), setup, {
           enqueueRound: false,
         });
         await progress((0.8 * Math.min(sources.length, start + BATCH * 5)) / Math.max(1, sources.length));
       }
+      const kept = analyzed === 0 ? await this.keptClustering(roundId) : null;
+      if (kept !== null) {
+        await progress(1);
+        return { analyzed: 0, clusters: kept.clusters, clustered: kept.clustered, changed: false };
+      }
     } else {
-      const missing = new Set(await listUnanalyzedOpinionIds(db, roundId));
       analyzed = await this.analyzeSources(
         sources.filter((o) => missing.has(o.id)),
         setup,
@@ -1003,6 +1024,20 @@ export class AnalysisService {
     const clustering = await this.recluster(round, sources);
     await progress(1);
     return { analyzed, ...clustering, changed: analyzed > 0 || clustering.changed };
+  }
+
+  /**
+   * The counts of a round's clusters as the last rebuild left them, when nothing it read has changed since
+   * (`clusterStateDigest`); else null.
+   */
+  private async keptClustering(roundId: string): Promise<{ clusters: number; clustered: number } | null> {
+    const db = this.ctx.database.db;
+    const saved = await findClusterState(db, roundId);
+    if (saved === null) {
+      return null;
+    }
+    const digest = await clusterStateDigest(this.ctx.database, db, roundId, CLUSTER_STATE_SALT);
+    return digest === saved.digest ? saved : null;
   }
 
   private async listRoundSources(roundId: string): Promise<OpinionSource[]> {
@@ -1240,11 +1275,11 @@ export class AnalysisService {
       }
 
       const reviewedRemaining = reviewed.filter((c) => (membersOf.get(c.id) ?? []).length > 0).length;
-      return {
-        clusters: plan.length + reviewedRemaining,
-        clustered: assigned.size + held.size,
-        changed,
-      };
+      const counts = { clusters: plan.length + reviewedRemaining, clustered: assigned.size + held.size };
+      // What the next job compares with to know whether it has anything to rebuild.
+      const digest = await clusterStateDigest(this.ctx.database, tx, round.id, CLUSTER_STATE_SALT);
+      await saveClusterState(tx, round.id, { digest, ...counts }, now);
+      return { ...counts, changed };
     });
   }
 
