@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { listSubmittedSources } from '../src/server/repositories/analysis.repository.ts';
+import { clusterStateDigest, listSubmittedSources } from '../src/server/repositories/analysis.repository.ts';
 import { createOpinion, createRound } from './consultation-factories.ts';
 import { describeDb } from './db.ts';
 
@@ -39,5 +39,54 @@ describeDb('submitted opinions of a round, a page at a time', (db) => {
       after = { submittedAt: last.submittedAt!, id: last.id };
     }
     expect(read).toEqual(expected);
+  });
+});
+
+describeDb("the digest of what a rebuild of a round's clusters reads", (db) => {
+  it('is the same for the same rows, and tells when the opinions are not those a rebuild read', async () => {
+    const round = await createRound(db(), { units: 1 });
+    for (let k = 0; k < 4; k++) {
+      await createOpinion(db(), round, { suggestion: `意见${k}` });
+    }
+    const digest = (read?: Parameters<typeof clusterStateDigest>[4]) =>
+      clusterStateDigest(db(), db().db, round.roundId, 'v1', read);
+    const read = await listSubmittedSources(db().db, { roundId: round.roundId, limit: 100 });
+    const first = await digest();
+    expect(first).toMatch(/^[0-9a-f]{64}$/u);
+    expect(await digest(read)).toBe(first);
+    expect(await clusterStateDigest(db(), db().db, round.roundId, 'v2')).not.toBe(first);
+
+    // An opinion changed since it was read.
+    await db()
+      .db.updateTable('opinion')
+      .set({ updated_at: '2030-01-01T00:00:00.000Z' })
+      .where('id', '=', read[2]!.id)
+      .execute();
+    const changed = await digest();
+    expect(changed).not.toBe(first);
+    expect(await digest(read)).toBeNull();
+    const again = await listSubmittedSources(db().db, { roundId: round.roundId, limit: 100 });
+    expect(await digest(again)).toBe(changed);
+
+    // One came, and one went.
+    await createOpinion(db(), round, { suggestion: '后来的意见' });
+    expect(await digest(again)).toBeNull();
+    const withLate = await listSubmittedSources(db().db, { roundId: round.roundId, limit: 100 });
+    expect(await digest(withLate)).toBe(await digest());
+    await db()
+      .db.updateTable('opinion')
+      .set({ status: 'withdrawn' })
+      .where('id', '=', withLate[0]!.id)
+      .execute();
+    expect(await digest(withLate)).toBeNull();
+
+    // A new threshold changes it too.
+    const before = await digest();
+    await db()
+      .db.updateTable('round')
+      .set({ dedupe_threshold: 0.85 })
+      .where('id', '=', round.roundId)
+      .execute();
+    expect(await digest()).not.toBe(before);
   });
 });

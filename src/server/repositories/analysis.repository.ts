@@ -163,6 +163,8 @@ export interface OpinionSource {
   status: string;
   submittedAt: string | null;
   createdAt: string;
+  /** When the opinion last changed. */
+  updatedAt: string;
 }
 
 function selectSources(db: Executor) {
@@ -183,6 +185,7 @@ function selectSources(db: Executor) {
       'opinion.status',
       'opinion.submitted_at',
       'opinion.created_at',
+      'opinion.updated_at',
     ]);
 }
 
@@ -200,6 +203,7 @@ type SourceRow = {
   status: string;
   submitted_at: string | null;
   created_at: string;
+  updated_at: string;
 };
 
 const toSource = (r: SourceRow): OpinionSource => ({
@@ -216,6 +220,7 @@ const toSource = (r: SourceRow): OpinionSource => ({
   status: r.status,
   submittedAt: r.submitted_at,
   createdAt: r.created_at,
+  updatedAt: r.updated_at,
 });
 
 export async function findOpinionSource(db: Executor, id: string): Promise<OpinionSource | null> {
@@ -1102,13 +1107,18 @@ export async function saveClusterState(
  * analysis's version), the round's threshold, its links (their state and count), its submitted opinions in
  * the order they are clustered (each with its last change, its analysis's input and where the analysis put
  * it) and its clusters (with their review status and last change). Equal digests mean equal inputs.
+ *
+ * `read`: the opinions as a rebuild read them. When the submitted opinions are not those, as they were
+ * (one came, went or changed since: on PostgreSQL, a transaction sees what others commit meanwhile), the
+ * digest would not be of what the rebuild clustered, and null is returned instead.
  */
 export async function clusterStateDigest(
   database: Database,
   db: Executor,
   roundId: string,
   salt: string,
-): Promise<string> {
+  read?: readonly Pick<OpinionSource, 'id' | 'updatedAt'>[],
+): Promise<string | null> {
   const hash = createHash('sha256');
   const round = await db
     .selectFrom('round')
@@ -1121,6 +1131,8 @@ export async function clusterStateDigest(
   hash.update(
     `${salt}\t${round?.dedupe_threshold ?? ''}\t${links ? `${links.links}\t${links.digest}` : '-'}\n`,
   );
+  let opinions = 0;
+  let same = true;
   await forEachRow(
     database,
     db,
@@ -1139,11 +1151,19 @@ export async function clusterStateDigest(
       .orderBy('opinion.submitted_at')
       .orderBy('opinion.id'),
     (row) => {
+      const before = read?.[opinions];
+      if (before !== undefined && (before.id !== row.id || before.updatedAt !== row.updated_at)) {
+        same = false;
+      }
+      opinions++;
       hash.update(
         `${row.id}\t${row.updated_at}\t${row.input_hash ?? ''}\t${row.cluster_id ?? ''}\t${row.duplicate_of ?? ''}\n`,
       );
     },
   );
+  if (read !== undefined && (!same || opinions !== read.length)) {
+    return null;
+  }
   hash.update('clusters\n');
   await forEachRow(
     database,
@@ -1160,6 +1180,11 @@ export async function clusterStateDigest(
     },
   );
   return hash.digest('hex');
+}
+
+/** Forgets what a round's clustering last left behind. */
+export async function clearClusterState(db: Executor, roundId: string): Promise<void> {
+  await db.deleteFrom('cluster_state').where('round_id', '=', roundId).execute();
 }
 
 /** How many near-duplicate links a round has. */

@@ -94,6 +94,7 @@ import {
   deleteDuplicateLinks,
   deleteRoundLinks,
   countRoundLinks,
+  clearClusterState,
   clusterStateDigest,
   findClusterState,
   findLinkState,
@@ -1276,9 +1277,14 @@ export class AnalysisService {
 
       const reviewedRemaining = reviewed.filter((c) => (membersOf.get(c.id) ?? []).length > 0).length;
       const counts = { clusters: plan.length + reviewedRemaining, clustered: assigned.size + held.size };
-      // What the next job compares with to know whether it has anything to rebuild.
-      const digest = await clusterStateDigest(this.ctx.database, tx, round.id, CLUSTER_STATE_SALT);
-      await saveClusterState(tx, round.id, { digest, ...counts }, now);
+      // What the next job compares with to know whether it has anything to rebuild; nothing, when the
+      // opinions changed while they were clustered (the next job rebuilds).
+      const digest = await clusterStateDigest(this.ctx.database, tx, round.id, CLUSTER_STATE_SALT, sources);
+      if (digest === null) {
+        await clearClusterState(tx, round.id);
+      } else {
+        await saveClusterState(tx, round.id, { digest, ...counts }, now);
+      }
       return { ...counts, changed };
     });
   }
