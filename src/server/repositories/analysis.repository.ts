@@ -1126,11 +1126,10 @@ export async function clusterStateDigest(
     .where('id', '=', roundId)
     .executeTakeFirst();
   const links = await findLinkState(db, roundId);
-  // The links themselves are counted, as the analysis checks them (links removed with their opinions).
-  hash.update(`${await countRoundLinks(db, roundId)}\t`);
-  hash.update(
-    `${salt}\t${round?.dedupe_threshold ?? ''}\t${links ? `${links.links}\t${links.digest}` : '-'}\n`,
-  );
+  // The links themselves are counted too, as the analysis checks them (links removed with their opinions).
+  const linkCount = await countRoundLinks(db, roundId);
+  const linkState = links ? `${links.links}\t${links.digest}` : '-';
+  hash.update(`${salt}\t${round?.dedupe_threshold ?? ''}\t${linkState}\t${linkCount}\n`);
   let opinions = 0;
   let same = true;
   await forEachRow(

@@ -997,7 +997,7 @@ export class AnalysisService {
       const kept = await this.keptClustering(roundId);
       if (kept !== null) {
         await progress(1);
-        return { analyzed: 0, clusters: kept.clusters, clustered: kept.clustered, changed: false };
+        return kept;
       }
     }
     const sources = await this.listRoundSources(roundId);
@@ -1012,7 +1012,7 @@ export class AnalysisService {
       const kept = analyzed === 0 ? await this.keptClustering(roundId) : null;
       if (kept !== null) {
         await progress(1);
-        return { analyzed: 0, clusters: kept.clusters, clustered: kept.clustered, changed: false };
+        return kept;
       }
     } else {
       analyzed = await this.analyzeSources(
@@ -1028,17 +1028,19 @@ export class AnalysisService {
   }
 
   /**
-   * The counts of a round's clusters as the last rebuild left them, when nothing it read has changed since
-   * (`clusterStateDigest`); else null.
+   * The result of a round's job that keeps the clusters the last rebuild left, with its counts, when nothing
+   * that rebuild read has changed since (`clusterStateDigest`); else null.
    */
-  private async keptClustering(roundId: string): Promise<{ clusters: number; clustered: number } | null> {
+  private async keptClustering(roundId: string): Promise<RoundJobResult | null> {
     const db = this.ctx.database.db;
     const saved = await findClusterState(db, roundId);
     if (saved === null) {
       return null;
     }
     const digest = await clusterStateDigest(this.ctx.database, db, roundId, CLUSTER_STATE_SALT);
-    return digest === saved.digest ? saved : null;
+    return digest === saved.digest
+      ? { analyzed: 0, clusters: saved.clusters, clustered: saved.clustered, changed: false }
+      : null;
   }
 
   private async listRoundSources(roundId: string): Promise<OpinionSource[]> {
