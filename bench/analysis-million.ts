@@ -60,6 +60,7 @@ export interface MillionFigures {
       wallSeconds: number;
       cpuSeconds: number | null;
       peakMiB: number;
+      freshPages: number | null;
       phases: Record<string, number>;
     }[];
   };
@@ -77,6 +78,17 @@ export interface MillionFigures {
   import: CommentImportFigures;
   /** The host: milliseconds to touch every page of a GiB of fresh memory (the median of a few tries). */
   host: { freshMemoryMsPerGiB: number };
+  /**
+   * Pages touched for the first time (minor page faults; medians of the runs) by `concord analyze` and by
+   * jieba alone, and the CPU seconds they cost at the host's price of a fresh page: a part of each run's
+   * time that grows with the memory it takes, and that hosts price very differently.
+   */
+  freshMemory: {
+    analyzePages: number | null;
+    analyzeSeconds: number | null;
+    jiebaPages: number;
+    jiebaSeconds: number;
+  };
 }
 
 /** Analyze runs by default (CONCORD_BENCH_ROUNDS). */
@@ -88,6 +100,8 @@ const round = (value: number, digits = 2): number => Number(value.toFixed(digits
 interface JiebaRun {
   wallSeconds: number;
   cpuSeconds: number;
+  /** Pages the process touched for the first time meanwhile (minor page faults, all threads). */
+  freshPages: number;
 }
 
 /** The median of a non-empty list (the mean of the middle two for an even count). */
@@ -127,6 +141,11 @@ export function measureFreshMemory(mib = 256, tries = 3): number {
     times.push(((performance.now() - start) * 1024) / mib);
   }
   return Math.round(median(times));
+}
+
+/** CPU seconds that touching `pages` fresh pages takes at the host's `msPerGiB` (measureFreshMemory). */
+export function freshMemorySeconds(pages: number, msPerGiB: number): number {
+  return round((pages * PAGE * msPerGiB) / 2 ** 30 / 1000);
 }
 
 /** Same dictionary as tokenize.ts: jieba's own, then the planning terms at a high frequency. */
@@ -171,10 +190,7 @@ parentPort.once('message', () => {
 `;
 
 /** Wall seconds for `workers` threads to segment their share of the file's texts, and the process's CPU time. */
-export async function measureJiebaAlone(
-  file: string,
-  workers = 2,
-): Promise<{ wallSeconds: number; cpuSeconds: number }> {
+export async function measureJiebaAlone(file: string, workers = 2): Promise<JiebaRun> {
   const threads = Array.from(
     { length: workers },
     (_, index) =>
@@ -193,6 +209,7 @@ export async function measureJiebaAlone(
     const start = performance.now();
     // Process-wide CPU time (all threads): this thread only waits meanwhile.
     const cpu = process.cpuUsage();
+    const faults = process.resourceUsage().minorPageFault;
     const done = Promise.all(threads.map(next));
     threads.forEach((worker) => worker.postMessage('go'));
     await done;
@@ -200,6 +217,7 @@ export async function measureJiebaAlone(
     return {
       wallSeconds: round((performance.now() - start) / 1000),
       cpuSeconds: round((used.user + used.system) / 1e6),
+      freshPages: process.resourceUsage().minorPageFault - faults,
     };
   } finally {
     await Promise.all(threads.map((worker) => worker.terminate()));
@@ -209,6 +227,8 @@ export async function measureJiebaAlone(
 interface AnalyzeRun {
   wallSeconds: number;
   cpuSeconds: number | null;
+  /** Minor page faults of the child (`time -v`), null without it. */
+  freshPages: number | null;
   peakMiB: number;
   peakSource: string;
   summary: CorpusSummaryJson;
@@ -260,6 +280,7 @@ export function runAnalyze(input: string, output: string): Promise<AnalyzeRun> {
       resolve({
         wallSeconds,
         cpuSeconds: user === null || system === null ? null : round(user + system),
+        freshPages: field('Minor \\(reclaiming a frame\\) page faults'),
         peakMiB: rssKb === null ? summary.maxRssMiB : Math.round(rssKb / 1024),
         peakSource: rssKb === null ? 'concord (process.resourceUsage)' : 'time -v',
         summary,
@@ -305,6 +326,17 @@ export async function benchAnalysisMillion(
     );
     const imported = await benchCommentImport(file);
     const host = { freshMemoryMsPerGiB: measureFreshMemory() };
+    const secondsForPages = (pages: number): number => freshMemorySeconds(pages, host.freshMemoryMsPerGiB);
+    const analyzePages = runs.every((r) => r.freshPages !== null)
+      ? Math.round(median(runs.map((r) => r.freshPages!)))
+      : null;
+    const jiebaPages = Math.round(median(jiebaRuns.map((r) => r.freshPages)));
+    const freshMemory = {
+      analyzePages,
+      analyzeSeconds: analyzePages === null ? null : secondsForPages(analyzePages),
+      jiebaPages,
+      jiebaSeconds: secondsForPages(jiebaPages),
+    };
     const run = runs[0]!;
     const s = run.summary;
     const jieba = {
@@ -342,6 +374,7 @@ export async function benchAnalysisMillion(
           wallSeconds: r.wallSeconds,
           cpuSeconds: r.cpuSeconds,
           peakMiB: r.peakMiB,
+          freshPages: r.freshPages,
           phases: r.summary.seconds,
         })),
       },
@@ -351,6 +384,7 @@ export async function benchAnalysisMillion(
       targets,
       import: imported,
       host,
+      freshMemory,
       targetsMet: {
         wall: wallSeconds <= targets.wallSeconds,
         memory: peakMiB <= targets.peakMiB,
@@ -369,7 +403,7 @@ export async function benchAnalysisMillion(
         `  concord import comments into SQLite: ${imported.wallSeconds} s wall (target ≤ ${imported.target.wallSeconds}: ${mark(imported.targetMet)}), CPU ${imported.cpuSeconds ?? '?'} s, peak ${imported.peakMiB ?? '?'} MiB, database ${imported.databaseMiB} MiB, ${imported.imported} opinions in ${imported.clusters} clusters`,
         `  the round's analysis job afterwards: ${imported.roundJob.wallSeconds} s wall, the server's longest stall ${imported.roundJob.longestStallMs} ms`,
         `  the same job again, nothing new: ${imported.roundJobAgain.wallSeconds} s wall, the server's longest stall ${imported.roundJobAgain.longestStallMs} ms`,
-        `  the host: ${host.freshMemoryMsPerGiB} ms to touch each page of a fresh GiB`,
+        `  the host: ${host.freshMemoryMsPerGiB} ms to touch each page of a fresh GiB; pages touched fresh: concord analyze ${freshMemory.analyzePages ?? '?'} (about ${freshMemory.analyzeSeconds ?? '?'} s of CPU at that price), jieba alone ${jiebaPages} (about ${freshMemory.jiebaSeconds} s)`,
       ].join('\n'),
     );
     return figures;

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { bracketedRatios, measureFreshMemory, median } from '../bench/analysis-million.ts';
+import {
+  bracketedRatios,
+  freshMemorySeconds,
+  measureFreshMemory,
+  median,
+} from '../bench/analysis-million.ts';
 
 describe('the million-comment benchmark’s ratio', () => {
   it('takes medians of odd and even counts', () => {
@@ -23,5 +28,12 @@ describe('the million-comment benchmark’s host figure', () => {
     const msPerGiB = measureFreshMemory(8, 3);
     expect(Number.isInteger(msPerGiB)).toBe(true);
     expect(msPerGiB).toBeGreaterThan(0);
+  });
+
+  it('prices pages touched fresh at the host’s cost of a GiB', () => {
+    // A GiB is 262,144 pages of 4 KiB.
+    expect(freshMemorySeconds(262_144, 3000)).toBe(3);
+    expect(freshMemorySeconds(131_072, 500)).toBe(0.25);
+    expect(freshMemorySeconds(0, 3000)).toBe(0);
   });
 });
