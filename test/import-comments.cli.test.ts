@@ -128,6 +128,38 @@ describeCli('concord import comments', (target) => {
     expect(again.json()).toMatchObject({ imported: 0, skipped: 5 });
   });
 
+  it('imports beside a server that has the database open, and leaves the file shared', async () => {
+    const round = await publicRound();
+    const file = commentsFile(
+      'beside.jsonl',
+      [FORM_LETTER, FORM_LETTER.replace('talented', 'gifted'), '反对在老城区拓宽道路，会破坏历史街区风貌。']
+        .map((text, k) => JSON.stringify({ id: `b${k}`, text }))
+        .join('\n'),
+    );
+    // Held open (and read) for the whole import, as a running server holds it.
+    const server = target().database ?? openDatabase(target().url, { poolSize: 1 });
+    try {
+      const opinions = () =>
+        server.db.selectFrom('opinion').select('id').where('round_id', '=', round.roundId).execute();
+      expect(await opinions()).toHaveLength(0);
+      const run = await runCli(
+        ['import', 'comments', '--round', round.roundId, file, '--json', '--workers', '1'],
+        { CONCORD_DATABASE_URL: target().url },
+      );
+      expect(run.stderr).toBe('');
+      expect(run.code).toBe(0);
+      expect(run.json()).toMatchObject({ imported: 3, clusters: 1 });
+      expect(await opinions()).toHaveLength(3);
+      if (server.sqlite !== null) {
+        expect(server.sqlite.pragma('journal_mode', { simple: true })).toBe('wal');
+      }
+    } finally {
+      if (target().database === null) {
+        await server.close();
+      }
+    }
+  });
+
   it('stores and reports the near-duplicate links the clusters keep apart, with --links', async () => {
     const round = await publicRound();
     // A letter and two edits of it, each similar to it and not to the other: one joins its cluster.

@@ -134,19 +134,26 @@ export function registerImportCommands(
             ...(opts.idField ? { idField: opts.idField } : {}),
           });
           // Loaded here: the import service is not needed by the other commands.
-          const { CommentImportService } = await import('../server/services/comment-import.service.ts');
-          await tools.withServices(async (services) => {
-            const result = await new CommentImportService(
-              services.ctx,
-              services.plans,
-              services.analysis,
-            ).importComments(CLI_ACTOR, opts.round, comments, {
-              expected,
-              source: file,
-              ...(opts.workers ? { workers: opts.workers } : {}),
-              links: opts.links === true,
-              onProgress: (p) => progress.update(PHASES[p.phase], p.done, p.total),
-            });
+          const [{ CommentImportService }, { withSoleAccess }] = await Promise.all([
+            import('../server/services/comment-import.service.ts'),
+            import('../server/db/sole-access.ts'),
+          ]);
+          await tools.withServices(async (services, database) => {
+            // An SQLite file nothing else has open is written without its write-ahead log (sole-access.ts).
+            const result = await withSoleAccess(database, () =>
+              new CommentImportService(services.ctx, services.plans, services.analysis).importComments(
+                CLI_ACTOR,
+                opts.round,
+                comments,
+                {
+                  expected,
+                  source: file,
+                  ...(opts.workers ? { workers: opts.workers } : {}),
+                  links: opts.links === true,
+                  onProgress: (p) => progress.update(PHASES[p.phase], p.done, p.total),
+                },
+              ),
+            );
             progress.stop();
             out.result(result, () =>
               [
