@@ -326,16 +326,16 @@ export async function benchAnalysisMillion(
     );
     const imported = await benchCommentImport(file);
     const host = { freshMemoryMsPerGiB: measureFreshMemory() };
-    const secondsForPages = (pages: number): number => freshMemorySeconds(pages, host.freshMemoryMsPerGiB);
     const analyzePages = runs.every((r) => r.freshPages !== null)
       ? Math.round(median(runs.map((r) => r.freshPages!)))
       : null;
     const jiebaPages = Math.round(median(jiebaRuns.map((r) => r.freshPages)));
     const freshMemory = {
       analyzePages,
-      analyzeSeconds: analyzePages === null ? null : secondsForPages(analyzePages),
+      analyzeSeconds:
+        analyzePages === null ? null : freshMemorySeconds(analyzePages, host.freshMemoryMsPerGiB),
       jiebaPages,
-      jiebaSeconds: secondsForPages(jiebaPages),
+      jiebaSeconds: freshMemorySeconds(jiebaPages, host.freshMemoryMsPerGiB),
     };
     const run = runs[0]!;
     const s = run.summary;

@@ -139,7 +139,7 @@ export function registerImportCommands(
             import('../server/db/sole-access.ts'),
           ]);
           await tools.withServices(async (services, database) => {
-            // An SQLite file nothing else has open is written without its write-ahead log (sole-access.ts).
+            // An SQLite file nothing else is using is written without its write-ahead log (sole-access.ts).
             const result = await withSoleAccess(database, () =>
               new CommentImportService(services.ctx, services.plans, services.analysis).importComments(
                 CLI_ACTOR,

@@ -33,7 +33,7 @@ function unlock(connection: SQLiteConnection): void {
 }
 
 /**
- * Takes the file for this connection in rollback-journal mode if no other connection has it open;
+ * Takes the file for this connection in rollback-journal mode if no other connection is using it;
  * returns whether it did. Asks once, without waiting for others to let go.
  */
 function takeSoleAccess(connection: SQLiteConnection): boolean {
@@ -76,7 +76,7 @@ function giveBack(connection: SQLiteConnection): void {
 }
 
 /**
- * Runs `fn`, a bulk write, with the SQLite file to this connection alone when nothing else has it open;
+ * Runs `fn`, a bulk write, with the SQLite file to this connection alone when nothing else is using it;
  * otherwise, and on PostgreSQL or an in-memory database, as it is. `fn` learns which.
  */
 export async function withSoleAccess<T>(
